@@ -1,0 +1,86 @@
+package io.personalize.model;
+
+/**
+ * The global model's per-event step: SGD on every event with the full global model, i.e. the shared
+ * block and, for models whose global form has them, the user's global row (b_u, q_u). The global row
+ * never has personal feature weights. Callers own the storage of user rows, so the same step serves
+ * the evaluator (rows in an array) and the Flink global operator (rows in state).
+ */
+public final class GlobalTrainer {
+  private static final PersonalParameters NO_USER_ROW = new PersonalParameters(0, 0);
+
+  private final Model model;
+  private final SharedParameters shared;
+  private final Initializer initializer;
+  private final Regularization regularization;
+  private final Gradient gradient;
+  private double rate;
+
+  public GlobalTrainer(
+      Model model,
+      SharedParameters shared,
+      Initializer initializer,
+      double rate,
+      Regularization regularization) {
+    if (!(rate >= 0)) {
+      throw new IllegalArgumentException("learning rate must be >= 0, was " + rate);
+    }
+    this.model = model;
+    this.shared = shared;
+    this.initializer = initializer;
+    this.rate = rate;
+    this.regularization = regularization;
+    this.gradient = new Gradient(model.factors());
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public SharedParameters shared() {
+    return shared;
+  }
+
+  public double rate() {
+    return rate;
+  }
+
+  /** Changes the step size, e.g. for a per-epoch decay in batch training. */
+  public void setRate(double rate) {
+    this.rate = rate;
+  }
+
+  /** The starting global row of a user: deterministic in the user id. */
+  public PersonalParameters newUserRow(long user) {
+    if (!model.kind().globalHasUserRows()) {
+      return NO_USER_ROW;
+    }
+    return PersonalParameters.initial(model.factors(), 0, initializer, user);
+  }
+
+  /** The starting personal block of a user: its global row, plus zero feature deviations. */
+  public PersonalParameters newPersonalBlock(long user) {
+    return PersonalParameters.initial(
+        model.kind().globalHasUserRows() ? model.factors() : 0,
+        model.featureDimension(),
+        initializer,
+        user);
+  }
+
+  public double predict(PersonalParameters userRow, int item, FeatureVector x) {
+    shared.ensureItem(item);
+    return model.predict(shared, userRow, item, x);
+  }
+
+  /** One SGD step on the event; returns the prediction made before the step. */
+  public double learn(PersonalParameters userRow, int item, FeatureVector x, double label) {
+    shared.ensureItem(item);
+    double prediction =
+        model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
+    Sgd.applyShared(gradient, shared, item, x, rate, model.kind());
+    if (model.kind().globalHasUserRows()) {
+      Sgd.applyPersonal(gradient, userRow, x, rate, 0, model.kind());
+    }
+    return prediction;
+  }
+}

@@ -1,0 +1,43 @@
+package io.personalize.model;
+
+/**
+ * The personal model's per-event step: reads the shared block, writes only the user's personal
+ * block. With an anchor (the user's global row) b_u and q_u are pulled toward it, which is
+ * multi-task learning; without one they are pulled toward zero.
+ */
+public final class PersonalLearner {
+  private final Model model;
+  private final Gradient gradient;
+
+  public PersonalLearner(Model model) {
+    this.model = model;
+    this.gradient = new Gradient(model.factors());
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public double predict(SharedParameters shared, PersonalParameters personal, int item, FeatureVector x) {
+    shared.ensureItem(item);
+    return model.predict(shared, personal, item, x);
+  }
+
+  /** One SGD step on the user's event; returns the prediction made before the step. */
+  public double learn(
+      SharedParameters shared,
+      PersonalParameters personal,
+      PersonalParameters anchor,
+      int item,
+      FeatureVector x,
+      double label,
+      PersonalSettings settings) {
+    shared.ensureItem(item);
+    double prediction =
+        model.gradient(
+            shared, personal, anchor, item, x, label, settings.regularization(), gradient);
+    Sgd.applyPersonal(
+        gradient, personal, x, settings.rate(), settings.featureRate(), model.kind());
+    return prediction;
+  }
+}
