@@ -1,0 +1,57 @@
+package io.personalize.eval;
+
+import io.personalize.model.ModelConfig;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What one evaluation run does: protocol, target, split sizes and model settings.
+ *
+ * @param protocol how events are split
+ * @param target rating (squared loss) or like-signal (logistic loss)
+ * @param likeThreshold a value at or above this is a like (default 4)
+ * @param testFraction the test share of the batch and user-split protocols (default 0.2)
+ * @param validationFraction the share of each user's training events held out to choose the
+ *     adaptive mode's per-group settings in the batch protocols (default 0.1)
+ * @param model hyper-parameters
+ * @param modes which modes to run (those the protocol cannot run are skipped)
+ */
+public record EvaluationConfig(
+    Protocol protocol,
+    Target target,
+    double likeThreshold,
+    double testFraction,
+    double validationFraction,
+    ModelConfig model,
+    Set<Mode> modes) {
+
+  public EvaluationConfig {
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw new IllegalArgumentException("testFraction must be in (0, 1), was " + testFraction);
+    }
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException(
+          "validationFraction must be in (0, 1), was " + validationFraction);
+    }
+    if (!Double.isFinite(likeThreshold)) {
+      throw new IllegalArgumentException("likeThreshold must be finite");
+    }
+    if (modes.isEmpty()) {
+      throw new IllegalArgumentException("no mode to run");
+    }
+    Set<Mode> runnable = EnumSet.noneOf(Mode.class);
+    for (Mode mode : modes) {
+      if (mode.availableIn(protocol)) {
+        runnable.add(mode);
+      }
+    }
+    if (runnable.isEmpty()) {
+      throw new IllegalArgumentException("none of the modes " + modes + " runs in " + protocol.label());
+    }
+    modes = Set.copyOf(runnable);
+  }
+
+  public boolean runs(Mode mode) {
+    return modes.contains(mode);
+  }
+}

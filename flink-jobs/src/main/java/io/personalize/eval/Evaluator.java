@@ -1,0 +1,76 @@
+package io.personalize.eval;
+
+import io.personalize.model.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs one protocol over an event log and collects every mode's metrics into a {@link Summary}. */
+public final class Evaluator {
+  private Evaluator() {}
+
+  public static Summary evaluate(EventLog log, EvaluationConfig config, Progress progress) {
+    if (log.events() == 0) {
+      throw new IllegalArgumentException("data set '" + log.name + "' has no events");
+    }
+    long start = System.nanoTime();
+    RunContext context = new RunContext(log, config, progress);
+    List<ModeResult> results =
+        switch (config.protocol()) {
+          case PREQUENTIAL -> new PrequentialRun(context).run();
+          case BATCH ->
+              new SplitRun(
+                      context,
+                      Split.random(log, config.testFraction(), config.model().seed()),
+                      false)
+                  .run();
+          case USER_SPLIT ->
+              new SplitRun(context, Split.perUserByTime(log, config.testFraction()), true).run();
+        };
+    Map<String, ModeResult> modes = new LinkedHashMap<>();
+    for (Mode mode : Mode.values()) {
+      for (ModeResult result : results) {
+        if (result.mode().equals(mode.label())) {
+          modes.put(mode.label(), result);
+        }
+      }
+    }
+    return new Summary(
+        log.name,
+        config.protocol().label(),
+        config.model().kind().name().toLowerCase(java.util.Locale.ROOT),
+        config.target().name().toLowerCase(java.util.Locale.ROOT),
+        log.events(),
+        log.users(),
+        log.items(),
+        config.model().groups(),
+        (System.nanoTime() - start) / 1e9,
+        modes,
+        context.selection,
+        settings(config, context.features.dimension()));
+  }
+
+  private static Map<String, Object> settings(EvaluationConfig config, int featureDimension) {
+    ModelConfig m = config.model();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("loss", m.loss().name().toLowerCase(java.util.Locale.ROOT));
+    settings.put("factors", m.factors());
+    settings.put("featureDimension", featureDimension);
+    settings.put("initStd", m.initStd());
+    settings.put("seed", m.seed());
+    settings.put("globalRate", m.globalRate());
+    settings.put("rateDecay", m.rateDecay());
+    settings.put("globalRegularization", m.globalRegularization());
+    settings.put("epochs", m.epochs());
+    settings.put("personalEpochs", m.personalEpochs());
+    settings.put("local", m.local().toString());
+    settings.put("mtl", m.mtl().toString() + " anchorPull=" + m.mtl().regularization());
+    settings.put("adaptiveCandidates", m.adaptiveCandidates().stream().map(Object::toString).toList());
+    settings.put("paperRate", m.paperRate());
+    settings.put("regroupEvery", m.regroupEvery());
+    settings.put("likeThreshold", config.likeThreshold());
+    settings.put("testFraction", config.testFraction());
+    settings.put("validationFraction", config.validationFraction());
+    return settings;
+  }
+}

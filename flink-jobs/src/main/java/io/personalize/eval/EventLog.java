@@ -1,0 +1,142 @@
+package io.personalize.eval;
+
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.ItemInfo;
+import io.personalize.model.features.CategoricalItemFeatures;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A data set as dense arrays in time order (ties keep file order): users and items are renumbered
+ * 0..n-1 in order of first appearance. This is what every protocol iterates over.
+ */
+public final class EventLog {
+  public final String name;
+  public final int[] user;
+  public final int[] item;
+  public final double[] value;
+  public final long[] time;
+  public final List<String> userIds;
+  public final List<String> itemIds;
+  private final List<ItemInfo> itemInfos;
+  private final boolean hasItemMetadata;
+
+  private EventLog(
+      String name,
+      int[] user,
+      int[] item,
+      double[] value,
+      long[] time,
+      List<String> userIds,
+      List<String> itemIds,
+      List<ItemInfo> itemInfos,
+      boolean hasItemMetadata) {
+    this.name = name;
+    this.user = user;
+    this.item = item;
+    this.value = value;
+    this.time = time;
+    this.userIds = userIds;
+    this.itemIds = itemIds;
+    this.itemInfos = itemInfos;
+    this.hasItemMetadata = hasItemMetadata;
+  }
+
+  public static EventLog of(Dataset dataset) {
+    List<Interaction> events = new ArrayList<>(dataset.interactions());
+    events.sort(Comparator.comparingLong(Interaction::timeMillis));
+    int n = events.size();
+    int[] user = new int[n];
+    int[] item = new int[n];
+    double[] value = new double[n];
+    long[] time = new long[n];
+    Map<String, Integer> users = new HashMap<>();
+    Map<String, Integer> items = new HashMap<>();
+    List<String> userIds = new ArrayList<>();
+    List<String> itemIds = new ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      Interaction event = events.get(e);
+      user[e] = users.computeIfAbsent(event.userId(), id -> add(userIds, id));
+      item[e] = items.computeIfAbsent(event.itemId(), id -> add(itemIds, id));
+      value[e] = event.value();
+      time[e] = event.timeMillis();
+    }
+    List<ItemInfo> infos = new ArrayList<>(itemIds.size());
+    for (String id : itemIds) {
+      infos.add(dataset.items().get(id));
+    }
+    return new EventLog(
+        dataset.name(),
+        user,
+        item,
+        value,
+        time,
+        List.copyOf(userIds),
+        List.copyOf(itemIds),
+        infos,
+        !dataset.items().isEmpty());
+  }
+
+  private static int add(List<String> ids, String id) {
+    ids.add(id);
+    return ids.size() - 1;
+  }
+
+  public int events() {
+    return user.length;
+  }
+
+  public int users() {
+    return userIds.size();
+  }
+
+  public int items() {
+    return itemIds.size();
+  }
+
+  public boolean hasItemMetadata() {
+    return hasItemMetadata;
+  }
+
+  /** Genre and year features from the item file; empty vectors for items it does not list. */
+  public CategoricalItemFeatures categoricalFeatures() {
+    List<List<String>> genres = new ArrayList<>(itemInfos.size());
+    List<Integer> years = new ArrayList<>(itemInfos.size());
+    for (ItemInfo info : itemInfos) {
+      genres.add(info == null ? null : info.genres());
+      years.add(info == null ? null : info.year());
+    }
+    return CategoricalItemFeatures.of(genres, years);
+  }
+
+  /** Number of events of each user among the given event indices. */
+  public long[] countsPerUser(int[] events) {
+    long[] counts = new long[users()];
+    for (int e : events) {
+      counts[user[e]]++;
+    }
+    return counts;
+  }
+
+  public int[] allEvents() {
+    int[] all = new int[events()];
+    Arrays.setAll(all, i -> i);
+    return all;
+  }
+
+  /** Smallest and largest value, the scale of the ratings. */
+  public double[] valueRange() {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : value) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return new double[] {min, max};
+  }
+}

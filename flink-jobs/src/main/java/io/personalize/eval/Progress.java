@@ -1,0 +1,58 @@
+package io.personalize.eval;
+
+import java.io.PrintStream;
+
+/**
+ * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent for
+ * the first second, so short runs print nothing, and at most four updates a second.
+ */
+public final class Progress {
+  private final PrintStream out;
+  private final boolean enabled;
+  private final long startNanos = System.nanoTime();
+  private long lastPrintNanos = startNanos;
+  private String task = "";
+  private boolean printed;
+
+  public Progress(PrintStream out, boolean enabled) {
+    this.out = out;
+    this.enabled = enabled;
+  }
+
+  public static Progress silent() {
+    return new Progress(System.err, false);
+  }
+
+  public void task(String name) {
+    finishLine();
+    this.task = name;
+  }
+
+  public void update(long done, long total) {
+    if (!enabled) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - startNanos < 1_000_000_000L || now - lastPrintNanos < 250_000_000L) {
+      return;
+    }
+    lastPrintNanos = now;
+    printed = true;
+    out.printf(
+        "\r%-28s %,12d / %,d (%3.0f%%)  %6.1f s",
+        task, done, total, total == 0 ? 100.0 : 100.0 * done / total, (now - startNanos) / 1e9);
+    out.flush();
+  }
+
+  /** Ends the current progress line, if one was printed. */
+  public void finishLine() {
+    if (printed) {
+      out.println();
+      printed = false;
+    }
+  }
+
+  public double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

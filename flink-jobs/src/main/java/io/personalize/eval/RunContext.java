@@ -1,0 +1,71 @@
+package io.personalize.eval;
+
+import io.personalize.model.GlobalTrainer;
+import io.personalize.model.Initializer;
+import io.personalize.model.Model;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.SharedParameters;
+import io.personalize.model.features.ItemFeatureExtractor;
+import io.personalize.model.features.ItemFeatureTable;
+import io.personalize.model.features.PopularityFeatures;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every protocol needs about one run: the events, the labels, the features, the model. */
+final class RunContext {
+  final EventLog log;
+  final EvaluationConfig config;
+  final ModelConfig hyper;
+  final ItemFeatureTable features;
+  final Model model;
+  final Initializer initializer;
+  final double initialMean;
+  final Progress progress;
+  /** The adaptive mode's chosen candidate per group, for the report. */
+  java.util.List<String> selection = java.util.List.of();
+
+  RunContext(EventLog log, EvaluationConfig config, Progress progress) {
+    this.log = log;
+    this.config = config;
+    this.hyper = config.model();
+    this.progress = progress;
+    List<ItemFeatureExtractor> parts = new ArrayList<>();
+    if (log.hasItemMetadata()) {
+      parts.add(log.categoricalFeatures());
+    }
+    parts.add(new PopularityFeatures());
+    this.features = new ItemFeatureTable(parts);
+    this.model = hyper.model(features.dimension());
+    this.initializer = hyper.initializer();
+    // The untrained model predicts the middle of the rating scale, or even odds for likes.
+    double[] range = log.valueRange();
+    this.initialMean = config.target() == Target.RATING ? (range[0] + range[1]) / 2 : 0;
+  }
+
+  double label(int event) {
+    return config.target() == Target.RATING
+        ? log.value[event]
+        : log.value[event] >= config.likeThreshold() ? 1 : 0;
+  }
+
+  SharedParameters newShared() {
+    return new SharedParameters(model.factors(), features.dimension(), initialMean, initializer);
+  }
+
+  GlobalTrainer newGlobalTrainer(SharedParameters shared, double rate) {
+    return new GlobalTrainer(model, shared, initializer, rate, hyper.globalRegularization());
+  }
+
+  /** A personal block that starts as the user's global row, with zero feature deviations. */
+  PersonalParameters blockFrom(GlobalTrainer trainer, int user, PersonalParameters globalRow) {
+    PersonalParameters block = trainer.newPersonalBlock(user);
+    block.copyFrom(globalRow);
+    return block;
+  }
+
+  MetricsCalculator calculator(int[] userGroup, boolean ranking) {
+    return new MetricsCalculator(
+        log, config.target(), config.likeThreshold(), userGroup, hyper.groups(), ranking);
+  }
+}

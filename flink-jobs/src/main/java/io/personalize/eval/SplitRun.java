@@ -1,0 +1,288 @@
+package io.personalize.eval;
+
+import io.personalize.model.AdaptiveLearner;
+import io.personalize.model.AdaptiveUserState;
+import io.personalize.model.BorrowDirection;
+import io.personalize.model.CandidateSelector;
+import io.personalize.model.Coordinator;
+import io.personalize.model.GlobalTrainer;
+import io.personalize.model.GroupBoundaries;
+import io.personalize.model.PersonalLearner;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.PersonalSettings;
+import io.personalize.model.SharedParameters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The batch protocols (random 80/20 and per-user time split): the global model trains T epochs on
+ * the training part; the personal modes then take their own epochs on each user's training events
+ * with the shared block fixed; everything is scored on the test part.
+ *
+ * <ul>
+ *   <li>local: each user alone from the untrained model;
+ *   <li>mtl: from the user's global row, pulled toward it;
+ *   <li>adaptive: from the user's global row; each group's setting is chosen among the candidates
+ *       by loss on a validation part held out of the training events, then refit on all of them;
+ *   <li>adaptive-paper: the literal form: the model of epoch t_u of the global trajectory, then T -
+ *       t_u epochs on the user's own data with that epoch's shared block.
+ * </ul>
+ *
+ * Users are grouped by their number of training events.
+ */
+final class SplitRun {
+  private final RunContext context;
+  private final Split split;
+  private final boolean timeOrderedValidation;
+
+  SplitRun(RunContext context, Split split, boolean timeOrderedValidation) {
+    this.context = context;
+    this.split = split;
+    this.timeOrderedValidation = timeOrderedValidation;
+  }
+
+  List<ModeResult> run() {
+    EventLog log = context.log;
+    EvaluationConfig config = context.config;
+    int users = log.users();
+    int groups = context.hyper.groups();
+    long seed = context.hyper.seed();
+
+    // Popularity from the training part only: the test part is unseen.
+    for (int e : split.train()) {
+      context.features.observe(log.item[e]);
+    }
+    long[] trainCounts = log.countsPerUser(split.train());
+    GroupBoundaries boundaries = Coordinator.boundaries(0, groups, trainCounts);
+    int[] userGroup = new int[users];
+    for (int u = 0; u < users; u++) {
+      userGroup[u] = boundaries.groupOf(trainCounts[u]);
+    }
+    List<List<Integer>> trainByUser = Split.eventsByUser(log, split.train());
+
+    // Global training, keeping each epoch's model for the literal form.
+    boolean paper = config.runs(Mode.ADAPTIVE_PAPER) || config.runs(Mode.ADAPTIVE_PAPER_REVERSE);
+    SharedParameters shared = context.newShared();
+    GlobalTrainer global = context.newGlobalTrainer(shared, context.hyper.globalRate());
+    PersonalParameters[] rows = new PersonalParameters[users];
+    for (int u = 0; u < users; u++) {
+      rows[u] = global.newUserRow(u);
+    }
+    int epochs = context.hyper.epochs();
+    List<SharedParameters> sharedByEpoch = new ArrayList<>();
+    List<PersonalParameters[]> rowsByEpoch = new ArrayList<>();
+    if (paper) {
+      sharedByEpoch.add(shared.copy());
+      rowsByEpoch.add(copyRows(rows));
+    }
+    int[] order = split.train().clone();
+    Random random = new Random(seed);
+    context.progress.task("global training");
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      Split.shuffle(order, random);
+      for (int e : order) {
+        global.learn(rows[log.user[e]], log.item[e], context.features.features(log.item[e]), context.label(e));
+      }
+      global.setRate(global.rate() * context.hyper.rateDecay());
+      if (paper) {
+        sharedByEpoch.add(shared.copy());
+        rowsByEpoch.add(copyRows(rows));
+      }
+      context.progress.update(epoch, epochs);
+    }
+    context.progress.finishLine();
+
+    MetricsCalculator calculator = context.calculator(userGroup, timeOrderedValidation);
+    List<ModeResult> results = new ArrayList<>();
+    PersonalLearner personal = new PersonalLearner(context.model);
+    if (config.runs(Mode.GLOBAL)) {
+      PredictionLog predictions = new PredictionLog();
+      for (int e : split.test()) {
+        predictions.add(e, global.predict(rows[log.user[e]], log.item[e], context.features.features(log.item[e])));
+      }
+      results.add(calculator.compute(Mode.GLOBAL.label(), predictions));
+    }
+    if (config.runs(Mode.LOCAL)) {
+      SharedParameters untrained = context.newShared();
+      PredictionLog predictions = new PredictionLog();
+      PersonalParameters[] blocks = new PersonalParameters[users];
+      for (int u = 0; u < users; u++) {
+        blocks[u] = global.newPersonalBlock(u);
+      }
+      ownEpochs(personal, untrained, blocks, null, trainByUser, context.hyper.local(), context.hyper.personalEpochs(), seed + 1);
+      predictPersonal(personal, untrained, blocks, predictions);
+      results.add(calculator.compute(Mode.LOCAL.label(), predictions));
+    }
+    if (config.runs(Mode.MTL)) {
+      PredictionLog predictions = new PredictionLog();
+      PersonalParameters[] blocks = new PersonalParameters[users];
+      for (int u = 0; u < users; u++) {
+        blocks[u] = context.blockFrom(global, u, rows[u]);
+      }
+      ownEpochs(personal, shared, blocks, rows, trainByUser, context.hyper.mtl(), context.hyper.personalEpochs(), seed + 2);
+      predictPersonal(personal, shared, blocks, predictions);
+      results.add(calculator.compute(Mode.MTL.label(), predictions));
+    }
+    if (config.runs(Mode.ADAPTIVE)) {
+      results.add(calculator.compute(Mode.ADAPTIVE.label(), adaptive(global, shared, rows, trainByUser, userGroup)));
+    }
+    for (Mode mode : List.of(Mode.ADAPTIVE_PAPER, Mode.ADAPTIVE_PAPER_REVERSE)) {
+      if (config.runs(mode)) {
+        BorrowDirection direction =
+            mode == Mode.ADAPTIVE_PAPER
+                ? BorrowDirection.LESS_DATA_BORROWS_MORE
+                : BorrowDirection.MORE_DATA_BORROWS_MORE;
+        results.add(
+            calculator.compute(
+                mode.label(),
+                paper(global, sharedByEpoch, rowsByEpoch, trainByUser, userGroup, direction)));
+      }
+    }
+    return results;
+  }
+
+  private PredictionLog adaptive(
+      GlobalTrainer global,
+      SharedParameters shared,
+      PersonalParameters[] rows,
+      List<List<Integer>> trainByUser,
+      int[] userGroup) {
+    EventLog log = context.log;
+    int users = log.users();
+    List<PersonalSettings> candidates = context.hyper.adaptiveCandidates();
+    CandidateSelector selector = new CandidateSelector(context.hyper.groups(), candidates.size());
+    AdaptiveLearner adaptive = new AdaptiveLearner(context.model, candidates, selector);
+    Random random = new Random(context.hyper.seed() + 3);
+
+    // 1. Choose each group's candidate on held-out training events.
+    context.progress.task("adaptive: choosing settings");
+    for (int u = 0; u < users; u++) {
+      List<Integer> events = new ArrayList<>(trainByUser.get(u));
+      if (!timeOrderedValidation) {
+        java.util.Collections.shuffle(events, random);
+      }
+      int held = (int) Math.round(events.size() * context.config.validationFraction());
+      if (held == 0 || held == events.size()) {
+        continue;
+      }
+      AdaptiveUserState state = adaptive.start(context.blockFrom(global, u, rows[u]));
+      List<Integer> fit = events.subList(0, events.size() - held);
+      fitEpochs(adaptive, shared, state, fit, random);
+      for (int e : events.subList(events.size() - held, events.size())) {
+        int i = log.item[e];
+        adaptive.validate(shared, state, i, context.features.features(i), context.label(e), userGroup[u]);
+      }
+      context.progress.update(u + 1, 2L * users);
+    }
+    context.selection = PrequentialRun.describeSelection(adaptive);
+
+    // 2. Refit every candidate on all training events; predict with the group's choice.
+    context.progress.task("adaptive: refit");
+    AdaptiveUserState[] states = new AdaptiveUserState[users];
+    for (int u = 0; u < users; u++) {
+      states[u] = adaptive.start(context.blockFrom(global, u, rows[u]));
+      fitEpochs(adaptive, shared, states[u], trainByUser.get(u), random);
+      context.progress.update(users + u + 1, 2L * users);
+    }
+    context.progress.finishLine();
+    PredictionLog predictions = new PredictionLog();
+    for (int e : split.test()) {
+      int u = log.user[e];
+      int i = log.item[e];
+      predictions.add(e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
+    }
+    return predictions;
+  }
+
+  private void fitEpochs(
+      AdaptiveLearner adaptive,
+      SharedParameters shared,
+      AdaptiveUserState state,
+      List<Integer> events,
+      Random random) {
+    int[] order = events.stream().mapToInt(Integer::intValue).toArray();
+    for (int epoch = 0; epoch < context.hyper.personalEpochs(); epoch++) {
+      Split.shuffle(order, random);
+      for (int e : order) {
+        int i = context.log.item[e];
+        adaptive.fit(shared, state, i, context.features.features(i), context.label(e));
+      }
+    }
+  }
+
+  private PredictionLog paper(
+      GlobalTrainer global,
+      List<SharedParameters> sharedByEpoch,
+      List<PersonalParameters[]> rowsByEpoch,
+      List<List<Integer>> trainByUser,
+      int[] userGroup,
+      BorrowDirection direction) {
+    EventLog log = context.log;
+    int epochs = context.hyper.epochs();
+    PersonalLearner personal = new PersonalLearner(context.model);
+    PersonalSettings own =
+        new PersonalSettings(
+            context.hyper.paperRate(),
+            context.hyper.paperRate(),
+            context.hyper.globalRegularization().withPersonalFeature(context.hyper.globalRegularization().feature()));
+    Random random = new Random(context.hyper.seed() + 4);
+    PersonalParameters[] blocks = new PersonalParameters[log.users()];
+    int[] branch = new int[log.users()];
+    for (int u = 0; u < log.users(); u++) {
+      branch[u] = Coordinator.borrowedSteps(userGroup[u], context.hyper.groups(), epochs, direction);
+      SharedParameters sharedAtBranch = sharedByEpoch.get(branch[u]);
+      blocks[u] = context.blockFrom(global, u, rowsByEpoch.get(branch[u])[u]);
+      int[] order = trainByUser.get(u).stream().mapToInt(Integer::intValue).toArray();
+      for (int epoch = branch[u]; epoch < epochs; epoch++) {
+        Split.shuffle(order, random);
+        for (int e : order) {
+          int i = log.item[e];
+          personal.learn(sharedAtBranch, blocks[u], null, i, context.features.features(i), context.label(e), own);
+        }
+      }
+    }
+    PredictionLog predictions = new PredictionLog();
+    for (int e : split.test()) {
+      int u = log.user[e];
+      int i = log.item[e];
+      predictions.add(e, personal.predict(sharedByEpoch.get(branch[u]), blocks[u], i, context.features.features(i)));
+    }
+    return predictions;
+  }
+
+  private void ownEpochs(
+      PersonalLearner personal,
+      SharedParameters shared,
+      PersonalParameters[] blocks,
+      PersonalParameters[] anchors,
+      List<List<Integer>> trainByUser,
+      PersonalSettings settings,
+      int epochs,
+      long seed) {
+    Random random = new Random(seed);
+    for (int u = 0; u < blocks.length; u++) {
+      int[] order = trainByUser.get(u).stream().mapToInt(Integer::intValue).toArray();
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        Split.shuffle(order, random);
+        for (int e : order) {
+          int i = context.log.item[e];
+          personal.learn(shared, blocks[u], anchors == null ? null : anchors[u], i, context.features.features(i), context.label(e), settings);
+        }
+      }
+    }
+  }
+
+  private void predictPersonal(
+      PersonalLearner personal, SharedParameters shared, PersonalParameters[] blocks, PredictionLog predictions) {
+    for (int e : split.test()) {
+      int i = context.log.item[e];
+      predictions.add(e, personal.predict(shared, blocks[context.log.user[e]], i, context.features.features(i)));
+    }
+  }
+
+  private static PersonalParameters[] copyRows(PersonalParameters[] rows) {
+    return Arrays.stream(rows).map(PersonalParameters::copy).toArray(PersonalParameters[]::new);
+  }
+}
