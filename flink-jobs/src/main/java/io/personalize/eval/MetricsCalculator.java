@@ -5,6 +5,7 @@ import io.personalize.metrics.LogLossAccumulator;
 import io.personalize.metrics.RankingAccumulator;
 import io.personalize.metrics.RegressionAccumulator;
 import io.personalize.metrics.UserAveragedAuc;
+import io.personalize.model.RatingScale;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +22,21 @@ final class MetricsCalculator {
   private final int[] userGroup;
   private final int groups;
   private final boolean ranking;
+  private final RatingScale scale;
 
   /**
    * @param userGroup reporting group (1..groups) of each user
    * @param ranking whether to compute MAP, MRR and nDCG over each user's scored events
    */
   MetricsCalculator(
-      EventLog log, Target target, double likeThreshold, int[] userGroup, int groups, boolean ranking) {
+      EventLog log,
+      Target target,
+      double likeThreshold,
+      RatingScale scale,
+      int[] userGroup,
+      int groups,
+      boolean ranking) {
+    this.scale = scale;
     this.log = log;
     this.target = target;
     this.likeThreshold = likeThreshold;
@@ -88,7 +97,7 @@ final class MetricsCalculator {
       for (int j = 0; j < n; j++) {
         int k = byUser[start[u] + j];
         int event = predictions.event(k);
-        double prediction = predictions.prediction(k);
+        double prediction = scale.clamp(predictions.prediction(k));
         scores[j] = prediction;
         liked[j] = likes(event);
         if (target == Target.RATING) {

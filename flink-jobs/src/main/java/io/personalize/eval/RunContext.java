@@ -5,6 +5,7 @@ import io.personalize.model.Initializer;
 import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.PersonalParameters;
+import io.personalize.model.RatingScale;
 import io.personalize.model.SharedParameters;
 import io.personalize.model.features.ItemFeatureExtractor;
 import io.personalize.model.features.ItemFeatureTable;
@@ -21,6 +22,7 @@ final class RunContext {
   final Model model;
   final Initializer initializer;
   final double initialMean;
+  final RatingScale scale;
   final Progress progress;
   /** The adaptive mode's chosen candidate per group, for the report. */
   java.util.List<String> selection = java.util.List.of();
@@ -40,7 +42,9 @@ final class RunContext {
     this.initializer = hyper.initializer();
     // The untrained model predicts the middle of the rating scale, or even odds for likes.
     double[] range = log.valueRange();
-    this.initialMean = config.target() == Target.RATING ? (range[0] + range[1]) / 2 : 0;
+    this.scale =
+        config.target() == Target.RATING ? new RatingScale(range[0], range[1]) : RatingScale.UNBOUNDED;
+    this.initialMean = config.target() == Target.RATING ? scale.midpoint() : 0;
   }
 
   double label(int event) {
@@ -66,6 +70,6 @@ final class RunContext {
 
   MetricsCalculator calculator(int[] userGroup, boolean ranking) {
     return new MetricsCalculator(
-        log, config.target(), config.likeThreshold(), userGroup, hyper.groups(), ranking);
+        log, config.target(), config.likeThreshold(), scale, userGroup, hyper.groups(), ranking);
   }
 }

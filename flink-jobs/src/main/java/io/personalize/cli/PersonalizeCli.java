@@ -1,0 +1,40 @@
+package io.personalize.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bin/personalize} command line: one subcommand per task. */
+@Command(
+    name = "personalize",
+    mixinStandardHelpOptions = true,
+    version = "personalize 0.1.0",
+    description = "Streaming personalization engine: evaluate models, run and query the job.",
+    subcommands = {EvaluateCommand.class})
+public final class PersonalizeCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new PersonalizeCli());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          // Input problems (a bad file, a bad option value) are the user's to fix: say what and
+          // where in one line instead of a stack trace.
+          if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+              || ex.getClass().getSimpleName().equals("DataFormatException")) {
+            commandLine.getErr().println("personalize: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
