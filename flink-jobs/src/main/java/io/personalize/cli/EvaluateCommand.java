@@ -78,8 +78,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--personal-epochs", description = "Own epochs of personal modes, batch protocols (default: 20).")
   Integer personalEpochs;
 
-  @Option(names = "--rate", description = "Global SGD step size (default: tuned per protocol).")
-  Double rate;
+  @Option(
+      names = "--rate-scale",
+      defaultValue = "1",
+      description = "Multiplies every default SGD step size (default: ${DEFAULT-VALUE}).")
+  double rateScale;
 
   @Option(names = "--groups", description = "C, number of user groups (default: 7).")
   Integer groups;
@@ -139,7 +142,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             factors != null ? factors : d.factors(),
             d.initStd(),
             seed != null ? seed : d.seed(),
-            rate != null ? rate : d.globalRate(),
+            d.globalSteps().times(rateScale),
             d.rateDecay(),
             d.globalRegularization(),
             epochs != null ? epochs : d.epochs(),
@@ -147,7 +150,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             d.local(),
             d.mtl(),
             d.adaptiveCandidates(),
-            d.paperRate(),
+            d.paper(),
             groups != null ? groups : d.groups(),
             d.regroupEvery());
     Set<Mode> selected = EnumSet.noneOf(Mode.class);

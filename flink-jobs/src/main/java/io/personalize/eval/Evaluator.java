@@ -58,7 +58,7 @@ public final class Evaluator {
     settings.put("featureDimension", featureDimension);
     settings.put("initStd", m.initStd());
     settings.put("seed", m.seed());
-    settings.put("globalRate", m.globalRate());
+    settings.put("globalSteps", m.globalSteps());
     settings.put("rateDecay", m.rateDecay());
     settings.put("globalRegularization", m.globalRegularization());
     settings.put("epochs", m.epochs());
@@ -66,7 +66,7 @@ public final class Evaluator {
     settings.put("local", m.local().toString());
     settings.put("mtl", m.mtl().toString() + " anchorPull=" + m.mtl().regularization());
     settings.put("adaptiveCandidates", m.adaptiveCandidates().stream().map(Object::toString).toList());
-    settings.put("paperRate", m.paperRate());
+    settings.put("paper", m.paper().toString());
     settings.put("regroupEvery", m.regroupEvery());
     settings.put("likeThreshold", config.likeThreshold());
     settings.put("testFraction", config.testFraction());

@@ -37,7 +37,7 @@ final class PrequentialRun {
     int groups = context.hyper.groups();
 
     SharedParameters shared = context.newShared();
-    GlobalTrainer global = context.newGlobalTrainer(shared, context.hyper.globalRate());
+    GlobalTrainer global = context.newGlobalTrainer(shared);
     PersonalParameters[] globalRows = new PersonalParameters[users];
 
     SharedParameters untrained = context.newShared();

@@ -57,8 +57,8 @@ final class RunContext {
     return new SharedParameters(model.factors(), features.dimension(), initialMean, initializer);
   }
 
-  GlobalTrainer newGlobalTrainer(SharedParameters shared, double rate) {
-    return new GlobalTrainer(model, shared, initializer, rate, hyper.globalRegularization());
+  GlobalTrainer newGlobalTrainer(SharedParameters shared) {
+    return new GlobalTrainer(model, shared, initializer, hyper.globalSteps(), hyper.globalRegularization());
   }
 
   /** A personal block that starts as the user's global row, with zero feature deviations. */

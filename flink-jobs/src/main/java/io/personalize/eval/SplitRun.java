@@ -65,7 +65,7 @@ final class SplitRun {
     // Global training, keeping each epoch's model for the literal form.
     boolean paper = config.runs(Mode.ADAPTIVE_PAPER) || config.runs(Mode.ADAPTIVE_PAPER_REVERSE);
     SharedParameters shared = context.newShared();
-    GlobalTrainer global = context.newGlobalTrainer(shared, context.hyper.globalRate());
+    GlobalTrainer global = context.newGlobalTrainer(shared);
     PersonalParameters[] rows = new PersonalParameters[users];
     for (int u = 0; u < users; u++) {
       rows[u] = global.newUserRow(u);
@@ -85,7 +85,7 @@ final class SplitRun {
       for (int e : order) {
         global.learn(rows[log.user[e]], log.item[e], context.features.features(log.item[e]), context.label(e));
       }
-      global.setRate(global.rate() * context.hyper.rateDecay());
+      global.setSteps(global.steps().times(context.hyper.rateDecay()));
       if (paper) {
         sharedByEpoch.add(shared.copy());
         rowsByEpoch.add(copyRows(rows));
@@ -222,11 +222,7 @@ final class SplitRun {
     EventLog log = context.log;
     int epochs = context.hyper.epochs();
     PersonalLearner personal = new PersonalLearner(context.model);
-    PersonalSettings own =
-        new PersonalSettings(
-            context.hyper.paperRate(),
-            context.hyper.paperRate(),
-            context.hyper.globalRegularization().withPersonalFeature(context.hyper.globalRegularization().feature()));
+    PersonalSettings own = context.hyper.paper();
     Random random = new Random(context.hyper.seed() + 4);
     PersonalParameters[] blocks = new PersonalParameters[log.users()];
     int[] branch = new int[log.users()];

@@ -74,6 +74,23 @@ public final class FeatureVector {
     return new FeatureVector(moved, values);
   }
 
+  /** This vector scaled to unit L2 norm; the empty vector stays empty. */
+  public FeatureVector normalized() {
+    double norm = 0;
+    for (double v : values) {
+      norm += v * v;
+    }
+    if (norm == 0 || Math.abs(norm - 1) < 1e-12) {
+      return this;
+    }
+    double scale = 1 / Math.sqrt(norm);
+    double[] scaled = new double[values.length];
+    for (int k = 0; k < values.length; k++) {
+      scaled[k] = values[k] * scale;
+    }
+    return new FeatureVector(indices, scaled);
+  }
+
   /** Concatenation of vectors whose index ranges do not overlap. */
   public static FeatureVector concat(FeatureVector a, FeatureVector b) {
     if (a.size() == 0) {

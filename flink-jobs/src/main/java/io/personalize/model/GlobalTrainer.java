@@ -14,21 +14,18 @@ public final class GlobalTrainer {
   private final Initializer initializer;
   private final Regularization regularization;
   private final Gradient gradient;
-  private double rate;
+  private StepSizes steps;
 
   public GlobalTrainer(
       Model model,
       SharedParameters shared,
       Initializer initializer,
-      double rate,
+      StepSizes steps,
       Regularization regularization) {
-    if (!(rate >= 0)) {
-      throw new IllegalArgumentException("learning rate must be >= 0, was " + rate);
-    }
     this.model = model;
     this.shared = shared;
     this.initializer = initializer;
-    this.rate = rate;
+    this.steps = steps;
     this.regularization = regularization;
     this.gradient = new Gradient(model.factors());
   }
@@ -41,13 +38,13 @@ public final class GlobalTrainer {
     return shared;
   }
 
-  public double rate() {
-    return rate;
+  public StepSizes steps() {
+    return steps;
   }
 
-  /** Changes the step size, e.g. for a per-epoch decay in batch training. */
-  public void setRate(double rate) {
-    this.rate = rate;
+  /** Changes the step sizes, e.g. for a per-epoch decay in batch training. */
+  public void setSteps(StepSizes steps) {
+    this.steps = steps;
   }
 
   /** The starting global row of a user: deterministic in the user id. */
@@ -77,9 +74,10 @@ public final class GlobalTrainer {
     shared.ensureItem(item);
     double prediction =
         model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
-    Sgd.applyShared(gradient, shared, item, x, rate, model.kind());
+    Sgd.applyShared(gradient, shared, item, x, steps, model.kind());
     if (model.kind().globalHasUserRows()) {
-      Sgd.applyPersonal(gradient, userRow, x, rate, 0, model.kind());
+      // A global row has no feature weights, so applyPersonal moves only b_u and q_u.
+      Sgd.applyPersonal(gradient, userRow, x, steps, model.kind());
     }
     return prediction;
   }

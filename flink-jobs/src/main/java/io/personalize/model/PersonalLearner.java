@@ -36,8 +36,7 @@ public final class PersonalLearner {
     double prediction =
         model.gradient(
             shared, personal, anchor, item, x, label, settings.regularization(), gradient);
-    Sgd.applyPersonal(
-        gradient, personal, x, settings.rate(), settings.featureRate(), model.kind());
+    Sgd.applyPersonal(gradient, personal, x, settings.steps(), model.kind());
     return prediction;
   }
 }

@@ -1,20 +1,19 @@
 package io.personalize.model;
 
 /**
- * How a personal block learns from the user's own events: the step size of b_u and q_u, the step
- * size of w_u, and the regularization, whose {@code personalFeature} strength is the pull of the
- * user's feature weights toward the global ones.
+ * How a personal block learns from the user's own events: step sizes of b_u, q_u and w_u (the mean
+ * step is unused), and the regularization, whose {@code personalFeature} strength is the pull of
+ * the user's feature weights toward the global ones.
  */
-public record PersonalSettings(double rate, double featureRate, Regularization regularization) {
-  public PersonalSettings {
-    if (!(rate >= 0 && featureRate >= 0)) {
-      throw new IllegalArgumentException("personal step sizes must be >= 0: " + rate + ", " + featureRate);
-    }
-  }
-
+public record PersonalSettings(StepSizes steps, Regularization regularization) {
   @Override
   public String toString() {
     return String.format(
-        "rate=%g featureRate=%g pull=%g", rate, featureRate, regularization.personalFeature());
+        java.util.Locale.ROOT,
+        "bias=%g factor=%g feature=%g pull=%g",
+        steps.bias(),
+        steps.factor(),
+        steps.feature(),
+        regularization.personalFeature());
   }
 }

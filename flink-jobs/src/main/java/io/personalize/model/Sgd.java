@@ -1,22 +1,19 @@
 package io.personalize.model;
 
 /**
- * Applies a {@link Gradient} as one SGD step. The shared and the personal block have their own step
- * sizes; a step size of 0 leaves that block untouched, which is how a personal learner reads the
- * shared block without writing it, and how a global trainer keeps a user row without personal
- * feature weights.
+ * Applies a {@link Gradient} as one SGD step with a {@link StepSizes} per block. A step of 0 leaves
+ * that part untouched, which is how a personal learner reads the shared block without writing it,
+ * and how a global trainer keeps a user row without personal feature weights.
  */
 public final class Sgd {
   private Sgd() {}
 
   public static void applyShared(
-      Gradient g, SharedParameters shared, int item, FeatureVector x, double rate, ModelKind kind) {
-    if (rate == 0) {
-      return;
-    }
-    shared.mean -= rate * g.mean;
-    shared.addItemBias(item, -rate * g.itemBias);
+      Gradient g, SharedParameters shared, int item, FeatureVector x, StepSizes steps, ModelKind kind) {
+    shared.mean -= steps.mean() * g.mean;
+    shared.addItemBias(item, -steps.bias() * g.itemBias);
     if (kind.usesFactors()) {
+      double rate = steps.factor();
       double[] p = shared.itemFactors();
       int k = g.itemFactors.length;
       int base = item * k;
@@ -25,6 +22,7 @@ public final class Sgd {
       }
     }
     if (kind.usesFeatures()) {
+      double rate = steps.feature();
       double[] w = shared.featureWeights();
       for (int n = 0; n < x.size(); n++) {
         w[x.index(n)] -= rate * g.featureWeights[n];
@@ -32,27 +30,22 @@ public final class Sgd {
     }
   }
 
-  /** Steps b_u and q_u at {@code rate} and w_u (if the row has it) at {@code featureRate}. */
+  /** Steps b_u, q_u and w_u (if the row has it); the mean step size is not used here. */
   public static void applyPersonal(
-      Gradient g,
-      PersonalParameters personal,
-      FeatureVector x,
-      double rate,
-      double featureRate,
-      ModelKind kind) {
-    if (rate != 0) {
-      personal.bias -= rate * g.userBias;
-      if (kind.usesFactors()) {
-        double[] q = personal.factors;
-        for (int f = 0; f < q.length; f++) {
-          q[f] -= rate * g.userFactors[f];
-        }
+      Gradient g, PersonalParameters personal, FeatureVector x, StepSizes steps, ModelKind kind) {
+    personal.bias -= steps.bias() * g.userBias;
+    if (kind.usesFactors()) {
+      double rate = steps.factor();
+      double[] q = personal.factors;
+      for (int f = 0; f < q.length; f++) {
+        q[f] -= rate * g.userFactors[f];
       }
     }
-    if (featureRate != 0 && kind.usesFeatures() && personal.hasFeatureWeights()) {
+    if (kind.usesFeatures() && personal.hasFeatureWeights()) {
+      double rate = steps.feature();
       double[] wu = personal.featureWeights;
       for (int n = 0; n < x.size(); n++) {
-        wu[x.index(n)] -= featureRate * g.userFeatureWeights[n];
+        wu[x.index(n)] -= rate * g.userFeatureWeights[n];
       }
     }
   }

@@ -8,6 +8,11 @@ import java.util.List;
  * The item features of the engine: blocks from several extractors laid side by side (each block
  * shifted past the previous ones), with each item's concatenated vector cached and rebuilt only
  * when one of its parts changed, so the per-event path allocates nothing in the common case.
+ *
+ * <p>The concatenated vector is scaled to unit length. One-hot blocks (year, popularity) each add a
+ * constant 1 to |x|^2, so without scaling every block would act as another copy of the user bias
+ * and multiply the step size along it; with unit length the feature terms step the same whatever
+ * the number of blocks or genres.
  */
 public final class ItemFeatureTable implements ItemFeatureExtractor {
   private final List<ItemFeatureExtractor> parts;
@@ -62,7 +67,7 @@ public final class ItemFeatureTable implements ItemFeatureExtractor {
       for (int p = 0; p < parts.size(); p++) {
         all = FeatureVector.concat(all, seen[p].shifted(offsets[p]));
       }
-      cached.set(item, all);
+      cached.set(item, all.normalized());
     }
     return cached.get(item);
   }

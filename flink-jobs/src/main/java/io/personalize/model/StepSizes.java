@@ -1,0 +1,23 @@
+package io.personalize.model;
+
+/**
+ * SGD step sizes per parameter group. Biases converge from a single number per row and carry most
+ * of the early signal of a new user or item, so they get their own (typically larger) step than the
+ * factors; the global mean is the average of every event and needs a much smaller step, or it
+ * drifts with each event's noise.
+ */
+public record StepSizes(double mean, double bias, double factor, double feature) {
+  public StepSizes {
+    if (!(mean >= 0 && bias >= 0 && factor >= 0 && feature >= 0 && mean < 1 && bias < 1 && factor < 1 && feature < 1)) {
+      throw new IllegalArgumentException("step sizes must be in [0, 1): " + this);
+    }
+  }
+
+  /** Every step size multiplied by {@code factor}: the per-epoch decay of batch training. */
+  public StepSizes times(double multiplier) {
+    return new StepSizes(mean * multiplier, bias * multiplier, factor * multiplier, feature * multiplier);
+  }
+
+  /** Nothing moves: a block read but never written. */
+  public static final StepSizes FROZEN = new StepSizes(0, 0, 0, 0);
+}
