@@ -59,39 +59,47 @@ public record ModelConfig(
     }
   }
 
-  /** Tuned defaults for a model kind and a stream (one pass) or batch (epochs) protocol. */
+  /**
+   * Tuned defaults for a model kind and a stream (one pass) or batch (epochs) protocol. Tuned on
+   * ml-100k only (docs/evaluation.md has the grids and the numbers).
+   */
   public static ModelConfig defaults(ModelKind kind, Loss loss, boolean stream) {
-    double rate = stream ? 0.02 : 0.01;
-    StepSizes steps = new StepSizes(rate * 0.1, rate * 2, rate, rate);
-    Regularization reg = new Regularization(0.02, 0.05, 0.01, 0.01);
+    StepSizes steps =
+        stream ? new StepSizes(0.002, 0.04, 0.02, 0.005) : new StepSizes(0.001, 0.02, 0.01, 0.005);
+    Regularization reg = new Regularization(0.02, stream ? 0.05 : 0.1, 0.01, 0.01);
+    double personalFeature = stream ? 0.08 : 0.04;
     List<PersonalSettings> candidates =
         List.of(
-            new PersonalSettings(personal(steps, 2), reg),
-            new PersonalSettings(personal(steps, 1), reg),
-            new PersonalSettings(personal(steps, 4), reg.withPersonalFeature(0.003)),
-            new PersonalSettings(personal(steps, 1), reg.withPersonalFeature(0.1)));
+            new PersonalSettings(personal(steps, personalFeature), reg),
+            new PersonalSettings(personal(steps, personalFeature / 2), reg),
+            new PersonalSettings(
+                personal(steps, personalFeature * 1.5), reg.withPersonalFeature(0.03)),
+            new PersonalSettings(personal(steps, personalFeature), reg.withPersonalFeature(0.1)));
+    PersonalSettings plain =
+        new PersonalSettings(personal(steps, steps.factor()), reg.withPersonalFeature(reg.feature()));
     return new ModelConfig(
         kind,
         loss,
         32,
-        0.1,
+        0.05,
         42,
         steps,
-        stream ? 1 : 0.95,
+        stream ? 1 : 0.98,
         reg,
-        40,
-        20,
-        new PersonalSettings(personal(steps, 1), reg.withPersonalFeature(reg.feature())),
-        new PersonalSettings(personal(steps, 1), new Regularization(0.1, 0.1, reg.feature(), 0.1)),
+        60,
+        5,
+        plain,
+        new PersonalSettings(
+            personal(steps, steps.factor()), new Regularization(0.1, 0.1, reg.feature(), 0.1)),
         candidates,
-        new PersonalSettings(personal(steps, 1), reg.withPersonalFeature(reg.feature())),
+        plain,
         7,
         1000);
   }
 
-  /** The global step sizes for b_u and q_u, and {@code featureMultiple} times the factor step for w_u. */
-  private static StepSizes personal(StepSizes global, double featureMultiple) {
-    return new StepSizes(0, global.bias(), global.factor(), global.factor() * featureMultiple);
+  /** A personal block steps b_u and q_u like the global rows, and w_u at {@code featureStep}. */
+  private static StepSizes personal(StepSizes global, double featureStep) {
+    return new StepSizes(0, global.bias(), global.factor(), featureStep);
   }
 
   public Model model(int featureDimension) {
