@@ -6,8 +6,8 @@ import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.data.SyntheticData;
 import io.personalize.eval.Chart;
 import io.personalize.eval.EvaluationConfig;
-import io.personalize.eval.EventLog;
 import io.personalize.eval.Evaluator;
+import io.personalize.eval.EventLog;
 import io.personalize.eval.Mode;
 import io.personalize.eval.Progress;
 import io.personalize.eval.Protocol;
@@ -60,7 +60,10 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "rating | like (default: like for logistic, rating otherwise).")
   String target;
 
-  @Option(names = "--out", defaultValue = "out/eval", description = "Output directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "out/eval",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(
@@ -75,7 +78,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "Global epochs T of the batch protocols (default: 40).")
   Integer epochs;
 
-  @Option(names = "--personal-epochs", description = "Own epochs of personal modes, batch protocols (default: 20).")
+  @Option(
+      names = "--personal-epochs",
+      description = "Own epochs of personal modes, batch protocols (default: 20).")
   Integer personalEpochs;
 
   @Option(
@@ -87,22 +92,39 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--groups", description = "C, number of user groups (default: 7).")
   Integer groups;
 
-  @Option(names = "--seed", description = "Seed of initial values, splits and shuffles (default: 42).")
+  @Option(
+      names = "--seed",
+      description = "Seed of initial values, splits and shuffles (default: 42).")
   Long seed;
 
-  @Option(names = "--like-threshold", defaultValue = "4", description = "Ratings at or above are likes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--like-threshold",
+      defaultValue = "4",
+      description = "Ratings at or above are likes (default: ${DEFAULT-VALUE}).")
   double likeThreshold;
 
-  @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test share of batch protocols (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-fraction",
+      defaultValue = "0.2",
+      description = "Test share of batch protocols (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--generated-users", defaultValue = "1000", description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--generated-users",
+      defaultValue = "1000",
+      description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
   int generatedUsers;
 
-  @Option(names = "--generated-items", defaultValue = "1500", description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--generated-items",
+      defaultValue = "1500",
+      description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
   int generatedItems;
 
-  @Option(names = "--generated-events", defaultValue = "100000", description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--generated-events",
+      defaultValue = "100000",
+      description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
   int generatedEvents;
 
   @Option(names = "--no-progress", description = "Do not show progress.")
@@ -115,7 +137,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EvaluationConfig config = config();
     Dataset dataset = load();
-    System.err.printf("read %s (%s): %,d events%n", dataset.name(), dataset.layout(), dataset.interactions().size());
+    System.err.printf(
+        "read %s (%s): %,d events%n",
+        dataset.name(), dataset.layout(), dataset.interactions().size());
     EventLog log = EventLog.of(dataset);
     Summary summary = Evaluator.evaluate(log, config, new Progress(System.err, !noProgress));
     Report.printTables(summary, System.out);
@@ -132,7 +156,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     Protocol parsedProtocol = Protocol.parse(protocol);
     ModelKind kind = ModelKind.parse(model);
     Target parsedTarget =
-        target != null ? Target.parse(target) : kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING;
+        target != null
+            ? Target.parse(target)
+            : kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING;
     Loss loss = parsedTarget == Target.RATING ? Loss.SQUARED : Loss.LOGISTIC;
     ModelConfig d = ModelConfig.defaults(kind, loss, parsedProtocol.isStream());
     ModelConfig hyper =
@@ -161,7 +187,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         selected.add(parseMode(name));
       }
     }
-    return new EvaluationConfig(parsedProtocol, parsedTarget, likeThreshold, testFraction, 0.1, hyper, selected);
+    return new EvaluationConfig(
+        parsedProtocol, parsedTarget, likeThreshold, testFraction, 0.1, hyper, selected);
   }
 
   private static Mode parseMode(String name) {
@@ -171,12 +198,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
     }
     throw new IllegalArgumentException(
-        "unknown mode '" + name + "': expected global, local, mtl, adaptive, adaptive-paper or adaptive-paper-reverse");
+        "unknown mode '"
+            + name
+            + "': expected global, local, mtl, adaptive, adaptive-paper or adaptive-paper-reverse");
   }
 
   private Dataset load() {
     if (data.equals("generated")) {
-      return SyntheticData.generate(seed != null ? seed : 42, generatedUsers, generatedItems, generatedEvents);
+      return SyntheticData.generate(
+          seed != null ? seed : 42, generatedUsers, generatedItems, generatedEvents);
     }
     Path path = Path.of(data);
     if (!Files.exists(path)) {
@@ -185,7 +215,9 @@ public final class EvaluateCommand implements Callable<Integer> {
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(
-                          "no file or directory '" + data + "', and no data set of that name under shared/data"));
+                          "no file or directory '"
+                              + data
+                              + "', and no data set of that name under shared/data"));
     }
     return MovieLensReader.read(path);
   }

@@ -23,7 +23,8 @@ public final class PersonalizeCli implements Runnable {
         (ex, commandLine, parseResult) -> {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and
           // where in one line instead of a stack trace.
-          if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+          if (ex instanceof IllegalArgumentException
+              || ex instanceof java.io.UncheckedIOException
               || ex.getClass().getSimpleName().equals("DataFormatException")) {
             commandLine.getErr().println("personalize: " + ex.getMessage());
             return 2;

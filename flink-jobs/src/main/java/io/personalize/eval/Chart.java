@@ -61,7 +61,8 @@ public final class Chart {
   static Map.Entry<String, Function<Metrics, Double>> mainMetric(Summary summary) {
     for (Map.Entry<String, Function<Metrics, Double>> metric : Report.METRICS.entrySet()) {
       boolean present =
-          summary.modes().values().stream().anyMatch(m -> metric.getValue().apply(m.overall()) != null);
+          summary.modes().values().stream()
+              .anyMatch(m -> metric.getValue().apply(m.overall()) != null);
       if (present && !metric.getKey().startsWith("MAE")) {
         return metric;
       }

@@ -46,7 +46,8 @@ public record EvaluationConfig(
       }
     }
     if (runnable.isEmpty()) {
-      throw new IllegalArgumentException("none of the modes " + modes + " runs in " + protocol.label());
+      throw new IllegalArgumentException(
+          "none of the modes " + modes + " runs in " + protocol.label());
     }
     modes = Set.copyOf(runnable);
   }

@@ -65,7 +65,8 @@ public final class Evaluator {
     settings.put("personalEpochs", m.personalEpochs());
     settings.put("local", m.local().toString());
     settings.put("mtl", m.mtl().toString() + " anchorPull=" + m.mtl().regularization());
-    settings.put("adaptiveCandidates", m.adaptiveCandidates().stream().map(Object::toString).toList());
+    settings.put(
+        "adaptiveCandidates", m.adaptiveCandidates().stream().map(Object::toString).toList());
     settings.put("paper", m.paper().toString());
     settings.put("regroupEvery", m.regroupEvery());
     settings.put("likeThreshold", config.likeThreshold());

@@ -8,7 +8,10 @@ public enum Mode {
   LOCAL("local"),
   /** Personal blocks pulled toward the user's global row (multi-task learning). */
   MTL("mtl"),
-  /** The engine's adaptive form: fresh shared parameters, personal block from the global model, per-group settings learned from data. */
+  /**
+   * The engine's adaptive form: fresh shared parameters, personal block from the global model,
+   * per-group settings learned from data.
+   */
   ADAPTIVE("adaptive"),
   /** The paper's literal batch form, less data borrows more global epochs. */
   ADAPTIVE_PAPER("adaptive-paper"),

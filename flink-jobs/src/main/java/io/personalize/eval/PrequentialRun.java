@@ -85,7 +85,8 @@ final class PrequentialRun {
             e, personal.learn(shared, mtlBlocks[u], globalRows[u], i, x, y, context.hyper.mtl()));
       }
       if (runAdaptive) {
-        adaptiveLog.add(e, adaptive.step(shared, states[u], i, x, y, boundaries.groupOf(counts[u])));
+        adaptiveLog.add(
+            e, adaptive.step(shared, states[u], i, x, y, boundaries.groupOf(counts[u])));
       }
       double globalPrediction = global.learn(globalRows[u], i, x, y);
       if (runGlobal) {
@@ -128,7 +129,13 @@ final class PrequentialRun {
     CandidateSelector selector = adaptive.selector();
     for (int g = 1; g <= selector.groups(); g++) {
       lines.add(
-          "group " + g + ": candidate " + selector.best(g) + " (" + adaptive.candidates().get(selector.best(g)) + ")");
+          "group "
+              + g
+              + ": candidate "
+              + selector.best(g)
+              + " ("
+              + adaptive.candidates().get(selector.best(g))
+              + ")");
     }
     return lines;
   }

@@ -3,8 +3,8 @@ package io.personalize.eval;
 import java.io.PrintStream;
 
 /**
- * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent for
- * the first second, so short runs print nothing, and at most four updates a second.
+ * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent
+ * for the first second, so short runs print nothing, and at most four updates a second.
  */
 public final class Progress {
   private final PrintStream out;

@@ -54,8 +54,13 @@ public final class Report {
       if (modes.stream().allMatch(m -> value.apply(m.overall()) == null)) {
         continue;
       }
-      out.printf(Locale.ROOT, "%n%s by user group (1 = least data .. %d = most)%n", metric.getKey(), summary.groups());
-      StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s %7s %9s", "group", "users", "events"));
+      out.printf(
+          Locale.ROOT,
+          "%n%s by user group (1 = least data .. %d = most)%n",
+          metric.getKey(),
+          summary.groups());
+      StringBuilder header =
+          new StringBuilder(String.format(Locale.ROOT, "%-6s %7s %9s", "group", "users", "events"));
       for (ModeResult mode : modes) {
         header.append(String.format(Locale.ROOT, " %14s", mode.mode()));
       }
@@ -73,7 +78,10 @@ public final class Report {
         for (ModeResult mode : modes) {
           Metrics m = g < reference.size() ? mode.groups().get(g) : mode.overall();
           Double v = value.apply(m);
-          row.append(v == null ? String.format(Locale.ROOT, " %14s", "-") : String.format(Locale.ROOT, " %14.4f", v));
+          row.append(
+              v == null
+                  ? String.format(Locale.ROOT, " %14s", "-")
+                  : String.format(Locale.ROOT, " %14.4f", v));
         }
         out.println(row);
       }

@@ -24,6 +24,7 @@ final class RunContext {
   final double initialMean;
   final RatingScale scale;
   final Progress progress;
+
   /** The adaptive mode's chosen candidate per group, for the report. */
   java.util.List<String> selection = java.util.List.of();
 
@@ -43,7 +44,9 @@ final class RunContext {
     // The untrained model predicts the middle of the rating scale, or even odds for likes.
     double[] range = log.valueRange();
     this.scale =
-        config.target() == Target.RATING ? new RatingScale(range[0], range[1]) : RatingScale.UNBOUNDED;
+        config.target() == Target.RATING
+            ? new RatingScale(range[0], range[1])
+            : RatingScale.UNBOUNDED;
     this.initialMean = config.target() == Target.RATING ? scale.midpoint() : 0;
   }
 
@@ -58,7 +61,8 @@ final class RunContext {
   }
 
   GlobalTrainer newGlobalTrainer(SharedParameters shared) {
-    return new GlobalTrainer(model, shared, initializer, hyper.globalSteps(), hyper.globalRegularization());
+    return new GlobalTrainer(
+        model, shared, initializer, hyper.globalSteps(), hyper.globalRegularization());
   }
 
   /** A personal block that starts as the user's global row, with zero feature deviations. */

@@ -83,7 +83,11 @@ final class SplitRun {
     for (int epoch = 1; epoch <= epochs; epoch++) {
       Split.shuffle(order, random);
       for (int e : order) {
-        global.learn(rows[log.user[e]], log.item[e], context.features.features(log.item[e]), context.label(e));
+        global.learn(
+            rows[log.user[e]],
+            log.item[e],
+            context.features.features(log.item[e]),
+            context.label(e));
       }
       global.setSteps(global.steps().times(context.hyper.rateDecay()));
       if (paper) {
@@ -100,7 +104,9 @@ final class SplitRun {
     if (config.runs(Mode.GLOBAL)) {
       PredictionLog predictions = new PredictionLog();
       for (int e : split.test()) {
-        predictions.add(e, global.predict(rows[log.user[e]], log.item[e], context.features.features(log.item[e])));
+        predictions.add(
+            e,
+            global.predict(rows[log.user[e]], log.item[e], context.features.features(log.item[e])));
       }
       results.add(calculator.compute(Mode.GLOBAL.label(), predictions));
     }
@@ -111,7 +117,15 @@ final class SplitRun {
       for (int u = 0; u < users; u++) {
         blocks[u] = global.newPersonalBlock(u);
       }
-      ownEpochs(personal, untrained, blocks, null, trainByUser, context.hyper.local(), context.hyper.personalEpochs(), seed + 1);
+      ownEpochs(
+          personal,
+          untrained,
+          blocks,
+          null,
+          trainByUser,
+          context.hyper.local(),
+          context.hyper.personalEpochs(),
+          seed + 1);
       predictPersonal(personal, untrained, blocks, predictions);
       results.add(calculator.compute(Mode.LOCAL.label(), predictions));
     }
@@ -121,12 +135,22 @@ final class SplitRun {
       for (int u = 0; u < users; u++) {
         blocks[u] = context.blockFrom(global, u, rows[u]);
       }
-      ownEpochs(personal, shared, blocks, rows, trainByUser, context.hyper.mtl(), context.hyper.personalEpochs(), seed + 2);
+      ownEpochs(
+          personal,
+          shared,
+          blocks,
+          rows,
+          trainByUser,
+          context.hyper.mtl(),
+          context.hyper.personalEpochs(),
+          seed + 2);
       predictPersonal(personal, shared, blocks, predictions);
       results.add(calculator.compute(Mode.MTL.label(), predictions));
     }
     if (config.runs(Mode.ADAPTIVE)) {
-      results.add(calculator.compute(Mode.ADAPTIVE.label(), adaptive(global, shared, rows, trainByUser, userGroup)));
+      results.add(
+          calculator.compute(
+              Mode.ADAPTIVE.label(), adaptive(global, shared, rows, trainByUser, userGroup)));
     }
     for (Mode mode : List.of(Mode.ADAPTIVE_PAPER, Mode.ADAPTIVE_PAPER_REVERSE)) {
       if (config.runs(mode)) {
@@ -172,7 +196,8 @@ final class SplitRun {
       fitEpochs(adaptive, shared, state, fit, random);
       for (int e : events.subList(events.size() - held, events.size())) {
         int i = log.item[e];
-        adaptive.validate(shared, state, i, context.features.features(i), context.label(e), userGroup[u]);
+        adaptive.validate(
+            shared, state, i, context.features.features(i), context.label(e), userGroup[u]);
       }
       context.progress.update(u + 1, 2L * users);
     }
@@ -191,7 +216,8 @@ final class SplitRun {
     for (int e : split.test()) {
       int u = log.user[e];
       int i = log.item[e];
-      predictions.add(e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
+      predictions.add(
+          e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
     }
     return predictions;
   }
@@ -227,7 +253,8 @@ final class SplitRun {
     PersonalParameters[] blocks = new PersonalParameters[log.users()];
     int[] branch = new int[log.users()];
     for (int u = 0; u < log.users(); u++) {
-      branch[u] = Coordinator.borrowedSteps(userGroup[u], context.hyper.groups(), epochs, direction);
+      branch[u] =
+          Coordinator.borrowedSteps(userGroup[u], context.hyper.groups(), epochs, direction);
       SharedParameters sharedAtBranch = sharedByEpoch.get(branch[u]);
       blocks[u] = context.blockFrom(global, u, rowsByEpoch.get(branch[u])[u]);
       int[] order = trainByUser.get(u).stream().mapToInt(Integer::intValue).toArray();
@@ -235,7 +262,14 @@ final class SplitRun {
         Split.shuffle(order, random);
         for (int e : order) {
           int i = log.item[e];
-          personal.learn(sharedAtBranch, blocks[u], null, i, context.features.features(i), context.label(e), own);
+          personal.learn(
+              sharedAtBranch,
+              blocks[u],
+              null,
+              i,
+              context.features.features(i),
+              context.label(e),
+              own);
         }
       }
     }
@@ -243,7 +277,10 @@ final class SplitRun {
     for (int e : split.test()) {
       int u = log.user[e];
       int i = log.item[e];
-      predictions.add(e, personal.predict(sharedByEpoch.get(branch[u]), blocks[u], i, context.features.features(i)));
+      predictions.add(
+          e,
+          personal.predict(
+              sharedByEpoch.get(branch[u]), blocks[u], i, context.features.features(i)));
     }
     return predictions;
   }
@@ -264,17 +301,29 @@ final class SplitRun {
         Split.shuffle(order, random);
         for (int e : order) {
           int i = context.log.item[e];
-          personal.learn(shared, blocks[u], anchors == null ? null : anchors[u], i, context.features.features(i), context.label(e), settings);
+          personal.learn(
+              shared,
+              blocks[u],
+              anchors == null ? null : anchors[u],
+              i,
+              context.features.features(i),
+              context.label(e),
+              settings);
         }
       }
     }
   }
 
   private void predictPersonal(
-      PersonalLearner personal, SharedParameters shared, PersonalParameters[] blocks, PredictionLog predictions) {
+      PersonalLearner personal,
+      SharedParameters shared,
+      PersonalParameters[] blocks,
+      PredictionLog predictions) {
     for (int e : split.test()) {
       int i = context.log.item[e];
-      predictions.add(e, personal.predict(shared, blocks[context.log.user[e]], i, context.features.features(i)));
+      predictions.add(
+          e,
+          personal.predict(shared, blocks[context.log.user[e]], i, context.features.features(i)));
     }
   }
 

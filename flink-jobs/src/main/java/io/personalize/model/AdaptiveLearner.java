@@ -17,7 +17,8 @@ public final class AdaptiveLearner {
   private final List<PersonalSettings> candidates;
   private final CandidateSelector selector;
 
-  public AdaptiveLearner(Model model, List<PersonalSettings> candidates, CandidateSelector selector) {
+  public AdaptiveLearner(
+      Model model, List<PersonalSettings> candidates, CandidateSelector selector) {
     if (candidates.isEmpty() || candidates.size() != selector.candidates()) {
       throw new IllegalArgumentException(
           "need as many candidates as the selector tracks: "

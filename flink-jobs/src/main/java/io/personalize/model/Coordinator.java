@@ -29,11 +29,13 @@ public final class Coordinator {
    * so group 1 borrows all T steps (it is the global model) and group C borrows T / C. With {@link
    * BorrowDirection#MORE_DATA_BORROWS_MORE}, p_u = i / C, as Algorithm 3.1 is transcribed.
    */
-  public static int borrowedSteps(int group, int groups, int totalSteps, BorrowDirection direction) {
+  public static int borrowedSteps(
+      int group, int groups, int totalSteps, BorrowDirection direction) {
     if (group < 1 || group > groups) {
       throw new IllegalArgumentException("group " + group + " outside 1.." + groups);
     }
-    int numerator = direction == BorrowDirection.LESS_DATA_BORROWS_MORE ? groups - group + 1 : group;
+    int numerator =
+        direction == BorrowDirection.LESS_DATA_BORROWS_MORE ? groups - group + 1 : group;
     return (int) Math.floor((double) totalSteps * numerator / groups);
   }
 }

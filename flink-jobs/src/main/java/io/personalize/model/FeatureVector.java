@@ -29,7 +29,8 @@ public final class FeatureVector {
     Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
       if (sorted[i] < 0 || (i > 0 && sorted[i] == sorted[i - 1])) {
-        throw new IllegalArgumentException("feature indices must be distinct and >= 0: " + Arrays.toString(indices));
+        throw new IllegalArgumentException(
+            "feature indices must be distinct and >= 0: " + Arrays.toString(indices));
       }
     }
     return new FeatureVector(indices.clone(), values.clone());

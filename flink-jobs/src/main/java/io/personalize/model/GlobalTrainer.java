@@ -2,9 +2,9 @@ package io.personalize.model;
 
 /**
  * The global model's per-event step: SGD on every event with the full global model, i.e. the shared
- * block and, for models whose global form has them, the user's global row (b_u, q_u). The global row
- * never has personal feature weights. Callers own the storage of user rows, so the same step serves
- * the evaluator (rows in an array) and the Flink global operator (rows in state).
+ * block and, for models whose global form has them, the user's global row (b_u, q_u). The global
+ * row never has personal feature weights. Callers own the storage of user rows, so the same step
+ * serves the evaluator (rows in an array) and the Flink global operator (rows in state).
  */
 public final class GlobalTrainer {
   private static final PersonalParameters NO_USER_ROW = new PersonalParameters(0, 0);
@@ -16,6 +16,9 @@ public final class GlobalTrainer {
   private final Gradient gradient;
   private StepSizes steps;
 
+  /** The steps of a user row: b_u and q_u only, a global row has no feature weights to move. */
+  private StepSizes rowSteps;
+
   public GlobalTrainer(
       Model model,
       SharedParameters shared,
@@ -25,7 +28,7 @@ public final class GlobalTrainer {
     this.model = model;
     this.shared = shared;
     this.initializer = initializer;
-    this.steps = steps;
+    setSteps(steps);
     this.regularization = regularization;
     this.gradient = new Gradient(model.factors());
   }
@@ -45,6 +48,7 @@ public final class GlobalTrainer {
   /** Changes the step sizes, e.g. for a per-epoch decay in batch training. */
   public void setSteps(StepSizes steps) {
     this.steps = steps;
+    this.rowSteps = new StepSizes(0, steps.bias(), steps.factor(), 0);
   }
 
   /** The starting global row of a user: deterministic in the user id. */
@@ -76,8 +80,7 @@ public final class GlobalTrainer {
         model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
     Sgd.applyShared(gradient, shared, item, x, steps, model.kind());
     if (model.kind().globalHasUserRows()) {
-      // A global row has no feature weights, so applyPersonal moves only b_u and q_u.
-      Sgd.applyPersonal(gradient, userRow, x, steps, model.kind());
+      Sgd.applyPersonal(gradient, userRow, x, rowSteps, model.kind());
     }
     return prediction;
   }

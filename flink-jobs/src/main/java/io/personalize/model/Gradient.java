@@ -3,8 +3,8 @@ package io.personalize.model;
 /**
  * A reusable buffer for the gradient of one event's objective. Shared parts refer to the event's
  * item (b_i, p_i) and to the global weights of the event's non-zero features; personal parts to the
- * user's block. Feature gradients are aligned with the event's {@link FeatureVector}: entry k is the
- * derivative for feature index {@code x.index(k)}.
+ * user's block. Feature gradients are aligned with the event's {@link FeatureVector}: entry k is
+ * the derivative for feature index {@code x.index(k)}.
  */
 public final class Gradient {
   public double prediction;

@@ -7,8 +7,8 @@ package io.personalize.model;
  *
  * <p>Group i (1-based) holds d in [d_min + (i-1) s, d_min + i s]. The paper's loop takes the first
  * interval that contains d, so a count exactly on a boundary goes to the lower group; d_min is in
- * group 1 and d_max in group C. When every count is equal (s = 0), everyone is in group 1, the group
- * that borrows most, which is the safe choice with no evidence of data abundance.
+ * group 1 and d_max in group C. When every count is equal (s = 0), everyone is in group 1, the
+ * group that borrows most, which is the safe choice with no evidence of data abundance.
  */
 public record GroupBoundaries(long version, int groups, double logCountMin, double logCountMax) {
   private static final double BOUNDARY_TOLERANCE = 1e-9;

@@ -3,8 +3,8 @@ package io.personalize.model;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic initial values of factor rows: row {@code id} of a given {@code seed} always gets the
- * same values, so a replica, a restarted job or a test rebuilds the same starting model without
+ * Deterministic initial values of factor rows: row {@code id} of a given {@code seed} always gets
+ * the same values, so a replica, a restarted job or a test rebuilds the same starting model without
  * shipping it.
  */
 public final class Initializer {

@@ -76,7 +76,8 @@ public record ModelConfig(
                 personal(steps, personalFeature * 1.5), reg.withPersonalFeature(0.03)),
             new PersonalSettings(personal(steps, personalFeature), reg.withPersonalFeature(0.1)));
     PersonalSettings plain =
-        new PersonalSettings(personal(steps, steps.factor()), reg.withPersonalFeature(reg.feature()));
+        new PersonalSettings(
+            personal(steps, steps.factor()), reg.withPersonalFeature(reg.feature()));
     return new ModelConfig(
         kind,
         loss,

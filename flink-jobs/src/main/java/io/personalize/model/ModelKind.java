@@ -51,6 +51,7 @@ public enum ModelKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown model '" + name + "': expected mf, logistic or hybrid");
+    throw new IllegalArgumentException(
+        "unknown model '" + name + "': expected mf, logistic or hybrid");
   }
 }

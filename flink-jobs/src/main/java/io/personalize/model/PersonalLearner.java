@@ -18,7 +18,8 @@ public final class PersonalLearner {
     return model;
   }
 
-  public double predict(SharedParameters shared, PersonalParameters personal, int item, FeatureVector x) {
+  public double predict(
+      SharedParameters shared, PersonalParameters personal, int item, FeatureVector x) {
     shared.ensureItem(item);
     return model.predict(shared, personal, item, x);
   }

@@ -8,13 +8,13 @@ package io.personalize.model;
 public record RatingScale(double min, double max) {
   public RatingScale {
     if (!(Double.isFinite(min) && Double.isFinite(max) && min <= max)) {
-      throw new IllegalArgumentException("need a finite rating scale min <= max, was " + min + ".." + max);
+      throw new IllegalArgumentException(
+          "need a finite rating scale min <= max, was " + min + ".." + max);
     }
   }
 
   /** Any value passes unchanged: for probabilities, which the link already bounds. */
-  public static final RatingScale UNBOUNDED =
-      new RatingScale(-Double.MAX_VALUE, Double.MAX_VALUE);
+  public static final RatingScale UNBOUNDED = new RatingScale(-Double.MAX_VALUE, Double.MAX_VALUE);
 
   public double clamp(double prediction) {
     return Math.min(max, Math.max(min, prediction));

@@ -16,7 +16,15 @@ package io.personalize.model;
 public record Regularization(double bias, double factor, double feature, double personalFeature) {
   public Regularization {
     if (!(bias >= 0 && factor >= 0 && feature >= 0 && personalFeature >= 0)) {
-      throw new IllegalArgumentException("regularization strengths must be >= 0: " + this);
+      throw new IllegalArgumentException(
+          "regularization strengths must be >= 0: "
+              + bias
+              + ", "
+              + factor
+              + ", "
+              + feature
+              + ", "
+              + personalFeature);
     }
   }
 

@@ -9,7 +9,12 @@ public final class Sgd {
   private Sgd() {}
 
   public static void applyShared(
-      Gradient g, SharedParameters shared, int item, FeatureVector x, StepSizes steps, ModelKind kind) {
+      Gradient g,
+      SharedParameters shared,
+      int item,
+      FeatureVector x,
+      StepSizes steps,
+      ModelKind kind) {
     shared.mean -= steps.mean() * g.mean;
     shared.addItemBias(item, -steps.bias() * g.itemBias);
     if (kind.usesFactors()) {

@@ -19,7 +19,8 @@ public final class SharedParameters {
   private final double[] featureWeights;
   private int items;
 
-  public SharedParameters(int factors, int featureDimension, double initialMean, Initializer initializer) {
+  public SharedParameters(
+      int factors, int featureDimension, double initialMean, Initializer initializer) {
     if (factors < 0 || featureDimension < 0) {
       throw new IllegalArgumentException("factors and feature dimension must be >= 0");
     }

@@ -8,14 +8,27 @@ package io.personalize.model;
  */
 public record StepSizes(double mean, double bias, double factor, double feature) {
   public StepSizes {
-    if (!(mean >= 0 && bias >= 0 && factor >= 0 && feature >= 0 && mean < 1 && bias < 1 && factor < 1 && feature < 1)) {
+    if (!(mean >= 0
+        && bias >= 0
+        && factor >= 0
+        && feature >= 0
+        && mean < 1
+        && bias < 1
+        && factor < 1
+        && feature < 1)) {
       throw new IllegalArgumentException("step sizes must be in [0, 1): " + this);
     }
   }
 
   /** Every step size multiplied by {@code factor}: the per-epoch decay of batch training. */
   public StepSizes times(double multiplier) {
-    return new StepSizes(mean * multiplier, bias * multiplier, factor * multiplier, feature * multiplier);
+    return new StepSizes(
+        mean * multiplier, bias * multiplier, factor * multiplier, feature * multiplier);
+  }
+
+  /** The same step for every parameter group. */
+  public static StepSizes uniform(double step) {
+    return new StepSizes(step, step, step, step);
   }
 
   /** Nothing moves: a block read but never written. */

@@ -16,9 +16,12 @@ class AdaptiveLearnerTest {
 
   private static final List<PersonalSettings> CANDIDATES =
       List.of(
-          new PersonalSettings(0.02, 0.02, new Regularization(0.02, 0.05, 0.01, 0.1)),
-          new PersonalSettings(0.05, 0.1, new Regularization(0.02, 0.05, 0.01, 0.03)),
-          new PersonalSettings(0.1, 0.01, new Regularization(0.1, 0.1, 0.01, 0.5)));
+          new PersonalSettings(
+              new StepSizes(0, 0.02, 0.02, 0.02), new Regularization(0.02, 0.05, 0.01, 0.1)),
+          new PersonalSettings(
+              new StepSizes(0, 0.05, 0.05, 0.1), new Regularization(0.02, 0.05, 0.01, 0.03)),
+          new PersonalSettings(
+              new StepSizes(0, 0.1, 0.1, 0.01), new Regularization(0.1, 0.1, 0.01, 0.5)));
 
   private final Model model = Model.of(ModelKind.HYBRID, K, D);
   private final SharedParameters shared = randomShared(5);
@@ -247,12 +250,15 @@ class AdaptiveLearnerTest {
     Initializer init = new Initializer(1, 0);
     SharedParameters global = new SharedParameters(0, dimension, 3, init);
     GlobalTrainer trainer =
-        new GlobalTrainer(linear, global, init, 0.02, new Regularization(0.001, 0, 0.001, 0));
+        new GlobalTrainer(
+            linear, global, init, StepSizes.uniform(0.02), new Regularization(0.001, 0, 0.001, 0));
     PersonalParameters noRow = trainer.newUserRow(0);
     List<PersonalSettings> candidates =
         List.of(
-            new PersonalSettings(0.02, 0.02, new Regularization(0.01, 0, 0.001, 0.01)),
-            new PersonalSettings(0.05, 0.05, new Regularization(0.01, 0, 0.001, 0.01)));
+            new PersonalSettings(
+                new StepSizes(0, 0.02, 0.02, 0.02), new Regularization(0.01, 0, 0.001, 0.01)),
+            new PersonalSettings(
+                new StepSizes(0, 0.05, 0.05, 0.05), new Regularization(0.01, 0, 0.001, 0.01)));
     AdaptiveLearner adaptive =
         new AdaptiveLearner(linear, candidates, new CandidateSelector(1, candidates.size()));
     AdaptiveUserState odd = null;

@@ -290,8 +290,8 @@ class AdditiveModelGradientTest {
     // The NaN left in the buffer must not leak into any weight through an SGD step.
     double[] w = fixture.shared.featureWeights().clone();
     double[] wu = fixture.personal.featureWeights.clone();
-    Sgd.applyShared(g, fixture.shared, ITEM, X, 0.1, kind);
-    Sgd.applyPersonal(g, fixture.personal, X, 0.1, 0.1, kind);
+    Sgd.applyShared(g, fixture.shared, ITEM, X, StepSizes.uniform(0.1), kind);
+    Sgd.applyPersonal(g, fixture.personal, X, new StepSizes(0, 0.1, 0.1, 0.1), kind);
     for (int j = 0; j < D; j++) {
       boolean inX = j == 1 || j == 5 || j == 6;
       assertThat(fixture.shared.featureWeights()[j]).isFinite();
@@ -343,7 +343,7 @@ class AdditiveModelGradientTest {
     }
 
     // An SGD step with a non-zero feature rate still leaves the global row without w_u.
-    Sgd.applyPersonal(g, global.personal, X, 0.1, 0.1, ModelKind.HYBRID);
+    Sgd.applyPersonal(g, global.personal, X, new StepSizes(0, 0.1, 0.1, 0.1), ModelKind.HYBRID);
     assertThat(global.personal.featureWeights).isEmpty();
   }
 

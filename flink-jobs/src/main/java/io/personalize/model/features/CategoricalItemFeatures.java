@@ -37,10 +37,12 @@ public final class CategoricalItemFeatures implements ItemFeatureExtractor {
     for (List<String> genres : itemGenres) {
       if (genres != null) {
         for (String genre : genres) {
-          index.computeIfAbsent(genre, g -> {
-            vocabulary.add(g);
-            return vocabulary.size() - 1;
-          });
+          index.computeIfAbsent(
+              genre,
+              g -> {
+                vocabulary.add(g);
+                return vocabulary.size() - 1;
+              });
         }
       }
     }

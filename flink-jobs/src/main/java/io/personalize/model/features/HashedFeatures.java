@@ -40,7 +40,8 @@ public final class HashedFeatures {
     for (Map.Entry<String, Double> entry : named.entrySet()) {
       double value = entry.getValue();
       if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException("feature '" + entry.getKey() + "' is not finite: " + value);
+        throw new IllegalArgumentException(
+            "feature '" + entry.getKey() + "' is not finite: " + value);
       }
       summed.merge(bucket(entry.getKey()), value, Double::sum);
     }

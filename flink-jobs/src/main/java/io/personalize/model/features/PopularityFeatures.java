@@ -4,9 +4,9 @@ import io.personalize.model.FeatureVector;
 import java.util.Arrays;
 
 /**
- * A one-hot bucket of how many events an item has had so far in the stream: bucket
- * floor(log2(1 + count)), capped. Counts grow with {@link #observe}, so an item moves up a bucket
- * at counts 1, 3, 7, 15, ...
+ * A one-hot bucket of how many events an item has had so far in the stream: bucket floor(log2(1 +
+ * count)), capped. Counts grow with {@link #observe}, so an item moves up a bucket at counts 1, 3,
+ * 7, 15, ...
  */
 public final class PopularityFeatures implements ItemFeatureExtractor {
   public static final int BUCKETS = 16;

@@ -263,29 +263,34 @@ class FeaturesTest {
     assertThat(table.offset(1)).isEqualTo(19);
     assertThat(table.dimension()).isEqualTo(35);
 
-    double half = 1 / Math.sqrt(2);
+    // The table scales each vector to unit length: genres 1/sqrt(2) each (norm 1), year 1 and
+    // popularity 1 give |x|^2 = 3, so every entry is divided by sqrt(3).
+    double genre = 1 / Math.sqrt(2) / Math.sqrt(3); // 0.4082...
+    double oneHot = 1 / Math.sqrt(3); // 0.5773...
+    double half = 1 / Math.sqrt(2); // item 1: a genre and popularity, |x|^2 = 2
     FeatureVector first = table.features(0);
     // Drama 0, Comedy 1, 1995 -> 3 + 10 = 13; popularity bucket 0 -> 19 + 0.
-    assertVector(first, new int[] {0, 1, 13, 19}, new double[] {half, half, 1, 1});
+    assertVector(first, new int[] {0, 1, 13, 19}, new double[] {genre, genre, oneHot, oneHot});
     assertThat(table.features(0)).isSameAs(first);
 
     table.observe(0); // count 1: bucket 1
     assertThat(popularity.count(0)).isEqualTo(1);
     FeatureVector second = table.features(0);
     assertThat(second).isNotSameAs(first);
-    assertVector(second, new int[] {0, 1, 13, 20}, new double[] {half, half, 1, 1});
+    assertVector(second, new int[] {0, 1, 13, 20}, new double[] {genre, genre, oneHot, oneHot});
     assertThat(table.features(0)).isSameAs(second);
 
     table.observe(0); // count 2: still bucket 1, the cached vector stays
     assertThat(table.features(0)).isSameAs(second);
 
     table.observe(0); // count 3: bucket 2
-    assertVector(table.features(0), new int[] {0, 1, 13, 21}, new double[] {half, half, 1, 1});
+    assertVector(
+        table.features(0), new int[] {0, 1, 13, 21}, new double[] {genre, genre, oneHot, oneHot});
     // The vector that was handed out earlier is unchanged.
     assertThat(second.index(3)).isEqualTo(20);
 
     // Other items are unaffected; item 1 has a genre but no year; item 7 has no metadata.
-    assertVector(table.features(1), new int[] {2, 19}, new double[] {1, 1});
+    assertVector(table.features(1), new int[] {2, 19}, new double[] {half, half});
     assertVector(table.features(7), new int[] {19}, new double[] {1});
   }
 
