@@ -65,7 +65,7 @@ public record ModelConfig(
    */
   public static ModelConfig defaults(ModelKind kind, Loss loss, boolean stream) {
     StepSizes steps =
-        stream ? new StepSizes(0.002, 0.04, 0.02, 0.005) : new StepSizes(0.001, 0.02, 0.01, 0.005);
+        stream ? new StepSizes(0.002, 0.04, 0.12, 0.005) : new StepSizes(0.001, 0.02, 0.01, 0.005);
     Regularization reg = new Regularization(0.02, stream ? 0.05 : 0.1, 0.01, 0.01);
     double personalFeature = stream ? 0.08 : 0.04;
     List<PersonalSettings> candidates =
@@ -82,7 +82,7 @@ public record ModelConfig(
         kind,
         loss,
         32,
-        0.05,
+        stream ? 0.1 : 0.05,
         42,
         steps,
         stream ? 1 : 0.98,
