@@ -1,0 +1,288 @@
+package io.personalize.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  /** Exit code, the command line's err writer, and what the command printed on System.out. */
+  private record Run(int exitCode, String err, String out) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = PersonalizeCli.commandLine();
+    StringWriter err = new StringWriter();
+    StringWriter cliOut = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(cliOut, true));
+    // The command prints its tables on System.out: capture it too, and keep test logs quiet.
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      code = cli.execute(args);
+    } finally {
+      System.setOut(originalOut);
+    }
+    return new Run(code, err.toString(), cliOut + out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void evaluatesGeneratedDataAndWritesSummaryAndChart(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("eval");
+    Run run =
+        run(
+            "evaluate",
+            "--data",
+            "generated",
+            "--protocol",
+            "prequential",
+            "--out",
+            out.toString(),
+            "--no-progress",
+            "--generated-users",
+            "200",
+            "--generated-items",
+            "300",
+            "--generated-events",
+            "5000");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    Path summary = out.resolve("summary.json");
+    Path chart = out.resolve("chart.png");
+    assertThat(summary).isRegularFile();
+    assertThat(chart).isRegularFile();
+    assertThat(run.out()).contains("wrote " + summary).contains("wrote " + chart);
+    assertThat(run.out()).contains("RMSE by user group");
+
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    assertThat(json.get("dataset").asText()).isEqualTo("generated");
+    assertThat(json.get("protocol").asText()).isEqualTo("prequential");
+    assertThat(json.get("model").asText()).isEqualTo("hybrid");
+    assertThat(json.get("events").asInt()).isEqualTo(5000);
+    assertThat(json.get("users").asInt()).isEqualTo(200);
+    assertThat(json.get("items").asInt()).isBetween(100, 300);
+    JsonNode modes = json.get("modes");
+    assertThat(modes.has("global")).isTrue();
+    assertThat(modes.has("adaptive")).isTrue();
+    assertThat(modes.has("adaptive-paper")).isFalse();
+    assertThat(modes.get("global").get("events").asInt()).isEqualTo(5000);
+    assertThat(modes.get("global").get("rmse").asDouble()).isBetween(0.5, 1.5);
+    assertThat(modes.get("global").get("groups")).hasSize(7);
+
+    byte[] png = Files.readAllBytes(chart);
+    byte[] head = new byte[8];
+    System.arraycopy(png, 0, head, 0, 8);
+    assertThat(head).containsExactly(PNG_SIGNATURE);
+  }
+
+  @Test
+  void optionsReachTheEvaluation(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("eval");
+    Run run =
+        run(
+            "evaluate",
+            "--data=generated",
+            "--protocol=batch",
+            "--model=mf",
+            "--modes=global,adaptive-paper",
+            "--groups=3",
+            "--epochs=5",
+            "--personal-epochs=2",
+            "--factors=4",
+            "--seed=9",
+            "--no-chart",
+            "--no-progress",
+            "--out=" + out,
+            "--generated-users=80",
+            "--generated-items=120",
+            "--generated-events=2000");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(out.resolve("chart.png")).doesNotExist();
+    JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(json.get("protocol").asText()).isEqualTo("batch");
+    assertThat(json.get("model").asText()).isEqualTo("mf");
+    assertThat(json.get("groups").asInt()).isEqualTo(3);
+    assertThat(json.get("events").asInt()).isEqualTo(2000);
+    assertThat(json.get("users").asInt()).isEqualTo(80);
+    assertThat(json.get("settings").get("epochs").asInt()).isEqualTo(5);
+    assertThat(json.get("settings").get("personalEpochs").asInt()).isEqualTo(2);
+    assertThat(json.get("settings").get("factors").asInt()).isEqualTo(4);
+    assertThat(json.get("settings").get("seed").asLong()).isEqualTo(9);
+    JsonNode modes = json.get("modes");
+    assertThat(modes.size()).isEqualTo(2);
+    assertThat(modes.has("global")).isTrue();
+    assertThat(modes.has("adaptive-paper")).isTrue();
+    assertThat(modes.get("global").get("groups")).hasSize(3);
+    // 20% of 2000 events are scored in the batch protocol.
+    assertThat(modes.get("global").get("events").asInt()).isEqualTo(400);
+  }
+
+  @Test
+  void malformedLineIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("u.data"), "1\t10\t5\t881250949\n2\t20\t3\t881250950\n3\t30\t881250951\n");
+    Run run =
+        run(
+            "evaluate",
+            "--data",
+            dir.toString(),
+            "--no-progress",
+            "--out",
+            dir.resolve("o").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("personalize: ").contains("u.data").contains("line 3");
+    assertThat(run.err().lines()).as("one line, no stack trace").hasSize(1);
+    assertThat(dir.resolve("o").resolve("summary.json")).doesNotExist();
+  }
+
+  @Test
+  void badRatingValueIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("u.data"),
+        "1\t10\t5\t881250949\n2\t20\tfive\t881250950\n3\t30\t4\t881250951\n");
+    Run run = run("evaluate", "--data", dir.resolve("u.data").toString(), "--no-progress");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("personalize: ").contains("u.data").contains("line 2");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void directoryWithoutRatingsIsAnInputError(@TempDir Path dir) {
+    Run run = run("evaluate", "--data", dir.toString(), "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("personalize: ").contains("no ratings file");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void missingDataSetNameExitsTwoWithAClearMessage() {
+    Run run = run("evaluate", "--data", "no-such-data-set-xyz", "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("personalize: ")
+        .contains("'no-such-data-set-xyz'")
+        .contains("no file or directory");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void missingRelativePathExitsTwoWithAClearMessage() {
+    Run run = run("evaluate", "--data", "no/such/dir/u.data", "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("personalize: ")
+        .contains("'no/such/dir/u.data'")
+        .contains("no file or directory");
+  }
+
+  @Test
+  @Disabled(
+      "bug: EvaluateCommand.load passes any missing --data to SharedData.find, which throws"
+          + " 'not a data set directory name: <path>' for an absolute path (or one with '..'),"
+          + " so a missing file is reported as a bad data set name")
+  void missingPathExitsTwoWithAClearMessage(@TempDir Path dir) {
+    String missing = dir.resolve("does-not-exist").toString();
+    Run run = run("evaluate", "--data", missing, "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("personalize: ")
+        .contains(missing)
+        .contains("no file or directory");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownProtocolIsRejectedByName() {
+    Run run = run("evaluate", "--data", "generated", "--protocol", "sideways", "--no-progress");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("sideways").contains("protocol");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownModelIsRejectedByName() {
+    Run run = run("evaluate", "--data", "generated", "--model", "deep-net", "--no-progress");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("deep-net").contains("model");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownModeAndTargetAreRejectedByName() {
+    Run mode = run("evaluate", "--data", "generated", "--modes", "global,psychic", "--no-progress");
+    assertThat(mode.exitCode()).isEqualTo(2);
+    assertThat(mode.err()).contains("psychic");
+    Run target = run("evaluate", "--data", "generated", "--target", "stars", "--no-progress");
+    assertThat(target.exitCode()).isEqualTo(2);
+    assertThat(target.err()).contains("stars");
+  }
+
+  @Test
+  void missingRequiredDataOptionIsAUsageError() {
+    Run run = run("evaluate", "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(run.err()).contains("--data");
+  }
+
+  @Test
+  void modeTheProtocolCannotRunIsRejected() {
+    Run run =
+        run(
+            "evaluate",
+            "--data",
+            "generated",
+            "--protocol",
+            "prequential",
+            "--modes",
+            "adaptive-paper");
+    assertThat(run.exitCode()).isEqualTo(2);
+    // The message spells the mode as the enum constant (ADAPTIVE_PAPER), not as typed.
+    assertThat(run.err())
+        .startsWith("personalize: ")
+        .containsIgnoringCase("adaptive")
+        .containsIgnoringCase("paper")
+        .contains("prequential");
+  }
+
+  @Test
+  @Disabled(
+      "bug: an --out that cannot be created (here: an existing file) throws the checked"
+          + " FileAlreadyExistsException from Report.writeJson after the whole evaluation;"
+          + " the handler only maps unchecked input errors, so picocli prints a stack trace and"
+          + " exits 1")
+  void outputPathThatIsAFileIsAnInputError(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "not a directory");
+    Run run =
+        run(
+            "evaluate",
+            "--data=generated",
+            "--generated-users=20",
+            "--generated-items=30",
+            "--generated-events=200",
+            "--no-progress",
+            "--out=" + file);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("personalize: ").contains("taken");
+    assertThat(run.err().lines()).as("one line, no stack trace").hasSize(1);
+  }
+}
