@@ -136,6 +136,13 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EvaluationConfig config = config();
+    try {
+      // Fail before a long run, not after it, when the output cannot be written.
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot create the output directory " + out + ": " + e, e);
+    }
     Dataset dataset = load();
     System.err.printf(
         "read %s (%s): %,d events%n",
@@ -210,6 +217,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     Path path = Path.of(data);
     if (!Files.exists(path)) {
+      // Only a bare name such as "ml-100k" can mean a data set under shared/data.
+      boolean bareName = !path.isAbsolute() && path.getNameCount() == 1 && !data.contains("..");
+      if (!bareName) {
+        throw new IllegalArgumentException("no file or directory '" + data + "'");
+      }
       path =
           SharedData.find(data)
               .orElseThrow(

@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -196,10 +195,6 @@ class EvaluateCommandTest {
   }
 
   @Test
-  @Disabled(
-      "bug: EvaluateCommand.load passes any missing --data to SharedData.find, which throws"
-          + " 'not a data set directory name: <path>' for an absolute path (or one with '..'),"
-          + " so a missing file is reported as a bad data set name")
   void missingPathExitsTwoWithAClearMessage(@TempDir Path dir) {
     String missing = dir.resolve("does-not-exist").toString();
     Run run = run("evaluate", "--data", missing, "--no-progress");
@@ -265,11 +260,6 @@ class EvaluateCommandTest {
   }
 
   @Test
-  @Disabled(
-      "bug: an --out that cannot be created (here: an existing file) throws the checked"
-          + " FileAlreadyExistsException from Report.writeJson after the whole evaluation;"
-          + " the handler only maps unchecked input errors, so picocli prints a stack trace and"
-          + " exits 1")
   void outputPathThatIsAFileIsAnInputError(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("taken"), "not a directory");
     Run run =

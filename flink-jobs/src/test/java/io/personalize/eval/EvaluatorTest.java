@@ -65,7 +65,9 @@ class EvaluatorTest {
       assertThat(summary.groups()).isEqualTo(7);
       assertThat(summary.seconds()).isPositive();
       assertThat(summary.adaptiveSelection()).hasSize(7);
-      assertThat(summary.settings()).containsEntry("epochs", 40).containsKey("seed");
+      ModelConfig defaults =
+          ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, protocol.isStream());
+      assertThat(summary.settings()).containsEntry("epochs", defaults.epochs()).containsKey("seed");
     }
   }
 
