@@ -1,5 +1,7 @@
 package io.personalize.cli;
 
+import io.personalize.connectors.data.DataFormatException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,8 +26,8 @@ public final class PersonalizeCli implements Runnable {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and
           // where in one line instead of a stack trace.
           if (ex instanceof IllegalArgumentException
-              || ex instanceof java.io.UncheckedIOException
-              || ex.getClass().getSimpleName().equals("DataFormatException")) {
+              || ex instanceof UncheckedIOException
+              || ex instanceof DataFormatException) {
             commandLine.getErr().println("personalize: " + ex.getMessage());
             return 2;
           }

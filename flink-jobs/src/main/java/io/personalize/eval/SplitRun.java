@@ -35,12 +35,12 @@ import java.util.Random;
 final class SplitRun {
   private final RunContext context;
   private final Split split;
-  private final boolean timeOrderedValidation;
+  private final boolean perUserTimeSplit;
 
-  SplitRun(RunContext context, Split split, boolean timeOrderedValidation) {
+  SplitRun(RunContext context, Split split, boolean perUserTimeSplit) {
     this.context = context;
     this.split = split;
-    this.timeOrderedValidation = timeOrderedValidation;
+    this.perUserTimeSplit = perUserTimeSplit;
   }
 
   List<ModeResult> run() {
@@ -98,7 +98,7 @@ final class SplitRun {
     }
     context.progress.finishLine();
 
-    MetricsCalculator calculator = context.calculator(userGroup, timeOrderedValidation);
+    MetricsCalculator calculator = context.calculator(userGroup, perUserTimeSplit);
     List<ModeResult> results = new ArrayList<>();
     PersonalLearner personal = new PersonalLearner(context.model);
     if (config.runs(Mode.GLOBAL)) {
@@ -184,7 +184,7 @@ final class SplitRun {
     context.progress.task("adaptive: choosing settings");
     for (int u = 0; u < users; u++) {
       List<Integer> events = new ArrayList<>(trainByUser.get(u));
-      if (!timeOrderedValidation) {
+      if (!perUserTimeSplit) {
         java.util.Collections.shuffle(events, random);
       }
       int held = (int) Math.round(events.size() * context.config.validationFraction());
