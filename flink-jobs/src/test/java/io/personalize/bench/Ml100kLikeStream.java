@@ -1,0 +1,226 @@
+package io.personalize.bench;
+
+import io.personalize.model.Coordinator;
+import io.personalize.model.FeatureVector;
+import io.personalize.model.GroupBoundaries;
+import io.personalize.model.features.CategoricalItemFeatures;
+import io.personalize.model.features.ItemFeatureTable;
+import io.personalize.model.features.PopularityFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A pre-generated event stream shaped like MovieLens 100k, for benchmarks: 943 users (each with at
+ * least 20 events, heavy-tailed activity), 1,682 items (Zipf-like popularity, 1-4 of the 19 ml-100k
+ * genres, a release year), 100,000 ratings 1..5 with ml-100k's rating frequencies, in a random
+ * interleaving of the users.
+ *
+ * <p>Every event carries what the engine has at hand when it steps the model: the item's feature
+ * vector from the engine's {@link ItemFeatureTable} (genres, year bucket and stream popularity
+ * bucket, 3-6 non-zeros) and the user's group, both computed the way the prequential stream does
+ * (popularity and counts as of the event, group boundaries recomputed every {@code regroupEvery}
+ * events). Deterministic for a seed.
+ */
+final class Ml100kLikeStream {
+  static final int USERS = 943;
+  static final int ITEMS = 1_682;
+  static final int EVENTS = 100_000;
+  private static final int MIN_EVENTS_PER_USER = 20;
+
+  /** The ml-100k genre vocabulary with the approximate share of items that have each genre. */
+  private static final String[] GENRES = {
+    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
+    "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
+    "Thriller", "War", "Western"
+  };
+
+  private static final double[] GENRE_SHARE = {
+    0.001, 0.149, 0.080, 0.025, 0.072, 0.300, 0.065, 0.030, 0.431, 0.013, 0.014, 0.055, 0.033,
+    0.036, 0.147, 0.060, 0.149, 0.042, 0.016
+  };
+
+  /** Share of items with 1, 2, 3 and 4 genres. */
+  private static final double[] GENRE_COUNT_SHARE = {0.50, 0.31, 0.14, 0.05};
+
+  /** ml-100k's share of ratings 1, 2, 3, 4 and 5. */
+  private static final double[] RATING_SHARE = {0.061, 0.114, 0.271, 0.342, 0.212};
+
+  final ItemFeatureTable features;
+  final int[] user;
+  final int[] item;
+  final double[] label;
+  final FeatureVector[] x;
+  final int[] group;
+
+  private Ml100kLikeStream(
+      ItemFeatureTable features,
+      int[] user,
+      int[] item,
+      double[] label,
+      FeatureVector[] x,
+      int[] group) {
+    this.features = features;
+    this.user = user;
+    this.item = item;
+    this.label = label;
+    this.x = x;
+    this.group = group;
+  }
+
+  int events() {
+    return user.length;
+  }
+
+  /**
+   * @param groups C, the number of user groups
+   * @param regroupEvery events between recomputations of the group boundaries
+   */
+  static Ml100kLikeStream generate(long seed, int groups, int regroupEvery) {
+    SplittableRandom random = new SplittableRandom(seed);
+
+    // Items: genres and a release year (most in the 1990s, a long tail back to the 1920s).
+    List<List<String>> itemGenres = new ArrayList<>(ITEMS);
+    List<Integer> itemYears = new ArrayList<>(ITEMS);
+    for (int i = 0; i < ITEMS; i++) {
+      int count = 1 + draw(GENRE_COUNT_SHARE, random);
+      double[] share = GENRE_SHARE.clone();
+      List<String> genres = new ArrayList<>(count);
+      for (int g = 0; g < count; g++) {
+        int chosen = draw(share, random);
+        genres.add(GENRES[chosen]);
+        share[chosen] = 0;
+      }
+      itemGenres.add(genres);
+      itemYears.add(
+          random.nextDouble() < 0.65
+              ? 1990 + random.nextInt(9)
+              : 1989 - (int) Math.min(67, -15 * Math.log(1 - random.nextDouble())));
+    }
+
+    // Popularity: Zipf-like over a random order of the items.
+    int[] order = permutation(ITEMS, random);
+    double[] itemWeight = new double[ITEMS];
+    for (int r = 0; r < ITEMS; r++) {
+      itemWeight[order[r]] = 1.0 / (r + 1);
+    }
+    double[] itemCumulative = cumulative(itemWeight);
+
+    // Activity: at least 20 events a user, the rest split by log-normal weights.
+    double[] activity = new double[USERS];
+    for (int u = 0; u < USERS; u++) {
+      activity[u] = Math.exp(1.1 * gaussian(random));
+    }
+    double[] userCumulative = cumulative(activity);
+    int[] perUser = new int[USERS];
+    java.util.Arrays.fill(perUser, MIN_EVENTS_PER_USER);
+    for (int e = USERS * MIN_EVENTS_PER_USER; e < EVENTS; e++) {
+      perUser[search(userCumulative, random.nextDouble() * userCumulative[USERS - 1])]++;
+    }
+    int[] user = new int[EVENTS];
+    int e = 0;
+    for (int u = 0; u < USERS; u++) {
+      for (int n = 0; n < perUser[u]; n++) {
+        user[e++] = u;
+      }
+    }
+    for (int a = EVENTS - 1; a > 0; a--) {
+      int b = random.nextInt(a + 1);
+      int swap = user[a];
+      user[a] = user[b];
+      user[b] = swap;
+    }
+
+    int[] item = new int[EVENTS];
+    double[] label = new double[EVENTS];
+    for (e = 0; e < EVENTS; e++) {
+      item[e] = search(itemCumulative, random.nextDouble() * itemCumulative[ITEMS - 1]);
+      label[e] = 1 + draw(RATING_SHARE, random);
+    }
+
+    // Replay the stream as the engine sees it: features and group as of each event.
+    ItemFeatureTable features =
+        new ItemFeatureTable(
+            List.of(CategoricalItemFeatures.of(itemGenres, itemYears), new PopularityFeatures()));
+    FeatureVector[] x = new FeatureVector[EVENTS];
+    int[] group = new int[EVENTS];
+    long[] counts = new long[USERS];
+    GroupBoundaries boundaries = GroupBoundaries.initial(groups);
+    for (e = 0; e < EVENTS; e++) {
+      x[e] = features.features(item[e]);
+      group[e] = boundaries.groupOf(counts[user[e]]);
+      features.observe(item[e]);
+      counts[user[e]]++;
+      if ((e + 1) % regroupEvery == 0) {
+        boundaries = Coordinator.boundaries(boundaries.version() + 1, groups, counts);
+      }
+    }
+    return new Ml100kLikeStream(features, user, item, label, x, group);
+  }
+
+  /** Index drawn with probability proportional to {@code weights}. */
+  private static int draw(double[] weights, SplittableRandom random) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    double target = random.nextDouble() * total;
+    for (int k = 0; k < weights.length; k++) {
+      target -= weights[k];
+      if (target < 0) {
+        return k;
+      }
+    }
+    for (int k = weights.length - 1; k >= 0; k--) {
+      if (weights[k] > 0) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("no positive weight");
+  }
+
+  private static double[] cumulative(double[] weights) {
+    double[] sums = new double[weights.length];
+    double total = 0;
+    for (int k = 0; k < weights.length; k++) {
+      total += weights[k];
+      sums[k] = total;
+    }
+    return sums;
+  }
+
+  /** The first index whose cumulative weight exceeds {@code target}. */
+  private static int search(double[] cumulative, double target) {
+    int lo = 0;
+    int hi = cumulative.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumulative[mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  private static int[] permutation(int n, SplittableRandom random) {
+    int[] p = new int[n];
+    for (int k = 0; k < n; k++) {
+      p[k] = k;
+    }
+    for (int k = n - 1; k > 0; k--) {
+      int j = random.nextInt(k + 1);
+      int swap = p[k];
+      p[k] = p[j];
+      p[j] = swap;
+    }
+    return p;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u1 = 1.0 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
