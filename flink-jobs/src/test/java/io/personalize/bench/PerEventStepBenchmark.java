@@ -80,7 +80,7 @@ public class PerEventStepBenchmark {
     shared.ensureItem(Ml100kLikeStream.ITEMS - 1);
     global =
         new GlobalTrainer(
-            model, shared, initializer, config.globalRate(), config.globalRegularization());
+            model, shared, initializer, config.globalSteps(), config.globalRegularization());
     adaptive =
         new AdaptiveLearner(
             model,
@@ -110,7 +110,7 @@ public class PerEventStepBenchmark {
         factors,
         d.initStd(),
         d.seed(),
-        d.globalRate(),
+        d.globalSteps(),
         d.rateDecay(),
         d.globalRegularization(),
         d.epochs(),
@@ -118,7 +118,7 @@ public class PerEventStepBenchmark {
         d.local(),
         d.mtl(),
         d.adaptiveCandidates(),
-        d.paperRate(),
+        d.paper(),
         d.groups(),
         d.regroupEvery());
   }
