@@ -119,24 +119,8 @@ final class PrequentialRun {
     }
     if (runAdaptive) {
       results.add(calculator.compute(Mode.ADAPTIVE.label(), adaptiveLog));
-      context.selection = describeSelection(adaptive);
+      context.recordSelection(adaptive);
     }
     return results;
-  }
-
-  static List<String> describeSelection(AdaptiveLearner adaptive) {
-    List<String> lines = new ArrayList<>();
-    CandidateSelector selector = adaptive.selector();
-    for (int g = 1; g <= selector.groups(); g++) {
-      lines.add(
-          "group "
-              + g
-              + ": candidate "
-              + selector.best(g)
-              + " ("
-              + adaptive.candidates().get(selector.best(g))
-              + ")");
-    }
-    return lines;
   }
 }

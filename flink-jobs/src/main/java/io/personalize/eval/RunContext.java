@@ -1,5 +1,7 @@
 package io.personalize.eval;
 
+import io.personalize.model.AdaptiveLearner;
+import io.personalize.model.CandidateSelector;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.Initializer;
 import io.personalize.model.Model;
@@ -26,7 +28,7 @@ final class RunContext {
   final Progress progress;
 
   /** The adaptive mode's chosen candidate per group, for the report. */
-  java.util.List<String> selection = java.util.List.of();
+  List<String> selection = List.of();
 
   RunContext(EventLog log, EvaluationConfig config, Progress progress) {
     this.log = log;
@@ -70,6 +72,18 @@ final class RunContext {
     PersonalParameters block = trainer.newPersonalBlock(user);
     block.copyFrom(globalRow);
     return block;
+  }
+
+  /** Keeps the adaptive mode's chosen candidate per group, for the report. */
+  void recordSelection(AdaptiveLearner adaptive) {
+    List<String> lines = new ArrayList<>();
+    CandidateSelector selector = adaptive.selector();
+    for (int g = 1; g <= selector.groups(); g++) {
+      int best = selector.best(g);
+      lines.add(
+          "group " + g + ": candidate " + best + " (" + adaptive.candidates().get(best) + ")");
+    }
+    selection = List.copyOf(lines);
   }
 
   MetricsCalculator calculator(int[] userGroup, boolean ranking) {

@@ -100,7 +100,6 @@ final class SplitRun {
 
     MetricsCalculator calculator = context.calculator(userGroup, perUserTimeSplit);
     List<ModeResult> results = new ArrayList<>();
-    PersonalLearner personal = new PersonalLearner(context.model);
     if (config.runs(Mode.GLOBAL)) {
       PredictionLog predictions = new PredictionLog();
       for (int e : split.test()) {
@@ -112,40 +111,24 @@ final class SplitRun {
     }
     if (config.runs(Mode.LOCAL)) {
       SharedParameters untrained = context.newShared();
-      PredictionLog predictions = new PredictionLog();
       PersonalParameters[] blocks = new PersonalParameters[users];
       for (int u = 0; u < users; u++) {
         blocks[u] = global.newPersonalBlock(u);
       }
-      ownEpochs(
-          personal,
-          untrained,
-          blocks,
-          null,
-          trainByUser,
-          context.hyper.local(),
-          context.hyper.personalEpochs(),
-          seed + 1);
-      predictPersonal(personal, untrained, blocks, predictions);
-      results.add(calculator.compute(Mode.LOCAL.label(), predictions));
+      results.add(
+          calculator.compute(
+              Mode.LOCAL.label(),
+              personalMode(untrained, blocks, null, trainByUser, context.hyper.local(), seed + 1)));
     }
     if (config.runs(Mode.MTL)) {
-      PredictionLog predictions = new PredictionLog();
       PersonalParameters[] blocks = new PersonalParameters[users];
       for (int u = 0; u < users; u++) {
         blocks[u] = context.blockFrom(global, u, rows[u]);
       }
-      ownEpochs(
-          personal,
-          shared,
-          blocks,
-          rows,
-          trainByUser,
-          context.hyper.mtl(),
-          context.hyper.personalEpochs(),
-          seed + 2);
-      predictPersonal(personal, shared, blocks, predictions);
-      results.add(calculator.compute(Mode.MTL.label(), predictions));
+      results.add(
+          calculator.compute(
+              Mode.MTL.label(),
+              personalMode(shared, blocks, rows, trainByUser, context.hyper.mtl(), seed + 2)));
     }
     if (config.runs(Mode.ADAPTIVE)) {
       results.add(
@@ -201,7 +184,7 @@ final class SplitRun {
       }
       context.progress.update(u + 1, 2L * users);
     }
-    context.selection = PrequentialRun.describeSelection(adaptive);
+    context.recordSelection(adaptive);
 
     // 2. Refit every candidate on all training events; predict with the group's choice.
     context.progress.task("adaptive: refit");
@@ -285,19 +268,22 @@ final class SplitRun {
     return predictions;
   }
 
-  private void ownEpochs(
-      PersonalLearner personal,
+  /**
+   * Own epochs on each user's training events with the shared block fixed, then predictions on the
+   * test part: the local and multi-task modes, which differ only in start, anchor and settings.
+   */
+  private PredictionLog personalMode(
       SharedParameters shared,
       PersonalParameters[] blocks,
       PersonalParameters[] anchors,
       List<List<Integer>> trainByUser,
       PersonalSettings settings,
-      int epochs,
       long seed) {
+    PersonalLearner personal = new PersonalLearner(context.model);
     Random random = new Random(seed);
     for (int u = 0; u < blocks.length; u++) {
       int[] order = trainByUser.get(u).stream().mapToInt(Integer::intValue).toArray();
-      for (int epoch = 0; epoch < epochs; epoch++) {
+      for (int epoch = 0; epoch < context.hyper.personalEpochs(); epoch++) {
         Split.shuffle(order, random);
         for (int e : order) {
           int i = context.log.item[e];
@@ -312,19 +298,14 @@ final class SplitRun {
         }
       }
     }
-  }
-
-  private void predictPersonal(
-      PersonalLearner personal,
-      SharedParameters shared,
-      PersonalParameters[] blocks,
-      PredictionLog predictions) {
+    PredictionLog predictions = new PredictionLog();
     for (int e : split.test()) {
       int i = context.log.item[e];
       predictions.add(
           e,
           personal.predict(shared, blocks[context.log.user[e]], i, context.features.features(i)));
     }
+    return predictions;
   }
 
   private static PersonalParameters[] copyRows(PersonalParameters[] rows) {

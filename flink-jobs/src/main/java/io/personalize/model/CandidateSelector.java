@@ -1,7 +1,5 @@
 package io.personalize.model;
 
-import java.util.Arrays;
-
 /**
  * Learns the per-group settings of the adaptive model from prequential loss: every candidate
  * setting runs for every user, each event adds every candidate's loss to the user's group, and a
@@ -61,11 +59,5 @@ public final class CandidateSelector {
 
   public long events(int group) {
     return events[group - 1];
-  }
-
-  /** Forgets everything, e.g. between the selection pass and the refit of a batch protocol. */
-  public void reset() {
-    Arrays.fill(lossSums, 0);
-    Arrays.fill(events, 0);
   }
 }

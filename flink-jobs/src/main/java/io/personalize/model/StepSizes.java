@@ -30,7 +30,4 @@ public record StepSizes(double mean, double bias, double factor, double feature)
   public static StepSizes uniform(double step) {
     return new StepSizes(step, step, step, step);
   }
-
-  /** Nothing moves: a block read but never written. */
-  public static final StepSizes FROZEN = new StepSizes(0, 0, 0, 0);
 }

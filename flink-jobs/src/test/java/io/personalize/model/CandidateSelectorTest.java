@@ -91,23 +91,6 @@ class CandidateSelectorTest {
   }
 
   @Test
-  void resetForgetsEverything() {
-    CandidateSelector selector = new CandidateSelector(2, 3);
-    event(selector, 1, 3, 2, 1);
-    event(selector, 2, 3, 1, 2);
-    selector.reset();
-    for (int group = 1; group <= 2; group++) {
-      assertThat(selector.best(group)).isZero();
-      assertThat(selector.events(group)).isZero();
-      assertThat(selector.meanLoss(group, 1)).isNaN();
-    }
-    // After a reset only new evidence counts.
-    event(selector, 2, 1, 2, 3);
-    assertThat(selector.best(2)).isZero();
-    assertThat(selector.meanLoss(2, 1)).isEqualTo(2.0);
-  }
-
-  @Test
   void sizesBelowOneAreRejected() {
     assertThatThrownBy(() -> new CandidateSelector(0, 2))
         .isInstanceOf(IllegalArgumentException.class);
