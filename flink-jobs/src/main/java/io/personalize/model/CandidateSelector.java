@@ -60,4 +60,27 @@ public final class CandidateSelector {
   public long events(int group) {
     return events[group - 1];
   }
+
+  /** Summed losses, group-major: entry (g - 1) * candidates + c. For persisting the selector. */
+  public double[] lossSums() {
+    return lossSums.clone();
+  }
+
+  /** Events per group, for persisting the selector. */
+  public long[] eventCounts() {
+    return events.clone();
+  }
+
+  /** Adds persisted sums and counts (of the same shape) to this selector. */
+  public void add(double[] sums, long[] counts) {
+    if (sums.length != lossSums.length || counts.length != events.length) {
+      throw new IllegalArgumentException("selector state of another shape");
+    }
+    for (int i = 0; i < sums.length; i++) {
+      lossSums[i] += sums[i];
+    }
+    for (int g = 0; g < counts.length; g++) {
+      events[g] += counts[g];
+    }
+  }
 }

@@ -1,0 +1,26 @@
+package io.personalize.stream;
+
+import io.personalize.avro.GradientCheckpoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A replica as stored in a Flink checkpoint (operator union state): the applied shared block, the
+ * checkpoints still queued, and the item metadata features. A POJO of arrays; the queued
+ * checkpoints are Avro records.
+ */
+public class ReplicaSnapshot {
+  public long version;
+  public long gaps;
+  public double mean;
+  public double[] featureWeights = new double[0];
+  public String[] itemIds = new String[0];
+  public double[] itemBias = new double[0];
+  public double[] itemFactors = new double[0];
+  public long[] itemCounts = new long[0];
+  public int[][] descriptionIndices = new int[0][];
+  public double[][] descriptionValues = new double[0][];
+  public List<GradientCheckpoint> pending = new ArrayList<>();
+
+  public ReplicaSnapshot() {}
+}

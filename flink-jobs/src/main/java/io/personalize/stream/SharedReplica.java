@@ -1,0 +1,176 @@
+package io.personalize.stream;
+
+import io.personalize.avro.FeatureWeightDelta;
+import io.personalize.avro.GradientCheckpoint;
+import io.personalize.avro.ItemParameterDelta;
+import io.personalize.model.FeatureVector;
+import io.personalize.model.Initializer;
+import io.personalize.model.Model;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.SharedParameters;
+import io.personalize.stream.FeatureSpace.ItemDescription;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A per-user operator's copy of the global model's shared block, advanced by gradient checkpoints.
+ *
+ * <p>Checkpoints arrive on their own channel and may overtake the events they cover. To keep
+ * prequential scoring honest, a checkpoint is queued and applied only once an event later than
+ * everything it covers ({@code maxEventTimeMillis}) is about to be scored, so no event is scored
+ * with parameters that already learned it. Checkpoints apply in version order; a gap (a missed
+ * version) is counted and applied anyway, since every delta is relative and the next ones still
+ * move the replica toward the master.
+ */
+public final class SharedReplica {
+  private final Model model;
+  private final ItemCatalog catalog;
+  private final SharedParameters shared;
+  private final ArrayDeque<GradientCheckpoint> pending = new ArrayDeque<>();
+  private long version;
+  private long gaps;
+
+  public SharedReplica(ModelConfig config, FeatureSpace space, double initialMean) {
+    this.model = config.model(space.dimension());
+    this.catalog = new ItemCatalog(space);
+    // Items a checkpoint has not mentioned yet start from zero, as GradientCheckpoint documents.
+    this.shared =
+        new SharedParameters(
+            model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));
+  }
+
+  public SharedParameters shared() {
+    return shared;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public long gaps() {
+    return gaps;
+  }
+
+  public int pendingCheckpoints() {
+    return pending.size();
+  }
+
+  /** Queues a checkpoint; it applies before the first event later than what it covers. */
+  public void offer(GradientCheckpoint checkpoint) {
+    if (!checkpoint.getModelKind().name().equals(model.kind().name())) {
+      return;
+    }
+    pending.addLast(checkpoint);
+  }
+
+  /** Applies every queued checkpoint that covers only events before {@code eventTimeMillis}. */
+  public void advanceTo(long eventTimeMillis) {
+    while (!pending.isEmpty() && pending.peekFirst().getMaxEventTimeMillis() < eventTimeMillis) {
+      apply(pending.pollFirst());
+    }
+  }
+
+  /** Applies everything queued, whatever the time: used when no more events are coming. */
+  public void advanceAll() {
+    while (!pending.isEmpty()) {
+      apply(pending.pollFirst());
+    }
+  }
+
+  private void apply(GradientCheckpoint checkpoint) {
+    if (checkpoint.getVersion() <= version) {
+      return; // a replayed or duplicate checkpoint: already applied
+    }
+    if (checkpoint.getPreviousVersion() != version) {
+      gaps++;
+    }
+    shared.mean += checkpoint.getGlobalMeanDelta();
+    int k = model.factors();
+    for (ItemParameterDelta delta : checkpoint.getItemDeltas()) {
+      int item = item(delta.getItemId());
+      shared.addItemBias(item, delta.getBiasDelta());
+      List<Float> factors = delta.getFactorDelta();
+      double[] p = shared.itemFactors();
+      for (int f = 0; f < k && f < factors.size(); f++) {
+        p[item * k + f] += factors.get(f);
+      }
+      catalog.addCount(item, delta.getCountDelta());
+    }
+    double[] w = shared.featureWeights();
+    for (FeatureWeightDelta delta : checkpoint.getFeatureWeightDeltas()) {
+      if (delta.getIndex() >= 0 && delta.getIndex() < w.length) {
+        w[delta.getIndex()] += delta.getDelta();
+      }
+    }
+    version = checkpoint.getVersion();
+  }
+
+  /** The item's index in this replica, adding it (zero parameters) when new. */
+  public int item(String itemId) {
+    int item = catalog.indexOf(itemId);
+    shared.ensureItem(item);
+    return item;
+  }
+
+  public FeatureVector features(int item) {
+    return catalog.features(item);
+  }
+
+  public void describeItem(String itemId, ItemDescription description) {
+    item(itemId);
+    catalog.describe(itemId, description);
+  }
+
+  public int items() {
+    return catalog.size();
+  }
+
+  public String itemId(int item) {
+    return catalog.id(item);
+  }
+
+  public ReplicaSnapshot snapshot() {
+    ReplicaSnapshot s = new ReplicaSnapshot();
+    int n = catalog.size();
+    int k = model.factors();
+    s.version = version;
+    s.gaps = gaps;
+    s.mean = shared.mean;
+    s.featureWeights = shared.featureWeights().clone();
+    s.itemIds = new String[n];
+    s.itemBias = new double[n];
+    s.itemFactors = java.util.Arrays.copyOf(shared.itemFactors(), n * k);
+    s.itemCounts = new long[n];
+    s.descriptionIndices = new int[n][];
+    s.descriptionValues = new double[n][];
+    for (int i = 0; i < n; i++) {
+      s.itemIds[i] = catalog.id(i);
+      s.itemBias[i] = shared.itemBias(i);
+      s.itemCounts[i] = catalog.count(i);
+      s.descriptionIndices[i] = catalog.description(i).indices();
+      s.descriptionValues[i] = catalog.description(i).values();
+    }
+    s.pending = new ArrayList<>(pending);
+    return s;
+  }
+
+  /** Restores a snapshot into this freshly built replica (same configuration). */
+  public void restore(ReplicaSnapshot s) {
+    int k = model.factors();
+    version = s.version;
+    gaps = s.gaps;
+    shared.mean = s.mean;
+    System.arraycopy(s.featureWeights, 0, shared.featureWeights(), 0, s.featureWeights.length);
+    for (int i = 0; i < s.itemIds.length; i++) {
+      int item = item(s.itemIds[i]);
+      shared.addItemBias(item, s.itemBias[i]);
+      System.arraycopy(s.itemFactors, i * k, shared.itemFactors(), item * k, k);
+      catalog.addCount(item, s.itemCounts[i]);
+      catalog.describe(
+          s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
+    }
+    pending.clear();
+    pending.addAll(s.pending);
+  }
+}
