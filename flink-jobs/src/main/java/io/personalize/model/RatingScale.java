@@ -5,7 +5,7 @@ package io.personalize.model;
  * so reported predictions are clamped to it; learning still uses the raw prediction so the gradient
  * keeps pointing the right way.
  */
-public record RatingScale(double min, double max) {
+public record RatingScale(double min, double max) implements java.io.Serializable {
   public RatingScale {
     if (!(Double.isFinite(min) && Double.isFinite(max) && min <= max)) {
       throw new IllegalArgumentException(

@@ -234,6 +234,12 @@ public final class GlobalModel {
       s.publishedItemBias[i] = published.itemBias(i);
       s.itemCounts[i] = catalog.count(i);
     }
+    s.descriptionIndices = new int[n][];
+    s.descriptionValues = new double[n][];
+    for (int i = 0; i < n; i++) {
+      s.descriptionIndices[i] = catalog.description(i).indices();
+      s.descriptionValues[i] = catalog.description(i).values();
+    }
     s.userIds = userRows.keySet().toArray(new String[0]);
     s.userBias = new double[s.userIds.length];
     s.userFactors = new double[s.userIds.length * k];
@@ -246,7 +252,7 @@ public final class GlobalModel {
   }
 
   /** Restores a snapshot into this freshly built model (same configuration). */
-  public void restore(GlobalModelSnapshot s, Map<String, ItemDescription> descriptions) {
+  public void restore(GlobalModelSnapshot s) {
     int k = model.factors();
     version = s.version;
     eventsLearned = s.eventsLearned;
@@ -265,10 +271,8 @@ public final class GlobalModel {
       System.arraycopy(s.publishedItemFactors, i * k, published.itemFactors(), item * k, k);
       catalog.addCount(item, s.itemCounts[i]);
       pendingCounts[item] = s.pendingCounts[i];
-      ItemDescription d = descriptions.get(s.itemIds[i]);
-      if (d != null) {
-        catalog.describe(s.itemIds[i], d);
-      }
+      catalog.describe(
+          s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
       // Anything that may differ from the mirror is sent again with the next checkpoint.
       dirtyItems[item] = true;
       dirtyItemList.add(item);

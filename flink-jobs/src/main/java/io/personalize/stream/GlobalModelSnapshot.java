@@ -20,6 +20,8 @@ public class GlobalModelSnapshot {
   public double[] publishedItemFactors = new double[0];
   public long[] itemCounts = new long[0];
   public long[] pendingCounts = new long[0];
+  public int[][] descriptionIndices = new int[0][];
+  public double[][] descriptionValues = new double[0][];
   public String[] userIds = new String[0];
   public double[] userBias = new double[0];
   public double[] userFactors = new double[0];

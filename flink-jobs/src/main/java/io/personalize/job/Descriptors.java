@@ -1,0 +1,82 @@
+package io.personalize.job;
+
+import io.personalize.avro.DeadLetter;
+import io.personalize.avro.GradientCheckpoint;
+import io.personalize.stream.GlobalModelSnapshot;
+import io.personalize.stream.ReplicaSnapshot;
+import io.personalize.stream.UserState;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.QueryableStateNames;
+import io.personalize.state.UserProfile;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Every state descriptor and output tag of the job, declared once. State names are part of the
+ * savepoint format and of the queryable-state contract: never rename one that has shipped.
+ */
+public final class Descriptors {
+  private Descriptors() {}
+
+  /** The per-user operator's model state of one user. */
+  public static ValueStateDescriptor<UserState> userState() {
+    return new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
+  }
+
+  /** Queryable: the user's profile. */
+  public static ValueStateDescriptor<UserProfile> userProfile() {
+    ValueStateDescriptor<UserProfile> d =
+        new ValueStateDescriptor<>(
+            QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
+    return d;
+  }
+
+  /** Queryable: the user's personal model. */
+  public static ValueStateDescriptor<PersonalModelView> personalModel() {
+    return new ValueStateDescriptor<>(
+        QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+  }
+
+  /** Operator state of the global operator: its whole model. */
+  public static ListStateDescriptor<GlobalModelSnapshot> globalModel() {
+    return new ListStateDescriptor<>("global-model", TypeInformation.of(GlobalModelSnapshot.class));
+  }
+
+  /** Operator union state of the per-user operator: its replica of the shared block. */
+  public static ListStateDescriptor<ReplicaSnapshot> replica() {
+    return new ListStateDescriptor<>("shared-replica", TypeInformation.of(ReplicaSnapshot.class));
+  }
+
+  /** Operator state of the per-user operator: the adaptive candidate selector's loss sums. */
+  public static ListStateDescriptor<SelectorSnapshot> selector() {
+    return new ListStateDescriptor<>("candidate-selector", TypeInformation.of(SelectorSnapshot.class));
+  }
+
+  /** Operator state of the coordinator: events per user. */
+  public static ListStateDescriptor<CountsSnapshot> userCounts() {
+    return new ListStateDescriptor<>("user-counts", TypeInformation.of(CountsSnapshot.class));
+  }
+
+  /** Operator state of the metrics operator. */
+  public static ListStateDescriptor<MetricsSnapshotState> metricsState() {
+    return new ListStateDescriptor<>("prequential-metrics", TypeInformation.of(MetricsSnapshotState.class));
+  }
+
+  /**
+   * The broadcast channel's descriptor. The per-user operator keeps its replica in operator union
+   * state instead of broadcast state, because it advances the replica while scoring events (where
+   * broadcast state is read-only); this map stays empty.
+   */
+  public static final MapStateDescriptor<String, String> CONTROL_CHANNEL =
+      new MapStateDescriptor<>("control-channel", Types.STRING, Types.STRING);
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class)) {};
+
+  public static final OutputTag<GradientCheckpoint> CHECKPOINTS =
+      new OutputTag<>("gradient-checkpoints", TypeInformation.of(GradientCheckpoint.class)) {};
+}
