@@ -1,0 +1,404 @@
+package io.personalize.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.connectors.query.QueryCommand;
+import io.personalize.connectors.query.StateLookup;
+import io.personalize.connectors.query.StateLookupException;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.QueryableStateNames;
+import io.personalize.state.UserProfile;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lookup client against a real MiniCluster: one TaskManager with two slots, RocksDB, queryable
+ * state on fixed free ports, and a job named {@value QueryableStateNames#JOB_NAME} at parallelism 2
+ * that publishes a {@link UserProfile} and a {@link PersonalModelView} for users u1..u5 under the
+ * job's state names. The job runs on an unbounded, rate-limited source until the class cancels it.
+ *
+ * <p>The no-runtime property is checked by running {@link QueryCommand} in a separate JVM on
+ * exactly the classpath {@code bin/personalize query} uses (the connectors jar plus {@code
+ * connectors/target/client-classpath.txt}), with class loading logged: it must print the state and
+ * load no class of {@code org.apache.flink.runtime} or {@code org.apache.flink.streaming}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StateLookupITCase {
+  private static final List<String> USERS = List.of("u1", "u2", "u3", "u4", "u5");
+  private static final int[] PORTS = freePorts(3);
+  private static final int PROXY_PORT = PORTS[0];
+  private static final int SERVER_PORT = PORTS[1];
+  private static final int REST_PORT = PORTS[2];
+
+  /** Jar names that must not be on the query command's classpath. */
+  private static final List<String> RUNTIME_JARS =
+      List.of(
+          "flink-runtime",
+          "flink-streaming",
+          "flink-clients",
+          "flink-statebackend",
+          "flink-queryable-state-runtime",
+          "flink-rpc",
+          "flink-datastream");
+
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setConfiguration(
+                  Configuration.fromMap(
+                      Map.of(
+                          "queryable-state.enable", "true",
+                          "queryable-state.proxy.ports", String.valueOf(PROXY_PORT),
+                          "queryable-state.server.ports", String.valueOf(SERVER_PORT),
+                          "state.backend.type", "rocksdb",
+                          "rest.bind-port", String.valueOf(REST_PORT),
+                          "rest.port", String.valueOf(REST_PORT))))
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  private static JobClient job;
+  private static long submittedNanos;
+
+  @BeforeAll
+  static void submitJob(@InjectMiniCluster MiniCluster cluster) throws Exception {
+    StreamExecutionEnvironment env = new TestStreamEnvironment(cluster, 2);
+    DataGeneratorSource<String> users =
+        new DataGeneratorSource<>(
+            index -> USERS.get((int) (index % USERS.size())),
+            Long.MAX_VALUE,
+            RateLimiterStrategy.perSecond(50),
+            Types.STRING);
+    env.fromSource(users, WatermarkStrategy.noWatermarks(), "users")
+        .keyBy(user -> user, Types.STRING)
+        .process(new PublishState())
+        .name("publish-state")
+        .sinkTo(new DiscardingSink<>());
+    job = env.executeAsync(QueryableStateNames.JOB_NAME);
+    submittedNanos = System.nanoTime();
+  }
+
+  @AfterAll
+  static void cancelJob() throws Exception {
+    if (job != null) {
+      job.cancel().get(30, TimeUnit.SECONDS);
+      assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS))
+          .isIn(JobStatus.CANCELLING, JobStatus.CANCELED);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void readsTheJobsStateRightAfterSubmissionAndNothingForAnUnknownUser() throws Exception {
+    JobID id = job.getJobID();
+    try (StateLookup lookup = new StateLookup("localhost", PROXY_PORT, Duration.ofSeconds(30))) {
+      // The job was just submitted: the first lookup retries until the state registers, then the
+      // key may still be unwritten for a moment (empty), so wait for each user's state.
+      for (String user : USERS) {
+        assertThat(awaitPresent(() -> lookup.profile(id, user))).contains(expectedProfile(user));
+        assertThat(awaitPresent(() -> lookup.model(id, user))).contains(expectedModel(user));
+      }
+      System.out.printf(
+          "StateLookupITCase: all state readable %d ms after submission%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submittedNanos));
+
+      assertThat(lookup.profile(id, "nobody")).isEmpty();
+      assertThat(lookup.model(id, "nobody")).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void findsTheRunningJobByNameThroughTheRestApi() {
+    assertThat(StateLookup.findRunningJob("localhost", REST_PORT, QueryableStateNames.JOB_NAME))
+        .isEqualTo(job.getJobID());
+  }
+
+  @Test
+  @Order(3)
+  void failsClearlyAfterTheDeadlineForAJobThatDoesNotRun() {
+    try (StateLookup lookup = new StateLookup("localhost", PROXY_PORT, Duration.ofSeconds(2))) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> lookup.profile(new JobID(), "u1"))
+          .isInstanceOf(StateLookupException.class)
+          .satisfies(e -> System.out.println("StateLookupITCase: " + e.getMessage()))
+          .hasMessageContaining("not available within 2 s");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void queryCommandRunsWithoutTheFlinkRuntime(@TempDir Path tmp) throws Exception {
+    List<String> classpath = clientClasspath();
+    assertThat(classpath)
+        .as("query classpath")
+        .noneMatch(
+            entry ->
+                RUNTIME_JARS.stream()
+                    .anyMatch(Path.of(entry).getFileName().toString()::startsWith));
+
+    // Readable lines, job found by name through the REST API.
+    Path classLog = tmp.resolve("classes.log");
+    Result readable =
+        runQuery(
+            classpath,
+            classLog,
+            "--user",
+            "u3",
+            "--proxy-port",
+            String.valueOf(PROXY_PORT),
+            "--rest-port",
+            String.valueOf(REST_PORT));
+    assertThat(readable.exitCode).as(readable.toString()).isZero();
+    assertThat(readable.stdout)
+        .containsExactly(
+            "profile: " + expectedProfile("u3"), "personal model: " + expectedModel("u3"));
+
+    List<String> loaded = loadedClasses(classLog);
+    assertThat(loaded).contains("org.apache.flink.queryablestate.client.QueryableStateClient");
+    assertThat(loaded)
+        .as("classes the query command loaded")
+        .noneMatch(name -> name.startsWith("org.apache.flink.runtime."))
+        .noneMatch(name -> name.startsWith("org.apache.flink.streaming."));
+
+    // One JSON object, job given by id.
+    Result json =
+        runQuery(
+            classpath,
+            null,
+            "--user",
+            "u4",
+            "--job",
+            job.getJobID().toHexString(),
+            "--proxy-port",
+            String.valueOf(PROXY_PORT),
+            "--json");
+    assertThat(json.exitCode).as(json.toString()).isZero();
+    assertThat(json.stdout).hasSize(1);
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode object = mapper.readTree(json.stdout.get(0));
+    assertThat(object.get("user").asText()).isEqualTo("u4");
+    assertThat(object.get("job").asText()).isEqualTo(job.getJobID().toHexString());
+    assertThat(mapper.treeToValue(object.get("profile"), UserProfile.class))
+        .isEqualTo(expectedProfile("u4"));
+    assertThat(mapper.treeToValue(object.get("model"), PersonalModelView.class))
+        .isEqualTo(expectedModel("u4"));
+
+    // A user the job has no state for.
+    Result unknown =
+        runQuery(
+            classpath,
+            null,
+            "--user",
+            "nobody",
+            "--job",
+            job.getJobID().toHexString(),
+            "--proxy-port",
+            String.valueOf(PROXY_PORT));
+    assertThat(unknown.exitCode).as(unknown.toString()).isEqualTo(1);
+    assertThat(unknown.stdout).isEmpty();
+    assertThat(unknown.stderr).containsExactly("no state for user nobody");
+  }
+
+  /** Keeps each user's expected profile and personal model in queryable state. */
+  static final class PublishState extends KeyedProcessFunction<String, String, String> {
+    private transient ValueState<UserProfile> profile;
+    private transient ValueState<PersonalModelView> model;
+
+    @Override
+    public void open(OpenContext openContext) {
+      ValueStateDescriptor<UserProfile> profileDescriptor =
+          new ValueStateDescriptor<>(
+              QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
+      profileDescriptor.setQueryable(QueryableStateNames.USER_PROFILE);
+      ValueStateDescriptor<PersonalModelView> modelDescriptor =
+          new ValueStateDescriptor<>(
+              QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+      modelDescriptor.setQueryable(QueryableStateNames.PERSONAL_MODEL);
+      profile = getRuntimeContext().getState(profileDescriptor);
+      model = getRuntimeContext().getState(modelDescriptor);
+    }
+
+    @Override
+    public void processElement(String user, Context context, Collector<String> out)
+        throws IOException {
+      if (profile.value() == null) {
+        profile.update(expectedProfile(user));
+        model.update(expectedModel(user));
+      }
+    }
+  }
+
+  static UserProfile expectedProfile(String user) {
+    int n = Integer.parseInt(user.substring(1));
+    UserProfile p = new UserProfile();
+    p.userId = user;
+    p.events = 10L * n;
+    p.group = n;
+    p.boundariesVersion = 3;
+    p.checkpointVersion = 7;
+    p.lastEventTimeMillis = 1_700_000_000_000L + n;
+    p.candidate = n % 3;
+    return p;
+  }
+
+  static PersonalModelView expectedModel(String user) {
+    int n = Integer.parseInt(user.substring(1));
+    PersonalModelView m = new PersonalModelView();
+    m.userId = user;
+    m.modelKind = "adaptive";
+    m.checkpointVersion = 7;
+    m.bias = 0.125 * n;
+    m.factors = new double[] {n, -n, 0.5};
+    m.featureWeights = new double[] {0.25 * n};
+    return m;
+  }
+
+  private static <T> Optional<T> awaitPresent(Supplier<Optional<T>> lookup)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Optional<T> value = lookup.get();
+    while (value.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(100);
+      value = lookup.get();
+    }
+    return value;
+  }
+
+  /**
+   * The classpath bin/personalize gives the query command: the connectors jar (or classes) this
+   * test uses, plus the client-classpath.txt the connectors build writes beside it.
+   */
+  private static List<String> clientClasspath() throws IOException, URISyntaxException {
+    Path connectors =
+        Path.of(StateLookup.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path file = connectors.getParent().resolve("client-classpath.txt");
+    assertThat(file)
+        .as("written by the connectors module's package phase (mvn verify builds it)")
+        .exists();
+    List<String> classpath = new ArrayList<>();
+    classpath.add(connectors.toString());
+    classpath.addAll(Arrays.asList(Files.readString(file).trim().split(File.pathSeparator)));
+    return classpath;
+  }
+
+  private record Result(int exitCode, List<String> stdout, List<String> stderr) {}
+
+  private static Result runQuery(List<String> classpath, Path classLog, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (classLog != null) {
+      command.add("-Xlog:class+load=info:file=" + classLog);
+    }
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classpath));
+    command.add(QueryCommand.class.getName());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("query-out", ".txt");
+    Path err = Files.createTempFile("query-err", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("query command did not finish in 60 s: " + command);
+      }
+      return new Result(
+          process.exitValue(),
+          Files.readAllLines(out, StandardCharsets.UTF_8),
+          Files.readAllLines(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Class names from a -Xlog:class+load log ("[...][info][class,load] NAME source: ..."). */
+  private static List<String> loadedClasses(Path classLog) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (String line : Files.readAllLines(classLog, StandardCharsets.UTF_8)) {
+      int tag = line.indexOf("] ");
+      int source = line.indexOf(" source: ");
+      if (line.contains("[class,load]") && tag >= 0 && source > tag) {
+        names.add(line.substring(line.lastIndexOf("] ", source) + 2, source).trim());
+      }
+    }
+    return names;
+  }
+
+  private static int[] freePorts(int count) {
+    Set<Integer> ports = new HashSet<>();
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      while (ports.size() < count) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.add(socket.getLocalPort());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
+    }
+    return ports.stream().mapToInt(Integer::intValue).toArray();
+  }
+}
