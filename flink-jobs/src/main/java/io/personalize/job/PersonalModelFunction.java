@@ -32,9 +32,13 @@ import org.apache.flink.util.Collector;
  * every mode before any learns it; the predictions go to the metrics operator.
  *
  * <p>Arrival order of the two inputs does not matter: a checkpoint is queued in the replica and
- * applied before the first event later than what it covers; an event that comes before any
- * checkpoint is scored against version 0, the initial model every operator starts from, so no
- * buffering is needed. Boundaries and item metadata apply on arrival.
+ * applied only once this operator's watermark has passed every event the checkpoint covers, that
+ * is, once every one of those events has been scored here. Comparing with the current event's time
+ * instead is not enough at parallelism above 1: partitions progress independently, so a subtask's
+ * events are not in time order, and a checkpoint could carry the update of an event this subtask
+ * has yet to score (measured: RMSE 0.900 instead of 0.933 at parallelism 2). An event that comes
+ * before any checkpoint is scored against version 0, the initial model every operator starts
+ * from, so no buffering is needed. Boundaries and item metadata apply on arrival.
  *
  * <p>State per user: {@link UserState} (fixed-size blocks plus a capped list of recent items), a
  * queryable {@link UserProfile} and a queryable {@link PersonalModelView}; all three are cleared by
@@ -120,7 +124,7 @@ public class PersonalModelFunction
       notLearned.inc();
       return;
     }
-    replica.advanceTo(event.eventTimeMillis);
+    replica.advanceTo(completeBefore(ctx.currentWatermark()));
     UserState state = userState.value();
     if (state == null) {
       state = models.newUser(event.userId);
@@ -225,6 +229,14 @@ public class PersonalModelFunction
     view.factors = block.factors.clone();
     view.featureWeights = block.featureWeights.clone();
     return view;
+  }
+
+  /**
+   * The exclusive bound of event times that are complete at watermark {@code watermark}: no event
+   * at or before the watermark is still to come.
+   */
+  static long completeBefore(long watermark) {
+    return watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1;
   }
 
   static String[] remember(String[] recent, String itemId, int cap) {

@@ -53,11 +53,18 @@ public final class PersonalizationTopology {
 
     SingleOutputStreamOperator<ItemMetadata> itemMetadata =
         items.process(new ValidateItems()).uid("validate-items").name("Validate item metadata");
+    // Item metadata is not event-time data: its watermark is the end of time, so it never holds
+    // back the event time of the operators it joins (the global and the per-user operators).
+    DataStream<ItemMetadata> itemsWithoutEventTime =
+        itemMetadata
+            .assignTimestampsAndWatermarks(NeverHoldsEventTime.strategy())
+            .uid("items-event-time")
+            .name("Items: no event time");
 
     SingleOutputStreamOperator<Prediction> global =
         events
             .keyBy(ONE_KEY)
-            .connect(itemMetadata.keyBy(item -> 0))
+            .connect(itemsWithoutEventTime.keyBy(item -> 0))
             .process(new GlobalTrainerFunction(config))
             .uid("global-trainer")
             .name("Global model (SGD, gradient checkpoints)")
@@ -86,7 +93,10 @@ public final class PersonalizationTopology {
                     .uid("boundaries-to-control")
                     .name("Boundaries to control channel")
                     .setParallelism(1),
-                itemMetadata.map(Control::of).uid("items-to-control").name("Items to control channel"))
+                itemsWithoutEventTime
+                    .map(Control::of)
+                    .uid("items-to-control")
+                    .name("Items to control channel"))
             .broadcast(Descriptors.CONTROL_CHANNEL);
 
     SingleOutputStreamOperator<Prediction> personal =

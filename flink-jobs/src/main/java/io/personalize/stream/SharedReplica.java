@@ -17,9 +17,10 @@ import java.util.List;
  * A per-user operator's copy of the global model's shared block, advanced by gradient checkpoints.
  *
  * <p>Checkpoints arrive on their own channel and may overtake the events they cover. To keep
- * prequential scoring honest, a checkpoint is queued and applied only once an event later than
- * everything it covers ({@code maxEventTimeMillis}) is about to be scored, so no event is scored
- * with parameters that already learned it. Checkpoints apply in version order; a gap (a missed
+ * prequential scoring honest, a checkpoint is queued and applied only when the caller says every
+ * event up to the checkpoint's {@code maxEventTimeMillis} has been scored ({@link #advanceTo}; the
+ * Flink operator passes its watermark), so no event is scored with parameters that already
+ * learned it. Checkpoints apply in version order; a gap (a missed
  * version) is counted and applied anyway, since every delta is relative and the next ones still
  * move the replica toward the master.
  */
@@ -64,9 +65,12 @@ public final class SharedReplica {
     pending.addLast(checkpoint);
   }
 
-  /** Applies every queued checkpoint that covers only events before {@code eventTimeMillis}. */
-  public void advanceTo(long eventTimeMillis) {
-    while (!pending.isEmpty() && pending.peekFirst().getMaxEventTimeMillis() < eventTimeMillis) {
+  /**
+   * Applies every queued checkpoint whose events all lie before {@code completeBefore}, the time
+   * before which every event has been scored.
+   */
+  public void advanceTo(long completeBefore) {
+    while (!pending.isEmpty() && pending.peekFirst().getMaxEventTimeMillis() < completeBefore) {
       apply(pending.pollFirst());
     }
   }

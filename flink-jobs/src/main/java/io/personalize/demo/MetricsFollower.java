@@ -1,0 +1,69 @@
+package io.personalize.demo;
+
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.AvroCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the metrics topic on a background thread and keeps the latest cumulative snapshot per mode
+ * and group: what a dashboard would show. Snapshots may come twice (the sink is at-least-once);
+ * keeping the latest makes that harmless.
+ */
+final class MetricsFollower implements AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, MetricSnapshot> latest = new ConcurrentHashMap<>();
+  private final AvroCodec<MetricSnapshot> codec = AvroCodec.of(MetricSnapshot.class);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile long received;
+
+  MetricsFollower(String bootstrapServers, String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "personalize-demo-metrics");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    consumer = new KafkaConsumer<>(props);
+    consumer.subscribe(List.of(topic));
+    thread = new Thread(this::poll, "metrics-follower");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void poll() {
+    while (running) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        MetricSnapshot snapshot = codec.decode(record.value());
+        if (snapshot.getCumulative()) {
+          latest.put(snapshot.getMode() + "/" + snapshot.getGroup(), snapshot);
+        }
+        received++;
+      }
+    }
+    consumer.close();
+  }
+
+  /** The latest cumulative snapshot of a mode and group (0 = all users), or null. */
+  MetricSnapshot latest(String mode, int group) {
+    return latest.get(mode + "/" + group);
+  }
+
+  long received() {
+    return received;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5_000);
+  }
+}

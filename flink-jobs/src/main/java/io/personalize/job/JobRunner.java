@@ -1,0 +1,112 @@
+package io.personalize.job;
+
+import io.personalize.avro.DeadLetter;
+import io.personalize.avro.GradientCheckpoint;
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.connectors.kafka.flink.KafkaConnectors;
+import io.personalize.state.QueryableStateNames;
+import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Wires Kafka to the topology and starts the job: RocksDB state, Flink checkpoints, queryable
+ * state, and the delivery guarantee of each sink.
+ *
+ * <p>Guarantees: Kafka source offsets are part of Flink checkpoints, so after a failure every
+ * operator's state and the input position are restored together (exactly-once state). The sinks
+ * are at-least-once: after a restart, records since the last checkpoint may be written again. For
+ * the model-update feed that is harmless (a consumer skips a version it has already applied); a
+ * metrics consumer keeps the latest snapshot per mode and group; a dead letter may appear twice.
+ */
+public final class JobRunner {
+  private JobRunner() {}
+
+  /** The Flink settings the job needs: RocksDB, checkpoints, queryable state, no Kryo. */
+  public static Configuration flinkConfiguration(
+      JobConfig config, Path checkpointDir, int proxyPort, int serverPort) {
+    Configuration conf = new Configuration();
+    conf.setString("state.backend.type", "rocksdb");
+    conf.setString("execution.checkpointing.dir", checkpointDir.toUri().toString());
+    conf.setString("execution.checkpointing.interval", config.checkpointIntervalMillis() + " ms");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.setString("queryable-state.enable", "true");
+    conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
+    conf.setString("queryable-state.server.ports", String.valueOf(serverPort));
+    return conf;
+  }
+
+  /**
+   * Builds the job on {@code env} from the Kafka topics of {@code config} and starts it.
+   *
+   * @param start where the sources begin (earliest for a replay, committed offsets in production)
+   */
+  public static JobClient start(
+      StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) throws Exception {
+    define(env, config, start);
+    return env.executeAsync(QueryableStateNames.JOB_NAME);
+  }
+
+  /** Adds the job to {@code env}: Kafka sources, topology, Kafka sinks. */
+  public static void define(StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
+    env.setParallelism(config.parallelism());
+    String servers = config.bootstrapServers();
+    DataStream<RawRecord> interactions =
+        env.fromSource(
+                KafkaConnectors.rawSource(
+                    servers, config.interactionsTopic(), config.consumerGroup(), start),
+                WatermarkStrategy.noWatermarks(),
+                "Kafka: " + config.interactionsTopic())
+            .uid("source-interactions");
+    DataStream<RawRecord> items =
+        env.fromSource(
+                KafkaConnectors.rawSource(servers, config.itemsTopic(), config.consumerGroup(), start),
+                WatermarkStrategy.noWatermarks(),
+                "Kafka: " + config.itemsTopic())
+            .uid("source-items")
+            .setParallelism(1);
+    PersonalizationTopology.Outputs outputs = PersonalizationTopology.build(config, interactions, items);
+    outputs
+        .modelUpdates()
+        .sinkTo(
+            KafkaConnectors.avroSink(
+                servers,
+                config.modelUpdatesTopic(),
+                GradientCheckpoint.class,
+                c -> String.valueOf(c.getModelKind()),
+                DeliveryGuarantee.AT_LEAST_ONCE))
+        .uid("sink-model-updates")
+        .name("Kafka: " + config.modelUpdatesTopic())
+        .setParallelism(1);
+    outputs
+        .metrics()
+        .sinkTo(
+            KafkaConnectors.avroSink(
+                servers,
+                config.metricsTopic(),
+                MetricSnapshot.class,
+                m -> m.getMode() + "/" + m.getGroup(),
+                DeliveryGuarantee.AT_LEAST_ONCE))
+        .uid("sink-metrics")
+        .name("Kafka: " + config.metricsTopic())
+        .setParallelism(1);
+    outputs
+        .deadLetters()
+        .sinkTo(
+            KafkaConnectors.avroSink(
+                servers,
+                config.deadLettersTopic(),
+                DeadLetter.class,
+                d -> d.getReason().name(),
+                DeliveryGuarantee.AT_LEAST_ONCE))
+        .uid("sink-dead-letters")
+        .name("Kafka: " + config.deadLettersTopic());
+  }
+}
