@@ -45,8 +45,12 @@ public final class Demo {
     this.timeoutMillis = timeoutMillis;
   }
 
-  /** Runs the demo on {@code dataset}; returns the summary also written to {@code dir}. */
-  public Summary run(Dataset dataset, Path dir) throws Exception {
+  /** What a demo run measured and looked up. */
+  public record Result(
+      Summary summary, String user, Optional<UserProfile> profile, Optional<PersonalModelView> model) {}
+
+  /** Runs the demo on {@code dataset}; the summary is also written to {@code dir}. */
+  public Result run(Dataset dataset, Path dir) throws Exception {
     long start = System.nanoTime();
     Files.createDirectories(dir);
     out.println("starting an in-process Kafka broker...");
@@ -67,7 +71,17 @@ public final class Demo {
       JobClient client = JobRunner.start(env, job, OffsetsInitializer.earliest());
       try (MetricsFollower metrics = new MetricsFollower(job.bootstrapServers(), job.metricsTopic())) {
         follow(metrics, events, client);
-        lookUp(client, proxyPort, busiestUser(dataset));
+        String user = busiestUser(dataset);
+        Optional<UserProfile> profile;
+        Optional<PersonalModelView> model;
+        try (StateLookup lookup = new StateLookup("localhost", proxyPort)) {
+          profile = lookup.profile(client.getJobID(), user);
+          model = lookup.model(client.getJobID(), user);
+        }
+        out.println();
+        out.println("queryable state of the most active user:");
+        out.println("  " + profile.map(Object::toString).orElse("no profile for user " + user));
+        out.println("  " + model.map(Object::toString).orElse("no model for user " + user));
         Summary summary =
             SnapshotSummary.of(
                 metrics,
@@ -83,7 +97,7 @@ public final class Demo {
         Report.printTables(summary, out);
         out.println("wrote " + Report.writeJson(summary, dir));
         out.println("wrote " + Chart.writePng(summary, dir));
-        return summary;
+        return new Result(summary, user, profile, model);
       } finally {
         client.cancel().get();
       }
@@ -153,17 +167,6 @@ public final class Demo {
         out.printf(" %7s", s == null || s.getRmse() == null ? "-" : String.format("%.4f", s.getRmse()));
       }
       out.printf(" %7.4f%n", metrics.latest(mode, 0).getRmse());
-    }
-  }
-
-  private void lookUp(JobClient client, int proxyPort, String user) throws Exception {
-    try (StateLookup lookup = new StateLookup("localhost", proxyPort)) {
-      Optional<UserProfile> profile = lookup.profile(client.getJobID(), user);
-      Optional<PersonalModelView> model = lookup.model(client.getJobID(), user);
-      out.println();
-      out.println("queryable state of the most active user:");
-      out.println("  " + profile.map(Object::toString).orElse("no profile for user " + user));
-      out.println("  " + model.map(Object::toString).orElse("no model for user " + user));
     }
   }
 

@@ -1,0 +1,165 @@
+package io.personalize.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.avro.DeadLetter;
+import io.personalize.avro.DeadLetterReason;
+import io.personalize.avro.EventType;
+import io.personalize.avro.InteractionEvent;
+import io.personalize.avro.ItemMetadata;
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kind of bad record, interleaved with good ones, through a real broker and a MiniCluster:
+ * each bad record lands on the dead-letter topic with its reason and its bytes, the job keeps
+ * running, and every good record is learned and scored.
+ */
+class DeadLetterITCase {
+  private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
+  private static final long NOW = System.currentTimeMillis();
+
+  @Test
+  void badRecordsGoToDeadLettersAndGoodOnesAreAllLearned() throws Exception {
+    Map<DeadLetterReason, byte[]> bad = new EnumMap<>(DeadLetterReason.class);
+    bad.put(DeadLetterReason.UNDECODABLE, "not avro at all".getBytes(StandardCharsets.UTF_8));
+    bad.put(
+        DeadLetterReason.WRONG_SCHEMA,
+        AvroCodec.of(ItemMetadata.class)
+            .encode(ItemMetadata.newBuilder().setItemId("i1").setUpdateTimeMillis(0).build()));
+    bad.put(DeadLetterReason.MISSING_ID, EVENTS.encode(event(" ", "i1", 4, NOW - 1000)));
+    bad.put(DeadLetterReason.INVALID_ID, EVENTS.encode(event("u\u0000x", "i1", 4, NOW - 1000)));
+    bad.put(DeadLetterReason.INVALID_VALUE, EVENTS.encode(event("u1", "i1", Double.NaN, NOW - 1000)));
+    bad.put(
+        DeadLetterReason.FUTURE_TIMESTAMP,
+        EVENTS.encode(event("u1", "i1", 4, NOW + Duration.ofDays(30).toMillis())));
+    byte[] outOfScale = EVENTS.encode(event("u2", "i2", 7, NOW - 1000));
+
+    JobConfig config = JobConfig.defaults().withParallelism(2);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      JobConfig job = config.withBootstrapServers(kafka.bootstrapServers());
+      kafka.createTopics(2, job.interactionsTopic());
+      kafka.createTopics(
+          1, job.itemsTopic(), job.modelUpdatesTopic(), job.metricsTopic(), job.deadLettersTopic());
+
+      // 200 good events from 10 users, with the bad records spread among them.
+      List<byte[]> records = new ArrayList<>();
+      int good = 0;
+      List<byte[]> badRecords = new ArrayList<>(bad.values());
+      badRecords.add(outOfScale);
+      for (int n = 0; n < 200; n++) {
+        records.add(EVENTS.encode(event("u" + (n % 10), "i" + (n % 37), 1 + n % 5, NOW - 100_000 + n)));
+        good++;
+        if (n % 25 == 0 && !badRecords.isEmpty()) {
+          records.add(badRecords.remove(0));
+        }
+      }
+      produce(job, records);
+
+      Configuration flink =
+          JobRunner.flinkConfiguration(job, Files.createTempDirectory("checkpoints"), 0, 0);
+      flink.setString("queryable-state.enable", "false");
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+      JobClient client = JobRunner.start(env, job, OffsetsInitializer.earliest());
+      try {
+        List<DeadLetter> letters = new ArrayList<>();
+        long scored = 0;
+        long deadline = System.currentTimeMillis() + 120_000;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(job)) {
+          consumer.subscribe(List.of(job.deadLettersTopic(), job.metricsTopic()));
+          while ((letters.size() < 7 || scored < good) && System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+              if (r.topic().equals(job.deadLettersTopic())) {
+                letters.add(AvroCodec.of(DeadLetter.class).decode(r.value()));
+              } else {
+                MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
+                if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
+                  scored = Math.max(scored, m.getEvents());
+                }
+              }
+            }
+          }
+        }
+        assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
+        assertThat(scored).as("good events scored by adaptive").isEqualTo(good);
+        assertThat(letters).hasSize(7);
+        Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
+        letters.forEach(l -> byReason.merge(l.getReason(), 1L, Long::sum));
+        assertThat(byReason)
+            .containsEntry(DeadLetterReason.UNDECODABLE, 1L)
+            .containsEntry(DeadLetterReason.WRONG_SCHEMA, 1L)
+            .containsEntry(DeadLetterReason.MISSING_ID, 1L)
+            .containsEntry(DeadLetterReason.INVALID_ID, 1L)
+            .containsEntry(DeadLetterReason.INVALID_VALUE, 2L)
+            .containsEntry(DeadLetterReason.FUTURE_TIMESTAMP, 1L);
+        for (DeadLetter letter : letters) {
+          assertThat(letter.getSourceTopic()).isEqualTo(job.interactionsTopic());
+          assertThat(letter.getDetail()).isNotBlank();
+          assertThat(letter.getPayload()).isNotNull();
+        }
+        DeadLetter undecodable =
+            letters.stream().filter(l -> l.getReason() == DeadLetterReason.UNDECODABLE).findFirst().orElseThrow();
+        byte[] payload = new byte[undecodable.getPayload().remaining()];
+        undecodable.getPayload().duplicate().get(payload);
+        assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+      } finally {
+        client.cancel().get();
+      }
+    }
+  }
+
+  private static InteractionEvent event(String user, String item, double value, long time) {
+    return InteractionEvent.newBuilder()
+        .setUserId(user)
+        .setItemId(item)
+        .setEventType(EventType.RATING)
+        .setValue(value)
+        .setEventTimeMillis(time)
+        .build();
+  }
+
+  private static void produce(JobConfig job, List<byte[]> records) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (byte[] value : records) {
+        producer.send(new ProducerRecord<>(job.interactionsTopic(), 0, null, value));
+      }
+      producer.flush();
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(JobConfig job) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(props);
+  }
+}
