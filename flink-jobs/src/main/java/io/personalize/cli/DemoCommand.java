@@ -40,7 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Dataset dataset = load();
-    JobConfig config = JobConfig.defaults().withParallelism(parallelism);
+    // Metrics every second: the table refreshes often and the end of the replay is seen at once.
+    JobConfig config =
+        JobConfig.defaults().withParallelism(parallelism).withMetricsIntervalMillis(1_000);
     new Demo(config, System.out, timeoutSeconds * 1000).run(dataset, out);
     return 0;
   }

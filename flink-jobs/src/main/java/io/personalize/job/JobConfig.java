@@ -139,6 +139,15 @@ public record JobConfig(
         checkpointIntervalMillis, parallelism);
   }
 
+  public JobConfig withMetricsIntervalMillis(long millis) {
+    return new JobConfig(
+        bootstrapServers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic,
+        deadLettersTopic, consumerGroup, model, scale, genres, hashBuckets, checkpointEveryEvents,
+        checkpointEveryMillis, regroupEveryEvents, maxOutOfOrdernessMillis, idlenessMillis,
+        maxFutureMillis, shadows, millis, maxGlobalUsers, recentItems, userIdleMillis,
+        checkpointIntervalMillis, parallelism);
+  }
+
   public JobConfig withParallelism(int p) {
     return new JobConfig(
         bootstrapServers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic,

@@ -37,6 +37,8 @@ public final class JobRunner {
     conf.setString("execution.checkpointing.dir", checkpointDir.toUri().toString());
     conf.setString("execution.checkpointing.interval", config.checkpointIntervalMillis() + " ms");
     conf.set(PipelineOptions.GENERIC_TYPES, false);
+    // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
+    conf.setString("pipeline.auto-watermark-interval", "50 ms");
     conf.setString("queryable-state.enable", "true");
     conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
     conf.setString("queryable-state.server.ports", String.valueOf(serverPort));
