@@ -1,0 +1,276 @@
+package io.personalize.cli;
+
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.MovieLensReader;
+import io.personalize.connectors.data.SharedData;
+import io.personalize.connectors.data.SyntheticData;
+import io.personalize.connectors.kafka.InteractionProducer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code personalize produce}: replays a data set into Kafka, item metadata first, then the rating
+ * events in time order (see {@link InteractionProducer}).
+ */
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic, then every",
+      "rating, in time order and keyed by user, as an InteractionEvent to --topic (Avro",
+      "single-object encoding)."
+    })
+public final class ProduceCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      required = true,
+      description =
+          "A MovieLens directory or ratings file (u.data, ratings.dat[.gz], ratings.csv), a data set"
+              + " name under ../shared/data (e.g. ml-100k), or 'generated' for built-in synthetic"
+              + " data.")
+  String data;
+
+  @Option(
+      names = "--topic",
+      defaultValue = "interactions",
+      description = "Topic of the interaction events (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--items-topic",
+      defaultValue = "items",
+      description =
+          "Topic of the item metadata; skipped when the data has no item file (default:"
+              + " ${DEFAULT-VALUE}).")
+  String itemsTopic;
+
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "localhost:9092",
+      description =
+          "Kafka bootstrap servers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "At most this many events per second; 0 = as fast as possible (default: 0).")
+  double rate;
+
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "30",
+      description =
+          "Give up when Kafka does not answer or acknowledge within this time (default:"
+              + " ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of --data generated (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--generated-users",
+      defaultValue = "1000",
+      description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
+  int generatedUsers;
+
+  @Option(
+      names = "--generated-items",
+      defaultValue = "1500",
+      description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
+  int generatedItems;
+
+  @Option(
+      names = "--generated-events",
+      defaultValue = "100000",
+      description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
+  int generatedEvents;
+
+  @Option(names = "--no-progress", description = "Do not show progress.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() {
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException(
+          "--rate must be 0 (unthrottled) or a positive number of events per second, got " + rate);
+    }
+    if (timeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "--timeout-seconds must be at least 1, got " + timeoutSeconds);
+    }
+    if (topic.isBlank() || itemsTopic.isBlank()) {
+      throw new IllegalArgumentException("--topic and --items-topic must not be empty");
+    }
+    Dataset dataset = load(data, seed, generatedUsers, generatedItems, generatedEvents);
+    PrintStream err = System.err;
+    err.printf(
+        "read %s (%s): %,d events, %,d items%n",
+        dataset.name(), dataset.layout(), dataset.interactions().size(), dataset.items().size());
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    checkReachable(bootstrapServers, timeout);
+
+    long start = System.nanoTime();
+    long items = 0;
+    long events;
+    ProgressLine progress = new ProgressLine(err, !noProgress);
+    try (InteractionProducer producer = new InteractionProducer(bootstrapServers, timeout)) {
+      if (!dataset.items().isEmpty()) {
+        items = producer.sendItems(dataset.items(), itemsTopic);
+      }
+      long every = rate > 0 ? Math.max(1, (long) (rate / 8)) : 1000;
+      progress.start(); // the rate counts from the first event, not from the item metadata
+      events = producer.sendInteractions(dataset, topic, rate, every, progress::update);
+    } catch (KafkaException e) {
+      throw new IllegalArgumentException(oneLine(e), e);
+    } finally {
+      progress.finish(); // the error message, if any, starts on a line of its own
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "sent %,d events to '%s'%s at %s in %.1f s (%,.0f events/s)%n",
+        events,
+        topic,
+        items > 0 ? String.format(" and %,d items to '%s'", items, itemsTopic) : " (no item file)",
+        bootstrapServers,
+        seconds,
+        events / Math.max(seconds, 1e-9));
+    return 0;
+  }
+
+  /**
+   * The data set named by {@code --data}: {@code generated}, a MovieLens file or directory, or the
+   * name of a data set under {@code shared/data}; resolved as {@code evaluate --data} does.
+   */
+  static Dataset load(String data, long seed, int users, int items, int events) {
+    if (data.equals("generated")) {
+      return SyntheticData.generate(seed, users, items, events);
+    }
+    Path path = Path.of(data);
+    if (!Files.exists(path)) {
+      // Only a bare name such as "ml-100k" can mean a data set under shared/data.
+      boolean bareName = !path.isAbsolute() && path.getNameCount() == 1 && !data.contains("..");
+      if (!bareName) {
+        throw new IllegalArgumentException("no file or directory '" + data + "'");
+      }
+      path =
+          SharedData.find(data)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "no file or directory '"
+                              + data
+                              + "', and no data set of that name under shared/data"));
+    }
+    return MovieLensReader.read(path);
+  }
+
+  /** Fails with a one-line message when no broker answers within the timeout. */
+  static void checkReachable(String bootstrapServers, Duration timeout) {
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            millis,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            Math.min(millis, 30_000),
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "personalize-produce-check");
+    Admin admin;
+    try {
+      admin = Admin.create(config);
+    } catch (KafkaException e) {
+      // e.g. a malformed or unresolvable bootstrap address
+      throw new IllegalArgumentException(
+          "cannot connect to Kafka at '" + bootstrapServers + "': " + oneLine(e), e);
+    }
+    try {
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+          .clusterId()
+          .get(millis + 1000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalArgumentException(
+          "no Kafka broker answered at "
+              + bootstrapServers
+              + " within "
+              + timeout.toSeconds()
+              + " s (is it running? --bootstrap-servers, --timeout-seconds)",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      admin.close(Duration.ZERO);
+    }
+  }
+
+  /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */
+  static String oneLine(Throwable e) {
+    StringBuilder line = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (line.indexOf(message) < 0) {
+        line.append(line.length() == 0 ? "" : ": ").append(message);
+      }
+    }
+    return line.toString().replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** done/total, percent and rate on one terminal line, at most four times a second. */
+  private static final class ProgressLine {
+    private final PrintStream out;
+    private final boolean enabled;
+    private long startNanos;
+    private long lastNanos;
+    private boolean printed;
+
+    ProgressLine(PrintStream out, boolean enabled) {
+      this.out = out;
+      this.enabled = enabled;
+    }
+
+    void start() {
+      startNanos = System.nanoTime();
+    }
+
+    void update(long done, long total) {
+      long now = System.nanoTime();
+      boolean last = done == total;
+      if (!enabled || (printed && !last && now - lastNanos < 250_000_000L)) {
+        return;
+      }
+      lastNanos = now;
+      printed = true;
+      double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
+      out.printf(
+          "\rsent %,d / %,d events (%3.0f%%), %,.0f events/s   ",
+          done, total, total == 0 ? 100.0 : 100.0 * done / total, done / seconds);
+      out.flush();
+    }
+
+    void finish() {
+      if (printed) {
+        out.println();
+      }
+    }
+  }
+}
