@@ -60,7 +60,8 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap-servers",
       defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+      description =
+          "Kafka bootstrap servers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
   @Option(
@@ -111,7 +112,8 @@ public final class ProduceCommand implements Callable<Integer> {
           "--rate must be 0 (unthrottled) or a positive number of events per second, got " + rate);
     }
     if (timeoutSeconds < 1) {
-      throw new IllegalArgumentException("--timeout-seconds must be at least 1, got " + timeoutSeconds);
+      throw new IllegalArgumentException(
+          "--timeout-seconds must be at least 1, got " + timeoutSeconds);
     }
     if (topic.isBlank() || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--topic and --items-topic must not be empty");
@@ -127,16 +129,18 @@ public final class ProduceCommand implements Callable<Integer> {
     long start = System.nanoTime();
     long items = 0;
     long events;
+    ProgressLine progress = new ProgressLine(err, !noProgress);
     try (InteractionProducer producer = new InteractionProducer(bootstrapServers, timeout)) {
       if (!dataset.items().isEmpty()) {
         items = producer.sendItems(dataset.items(), itemsTopic);
       }
-      ProgressLine progress = new ProgressLine(err, !noProgress);
       long every = rate > 0 ? Math.max(1, (long) (rate / 8)) : 1000;
+      progress.start(); // the rate counts from the first event, not from the item metadata
       events = producer.sendInteractions(dataset, topic, rate, every, progress::update);
-      progress.finish();
     } catch (KafkaException e) {
       throw new IllegalArgumentException(oneLine(e), e);
+    } finally {
+      progress.finish(); // the error message, if any, starts on a line of its own
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
@@ -182,10 +186,14 @@ public final class ProduceCommand implements Callable<Integer> {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     Map<String, Object> config =
         Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000),
-            AdminClientConfig.CLIENT_ID_CONFIG, "personalize-produce-check");
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            millis,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            Math.min(millis, 30_000),
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "personalize-produce-check");
     Admin admin;
     try {
       admin = Admin.create(config);
@@ -215,22 +223,33 @@ public final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  private static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    return message.replaceAll("\\s*\\R\\s*", " ");
+  /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */
+  static String oneLine(Throwable e) {
+    StringBuilder line = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (line.indexOf(message) < 0) {
+        line.append(line.length() == 0 ? "" : ": ").append(message);
+      }
+    }
+    return line.toString().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** done/total, percent and rate on one terminal line, at most four times a second. */
   private static final class ProgressLine {
     private final PrintStream out;
     private final boolean enabled;
-    private final long startNanos = System.nanoTime();
+    private long startNanos;
     private long lastNanos;
     private boolean printed;
 
     ProgressLine(PrintStream out, boolean enabled) {
       this.out = out;
       this.enabled = enabled;
+    }
+
+    void start() {
+      startNanos = System.nanoTime();
     }
 
     void update(long done, long total) {

@@ -1,0 +1,269 @@
+package io.personalize.connectors.kafka;
+
+import io.personalize.avro.EventType;
+import io.personalize.avro.InteractionEvent;
+import io.personalize.avro.ItemMetadata;
+import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.ItemInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Replays a data set into Kafka with plain kafka-clients (no Flink): interactions as {@link
+ * InteractionEvent}, item metadata as {@link ItemMetadata}, both in Avro single-object encoding.
+ *
+ * <p>Interactions go out in event-time order (a stable sort, so ties keep their file order), keyed
+ * by the user id: all of a user's events land in one partition, in order. The producer is
+ * idempotent with {@code acks=all}, so retries neither duplicate nor reorder them. A failed send
+ * fails the replay (no silent loss): {@link #sendInteractions} and {@link #sendItems} throw.
+ *
+ * <p>Not thread-safe: one replay at a time.
+ */
+public final class InteractionProducer implements AutoCloseable {
+  /** Called with the number of events handed to Kafka so far and the total to send. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void progress(long sent, long total);
+
+    static ProgressListener none() {
+      return (sent, total) -> {};
+    }
+  }
+
+  private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
+  private static final AvroCodec<ItemMetadata> ITEMS = AvroCodec.of(ItemMetadata.class);
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final String bootstrapServers;
+  private final Duration timeout;
+  private volatile boolean failed;
+
+  /** A producer with a 30 s timeout (see {@link #InteractionProducer(String, Duration)}). */
+  public InteractionProducer(String bootstrapServers) {
+    this(bootstrapServers, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param bootstrapServers the {@code host:port} list of the cluster
+   * @param timeout how long a send may wait for the cluster (metadata of a topic, room in the
+   *     buffer) and for the acknowledgement of a record before the replay fails
+   */
+  public InteractionProducer(String bootstrapServers, Duration timeout) {
+    this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    this.producer = new KafkaProducer<>(config(bootstrapServers, timeout));
+  }
+
+  /**
+   * The producer configuration: idempotent, acks=all, linger.ms=5, timeouts from {@code timeout}.
+   */
+  static Properties config(String bootstrapServers, Duration timeout) {
+    int linger = 5;
+    int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    int requestTimeout = Math.min(timeoutMillis, 30_000);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(linger));
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(timeoutMillis));
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(requestTimeout));
+    // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+    props.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        Integer.toString(Math.max(timeoutMillis, requestTimeout + linger)));
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "personalize-producer");
+    return props;
+  }
+
+  /** The event of one interaction: a RATING with the rating as value, no features or context. */
+  public static InteractionEvent toEvent(Interaction interaction) {
+    return InteractionEvent.newBuilder()
+        .setUserId(interaction.userId())
+        .setItemId(interaction.itemId())
+        .setEventType(EventType.RATING)
+        .setValue(interaction.value())
+        .setEventTimeMillis(interaction.timeMillis())
+        .build();
+  }
+
+  /** The metadata record of one item: title, genres, year; no features; updateTimeMillis 0. */
+  public static ItemMetadata toItemMetadata(ItemInfo item) {
+    return ItemMetadata.newBuilder()
+        .setItemId(item.itemId())
+        .setTitle(item.title())
+        .setGenres(new ArrayList<>(item.genres()))
+        .setYear(item.year())
+        .setFeatures(Map.of())
+        .setUpdateTimeMillis(0L)
+        .build();
+  }
+
+  /**
+   * Sends every interaction of the data set to {@code topic} in time order and waits until Kafka
+   * has acknowledged all of them.
+   *
+   * @param eventsPerSecond at most this many events a second on average; 0 for as fast as possible
+   * @param progressEvery call {@code progress} after every this many events (and once at the end)
+   * @param progress told how far the replay is; called on this thread
+   * @return the number of events sent
+   * @throws KafkaException if a record cannot be sent or is not acknowledged in time; the replay
+   *     stops at the first failure
+   */
+  public long sendInteractions(
+      Dataset dataset,
+      String topic,
+      double eventsPerSecond,
+      long progressEvery,
+      ProgressListener progress) {
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(progress, "progress");
+    if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
+      throw new IllegalArgumentException(
+          "events per second must be 0 (unthrottled) or positive, got " + eventsPerSecond);
+    }
+    if (progressEvery < 1) {
+      throw new IllegalArgumentException("progressEvery must be at least 1, got " + progressEvery);
+    }
+    List<Interaction> sorted = new ArrayList<>(dataset.interactions());
+    sorted.sort(Comparator.comparingLong(Interaction::timeMillis));
+    long total = sorted.size();
+    Failure failure = new Failure(topic);
+    long start = System.nanoTime();
+    long sent = 0;
+    try {
+      for (Interaction interaction : sorted) {
+        if (eventsPerSecond > 0) {
+          pace(start, sent, eventsPerSecond);
+        }
+        failure.check();
+        byte[] key = interaction.userId().getBytes(StandardCharsets.UTF_8);
+        producer.send(
+            new ProducerRecord<>(topic, key, EVENTS.encode(toEvent(interaction))), failure);
+        sent++;
+        if (sent % progressEvery == 0 && sent < total) {
+          progress.progress(sent, total);
+        }
+      }
+      producer.flush();
+      failure.check();
+    } catch (RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+    progress.progress(sent, total);
+    return sent;
+  }
+
+  /**
+   * Sends the metadata of every item to {@code topic}, keyed by item id, and waits until Kafka has
+   * acknowledged all of them.
+   *
+   * @return the number of records sent
+   * @throws KafkaException if a record cannot be sent or is not acknowledged in time
+   */
+  public long sendItems(Map<String, ItemInfo> items, String topic) {
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(topic, "topic");
+    Failure failure = new Failure(topic);
+    long sent = 0;
+    try {
+      for (ItemInfo item : items.values()) {
+        failure.check();
+        byte[] key = item.itemId().getBytes(StandardCharsets.UTF_8);
+        producer.send(
+            new ProducerRecord<>(topic, key, ITEMS.encode(toItemMetadata(item))), failure);
+        sent++;
+      }
+      producer.flush();
+      failure.check();
+    } catch (RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+    return sent;
+  }
+
+  /** Sleeps until event number {@code sent} is due at the given rate. */
+  private static void pace(long startNanos, long sent, double eventsPerSecond) {
+    long due = startNanos + (long) (sent * 1e9 / eventsPerSecond);
+    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+      LockSupport.parkNanos(wait);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("interrupted while replaying");
+      }
+    }
+  }
+
+  /** Remembers the first failed send; the replay thread checks it and throws. */
+  private final class Failure implements Callback {
+    private final String topic;
+    private final AtomicReference<Exception> first = new AtomicReference<>();
+    private final AtomicLong failures = new AtomicLong();
+
+    Failure(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception e) {
+      if (e != null) {
+        failures.incrementAndGet();
+        first.compareAndSet(null, e);
+      }
+    }
+
+    void check() {
+      Exception e = first.get();
+      if (e != null) {
+        throw new KafkaException(
+            "sending to topic '"
+                + topic
+                + "' at "
+                + bootstrapServers
+                + " failed ("
+                + failures.get()
+                + (failures.get() == 1 ? " record" : " records")
+                + " not written, timeout "
+                + timeout.toMillis()
+                + " ms): "
+                + e,
+            e);
+      }
+    }
+  }
+
+  /**
+   * Closes the producer, waiting at most the timeout for records still buffered; after a failed
+   * send, without waiting.
+   */
+  @Override
+  public void close() {
+    producer.close(failed ? Duration.ZERO : timeout);
+  }
+}

@@ -1,0 +1,142 @@
+package io.personalize.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Options and errors of {@code produce}, without a broker ({@link ProduceCommandITCase} has one).
+ */
+class ProduceCommandTest {
+
+  /** Exit code, the command line's err writer plus System.err, and what went to System.out. */
+  record Run(int exitCode, String err, String out, double seconds) {}
+
+  /** Runs the command as {@code personalize produce} would: same mapping of errors to exit 2. */
+  static Run run(String... args) {
+    StringWriter err = new StringWriter();
+    StringWriter cliOut = new StringWriter();
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+    int code;
+    try {
+      // Before the CommandLine is built: picocli's execute() switches back to the System.out and
+      // System.err it saw when it was built if they have changed since.
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+      CommandLine cli = new CommandLine(new ProduceCommand());
+      cli.setExecutionExceptionHandler(PersonalizeCli.commandLine().getExecutionExceptionHandler());
+      cli.setErr(new PrintWriter(err, true));
+      cli.setOut(new PrintWriter(cliOut, true));
+      code = cli.execute(args);
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+    return new Run(
+        code,
+        err + stderr.toString(StandardCharsets.UTF_8),
+        cliOut + out.toString(StandardCharsets.UTF_8),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static final String[] SMALL_GENERATED = {
+    "--data",
+    "generated",
+    "--generated-users",
+    "5",
+    "--generated-items",
+    "10",
+    "--generated-events",
+    "20",
+    "--no-progress"
+  };
+
+  private static String[] smallGenerated(String... more) {
+    String[] args = new String[SMALL_GENERATED.length + more.length];
+    System.arraycopy(SMALL_GENERATED, 0, args, 0, SMALL_GENERATED.length);
+    System.arraycopy(more, 0, args, SMALL_GENERATED.length, more.length);
+    return args;
+  }
+
+  @Test
+  void anUnreachableBrokerExitsWith2WithinTheTimeout() throws IOException {
+    String bootstrap = "localhost:" + closedPort();
+
+    Run run = run(smallGenerated("--bootstrap-servers", bootstrap, "--timeout-seconds", "2"));
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("personalize: no Kafka broker answered at " + bootstrap + " within 2 s")
+        .doesNotContain("Exception\n\tat ");
+    assertThat(run.seconds()).as("seconds until the command gave up").isLessThan(10);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void aMalformedBootstrapAddressExitsWith2() {
+    Run run = run(smallGenerated("--bootstrap-servers", "no-port-here", "--timeout-seconds", "2"));
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("personalize: cannot connect to Kafka at 'no-port-here'")
+        .contains("Invalid url in bootstrap.servers: no-port-here");
+  }
+
+  @Test
+  void missingDataExitsWith2BeforeTryingKafka() {
+    Run run = run("--data", "/no/such/ratings.csv", "--bootstrap-servers", "localhost:1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("personalize: no file or directory '/no/such/ratings.csv'");
+    assertThat(run.seconds()).isLessThan(5);
+  }
+
+  @Test
+  void anUnknownDataSetNameExitsWith2() {
+    Run run = run("--data", "no-such-data-set");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("no data set of that name under shared/data");
+  }
+
+  @Test
+  void badOptionValuesExitWith2() {
+    assertThat(run(smallGenerated("--rate", "-5")).exitCode()).isEqualTo(2);
+    assertThat(run(smallGenerated("--rate", "-5")).err()).contains("--rate");
+    assertThat(run(smallGenerated("--timeout-seconds", "0")).err()).contains("--timeout-seconds");
+    assertThat(run(smallGenerated("--rate", "fast")).exitCode()).isEqualTo(2);
+    assertThat(run("--topic", "t").exitCode()).as("--data is required").isEqualTo(2);
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    Run run = run("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("Usage: produce")
+        .contains("--data")
+        .contains("--topic", "default: interactions")
+        .contains("--items-topic", "default: items")
+        .contains("--bootstrap-servers", "default: localhost:9092")
+        .contains("--rate", "--timeout-seconds", "default: 30");
+  }
+}
