@@ -23,18 +23,28 @@ import picocli.CommandLine.Option;
       "DIR/summary.json plus DIR/chart.png in the evaluator's format."
     })
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = "out/demo", description = "Output directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "out/demo",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(
       names = "--data",
-      description = "A MovieLens directory or file, a data set name under shared/data, or 'generated' (default: ml-100k if present, else generated).")
+      description =
+          "A MovieLens directory or file, a data set name under shared/data, or 'generated' (default: ml-100k if present, else generated).")
   String data;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the keyed operators (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "Parallelism of the keyed operators (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--timeout-seconds", defaultValue = "170", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "170",
+      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Override

@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "personalize 0.1.0",
     description = "Streaming personalization engine: evaluate models, run and query the job.",
-    subcommands = {EvaluateCommand.class, DemoCommand.class, ProduceCommand.class, RunCommand.class})
+    subcommands = {
+      EvaluateCommand.class,
+      DemoCommand.class,
+      ProduceCommand.class,
+      RunCommand.class
+    })
 public final class PersonalizeCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -17,20 +17,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Runs the streaming job against an existing Kafka cluster (flags map onto JobConfig).")
+    description =
+        "Runs the streaming job against an existing Kafka cluster (flags map onto JobConfig).")
 public final class RunCommand implements Callable<Integer> {
   private static final JobConfig D = JobConfig.defaults();
 
   @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: localhost:9092).")
   String bootstrapServers = D.bootstrapServers();
 
-  @Option(names = "--interactions-topic", description = "Interaction events topic (default: interactions).")
+  @Option(
+      names = "--interactions-topic",
+      description = "Interaction events topic (default: interactions).")
   String interactionsTopic = D.interactionsTopic();
 
   @Option(names = "--items-topic", description = "Item metadata topic (default: items).")
   String itemsTopic = D.itemsTopic();
 
-  @Option(names = "--model-updates-topic", description = "Gradient checkpoint feed (default: model-updates).")
+  @Option(
+      names = "--model-updates-topic",
+      description = "Gradient checkpoint feed (default: model-updates).")
   String modelUpdatesTopic = D.modelUpdatesTopic();
 
   @Option(names = "--metrics-topic", description = "Prequential metrics (default: metrics).")
@@ -42,37 +47,66 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--consumer-group", description = "Kafka consumer group (default: personalize).")
   String consumerGroup = D.consumerGroup();
 
-  @Option(names = "--checkpoint-every-events", description = "Gradient checkpoint every N events (default: 100).")
+  @Option(
+      names = "--checkpoint-every-events",
+      description = "Gradient checkpoint every N events (default: 100).")
   int checkpointEveryEvents = D.checkpointEveryEvents();
 
   @Option(names = "--checkpoint-every-millis", description = "... or every T ms (default: 1000).")
   long checkpointEveryMillis = D.checkpointEveryMillis();
 
-  @Option(names = "--regroup-every-events", description = "Recompute group boundaries every N events (default: 1000).")
+  @Option(
+      names = "--regroup-every-events",
+      description = "Recompute group boundaries every N events (default: 1000).")
   int regroupEveryEvents = D.regroupEveryEvents();
 
-  @Option(names = "--no-shadows", description = "Do not score the shadow global, local and mtl modes.")
+  @Option(
+      names = "--no-shadows",
+      description = "Do not score the shadow global, local and mtl modes.")
   boolean noShadows;
 
-  @Option(names = "--metrics-interval-millis", description = "Publish metrics every T ms (default: 5000).")
+  @Option(
+      names = "--metrics-interval-millis",
+      description = "Publish metrics every T ms (default: 5000).")
   long metricsIntervalMillis = D.metricsIntervalMillis();
 
   @Option(names = "--parallelism", description = "Parallelism of the keyed operators (default: 2).")
   int parallelism = D.parallelism();
 
-  @Option(names = "--from-earliest", description = "Start from the earliest offsets instead of the committed ones.")
+  @Option(
+      names = "--from-earliest",
+      description = "Start from the earliest offsets instead of the committed ones.")
   boolean fromEarliest;
 
   @Override
   public Integer call() throws Exception {
     JobConfig config =
         new JobConfig(
-            bootstrapServers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic,
-            deadLettersTopic, consumerGroup, D.model(), D.scale(), D.genres(), D.hashBuckets(),
-            checkpointEveryEvents, checkpointEveryMillis, regroupEveryEvents,
-            D.maxOutOfOrdernessMillis(), D.idlenessMillis(), D.maxFutureMillis(), !noShadows,
-            metricsIntervalMillis, D.maxGlobalUsers(), D.recentItems(), D.userIdleMillis(),
-            D.checkpointIntervalMillis(), parallelism);
+            bootstrapServers,
+            interactionsTopic,
+            itemsTopic,
+            modelUpdatesTopic,
+            metricsTopic,
+            deadLettersTopic,
+            consumerGroup,
+            D.model(),
+            D.scale(),
+            D.genres(),
+            D.hashBuckets(),
+            checkpointEveryEvents,
+            checkpointEveryMillis,
+            regroupEveryEvents,
+            D.maxOutOfOrdernessMillis(),
+            D.idlenessMillis(),
+            D.maxPartitionDriftMillis(),
+            D.maxFutureMillis(),
+            !noShadows,
+            metricsIntervalMillis,
+            D.maxGlobalUsers(),
+            D.recentItems(),
+            D.userIdleMillis(),
+            D.checkpointIntervalMillis(),
+            parallelism);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     OffsetsInitializer start =
         fromEarliest

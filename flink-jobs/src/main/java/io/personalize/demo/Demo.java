@@ -47,7 +47,10 @@ public final class Demo {
 
   /** What a demo run measured and looked up. */
   public record Result(
-      Summary summary, String user, Optional<UserProfile> profile, Optional<PersonalModelView> model) {}
+      Summary summary,
+      String user,
+      Optional<UserProfile> profile,
+      Optional<PersonalModelView> model) {}
 
   /** Runs the demo on {@code dataset}; the summary is also written to {@code dir}. */
   public Result run(Dataset dataset, Path dir) throws Exception {
@@ -63,14 +66,17 @@ public final class Demo {
 
       int proxyPort = freePort();
       Configuration flink =
-          JobRunner.flinkConfiguration(job, Files.createTempDirectory("personalize-checkpoints"), proxyPort, freePort());
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+          JobRunner.flinkConfiguration(
+              job, Files.createTempDirectory("personalize-checkpoints"), proxyPort, freePort());
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
       out.printf(
           "starting the job on a local Flink (parallelism %d, RocksDB, queryable state on port %d)%n",
           config.parallelism(), proxyPort);
       long jobStart = System.nanoTime();
       JobClient client = JobRunner.start(env, job, OffsetsInitializer.earliest());
-      try (MetricsFollower metrics = new MetricsFollower(job.bootstrapServers(), job.metricsTopic())) {
+      try (MetricsFollower metrics =
+          new MetricsFollower(job.bootstrapServers(), job.metricsTopic())) {
         follow(metrics, events, client);
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
         writeThroughput(dir, events, jobSeconds);
@@ -119,7 +125,8 @@ public final class Demo {
               job.interactionsTopic(),
               0,
               10_000,
-              (done, all) -> out.printf("\rreplaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
+              (done, all) ->
+                  out.printf("\rreplaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
       out.println();
       if (sent != total) {
         throw new IllegalStateException("sent " + sent + " of " + total + " events");
@@ -147,14 +154,22 @@ public final class Demo {
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException(
-            "timed out after " + timeoutMillis / 1000 + " s with " + scored + " of " + events + " events scored");
+            "timed out after "
+                + timeoutMillis / 1000
+                + " s with "
+                + scored
+                + " of "
+                + events
+                + " events scored");
       }
       Thread.sleep(250);
     }
   }
 
   private void printProgress(MetricsFollower metrics, long scored, long events) {
-    out.printf("%nscored %,d / %,d events (%.0f%%); prequential RMSE by group:%n", scored, events, 100.0 * scored / events);
+    out.printf(
+        "%nscored %,d / %,d events (%.0f%%); prequential RMSE by group:%n",
+        scored, events, 100.0 * scored / events);
     out.printf("%-9s", "mode");
     for (int g = 1; g <= config.model().groups(); g++) {
       out.printf(" %7s", "g" + g);
@@ -167,7 +182,8 @@ public final class Demo {
       out.printf("%-9s", mode);
       for (int g = 1; g <= config.model().groups(); g++) {
         MetricSnapshot s = metrics.latest(mode, g);
-        out.printf(" %7s", s == null || s.getRmse() == null ? "-" : String.format("%.4f", s.getRmse()));
+        out.printf(
+            " %7s", s == null || s.getRmse() == null ? "-" : String.format("%.4f", s.getRmse()));
       }
       out.printf(" %7.4f%n", metrics.latest(mode, 0).getRmse());
     }
@@ -201,7 +217,10 @@ public final class Demo {
     for (Interaction i : dataset.interactions()) {
       counts.merge(i.userId(), 1L, Long::sum);
     }
-    return counts.entrySet().stream().max(Comparator.comparingLong(Map.Entry::getValue)).orElseThrow().getKey();
+    return counts.entrySet().stream()
+        .max(Comparator.comparingLong(Map.Entry::getValue))
+        .orElseThrow()
+        .getKey();
   }
 
   private static Map<String, Object> settings(JobConfig job) {
@@ -212,7 +231,9 @@ public final class Demo {
     settings.put("regroupEveryEvents", job.regroupEveryEvents());
     settings.put("factors", job.model().factors());
     settings.put("globalSteps", job.model().globalSteps());
-    settings.put("adaptiveCandidates", job.model().adaptiveCandidates().stream().map(Object::toString).toList());
+    settings.put(
+        "adaptiveCandidates",
+        job.model().adaptiveCandidates().stream().map(Object::toString).toList());
     settings.put("stateBackend", "rocksdb");
     return settings;
   }

@@ -31,7 +31,8 @@ final class MetricsFollower implements AutoCloseable {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "personalize-demo-metrics");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(props);
     consumer.subscribe(List.of(topic));
     thread = new Thread(this::poll, "metrics-follower");

@@ -37,18 +37,40 @@ final class SnapshotSummary {
       List<Metrics> perGroup = new ArrayList<>();
       for (int g = 1; g <= groups; g++) {
         MetricSnapshot s = metrics.latest(mode, g);
-        perGroup.add(s == null ? new Metrics(g, 0, 0, null, null, null, null, null, null, null, null) : metrics(s));
+        perGroup.add(
+            s == null
+                ? new Metrics(g, 0, 0, null, null, null, null, null, null, null, null)
+                : metrics(s));
       }
       modes.put(mode, new ModeResult(mode, metrics(overall), perGroup));
     }
     return new Summary(
-        dataset, "prequential", model, "rating", events, users, items, groups, seconds, modes,
-        List.of(), settings);
+        dataset,
+        "prequential",
+        model,
+        "rating",
+        events,
+        users,
+        items,
+        groups,
+        seconds,
+        modes,
+        List.of(),
+        settings);
   }
 
   private static Metrics metrics(MetricSnapshot s) {
     return new Metrics(
-        s.getGroup(), s.getUsers(), s.getEvents(), s.getRmse(), s.getMae(), s.getLogloss(),
-        s.getAuc(), null, null, null, null);
+        s.getGroup(),
+        s.getUsers(),
+        s.getEvents(),
+        s.getRmse(),
+        s.getMae(),
+        s.getLogloss(),
+        s.getAuc(),
+        null,
+        null,
+        null,
+        null);
   }
 }

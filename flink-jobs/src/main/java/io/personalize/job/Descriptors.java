@@ -2,12 +2,12 @@ package io.personalize.job;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
-import io.personalize.stream.GlobalModelSnapshot;
-import io.personalize.stream.ReplicaSnapshot;
-import io.personalize.stream.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.UserProfile;
+import io.personalize.stream.GlobalModelSnapshot;
+import io.personalize.stream.ReplicaSnapshot;
+import io.personalize.stream.UserState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -53,7 +53,8 @@ public final class Descriptors {
 
   /** Operator state of the per-user operator: the adaptive candidate selector's loss sums. */
   public static ListStateDescriptor<SelectorSnapshot> selector() {
-    return new ListStateDescriptor<>("candidate-selector", TypeInformation.of(SelectorSnapshot.class));
+    return new ListStateDescriptor<>(
+        "candidate-selector", TypeInformation.of(SelectorSnapshot.class));
   }
 
   /** Operator state of the coordinator: events per user. */
@@ -63,7 +64,8 @@ public final class Descriptors {
 
   /** Operator state of the metrics operator. */
   public static ListStateDescriptor<MetricsSnapshotState> metricsState() {
-    return new ListStateDescriptor<>("prequential-metrics", TypeInformation.of(MetricsSnapshotState.class));
+    return new ListStateDescriptor<>(
+        "prequential-metrics", TypeInformation.of(MetricsSnapshotState.class));
   }
 
   /**

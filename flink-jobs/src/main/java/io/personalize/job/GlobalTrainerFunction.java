@@ -21,8 +21,8 @@ import org.apache.flink.util.Collector;
  * full global model ({@link GlobalModel}), the global mode's prequential prediction for every
  * event, and a versioned gradient checkpoint every {@code checkpointEveryEvents} events or {@code
  * checkpointEveryMillis} ms, to the {@link Descriptors#CHECKPOINTS} side output. Item metadata is
- * the second input. The model lives on the heap and is stored whole in operator state at each
- * Flink checkpoint; docs/architecture.md describes how to scale it past one core.
+ * the second input. The model lives on the heap and is stored whole in operator state at each Flink
+ * checkpoint; docs/architecture.md describes how to scale it past one core.
  */
 public class GlobalTrainerFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, Prediction>
@@ -64,8 +64,7 @@ public class GlobalTrainerFunction
       notLearned.inc();
       return;
     }
-    double prediction =
-        model.learn(event.userId, event.itemId, event.value, event.eventTimeMillis);
+    double prediction = model.learn(event.userId, event.itemId, event.value, event.eventTimeMillis);
     out.collect(
         new Prediction(
             Learnable.GLOBAL,

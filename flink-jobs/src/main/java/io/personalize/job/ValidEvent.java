@@ -4,14 +4,17 @@ package io.personalize.job;
 public class ValidEvent {
   public String userId;
   public String itemId;
+
   /** The Avro EventType's name: RATING, CLICK, VIEW or PURCHASE. */
   public String eventType;
+
   public double value;
   public long eventTimeMillis;
 
   public ValidEvent() {}
 
-  public ValidEvent(String userId, String itemId, String eventType, double value, long eventTimeMillis) {
+  public ValidEvent(
+      String userId, String itemId, String eventType, double value, long eventTimeMillis) {
     this.userId = userId;
     this.itemId = itemId;
     this.eventType = eventType;

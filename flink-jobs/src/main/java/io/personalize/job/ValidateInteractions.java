@@ -74,7 +74,8 @@ public class ValidateInteractions extends ProcessFunction<RawRecord, ValidEvent>
             event.getEventTimeMillis()));
   }
 
-  private void reject(RawRecord raw, DeadLetterReason reason, String detail, long now, Context ctx) {
+  private void reject(
+      RawRecord raw, DeadLetterReason reason, String detail, long now, Context ctx) {
     rejected.get(reason).inc();
     ctx.output(Descriptors.DEAD_LETTERS, DeadLetters.of(raw, reason, detail, now));
   }

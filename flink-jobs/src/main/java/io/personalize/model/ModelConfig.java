@@ -39,7 +39,8 @@ public record ModelConfig(
     List<PersonalSettings> adaptiveCandidates,
     PersonalSettings paper,
     int groups,
-    int regroupEvery) implements java.io.Serializable {
+    int regroupEvery)
+    implements java.io.Serializable {
 
   public ModelConfig {
     require(factors > 0 || !kind.usesFactors(), "factors must be > 0 for " + kind);

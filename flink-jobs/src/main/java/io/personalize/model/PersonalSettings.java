@@ -5,7 +5,8 @@ package io.personalize.model;
  * step is unused), and the regularization, whose {@code personalFeature} strength is the pull of
  * the user's feature weights toward the global ones.
  */
-public record PersonalSettings(StepSizes steps, Regularization regularization) implements java.io.Serializable {
+public record PersonalSettings(StepSizes steps, Regularization regularization)
+    implements java.io.Serializable {
   @Override
   public String toString() {
     return String.format(

@@ -13,7 +13,8 @@ package io.personalize.model;
  * of multi-task learning). {@code personalFeature} is the pull of the user's effective weights w +
  * w_u toward the global w.
  */
-public record Regularization(double bias, double factor, double feature, double personalFeature) implements java.io.Serializable {
+public record Regularization(double bias, double factor, double feature, double personalFeature)
+    implements java.io.Serializable {
   public Regularization {
     if (!(bias >= 0 && factor >= 0 && feature >= 0 && personalFeature >= 0)) {
       throw new IllegalArgumentException(

@@ -6,7 +6,8 @@ package io.personalize.model;
  * factors; the global mean is the average of every event and needs a much smaller step, or it
  * drifts with each event's noise.
  */
-public record StepSizes(double mean, double bias, double factor, double feature) implements java.io.Serializable {
+public record StepSizes(double mean, double bias, double factor, double feature)
+    implements java.io.Serializable {
   public StepSizes {
     if (!(mean >= 0
         && bias >= 0

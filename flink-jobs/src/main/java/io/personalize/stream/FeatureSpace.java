@@ -18,9 +18,27 @@ public final class FeatureSpace {
   /** The genres of the MovieLens data sets (100k, 1m and latest), the default vocabulary. */
   public static final List<String> MOVIELENS_GENRES =
       List.of(
-          "Action", "Adventure", "Animation", "Children's", "Children", "Comedy", "Crime",
-          "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "IMAX", "Musical", "Mystery",
-          "Romance", "Sci-Fi", "Thriller", "War", "Western", "unknown");
+          "Action",
+          "Adventure",
+          "Animation",
+          "Children's",
+          "Children",
+          "Comedy",
+          "Crime",
+          "Documentary",
+          "Drama",
+          "Fantasy",
+          "Film-Noir",
+          "Horror",
+          "IMAX",
+          "Musical",
+          "Mystery",
+          "Romance",
+          "Sci-Fi",
+          "Thriller",
+          "War",
+          "Western",
+          "unknown");
 
   private static final int YEAR_BUCKETS = 16;
 
@@ -41,7 +59,8 @@ public final class FeatureSpace {
   }
 
   /** The static part of an item's vector (unscaled), from its metadata. */
-  public ItemDescription describe(List<String> itemGenres, Integer year, Map<String, Double> named) {
+  public ItemDescription describe(
+      List<String> itemGenres, Integer year, Map<String, Double> named) {
     List<Integer> idx = new ArrayList<>();
     List<Double> val = new ArrayList<>();
     Map<String, Double> open = new HashMap<>(named);

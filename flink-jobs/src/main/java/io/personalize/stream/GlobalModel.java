@@ -55,7 +55,8 @@ public final class GlobalModel {
     this.model = config.model(space.dimension());
     this.catalog = new ItemCatalog(space);
     this.initializer = config.initializer();
-    this.shared = new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
+    this.shared =
+        new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
     this.published =
         new SharedParameters(
             model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));
@@ -262,7 +263,11 @@ public final class GlobalModel {
     published.mean = s.publishedMean;
     System.arraycopy(s.featureWeights, 0, shared.featureWeights(), 0, s.featureWeights.length);
     System.arraycopy(
-        s.publishedFeatureWeights, 0, published.featureWeights(), 0, s.publishedFeatureWeights.length);
+        s.publishedFeatureWeights,
+        0,
+        published.featureWeights(),
+        0,
+        s.publishedFeatureWeights.length);
     for (int i = 0; i < s.itemIds.length; i++) {
       int item = ensureItem(s.itemIds[i]);
       shared.addItemBias(item, s.itemBias[i] - shared.itemBias(item));

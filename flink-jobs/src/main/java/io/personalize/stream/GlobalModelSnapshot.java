@@ -1,8 +1,8 @@
 package io.personalize.stream;
 
 /**
- * The global model as stored in a Flink checkpoint: a POJO of arrays (no Kryo). Items and users
- * are listed by id; factors are flattened row by row.
+ * The global model as stored in a Flink checkpoint: a POJO of arrays (no Kryo). Items and users are
+ * listed by id; factors are flattened row by row.
  */
 public class GlobalModelSnapshot {
   public long version;

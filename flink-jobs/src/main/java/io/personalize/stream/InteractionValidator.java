@@ -6,8 +6,8 @@ import io.personalize.avro.InteractionEvent;
 import io.personalize.model.RatingScale;
 
 /**
- * Decides whether a decoded interaction event may be learned, and if not, why: each rejection has
- * a dead-letter reason and a sentence naming the offending field and value.
+ * Decides whether a decoded interaction event may be learned, and if not, why: each rejection has a
+ * dead-letter reason and a sentence naming the offending field and value.
  */
 public final class InteractionValidator {
   /** Longest accepted user or item id, in characters. */
@@ -40,7 +40,8 @@ public final class InteractionValidator {
     }
     double value = event.getValue();
     if (!Double.isFinite(value)) {
-      return new Rejection(DeadLetterReason.INVALID_VALUE, "value is not a finite number: " + value);
+      return new Rejection(
+          DeadLetterReason.INVALID_VALUE, "value is not a finite number: " + value);
     }
     if (event.getEventType() == EventType.RATING && (value < scale.min() || value > scale.max())) {
       return new Rejection(
@@ -82,7 +83,8 @@ public final class InteractionValidator {
     }
     if (!id.equals(id.strip())) {
       return new Rejection(
-          DeadLetterReason.INVALID_ID, field + " has leading or trailing white space: '" + id + "'");
+          DeadLetterReason.INVALID_ID,
+          field + " has leading or trailing white space: '" + id + "'");
     }
     return null;
   }

@@ -16,9 +16,9 @@ import java.util.Arrays;
 
 /**
  * The per-user operator's per-event step, in plain Java: the adaptive model ({@link
- * AdaptiveLearner#step}, the same call the evaluator makes) and, when shadows are on, the local
- * and multi-task modes, all predicting before any of them learns. One instance per operator
- * subtask; the candidate selector it holds learns from the subtask's users.
+ * AdaptiveLearner#step}, the same call the evaluator makes) and, when shadows are on, the local and
+ * multi-task modes, all predicting before any of them learns. One instance per operator subtask;
+ * the candidate selector it holds learns from the subtask's users.
  */
 public final class PersonalModels {
   /** Indices into {@link #step}'s output. */
@@ -43,7 +43,8 @@ public final class PersonalModels {
   private final PersonalParameters mtlBlock;
   private final PersonalParameters mtlAnchor;
 
-  public PersonalModels(ModelConfig config, FeatureSpace space, double initialMean, boolean shadows) {
+  public PersonalModels(
+      ModelConfig config, FeatureSpace space, double initialMean, boolean shadows) {
     this.config = config;
     this.model = config.model(space.dimension());
     this.initializer = config.initializer();
@@ -55,7 +56,8 @@ public final class PersonalModels {
     this.personal = new PersonalLearner(model);
     StepSizes g = config.globalSteps();
     this.globalRowSettings =
-        new PersonalSettings(new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
+        new PersonalSettings(
+            new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
     this.untrained =
         new SharedParameters(
             model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));

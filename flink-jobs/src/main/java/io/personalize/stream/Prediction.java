@@ -7,12 +7,16 @@ package io.personalize.stream;
 public class Prediction {
   public String mode;
   public String userId;
+
   /** The user's events including this one, so the metrics know the user's current count. */
   public long userEvents;
+
   /** The user's group when the event was scored. */
   public int group;
+
   /** Clamped to the rating scale. */
   public double prediction;
+
   public double label;
   public long eventTimeMillis;
   public long checkpointVersion;

@@ -19,10 +19,9 @@ import java.util.List;
  * <p>Checkpoints arrive on their own channel and may overtake the events they cover. To keep
  * prequential scoring honest, a checkpoint is queued and applied only when the caller says every
  * event up to the checkpoint's {@code maxEventTimeMillis} has been scored ({@link #advanceTo}; the
- * Flink operator passes its watermark), so no event is scored with parameters that already
- * learned it. Checkpoints apply in version order; a gap (a missed
- * version) is counted and applied anyway, since every delta is relative and the next ones still
- * move the replica toward the master.
+ * Flink operator passes its watermark), so no event is scored with parameters that already learned
+ * it. Checkpoints apply in version order; a gap (a missed version) is counted and applied anyway,
+ * since every delta is relative and the next ones still move the replica toward the master.
  */
 public final class SharedReplica {
   private final Model model;

@@ -1,22 +1,27 @@
 package io.personalize.stream;
 
 /**
- * One user's state in the per-user operator (keyed state in RocksDB). Blocks are flattened as
- * [b_u, q_u (k values), w_u (F values)]; the shadow global row as [b_u, q_u]. Bounded: a fixed
- * number of blocks of fixed size plus a recent-items buffer capped at {@code recentCap}.
+ * One user's state in the per-user operator (keyed state in RocksDB). Blocks are flattened as [b_u,
+ * q_u (k values), w_u (F values)]; the shadow global row as [b_u, q_u]. Bounded: a fixed number of
+ * blocks of fixed size plus a recent-items buffer capped at {@code recentCap}.
  */
 public class UserState {
   public String userId;
   public long events;
   public long lastEventTimeMillis;
+
   /** One personal block per adaptive candidate setting. */
   public double[][] adaptive = new double[0][];
+
   /** The user's row of the global model, stepped here on the replica: the anchor of mtl. */
   public double[] globalRow = new double[0];
+
   /** Shadow local mode: the user alone, against an untrained shared block. */
   public double[] local = new double[0];
+
   /** Shadow multi-task mode: pulled toward the global row. */
   public double[] mtl = new double[0];
+
   /** The user's latest items, oldest first, for candidate generation (capped). */
   public String[] recentItems = new String[0];
 

@@ -51,7 +51,8 @@ class DeadLetterITCase {
             .encode(ItemMetadata.newBuilder().setItemId("i1").setUpdateTimeMillis(0).build()));
     bad.put(DeadLetterReason.MISSING_ID, EVENTS.encode(event(" ", "i1", 4, NOW - 1000)));
     bad.put(DeadLetterReason.INVALID_ID, EVENTS.encode(event("u\u0000x", "i1", 4, NOW - 1000)));
-    bad.put(DeadLetterReason.INVALID_VALUE, EVENTS.encode(event("u1", "i1", Double.NaN, NOW - 1000)));
+    bad.put(
+        DeadLetterReason.INVALID_VALUE, EVENTS.encode(event("u1", "i1", Double.NaN, NOW - 1000)));
     bad.put(
         DeadLetterReason.FUTURE_TIMESTAMP,
         EVENTS.encode(event("u1", "i1", 4, NOW + Duration.ofDays(30).toMillis())));
@@ -70,7 +71,8 @@ class DeadLetterITCase {
       List<byte[]> badRecords = new ArrayList<>(bad.values());
       badRecords.add(outOfScale);
       for (int n = 0; n < 200; n++) {
-        records.add(EVENTS.encode(event("u" + (n % 10), "i" + (n % 37), 1 + n % 5, NOW - 100_000 + n)));
+        records.add(
+            EVENTS.encode(event("u" + (n % 10), "i" + (n % 37), 1 + n % 5, NOW - 100_000 + n)));
         good++;
         if (n % 25 == 0 && !badRecords.isEmpty()) {
           records.add(badRecords.remove(0));
@@ -120,7 +122,10 @@ class DeadLetterITCase {
           assertThat(letter.getPayload()).isNotNull();
         }
         DeadLetter undecodable =
-            letters.stream().filter(l -> l.getReason() == DeadLetterReason.UNDECODABLE).findFirst().orElseThrow();
+            letters.stream()
+                .filter(l -> l.getReason() == DeadLetterReason.UNDECODABLE)
+                .findFirst()
+                .orElseThrow();
         byte[] payload = new byte[undecodable.getPayload().remaining()];
         undecodable.getPayload().duplicate().get(payload);
         assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo("not avro at all");
@@ -159,7 +164,8 @@ class DeadLetterITCase {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return new KafkaConsumer<>(props);
   }
 }

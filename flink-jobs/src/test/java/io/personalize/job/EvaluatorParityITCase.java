@@ -8,8 +8,8 @@ import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.eval.EvaluationConfig;
-import io.personalize.eval.EventLog;
 import io.personalize.eval.Evaluator;
+import io.personalize.eval.EventLog;
 import io.personalize.eval.Mode;
 import io.personalize.eval.Progress;
 import io.personalize.eval.Protocol;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Flink job and the evaluator run the same per-event code, so on the same events at
- * parallelism 1 their prequential RMSE must agree: the only differences are the job's checkpoint
- * staleness (a replica lags by up to one checkpoint) and popularity counts taken from the replica.
+ * The Flink job and the evaluator run the same per-event code, so on the same events at parallelism
+ * 1 their prequential RMSE must agree: the only differences are the job's checkpoint staleness (a
+ * replica lags by up to one checkpoint) and popularity counts taken from the replica.
  */
 class EvaluatorParityITCase {
   @Test
@@ -64,7 +64,8 @@ class EvaluatorParityITCase {
         env.fromData(MovieLensRecords.interactions(dataset), TypeInformation.of(RawRecord.class));
     DataStream<RawRecord> items =
         env.fromData(MovieLensRecords.items(dataset), TypeInformation.of(RawRecord.class));
-    PersonalizationTopology.Outputs outputs = PersonalizationTopology.build(config, interactions, items);
+    PersonalizationTopology.Outputs outputs =
+        PersonalizationTopology.build(config, interactions, items);
     outputs.modelUpdates().sinkTo(new DiscardingSink<>());
     outputs.deadLetters().sinkTo(new DiscardingSink<>());
     Map<String, MetricSnapshot> last = new HashMap<>();
@@ -81,7 +82,9 @@ class EvaluatorParityITCase {
       double job = last.get(mode).getRmse();
       double eval = evaluator.modes().get(mode).overall().rmse();
       assertThat(last.get(mode).getEvents()).isEqualTo(100_000);
-      assertThat(job).as("%s RMSE: job %.4f, evaluator %.4f", mode, job, eval).isCloseTo(eval, org.assertj.core.data.Offset.offset(0.005));
+      assertThat(job)
+          .as("%s RMSE: job %.4f, evaluator %.4f", mode, job, eval)
+          .isCloseTo(eval, org.assertj.core.data.Offset.offset(0.005));
     }
     assertThat(last.get("adaptive").getRmse()).isLessThan(last.get("global").getRmse());
   }

@@ -162,8 +162,11 @@ public final class InteractionProducer implements AutoCloseable {
         }
         failure.check();
         byte[] key = interaction.userId().getBytes(StandardCharsets.UTF_8);
+        // The record timestamp is the event time, so a consumer can align partitions on it.
         producer.send(
-            new ProducerRecord<>(topic, key, EVENTS.encode(toEvent(interaction))), failure);
+            new ProducerRecord<>(
+                topic, null, interaction.timeMillis(), key, EVENTS.encode(toEvent(interaction))),
+            failure);
         sent++;
         if (sent % progressEvery == 0 && sent < total) {
           progress.progress(sent, total);

@@ -78,7 +78,7 @@ class AvroCodecTest {
             .setFactors(2)
             .setFeatureDimension(64)
             .setGlobalMeanDelta(0.01)
-            .setItemDeltas(List.of(new ItemParameterDelta("i1", 0.1, List.of(0.5f, -0.25f))))
+            .setItemDeltas(List.of(new ItemParameterDelta("i1", 0.1, List.of(0.5f, -0.25f), 3L)))
             .setFeatureWeightDeltas(List.of(new FeatureWeightDelta(7, -0.003)))
             .build(),
         new GroupBoundaries(4L, 7, 0.0, 6.5, 943L, 1234L),
