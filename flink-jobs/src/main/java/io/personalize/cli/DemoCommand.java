@@ -47,13 +47,18 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(
+      names = "--keep-running",
+      description = "Keep the job and the broker up after the replay, for `personalize query`.")
+  boolean keepRunning;
+
   @Override
   public Integer call() throws Exception {
     Dataset dataset = load();
     // Metrics every second: the table refreshes often and the end of the replay is seen at once.
     JobConfig config =
         JobConfig.defaults().withParallelism(parallelism).withMetricsIntervalMillis(1_000);
-    new Demo(config, System.out, timeoutSeconds * 1000).run(dataset, out);
+    new Demo(config, System.out, timeoutSeconds * 1000, keepRunning).run(dataset, out);
     return 0;
   }
 

@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
     name = "personalize",
     mixinStandardHelpOptions = true,
     version = "personalize 0.1.0",
-    description = "Streaming personalization engine: evaluate models, run and query the job.",
+    description = {
+      "Streaming personalization engine: evaluate models, run the job, replay data into Kafka.",
+      "`personalize query --help`: look a user's personal model up in a running job (it runs on a",
+      "classpath without the Flink runtime, so it is not listed below)."
+    },
     subcommands = {
       EvaluateCommand.class,
       DemoCommand.class,

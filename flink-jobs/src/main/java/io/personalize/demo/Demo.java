@@ -38,11 +38,21 @@ public final class Demo {
   private final JobConfig config;
   private final PrintStream out;
   private final long timeoutMillis;
+  private final boolean keepRunning;
 
   public Demo(JobConfig config, PrintStream out, long timeoutMillis) {
+    this(config, out, timeoutMillis, false);
+  }
+
+  /**
+   * @param keepRunning after the replay, keep the job and the broker up until the process is
+   *     stopped, so {@code personalize query} can look users up
+   */
+  public Demo(JobConfig config, PrintStream out, long timeoutMillis, boolean keepRunning) {
     this.config = config;
     this.out = out;
     this.timeoutMillis = timeoutMillis;
+    this.keepRunning = keepRunning;
   }
 
   /** What a demo run measured and looked up. */
@@ -64,7 +74,7 @@ public final class Demo {
           1, job.itemsTopic(), job.modelUpdatesTopic(), job.metricsTopic(), job.deadLettersTopic());
       long events = replay(dataset, job);
 
-      int proxyPort = freePort();
+      int proxyPort = isFree(QUERY_PROXY_PORT) ? QUERY_PROXY_PORT : freePort();
       Configuration flink =
           JobRunner.flinkConfiguration(
               job, Files.createTempDirectory("personalize-checkpoints"), proxyPort, freePort());
@@ -106,6 +116,16 @@ public final class Demo {
         Report.printTables(summary, out);
         out.println("wrote " + Report.writeJson(summary, dir));
         out.println("wrote " + Chart.writePng(summary, dir));
+        if (keepRunning) {
+          out.printf(
+              "%nthe job keeps running; look a user up from another terminal with%n"
+                  + "  bin/personalize query --user %s --job %s --proxy-port %d%n"
+                  + "stop with Ctrl-C%n",
+              user, client.getJobID(), proxyPort);
+          while (!client.getJobStatus().get().isGloballyTerminalState()) {
+            Thread.sleep(1_000);
+          }
+        }
         return new Result(summary, user, profile, model);
       } finally {
         client.cancel().get();
@@ -236,6 +256,17 @@ public final class Demo {
         job.model().adaptiveCandidates().stream().map(Object::toString).toList());
     settings.put("stateBackend", "rocksdb");
     return settings;
+  }
+
+  /** The queryable-state proxy port `personalize query` tries by default. */
+  static final int QUERY_PROXY_PORT = 9069;
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int freePort() {
