@@ -1,13 +1,10 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.Dataset;
-import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.data.SharedData;
-import io.personalize.connectors.data.SyntheticData;
 import io.personalize.demo.Demo;
 import io.personalize.job.JobConfig;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,21 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   private Dataset load() {
     if (data == null) {
-      Optional<Path> shared = SharedData.find("ml-100k");
-      if (shared.isPresent()) {
-        return MovieLensReader.read(shared.get());
+      if (SharedData.find("ml-100k").isPresent()) {
+        return DataSets.load("ml-100k", 42, 0, 0, 0);
       }
       System.out.println("../shared/data/ml-100k not found: using generated data");
-      return SyntheticData.generate(42, 1000, 1500, 100_000);
+      data = "generated";
     }
-    if (data.equals("generated")) {
-      return SyntheticData.generate(42, 1000, 1500, 100_000);
-    }
-    Path path = Path.of(data);
-    return MovieLensReader.read(
-        path.toFile().exists()
-            ? path
-            : SharedData.find(data)
-                .orElseThrow(() -> new IllegalArgumentException("no data set '" + data + "'")));
+    return DataSets.load(data, 42, 1000, 1500, 100_000);
   }
 }

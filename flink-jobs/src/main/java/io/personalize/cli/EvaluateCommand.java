@@ -1,9 +1,6 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.Dataset;
-import io.personalize.connectors.data.MovieLensReader;
-import io.personalize.connectors.data.SharedData;
-import io.personalize.connectors.data.SyntheticData;
 import io.personalize.eval.Chart;
 import io.personalize.eval.EvaluationConfig;
 import io.personalize.eval.Evaluator;
@@ -211,26 +208,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Dataset load() {
-    if (data.equals("generated")) {
-      return SyntheticData.generate(
-          seed != null ? seed : 42, generatedUsers, generatedItems, generatedEvents);
-    }
-    Path path = Path.of(data);
-    if (!Files.exists(path)) {
-      // Only a bare name such as "ml-100k" can mean a data set under shared/data.
-      boolean bareName = !path.isAbsolute() && path.getNameCount() == 1 && !data.contains("..");
-      if (!bareName) {
-        throw new IllegalArgumentException("no file or directory '" + data + "'");
-      }
-      path =
-          SharedData.find(data)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "no file or directory '"
-                              + data
-                              + "', and no data set of that name under shared/data"));
-    }
-    return MovieLensReader.read(path);
+    return DataSets.load(
+        data, seed != null ? seed : 42, generatedUsers, generatedItems, generatedEvents);
   }
 }

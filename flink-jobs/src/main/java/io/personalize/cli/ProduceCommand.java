@@ -1,13 +1,8 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.Dataset;
-import io.personalize.connectors.data.MovieLensReader;
-import io.personalize.connectors.data.SharedData;
-import io.personalize.connectors.data.SyntheticData;
 import io.personalize.connectors.kafka.InteractionProducer;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -118,7 +113,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (topic.isBlank() || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--topic and --items-topic must not be empty");
     }
-    Dataset dataset = load(data, seed, generatedUsers, generatedItems, generatedEvents);
+    Dataset dataset = DataSets.load(data, seed, generatedUsers, generatedItems, generatedEvents);
     PrintStream err = System.err;
     err.printf(
         "read %s (%s): %,d events, %,d items%n",
@@ -158,29 +153,6 @@ public final class ProduceCommand implements Callable<Integer> {
    * The data set named by {@code --data}: {@code generated}, a MovieLens file or directory, or the
    * name of a data set under {@code shared/data}; resolved as {@code evaluate --data} does.
    */
-  static Dataset load(String data, long seed, int users, int items, int events) {
-    if (data.equals("generated")) {
-      return SyntheticData.generate(seed, users, items, events);
-    }
-    Path path = Path.of(data);
-    if (!Files.exists(path)) {
-      // Only a bare name such as "ml-100k" can mean a data set under shared/data.
-      boolean bareName = !path.isAbsolute() && path.getNameCount() == 1 && !data.contains("..");
-      if (!bareName) {
-        throw new IllegalArgumentException("no file or directory '" + data + "'");
-      }
-      path =
-          SharedData.find(data)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "no file or directory '"
-                              + data
-                              + "', and no data set of that name under shared/data"));
-    }
-    return MovieLensReader.read(path);
-  }
-
   /** Fails with a one-line message when no broker answers within the timeout. */
   static void checkReachable(String bootstrapServers, Duration timeout) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
