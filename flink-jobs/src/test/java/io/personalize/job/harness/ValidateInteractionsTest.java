@@ -1,0 +1,212 @@
+package io.personalize.job.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.personalize.avro.DeadLetter;
+import io.personalize.avro.DeadLetterReason;
+import io.personalize.avro.EventType;
+import io.personalize.avro.InteractionEvent;
+import io.personalize.avro.ItemMetadata;
+import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.job.Descriptors;
+import io.personalize.job.JobConfig;
+import io.personalize.job.ValidEvent;
+import io.personalize.job.ValidateInteractions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link ValidateInteractions}: a good record passes with its fields unchanged; every kind of bad
+ * record goes to the dead-letter side output with its reason, its original bytes and its origin,
+ * and never throws.
+ */
+class ValidateInteractionsTest {
+  private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
+  private static final long NOW = System.currentTimeMillis();
+  private static final String TOPIC = "interactions";
+
+  private OneInputStreamOperatorTestHarness<RawRecord, ValidEvent> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new ValidateInteractions(JobConfig.defaults()));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private static InteractionEvent event(
+      String user, String item, EventType type, double value, long time) {
+    return InteractionEvent.newBuilder()
+        .setUserId(user)
+        .setItemId(item)
+        .setEventType(type)
+        .setValue(value)
+        .setEventTimeMillis(time)
+        .build();
+  }
+
+  private static RawRecord raw(int partition, long offset, byte[] value) {
+    return new RawRecord(TOPIC, partition, offset, NOW, null, value);
+  }
+
+  @Test
+  void goodRatingPassesWithItsFieldsUnchanged() throws Exception {
+    InteractionEvent rating = event("user-7", "item-42", EventType.RATING, 4.5, NOW - 60_000);
+
+    harness.processElement(raw(1, 17, EVENTS.encode(rating)), NOW);
+
+    List<ValidEvent> out = harness.extractOutputValues();
+    assertThat(out).hasSize(1);
+    ValidEvent valid = out.get(0);
+    assertThat(valid.userId).isEqualTo("user-7");
+    assertThat(valid.itemId).isEqualTo("item-42");
+    assertThat(valid.eventType).isEqualTo("RATING");
+    assertThat(valid.value).isEqualTo(4.5);
+    assertThat(valid.eventTimeMillis).isEqualTo(NOW - 60_000);
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS)).isNull();
+  }
+
+  @Test
+  void implicitEventsAndRatingsOnTheScaleEdgesPass() throws Exception {
+    harness.processElement(raw(0, 1, EVENTS.encode(event("u", "i", EventType.CLICK, 1, 0))), 0);
+    harness.processElement(raw(0, 2, EVENTS.encode(event("u", "i", EventType.RATING, 1, NOW))), 0);
+    harness.processElement(
+        raw(0, 3, EVENTS.encode(event("u", "i", EventType.RATING, 5, NOW + 3_600_000))), 0);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(e -> e.eventType + " " + e.value + " @" + e.eventTimeMillis)
+        .containsExactly("CLICK 1.0 @0", "RATING 1.0 @" + NOW, "RATING 5.0 @" + (NOW + 3_600_000));
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS)).isNull();
+  }
+
+  static Stream<Arguments> badRecords() {
+    long past = NOW - 1000;
+    return Stream.of(
+        Arguments.of(
+            "garbage bytes",
+            "not avro at all".getBytes(StandardCharsets.UTF_8),
+            DeadLetterReason.UNDECODABLE),
+        Arguments.of(
+            "truncated body",
+            truncated(EVENTS.encode(event("u1", "i1", EventType.RATING, 4, past))),
+            DeadLetterReason.UNDECODABLE),
+        Arguments.of("no bytes (tombstone)", null, DeadLetterReason.UNDECODABLE),
+        Arguments.of(
+            "an ItemMetadata record",
+            AvroCodec.of(ItemMetadata.class)
+                .encode(ItemMetadata.newBuilder().setItemId("i1").setUpdateTimeMillis(0).build()),
+            DeadLetterReason.WRONG_SCHEMA),
+        Arguments.of(
+            "blank user id",
+            EVENTS.encode(event(" ", "i1", EventType.RATING, 4, past)),
+            DeadLetterReason.MISSING_ID),
+        Arguments.of(
+            "empty item id",
+            EVENTS.encode(event("u1", "", EventType.RATING, 4, past)),
+            DeadLetterReason.MISSING_ID),
+        Arguments.of(
+            "control character in the user id",
+            EVENTS.encode(event("u\u0000x", "i1", EventType.RATING, 4, past)),
+            DeadLetterReason.INVALID_ID),
+        Arguments.of(
+            "control character in the item id",
+            EVENTS.encode(event("u1", "i\n1", EventType.RATING, 4, past)),
+            DeadLetterReason.INVALID_ID),
+        Arguments.of(
+            "NaN value",
+            EVENTS.encode(event("u1", "i1", EventType.RATING, Double.NaN, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "infinite click value",
+            EVENTS.encode(event("u1", "i1", EventType.CLICK, Double.POSITIVE_INFINITY, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "rating 7 above the 1..5 scale",
+            EVENTS.encode(event("u1", "i1", EventType.RATING, 7, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "rating 0 below the 1..5 scale",
+            EVENTS.encode(event("u1", "i1", EventType.RATING, 0, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "negative event time",
+            EVENTS.encode(event("u1", "i1", EventType.RATING, 4, -1)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "event time 30 days in the future",
+            EVENTS.encode(
+                event("u1", "i1", EventType.RATING, 4, NOW + Duration.ofDays(30).toMillis())),
+            DeadLetterReason.FUTURE_TIMESTAMP));
+  }
+
+  private static byte[] truncated(byte[] bytes) {
+    byte[] cut = new byte[bytes.length - 3];
+    System.arraycopy(bytes, 0, cut, 0, cut.length);
+    return cut;
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("badRecords")
+  void badRecordGoesToDeadLettersWithReasonBytesAndOrigin(
+      String what, byte[] bytes, DeadLetterReason reason) throws Exception {
+    long before = System.currentTimeMillis();
+
+    assertThatCode(() -> harness.processElement(raw(3, 12_345, bytes), NOW))
+        .doesNotThrowAnyException();
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    List<DeadLetter> dead =
+        harness.getSideOutput(Descriptors.DEAD_LETTERS).stream()
+            .map(StreamRecord::getValue)
+            .toList();
+    assertThat(dead).hasSize(1);
+    DeadLetter letter = dead.get(0);
+    assertThat(letter.getReason()).as(what).isEqualTo(reason);
+    assertThat(letter.getPayload())
+        .isEqualTo(bytes == null ? null : ByteBuffer.wrap(bytes.clone()));
+    assertThat(letter.getSourceTopic()).isEqualTo(TOPIC);
+    assertThat(letter.getSourcePartition()).isEqualTo(3);
+    assertThat(letter.getSourceOffset()).isEqualTo(12_345L);
+    assertThat(letter.getDetail()).isNotBlank();
+    assertThat(letter.getReceivedAtMillis()).isBetween(before, System.currentTimeMillis());
+  }
+
+  @Test
+  void badRecordsAmongGoodOnesLeaveTheGoodOnesInOrder() throws Exception {
+    harness.processElement(
+        raw(0, 0, EVENTS.encode(event("u1", "i1", EventType.RATING, 3, NOW - 3))), 0);
+    harness.processElement(raw(0, 1, new byte[] {(byte) 0xC3, 0x01, 1, 2}), 0);
+    harness.processElement(
+        raw(0, 2, EVENTS.encode(event("u2", "i2", EventType.RATING, 2, NOW - 2))), 0);
+    harness.processElement(
+        raw(0, 3, EVENTS.encode(event("u3", "i3", EventType.RATING, 9, NOW - 1))), 0);
+    harness.processElement(
+        raw(0, 4, EVENTS.encode(event("u4", "i4", EventType.VIEW, 1, NOW - 1))), 0);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(e -> e.userId)
+        .containsExactly("u1", "u2", "u4");
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS))
+        .extracting(r -> r.getValue().getSourceOffset() + " " + r.getValue().getReason())
+        .containsExactly("1 UNDECODABLE", "3 INVALID_VALUE");
+  }
+}
