@@ -7,5 +7,10 @@ public class CountsSnapshot {
   public long version;
   public long eventsSinceRegroup;
 
+  /** The boundaries last sent (log counts); NaN before the first. */
+  public double emittedMin = Double.NaN;
+
+  public double emittedMax = Double.NaN;
+
   public CountsSnapshot() {}
 }

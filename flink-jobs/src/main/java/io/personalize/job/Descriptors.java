@@ -2,6 +2,7 @@ package io.personalize.job;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
+import io.personalize.avro.GroupBoundaries;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.UserProfile;
@@ -55,6 +56,11 @@ public final class Descriptors {
   public static ListStateDescriptor<SelectorSnapshot> selector() {
     return new ListStateDescriptor<>(
         "candidate-selector", TypeInformation.of(SelectorSnapshot.class));
+  }
+
+  /** Operator union state of the per-user operator: the group boundaries it scores with. */
+  public static ListStateDescriptor<GroupBoundaries> groupBoundaries() {
+    return new ListStateDescriptor<>("group-boundaries", TypeInformation.of(GroupBoundaries.class));
   }
 
   /** Operator state of the coordinator: events per user. */

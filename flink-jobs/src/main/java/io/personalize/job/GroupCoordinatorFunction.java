@@ -32,8 +32,11 @@ public class GroupCoordinatorFunction
 
   private transient long version;
   private transient long eventsSinceRegroup;
-  private transient double emittedMin = Double.NaN;
-  private transient double emittedMax = Double.NaN;
+
+  /** The boundaries last sent; a transient field's initializer would not run after shipping. */
+  private transient double emittedMin;
+
+  private transient double emittedMax;
   private transient ListState<CountsSnapshot> stored;
 
   public GroupCoordinatorFunction(JobConfig config) {
@@ -43,6 +46,8 @@ public class GroupCoordinatorFunction
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
     histogram = new TreeMap<>();
+    emittedMin = Double.NaN;
+    emittedMax = Double.NaN;
     counts =
         new LinkedHashMap<>(1024, 0.75f, true) {
           @Override
@@ -62,6 +67,8 @@ public class GroupCoordinatorFunction
       }
       version = snapshot.version;
       eventsSinceRegroup = snapshot.eventsSinceRegroup;
+      emittedMin = snapshot.emittedMin;
+      emittedMax = snapshot.emittedMax;
     }
   }
 
@@ -114,6 +121,8 @@ public class GroupCoordinatorFunction
     }
     snapshot.version = version;
     snapshot.eventsSinceRegroup = eventsSinceRegroup;
+    snapshot.emittedMin = emittedMin;
+    snapshot.emittedMax = emittedMax;
     stored.update(List.of(snapshot));
   }
 }

@@ -57,6 +57,7 @@ public class PersonalModelFunction
   private transient ValueState<PersonalModelView> modelState;
   private transient ListState<ReplicaSnapshot> storedReplica;
   private transient ListState<SelectorSnapshot> storedSelector;
+  private transient ListState<GroupBoundaries> storedBoundaries;
   private transient double[] predictions;
   private transient Counter notLearned;
   private transient Counter usersExpired;
@@ -80,6 +81,11 @@ public class PersonalModelFunction
     }
     if (freshest != null) {
       replica.restore(freshest);
+    }
+    storedBoundaries =
+        context.getOperatorStateStore().getUnionListState(Descriptors.groupBoundaries());
+    for (GroupBoundaries b : storedBoundaries.get()) {
+      applyBoundaries(b);
     }
     // After a restore every subtask sees every subtask's sums (union state). Each is an estimate
     // of the same per-group losses; every subtask starts from their mean, which keeps the scale
@@ -174,14 +180,17 @@ public class PersonalModelFunction
     if (control.checkpoint != null) {
       replica.offer(control.checkpoint);
     } else if (control.boundaries != null) {
-      GroupBoundaries b = control.boundaries;
-      if (b.getVersion() > boundaries.version()) {
-        boundaries =
-            new io.personalize.model.GroupBoundaries(
-                b.getVersion(), b.getGroups(), b.getLogCountMin(), b.getLogCountMax());
-      }
+      applyBoundaries(control.boundaries);
     } else if (control.item != null) {
       replica.describeItem(control.item.getItemId(), ItemDescriptions.of(space, control.item));
+    }
+  }
+
+  private void applyBoundaries(GroupBoundaries b) {
+    if (b.getVersion() > boundaries.version()) {
+      boundaries =
+          new io.personalize.model.GroupBoundaries(
+              b.getVersion(), b.getGroups(), b.getLogCountMin(), b.getLogCountMax());
     }
   }
 
@@ -205,6 +214,18 @@ public class PersonalModelFunction
     selector.lossSums = models.selector().lossSums();
     selector.events = models.selector().eventCounts();
     storedSelector.update(List.of(selector));
+    storedBoundaries.update(
+        boundaries.version() == 0
+            ? List.of()
+            : List.of(
+                GroupBoundaries.newBuilder()
+                    .setVersion(boundaries.version())
+                    .setGroups(boundaries.groups())
+                    .setLogCountMin(boundaries.logCountMin())
+                    .setLogCountMax(boundaries.logCountMax())
+                    .setUsers(0)
+                    .setComputedAtMillis(0)
+                    .build()));
   }
 
   private UserProfile profile(UserState state, int group, int candidate, long version) {

@@ -53,6 +53,7 @@ final class Fixtures {
         regroupEveryEvents,
         d.maxOutOfOrdernessMillis(),
         d.idlenessMillis(),
+        d.maxPartitionDriftMillis(),
         d.maxFutureMillis(),
         shadows,
         metricsIntervalMillis,

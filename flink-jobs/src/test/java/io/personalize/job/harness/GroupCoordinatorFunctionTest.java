@@ -14,7 +14,6 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,11 +139,6 @@ class GroupCoordinatorFunctionTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: the coordinator's last sent boundaries (emittedMin/emittedMax) are not in its"
-          + " operator state: a restored coordinator re-sends unchanged boundaries under a new"
-          + " version. Fix: add emittedMin/emittedMax (default NaN) to CountsSnapshot, write"
-          + " them in snapshotState, read them back in initializeState.")
   void restoredCoordinatorDoesNotResendUnchangedBoundaries() throws Exception {
     harness = open(null);
     ratings("u1", "u1", "u2", "u1", "u1", "u3");
@@ -160,10 +154,6 @@ class GroupCoordinatorFunctionTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: emittedMin/emittedMax = NaN are transient field initializers, which Java"
-          + " deserialization skips: the function as the job ships it starts from 0.0 and"
-          + " behaves differently from the one in a harness. Fix: set them in initializeState.")
   void functionAsTheJobShipsItSendsTheFirstBoundaries() throws Exception {
     // The job serializes every function into the job graph; this is what a task deserializes.
     GroupCoordinatorFunction shipped =

@@ -34,7 +34,6 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -453,11 +452,6 @@ class PersonalModelFunctionTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: the boundaries are a transient field, not operator state: after a restore every"
-          + " user is scored in group 1 until the coordinator's next regroup. Fix: a union"
-          + " ListState<avro GroupBoundaries> 'group-boundaries' in Descriptors, written in"
-          + " snapshotState, the newest version applied in initializeState.")
   void restoreKeepsTheGroupBoundaries() throws Exception {
     open(CONFIG);
     for (int n = 0; n < 3; n++) {
