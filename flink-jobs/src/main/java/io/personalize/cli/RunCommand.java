@@ -1,7 +1,12 @@
 package io.personalize.cli;
 
+import io.personalize.avro.ItemMetadata;
+import io.personalize.connectors.data.MovieLensReader;
+import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.job.JobConfig;
 import io.personalize.job.JobRunner;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,6 +83,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "Start from the earliest offsets instead of the committed ones.")
   boolean fromEarliest;
 
+  @Option(
+      names = "--items-file",
+      description =
+          "A MovieLens directory or ratings file whose item file (u.item, movies.dat, movies.csv)"
+              + " is loaded as item metadata, beside the items topic.")
+  Path itemsFile;
+
   @Override
   public Integer call() throws Exception {
     JobConfig config =
@@ -112,7 +124,13 @@ public final class RunCommand implements Callable<Integer> {
         fromEarliest
             ? OffsetsInitializer.earliest()
             : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-    JobRunner.define(env, config, start);
+    List<ItemMetadata> fileItems =
+        itemsFile == null
+            ? List.of()
+            : MovieLensReader.read(itemsFile).items().values().stream()
+                .map(InteractionProducer::toItemMetadata)
+                .toList();
+    JobRunner.define(env, config, start, fileItems);
     env.execute(io.personalize.state.QueryableStateNames.JOB_NAME);
     return 0;
   }

@@ -2,13 +2,18 @@ package io.personalize.job;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
+import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.flink.KafkaConnectors;
 import io.personalize.state.QueryableStateNames;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -67,6 +72,18 @@ public final class JobRunner {
   /** Adds the job to {@code env}: Kafka sources, topology, Kafka sinks. */
   public static void define(
       StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
+    define(env, config, start, List.of());
+  }
+
+  /**
+   * As {@link #define(StreamExecutionEnvironment, JobConfig, OffsetsInitializer)}, with item
+   * metadata loaded from a file (a MovieLens item file) joining the items topic.
+   */
+  public static void define(
+      StreamExecutionEnvironment env,
+      JobConfig config,
+      OffsetsInitializer start,
+      List<ItemMetadata> fileItems) {
     env.setParallelism(config.parallelism());
     String servers = config.bootstrapServers();
     // Partitions are read at their own pace, and a per-user operator applies a gradient checkpoint
@@ -94,6 +111,19 @@ public final class JobRunner {
                 "Kafka: " + config.itemsTopic())
             .uid("source-items")
             .setParallelism(1);
+    if (!fileItems.isEmpty()) {
+      AvroCodec<ItemMetadata> codec = AvroCodec.of(ItemMetadata.class);
+      List<RawRecord> records = new ArrayList<>(fileItems.size());
+      for (ItemMetadata item : fileItems) {
+        records.add(new RawRecord("file", 0, records.size(), 0, null, codec.encode(item)));
+      }
+      items =
+          items.union(
+              env.fromData(records, TypeInformation.of(RawRecord.class))
+                  .uid("source-item-file")
+                  .name("Item file")
+                  .setParallelism(1));
+    }
     PersonalizationTopology.Outputs outputs =
         PersonalizationTopology.build(config, interactions, items);
     outputs

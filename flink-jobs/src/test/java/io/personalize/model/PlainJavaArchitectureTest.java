@@ -39,14 +39,23 @@ class PlainJavaArchitectureTest {
 
   @Test
   void modelMetricsAndEvalDoNotDependOnFlinkOrKafka() {
-    plainJava("io.personalize.model..", "io.personalize.metrics..", "io.personalize.eval..")
+    plainJava(
+            "io.personalize.model..",
+            "io.personalize.metrics..",
+            "io.personalize.eval..",
+            "io.personalize.stream..")
         .check(CLASSES);
   }
 
   /** One rule per package, so that each package on its own must be non-empty. */
   @ParameterizedTest
   @ValueSource(
-      strings = {"io.personalize.model..", "io.personalize.metrics..", "io.personalize.eval.."})
+      strings = {
+        "io.personalize.model..",
+        "io.personalize.metrics..",
+        "io.personalize.eval..",
+        "io.personalize.stream.."
+      })
   void eachPlainJavaPackageIsPresentAndFreeOfFlinkAndKafka(String pkg) {
     plainJava(pkg).check(CLASSES);
   }

@@ -1,0 +1,54 @@
+package io.personalize.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.avro.GroupBoundaries;
+import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.UserProfile;
+import io.personalize.stream.GlobalModelSnapshot;
+import io.personalize.stream.Prediction;
+import io.personalize.stream.ReplicaSnapshot;
+import io.personalize.stream.UserState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every type kept in state or sent between operators is a Flink POJO or Avro, never Kryo. */
+class StateTypesTest {
+  @ParameterizedTest
+  @ValueSource(
+      classes = {
+        UserState.class,
+        UserProfile.class,
+        PersonalModelView.class,
+        GlobalModelSnapshot.class,
+        ReplicaSnapshot.class,
+        SelectorSnapshot.class,
+        CountsSnapshot.class,
+        MetricsSnapshotState.class,
+        ValidEvent.class,
+        Control.class,
+        Prediction.class,
+        RawRecord.class
+      })
+  void isAPojo(Class<?> type) {
+    TypeInformation<?> info = TypeInformation.of(type);
+    assertThat(info).isInstanceOf(PojoTypeInfo.class).isNotInstanceOf(GenericTypeInfo.class);
+    PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;
+    for (int f = 0; f < pojo.getArity(); f++) {
+      assertThat(pojo.getPojoFieldAt(f).getTypeInformation())
+          .as("%s.%s", type.getSimpleName(), pojo.getPojoFieldAt(f).getField().getName())
+          .isNotInstanceOf(GenericTypeInfo.class);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(classes = {GroupBoundaries.class, io.personalize.avro.GradientCheckpoint.class})
+  void avroRecordsUseAvroSerialization(Class<?> type) {
+    assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
+  }
+}
