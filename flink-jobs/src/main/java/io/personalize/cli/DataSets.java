@@ -6,6 +6,7 @@ import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.data.SyntheticData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
  * What every command's {@code --data} means: a path, a data set name under shared/data, or
@@ -13,6 +14,31 @@ import java.nio.file.Path;
  */
 final class DataSets {
   private DataSets() {}
+
+  /** The size of {@code --data generated}: options shared by the commands that read data. */
+  static final class GeneratedSize {
+    @Option(
+        names = "--generated-users",
+        defaultValue = "1000",
+        description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(
+        names = "--generated-items",
+        defaultValue = "1500",
+        description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(
+        names = "--generated-events",
+        defaultValue = "100000",
+        description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    Dataset load(String data, long seed) {
+      return DataSets.load(data, seed, users, items, events);
+    }
+  }
 
   static Dataset load(String data, long seed, int users, int items, int events) {
     if (data.equals("generated")) {

@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code personalize evaluate}: measures every mode per user group on a data set. */
@@ -94,6 +95,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Seed of initial values, splits and shuffles (default: 42).")
   Long seed;
 
+  @Mixin DataSets.GeneratedSize generatedSize;
+
   @Option(
       names = "--like-threshold",
       defaultValue = "4",
@@ -105,24 +108,6 @@ public final class EvaluateCommand implements Callable<Integer> {
       defaultValue = "0.2",
       description = "Test share of batch protocols (default: ${DEFAULT-VALUE}).")
   double testFraction;
-
-  @Option(
-      names = "--generated-users",
-      defaultValue = "1000",
-      description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedUsers;
-
-  @Option(
-      names = "--generated-items",
-      defaultValue = "1500",
-      description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedItems;
-
-  @Option(
-      names = "--generated-events",
-      defaultValue = "100000",
-      description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedEvents;
 
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
@@ -208,7 +193,6 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Dataset load() {
-    return DataSets.load(
-        data, seed != null ? seed : 42, generatedUsers, generatedItems, generatedEvents);
+    return generatedSize.load(data, seed != null ? seed : 42);
   }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -79,23 +80,7 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Seed of --data generated (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--generated-users",
-      defaultValue = "1000",
-      description = "Users of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedUsers;
-
-  @Option(
-      names = "--generated-items",
-      defaultValue = "1500",
-      description = "Items of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedItems;
-
-  @Option(
-      names = "--generated-events",
-      defaultValue = "100000",
-      description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
-  int generatedEvents;
+  @Mixin DataSets.GeneratedSize generatedSize;
 
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
@@ -113,7 +98,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (topic.isBlank() || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--topic and --items-topic must not be empty");
     }
-    Dataset dataset = DataSets.load(data, seed, generatedUsers, generatedItems, generatedEvents);
+    Dataset dataset = generatedSize.load(data, seed);
     PrintStream err = System.err;
     err.printf(
         "read %s (%s): %,d events, %,d items%n",
@@ -149,10 +134,6 @@ public final class ProduceCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The data set named by {@code --data}: {@code generated}, a MovieLens file or directory, or the
-   * name of a data set under {@code shared/data}; resolved as {@code evaluate --data} does.
-   */
   /** Fails with a one-line message when no broker answers within the timeout. */
   static void checkReachable(String bootstrapServers, Duration timeout) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());

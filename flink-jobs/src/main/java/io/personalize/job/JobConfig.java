@@ -137,6 +137,22 @@ public record JobConfig(
   }
 
   public JobConfig withBootstrapServers(String servers) {
+    return copy(servers, metricsIntervalMillis, parallelism);
+  }
+
+  public JobConfig withMetricsIntervalMillis(long millis) {
+    return copy(bootstrapServers, millis, parallelism);
+  }
+
+  public JobConfig withParallelism(int p) {
+    return copy(bootstrapServers, metricsIntervalMillis, p);
+  }
+
+  /**
+   * This configuration with the fields that callers vary (brokers, metrics interval, parallelism)
+   * replaced.
+   */
+  private JobConfig copy(String servers, long metricsMillis, int p) {
     return new JobConfig(
         servers,
         interactionsTopic,
@@ -157,65 +173,7 @@ public record JobConfig(
         maxPartitionDriftMillis,
         maxFutureMillis,
         shadows,
-        metricsIntervalMillis,
-        maxGlobalUsers,
-        recentItems,
-        userIdleMillis,
-        checkpointIntervalMillis,
-        parallelism);
-  }
-
-  public JobConfig withMetricsIntervalMillis(long millis) {
-    return new JobConfig(
-        bootstrapServers,
-        interactionsTopic,
-        itemsTopic,
-        modelUpdatesTopic,
-        metricsTopic,
-        deadLettersTopic,
-        consumerGroup,
-        model,
-        scale,
-        genres,
-        hashBuckets,
-        checkpointEveryEvents,
-        checkpointEveryMillis,
-        regroupEveryEvents,
-        maxOutOfOrdernessMillis,
-        idlenessMillis,
-        maxPartitionDriftMillis,
-        maxFutureMillis,
-        shadows,
-        millis,
-        maxGlobalUsers,
-        recentItems,
-        userIdleMillis,
-        checkpointIntervalMillis,
-        parallelism);
-  }
-
-  public JobConfig withParallelism(int p) {
-    return new JobConfig(
-        bootstrapServers,
-        interactionsTopic,
-        itemsTopic,
-        modelUpdatesTopic,
-        metricsTopic,
-        deadLettersTopic,
-        consumerGroup,
-        model,
-        scale,
-        genres,
-        hashBuckets,
-        checkpointEveryEvents,
-        checkpointEveryMillis,
-        regroupEveryEvents,
-        maxOutOfOrdernessMillis,
-        idlenessMillis,
-        maxPartitionDriftMillis,
-        maxFutureMillis,
-        shadows,
-        metricsIntervalMillis,
+        metricsMillis,
         maxGlobalUsers,
         recentItems,
         userIdleMillis,
