@@ -90,6 +90,13 @@ public final class RunCommand implements Callable<Integer> {
               + " is loaded as item metadata, beside the items topic.")
   Path itemsFile;
 
+  /** The item metadata of a MovieLens data set's item file. */
+  static List<ItemMetadata> fileItems(Path dataSet) {
+    return MovieLensReader.read(dataSet).items().values().stream()
+        .map(InteractionProducer::toItemMetadata)
+        .toList();
+  }
+
   @Override
   public Integer call() throws Exception {
     JobConfig config =
@@ -124,13 +131,7 @@ public final class RunCommand implements Callable<Integer> {
         fromEarliest
             ? OffsetsInitializer.earliest()
             : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-    List<ItemMetadata> fileItems =
-        itemsFile == null
-            ? List.of()
-            : MovieLensReader.read(itemsFile).items().values().stream()
-                .map(InteractionProducer::toItemMetadata)
-                .toList();
-    JobRunner.define(env, config, start, fileItems);
+    JobRunner.define(env, config, start, itemsFile == null ? List.of() : fileItems(itemsFile));
     env.execute(io.personalize.state.QueryableStateNames.JOB_NAME);
     return 0;
   }

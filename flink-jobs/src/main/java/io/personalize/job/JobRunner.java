@@ -69,6 +69,19 @@ public final class JobRunner {
     return env.executeAsync(QueryableStateNames.JOB_NAME);
   }
 
+  /**
+   * Item metadata loaded from a file, as the raw records the items topic would carry: the same
+   * validation then applies to both.
+   */
+  public static List<RawRecord> itemRecords(List<ItemMetadata> items) {
+    AvroCodec<ItemMetadata> codec = AvroCodec.of(ItemMetadata.class);
+    List<RawRecord> records = new ArrayList<>(items.size());
+    for (ItemMetadata item : items) {
+      records.add(new RawRecord("file", 0, records.size(), 0, null, codec.encode(item)));
+    }
+    return records;
+  }
+
   /** Adds the job to {@code env}: Kafka sources, topology, Kafka sinks. */
   public static void define(
       StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
@@ -112,14 +125,9 @@ public final class JobRunner {
             .uid("source-items")
             .setParallelism(1);
     if (!fileItems.isEmpty()) {
-      AvroCodec<ItemMetadata> codec = AvroCodec.of(ItemMetadata.class);
-      List<RawRecord> records = new ArrayList<>(fileItems.size());
-      for (ItemMetadata item : fileItems) {
-        records.add(new RawRecord("file", 0, records.size(), 0, null, codec.encode(item)));
-      }
       items =
           items.union(
-              env.fromData(records, TypeInformation.of(RawRecord.class))
+              env.fromData(itemRecords(fileItems), TypeInformation.of(RawRecord.class))
                   .uid("source-item-file")
                   .name("Item file")
                   .setParallelism(1));

@@ -84,7 +84,18 @@ class DeadLetterITCase {
           JobRunner.flinkConfiguration(job, Files.createTempDirectory("checkpoints"), 0, 0);
       flink.setString("queryable-state.enable", "false");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
-      JobClient client = JobRunner.start(env, job, OffsetsInitializer.earliest());
+      // Item metadata from a file joins the (empty) items topic: the run --items-file path.
+      JobRunner.define(
+          env,
+          job,
+          OffsetsInitializer.earliest(),
+          List.of(
+              ItemMetadata.newBuilder()
+                  .setItemId("i1")
+                  .setGenres(List.of("Drama"))
+                  .setUpdateTimeMillis(0)
+                  .build()));
+      JobClient client = env.executeAsync("dead-letters");
       try {
         List<DeadLetter> letters = new ArrayList<>();
         long scored = 0;
