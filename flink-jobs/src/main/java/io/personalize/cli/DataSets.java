@@ -15,8 +15,20 @@ import picocli.CommandLine.Option;
 final class DataSets {
   private DataSets() {}
 
-  /** The size of {@code --data generated}: options shared by the commands that read data. */
-  static final class GeneratedSize {
+  /**
+   * {@code --data} and the size of {@code --data generated}: options of the commands that read
+   * data.
+   */
+  static final class Options {
+    @Option(
+        names = "--data",
+        required = true,
+        description =
+            "A MovieLens directory or ratings file (u.data, ratings.dat[.gz], ratings.csv), a data set"
+                + " name under ../shared/data (e.g. ml-100k), or 'generated' for built-in synthetic"
+                + " data.")
+    String data;
+
     @Option(
         names = "--generated-users",
         defaultValue = "1000",
@@ -35,7 +47,7 @@ final class DataSets {
         description = "Events of --data generated (default: ${DEFAULT-VALUE}).")
     int events;
 
-    Dataset load(String data, long seed) {
+    Dataset load(long seed) {
       return DataSets.load(data, seed, users, items, events);
     }
   }

@@ -33,15 +33,6 @@ import picocli.CommandLine.Option;
     })
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(
-      names = "--data",
-      required = true,
-      description =
-          "A MovieLens directory or ratings file (u.data, ratings.dat[.gz], ratings.csv), a data set"
-              + " name under ../shared/data (e.g. ml-100k), or 'generated' for built-in synthetic"
-              + " data.")
-  String data;
-
-  @Option(
       names = "--protocol",
       defaultValue = "prequential",
       description = "batch | user-split | prequential (default: ${DEFAULT-VALUE}).")
@@ -95,7 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Seed of initial values, splits and shuffles (default: 42).")
   Long seed;
 
-  @Mixin DataSets.GeneratedSize generatedSize;
+  @Mixin DataSets.Options dataSet;
 
   @Option(
       names = "--like-threshold",
@@ -193,6 +184,6 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Dataset load() {
-    return generatedSize.load(data, seed != null ? seed : 42);
+    return dataSet.load(seed != null ? seed : 42);
   }
 }

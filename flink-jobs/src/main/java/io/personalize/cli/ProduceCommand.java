@@ -31,15 +31,6 @@ import picocli.CommandLine.Option;
     })
 public final class ProduceCommand implements Callable<Integer> {
   @Option(
-      names = "--data",
-      required = true,
-      description =
-          "A MovieLens directory or ratings file (u.data, ratings.dat[.gz], ratings.csv), a data set"
-              + " name under ../shared/data (e.g. ml-100k), or 'generated' for built-in synthetic"
-              + " data.")
-  String data;
-
-  @Option(
       names = "--topic",
       defaultValue = "interactions",
       description = "Topic of the interaction events (default: ${DEFAULT-VALUE}).")
@@ -80,7 +71,7 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Seed of --data generated (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Mixin DataSets.GeneratedSize generatedSize;
+  @Mixin DataSets.Options dataSet;
 
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
@@ -98,7 +89,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (topic.isBlank() || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--topic and --items-topic must not be empty");
     }
-    Dataset dataset = generatedSize.load(data, seed);
+    Dataset dataset = dataSet.load(seed);
     PrintStream err = System.err;
     err.printf(
         "read %s (%s): %,d events, %,d items%n",

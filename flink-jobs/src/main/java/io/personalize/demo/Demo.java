@@ -182,7 +182,7 @@ public final class Demo {
                 + events
                 + " events scored");
       }
-      Thread.sleep(250);
+      metrics.awaitSnapshot(java.time.Duration.ofSeconds(1));
     }
   }
 

@@ -47,7 +47,10 @@ final class MetricsFollower implements AutoCloseable {
         if (snapshot.getCumulative()) {
           latest.put(snapshot.getMode() + "/" + snapshot.getGroup(), snapshot);
         }
-        received++;
+        synchronized (this) {
+          received++;
+          notifyAll();
+        }
       }
     }
     consumer.close();
@@ -58,8 +61,17 @@ final class MetricsFollower implements AutoCloseable {
     return latest.get(mode + "/" + group);
   }
 
-  long received() {
-    return received;
+  /** Waits until a snapshot arrives or {@code timeout} passes, whichever is first. */
+  synchronized void awaitSnapshot(Duration timeout) throws InterruptedException {
+    long seen = received;
+    long end = System.nanoTime() + timeout.toNanos();
+    while (received == seen) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
   }
 
   @Override

@@ -32,7 +32,6 @@ import java.util.Map;
  * from the initial row.
  */
 public final class GlobalModel {
-  private final ModelConfig config;
   private final Model model;
   private final ItemCatalog catalog;
   private final SharedParameters shared;
@@ -51,7 +50,6 @@ public final class GlobalModel {
   private long maxEventTime;
 
   public GlobalModel(ModelConfig config, FeatureSpace space, double initialMean, int maxUsers) {
-    this.config = config;
     this.model = config.model(space.dimension());
     this.catalog = new ItemCatalog(space);
     this.initializer = config.initializer();
@@ -79,10 +77,6 @@ public final class GlobalModel {
 
   public long version() {
     return version;
-  }
-
-  public long eventsLearned() {
-    return eventsLearned;
   }
 
   public int users() {
@@ -292,9 +286,5 @@ public final class GlobalModel {
       System.arraycopy(s.userFactors, u * k, row.factors, 0, row.factors.length);
       userRows.put(s.userIds[u], row);
     }
-  }
-
-  ModelConfig config() {
-    return config;
   }
 }

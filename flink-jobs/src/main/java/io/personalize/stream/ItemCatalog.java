@@ -26,10 +26,6 @@ public final class ItemCatalog {
     this.space = space;
   }
 
-  public FeatureSpace space() {
-    return space;
-  }
-
   /** The item's index, adding the item (no metadata, count 0) when it is new. */
   public int indexOf(String itemId) {
     Integer known = index.get(itemId);

@@ -52,10 +52,6 @@ public final class SharedReplica {
     return gaps;
   }
 
-  public int pendingCheckpoints() {
-    return pending.size();
-  }
-
   /** Queues a checkpoint; it applies before the first event later than what it covers. */
   public void offer(GradientCheckpoint checkpoint) {
     if (!checkpoint.getModelKind().name().equals(model.kind().name())) {
@@ -70,13 +66,6 @@ public final class SharedReplica {
    */
   public void advanceTo(long completeBefore) {
     while (!pending.isEmpty() && pending.peekFirst().getMaxEventTimeMillis() < completeBefore) {
-      apply(pending.pollFirst());
-    }
-  }
-
-  /** Applies everything queued, whatever the time: used when no more events are coming. */
-  public void advanceAll() {
-    while (!pending.isEmpty()) {
       apply(pending.pollFirst());
     }
   }
@@ -127,10 +116,6 @@ public final class SharedReplica {
 
   public int items() {
     return catalog.size();
-  }
-
-  public String itemId(int item) {
-    return catalog.id(item);
   }
 
   public ReplicaSnapshot snapshot() {

@@ -24,10 +24,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -105,6 +104,9 @@ class StateLookupITCase {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
+  /** Counted down by the job when it has written a user's state: the test's condition. */
+  private static final CountDownLatch USERS_WRITTEN = new CountDownLatch(USERS.size());
+
   private static JobClient job;
   private static long submittedNanos;
 
@@ -140,11 +142,12 @@ class StateLookupITCase {
   void readsTheJobsStateRightAfterSubmissionAndNothingForAnUnknownUser() throws Exception {
     JobID id = job.getJobID();
     try (StateLookup lookup = new StateLookup("localhost", PROXY_PORT, Duration.ofSeconds(30))) {
-      // The job was just submitted: the first lookup retries until the state registers, then the
-      // key may still be unwritten for a moment (empty), so wait for each user's state.
+      // The job was just submitted: wait until it has written every user, then the first lookup
+      // retries until the state registers with the proxy.
+      assertThat(USERS_WRITTEN.await(30, TimeUnit.SECONDS)).as("all users written").isTrue();
       for (String user : USERS) {
-        assertThat(awaitPresent(() -> lookup.profile(id, user))).contains(expectedProfile(user));
-        assertThat(awaitPresent(() -> lookup.model(id, user))).contains(expectedModel(user));
+        assertThat(lookup.profile(id, user)).contains(expectedProfile(user));
+        assertThat(lookup.model(id, user)).contains(expectedModel(user));
       }
       System.out.printf(
           "StateLookupITCase: all state readable %d ms after submission%n",
@@ -274,6 +277,7 @@ class StateLookupITCase {
       if (profile.value() == null) {
         profile.update(expectedProfile(user));
         model.update(expectedModel(user));
+        USERS_WRITTEN.countDown();
       }
     }
   }
@@ -301,17 +305,6 @@ class StateLookupITCase {
     m.factors = new double[] {n, -n, 0.5};
     m.featureWeights = new double[] {0.25 * n};
     return m;
-  }
-
-  private static <T> Optional<T> awaitPresent(Supplier<Optional<T>> lookup)
-      throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Optional<T> value = lookup.get();
-    while (value.isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(100);
-      value = lookup.get();
-    }
-    return value;
   }
 
   /**

@@ -79,7 +79,7 @@ class PersonalModelFunctionTest {
 
     void apply(GradientCheckpoint checkpoint) {
       replica.offer(checkpoint);
-      replica.advanceAll();
+      replica.advanceTo(Long.MAX_VALUE);
     }
   }
 
