@@ -3,9 +3,15 @@ package io.personalize.cli;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
-import io.personalize.job.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.Setting;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,13 +19,18 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Runs the streaming job end to end on this machine: an in-process Kafka broker, ml-100k",
       "from ../shared/data replayed into it (or generated data when absent), the job on a local",
-      "Flink with RocksDB, the per-group prequential table, a queryable-state lookup, and",
-      "DIR/summary.json plus DIR/chart.png in the evaluator's format."
+      "Flink with RocksDB, the per-group prequential table, and a queryable-state lookup.",
+      "Everything listens on 127.0.0.1. Writes DIR/summary.json and DIR/chart.png (the",
+      "evaluator's format), DIR/throughput.json and DIR/endpoints.json (the addresses of Kafka,",
+      "the Flink REST API and the queryable-state proxy). The job's settings are flags too."
     })
 public final class DemoCommand implements Callable<Integer> {
+  final SettingFlags settings = new SettingFlags();
+
   @Option(
       names = "--out",
       defaultValue = "out/demo",
@@ -29,14 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       description =
-          "A MovieLens directory or file, a data set name under shared/data, or 'generated' (default: ml-100k if present, else generated).")
+          "A MovieLens directory or file, a data set name under ../shared/data, or 'generated'"
+              + " (default: ml-100k if present, else generated).")
   String data;
-
-  @Option(
-      names = "--parallelism",
-      defaultValue = "2",
-      description = "Parallelism of the keyed operators (default: ${DEFAULT-VALUE}).")
-  int parallelism;
 
   @Option(
       names = "--timeout-seconds",
@@ -49,13 +55,32 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Keep the job and the broker up after the replay, for `personalize query`.")
   boolean keepRunning;
 
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Any setting or Flink option, e.g. -D rest.port=8082.")
+  Map<String, String> properties;
+
+  /** Adds a flag per job setting; called when the command line is built. */
+  static void addSettingFlags(CommandLine demo) {
+    DemoCommand command = demo.getCommand();
+    command.settings.addTo(
+        demo.getCommandSpec(),
+        PersonalizeOptions.ALL.stream()
+            .<ConfigOption<?>>map(Setting::option)
+            .filter(o -> o != PersonalizeOptions.BOOTSTRAP_SERVERS)
+            .toList(),
+        PersonalizeOptions.PREFIX);
+  }
+
   @Override
   public Integer call() throws Exception {
     Dataset dataset = load();
+    Configuration conf = new Configuration();
     // Metrics every second: the table refreshes often and the end of the replay is seen at once.
-    JobConfig config =
-        JobConfig.defaults().withParallelism(parallelism).withMetricsIntervalMillis(1_000);
-    new Demo(config, System.out, timeoutSeconds * 1000, keepRunning).run(dataset, out);
+    conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
+    conf.addAll(settings.configuration(null, properties));
+    new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning).run(dataset, out);
     return 0;
   }
 

@@ -1,53 +1,70 @@
 package io.personalize.cli;
 
+import static io.personalize.job.config.EvaluatorOptions.EPOCHS;
+import static io.personalize.job.config.EvaluatorOptions.LIKE_THRESHOLD;
+import static io.personalize.job.config.EvaluatorOptions.MODES;
+import static io.personalize.job.config.EvaluatorOptions.PERSONAL_EPOCHS;
+import static io.personalize.job.config.EvaluatorOptions.PROTOCOL;
+import static io.personalize.job.config.EvaluatorOptions.RATE_SCALE;
+import static io.personalize.job.config.EvaluatorOptions.TARGET;
+import static io.personalize.job.config.EvaluatorOptions.TEST_FRACTION;
+import static io.personalize.job.config.PersonalizeOptions.FEATURE_GENRES;
+import static io.personalize.job.config.PersonalizeOptions.FEATURE_HASH_BUCKETS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_FACTORS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_GROUPS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_KIND;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
+
 import io.personalize.connectors.data.Dataset;
 import io.personalize.eval.Chart;
 import io.personalize.eval.EvaluationConfig;
 import io.personalize.eval.Evaluator;
 import io.personalize.eval.EventLog;
-import io.personalize.eval.Mode;
 import io.personalize.eval.Progress;
 import io.personalize.eval.Protocol;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
+import io.personalize.job.config.EvaluatorOptions;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.Setting;
 import io.personalize.model.Loss;
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
+import io.personalize.model.features.FeatureSpace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code personalize evaluate}: measures every mode per user group on a data set. */
+/**
+ * {@code personalize evaluate}: measures every mode per user group on a data set. The model's
+ * settings are the job's ({@link PersonalizeOptions#MODEL}, same names and flags); the rest are
+ * {@link EvaluatorOptions}.
+ */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group.",
       "Prints a table per metric, writes DIR/summary.json and DIR/chart.png."
     })
 public final class EvaluateCommand implements Callable<Integer> {
-  @Option(
-      names = "--protocol",
-      defaultValue = "prequential",
-      description = "batch | user-split | prequential (default: ${DEFAULT-VALUE}).")
-  String protocol;
+  final SettingFlags settings = new SettingFlags();
 
-  @Option(
-      names = "--model",
-      defaultValue = "hybrid",
-      description = "mf | logistic | hybrid (default: ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(
-      names = "--target",
-      description = "rating | like (default: like for logistic, rating otherwise).")
-  String target;
+  @Mixin DataSets.Options dataSet;
 
   @Option(
       names = "--out",
@@ -56,55 +73,25 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
-      names = "--modes",
-      split = ",",
-      description = "Modes to run, comma-separated (default: all the protocol supports).")
-  Set<String> modes;
-
-  @Option(names = "--factors", description = "k, factors per user and item (default: 32).")
-  Integer factors;
-
-  @Option(names = "--epochs", description = "Global epochs T of the batch protocols (default: 40).")
-  Integer epochs;
-
-  @Option(
-      names = "--personal-epochs",
-      description = "Own epochs of personal modes, batch protocols (default: 20).")
-  Integer personalEpochs;
-
-  @Option(
-      names = "--rate-scale",
-      defaultValue = "1",
-      description = "Multiplies every default SGD step size (default: ${DEFAULT-VALUE}).")
-  double rateScale;
-
-  @Option(names = "--groups", description = "C, number of user groups (default: 7).")
-  Integer groups;
-
-  @Option(
-      names = "--seed",
-      description = "Seed of initial values, splits and shuffles (default: 42).")
-  Long seed;
-
-  @Mixin DataSets.Options dataSet;
-
-  @Option(
-      names = "--like-threshold",
-      defaultValue = "4",
-      description = "Ratings at or above are likes (default: ${DEFAULT-VALUE}).")
-  double likeThreshold;
-
-  @Option(
-      names = "--test-fraction",
-      defaultValue = "0.2",
-      description = "Test share of batch protocols (default: ${DEFAULT-VALUE}).")
-  double testFraction;
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Any setting by its key, e.g. -D personalize.model.factors=16.")
+  Map<String, String> properties;
 
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
 
   @Option(names = "--no-chart", description = "Do not write chart.png.")
   boolean noChart;
+
+  /** Adds a flag per evaluator and model setting; called when the command line is built. */
+  static void addSettingFlags(CommandLine evaluate) {
+    EvaluateCommand command = evaluate.getCommand();
+    command.settings.addTo(
+        evaluate.getCommandSpec(), EvaluatorOptions.ALL, EvaluatorOptions.PREFIX);
+    command.settings.addTo(
+        evaluate.getCommandSpec(), PersonalizeOptions.MODEL, PersonalizeOptions.PREFIX);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -116,7 +103,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new java.io.UncheckedIOException(
           "cannot create the output directory " + out + ": " + e, e);
     }
-    Dataset dataset = load();
+    Dataset dataset = dataSet.load(config.model().seed());
     System.err.printf(
         "read %s (%s): %,d events%n",
         dataset.name(), dataset.layout(), dataset.interactions().size());
@@ -133,57 +120,52 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   EvaluationConfig config() {
-    Protocol parsedProtocol = Protocol.parse(protocol);
-    ModelKind kind = ModelKind.parse(model);
-    Target parsedTarget =
-        target != null
-            ? Target.parse(target)
-            : kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING;
-    Loss loss = parsedTarget == Target.RATING ? Loss.SQUARED : Loss.LOGISTIC;
-    ModelConfig d = ModelConfig.defaults(kind, loss, parsedProtocol.isStream());
+    Configuration conf = settings.configuration(null, properties);
+    Protocol protocol = Protocol.parse(conf.get(PROTOCOL));
+    ModelKind kind = read(conf, MODEL_KIND);
+    Target target =
+        conf.getOptional(TARGET)
+            .map(Target::parse)
+            .orElse(kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING);
+    Loss loss = target == Target.RATING ? Loss.SQUARED : Loss.LOGISTIC;
+    ModelConfig d = ModelConfig.defaults(kind, loss, protocol.isStream());
     ModelConfig hyper =
-        new ModelConfig(
-            kind,
-            loss,
-            factors != null ? factors : d.factors(),
-            d.initStd(),
-            seed != null ? seed : d.seed(),
-            d.globalSteps().times(rateScale),
-            d.rateDecay(),
-            d.globalRegularization(),
-            epochs != null ? epochs : d.epochs(),
-            personalEpochs != null ? personalEpochs : d.personalEpochs(),
-            d.local(),
-            d.mtl(),
-            d.adaptiveCandidates(),
-            d.paper(),
-            groups != null ? groups : d.groups(),
-            d.regroupEvery());
-    Set<Mode> selected = EnumSet.noneOf(Mode.class);
-    if (modes == null || modes.isEmpty()) {
-      selected.addAll(EnumSet.allOf(Mode.class));
-    } else {
+        d.toBuilder()
+            .factors(read(conf, MODEL_FACTORS))
+            .seed(read(conf, MODEL_SEED))
+            .groups(read(conf, MODEL_GROUPS))
+            .regroupEvery(read(conf, MODEL_REGROUP_EVERY_EVENTS))
+            .epochs(conf.get(EPOCHS))
+            .personalEpochs(conf.get(PERSONAL_EPOCHS))
+            .globalSteps(d.globalSteps().times(conf.get(RATE_SCALE)))
+            .build();
+    Set<Mode> selected = EnumSet.allOf(Mode.class);
+    List<String> modes = conf.getOptional(MODES).orElse(List.of());
+    if (!modes.isEmpty()) {
+      selected = EnumSet.noneOf(Mode.class);
       for (String name : modes) {
-        selected.add(parseMode(name));
+        for (String one : name.split(",")) {
+          selected.add(Mode.parse(one.trim()));
+        }
       }
     }
     return new EvaluationConfig(
-        parsedProtocol, parsedTarget, likeThreshold, testFraction, 0.1, hyper, selected);
+        protocol,
+        target,
+        conf.get(LIKE_THRESHOLD),
+        conf.get(TEST_FRACTION),
+        0.1,
+        hyper,
+        selected,
+        new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)));
   }
 
-  private static Mode parseMode(String name) {
-    for (Mode mode : Mode.values()) {
-      if (mode.label().equalsIgnoreCase(name.trim())) {
-        return mode;
-      }
+  /** A model setting, checked by its rule (the evaluator runs every kind, LOGISTIC too). */
+  @SuppressWarnings("unchecked")
+  private static <T> T read(Configuration conf, ConfigOption<T> option) {
+    if (option == MODEL_KIND) {
+      return conf.get(option);
     }
-    throw new IllegalArgumentException(
-        "unknown mode '"
-            + name
-            + "': expected global, local, mtl, adaptive, adaptive-paper or adaptive-paper-reverse");
-  }
-
-  private Dataset load() {
-    return dataSet.load(seed != null ? seed : 42);
+    return ((Setting<T>) PersonalizeOptions.setting(option)).read(conf);
   }
 }

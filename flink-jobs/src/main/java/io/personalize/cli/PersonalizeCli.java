@@ -28,8 +28,11 @@ public final class PersonalizeCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PersonalizeCli());
+    RunCommand.addSettingFlags(cli.getSubcommands().get("run"));
+    EvaluateCommand.addSettingFlags(cli.getSubcommands().get("evaluate"));
+    DemoCommand.addSettingFlags(cli.getSubcommands().get("demo"));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and

@@ -3,92 +3,90 @@ package io.personalize.cli;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.kafka.InteractionProducer;
-import io.personalize.job.JobConfig;
 import io.personalize.job.JobRunner;
+import io.personalize.job.PipelineSettings;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.Setting;
+import io.personalize.state.QueryableStateNames;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code personalize run}: the job against an existing Kafka cluster, on the execution environment
  * of the context: a local Flink when started from this command line, the cluster when the jar is
- * submitted with {@code flink run}. Flags map one to one onto {@link JobConfig}.
+ * submitted with {@code flink run}. Every setting of {@link PersonalizeOptions} is a flag; any
+ * Flink option can be given with {@code -D} or a config file. Locally, checkpoints go to {@code
+ * out/checkpoints} unless configured, and a new run resumes from the newest one there.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description =
-        "Runs the streaming job against an existing Kafka cluster (flags map onto JobConfig).")
+    sortOptions = false,
+    description = {
+      "Runs the streaming job against an existing Kafka cluster. Every setting below is also a",
+      "Flink option (personalize.<name>), so -D, a Flink config file or `flink run` take it too;",
+      "docs/configuration.md has the table."
+    })
 public final class RunCommand implements Callable<Integer> {
-  private static final JobConfig D = JobConfig.defaults();
+  /** Where local runs keep their checkpoints unless execution.checkpointing.dir is set. */
+  static final Path DEFAULT_CHECKPOINT_DIR = Path.of("out", "checkpoints");
 
-  @Option(names = "--bootstrap-servers", description = "Kafka brokers (default: localhost:9092).")
-  String bootstrapServers = D.bootstrapServers();
-
-  @Option(
-      names = "--interactions-topic",
-      description = "Interaction events topic (default: interactions).")
-  String interactionsTopic = D.interactionsTopic();
-
-  @Option(names = "--items-topic", description = "Item metadata topic (default: items).")
-  String itemsTopic = D.itemsTopic();
+  final SettingFlags settings = new SettingFlags();
 
   @Option(
-      names = "--model-updates-topic",
-      description = "Gradient checkpoint feed (default: model-updates).")
-  String modelUpdatesTopic = D.modelUpdatesTopic();
-
-  @Option(names = "--metrics-topic", description = "Prequential metrics (default: metrics).")
-  String metricsTopic = D.metricsTopic();
-
-  @Option(names = "--dead-letters-topic", description = "Rejected records (default: dead-letters).")
-  String deadLettersTopic = D.deadLettersTopic();
-
-  @Option(names = "--consumer-group", description = "Kafka consumer group (default: personalize).")
-  String consumerGroup = D.consumerGroup();
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Any setting or Flink option, e.g. -D execution.checkpointing.interval=30s.")
+  Map<String, String> properties;
 
   @Option(
-      names = "--checkpoint-every-events",
-      description = "Gradient checkpoint every N events (default: 100).")
-  int checkpointEveryEvents = D.checkpointEveryEvents();
-
-  @Option(names = "--checkpoint-every-millis", description = "... or every T ms (default: 1000).")
-  long checkpointEveryMillis = D.checkpointEveryMillis();
-
-  @Option(
-      names = "--regroup-every-events",
-      description = "Recompute group boundaries every N events (default: 1000).")
-  int regroupEveryEvents = D.regroupEveryEvents();
-
-  @Option(
-      names = "--no-shadows",
-      description = "Do not score the shadow global, local and mtl modes.")
-  boolean noShadows;
-
-  @Option(
-      names = "--metrics-interval-millis",
-      description = "Publish metrics every T ms (default: 5000).")
-  long metricsIntervalMillis = D.metricsIntervalMillis();
-
-  @Option(names = "--parallelism", description = "Parallelism of the keyed operators (default: 2).")
-  int parallelism = D.parallelism();
-
-  @Option(
-      names = "--from-earliest",
-      description = "Start from the earliest offsets instead of the committed ones.")
-  boolean fromEarliest;
+      names = "--config-file",
+      paramLabel = "FILE",
+      description = "A Flink config file (config.yaml syntax) with settings and Flink options.")
+  Path configFile;
 
   @Option(
       names = "--items-file",
+      paramLabel = "PATH",
       description =
           "A MovieLens directory or ratings file whose item file (u.item, movies.dat, movies.csv)"
               + " is loaded as item metadata, beside the items topic.")
   Path itemsFile;
+
+  @Option(
+      names = "--no-resume",
+      description =
+          "Locally: start fresh instead of resuming from the newest checkpoint in the"
+              + " checkpoint directory.")
+  boolean noResume;
+
+  @Option(
+      names = "--dry-run",
+      description = "Print the effective settings and the job's plan, and do not start it.")
+  boolean dryRun;
+
+  /** Adds a flag per job setting; called when the command line is built. */
+  static void addSettingFlags(CommandLine run) {
+    RunCommand command = run.getCommand();
+    command.settings.addTo(
+        run.getCommandSpec(),
+        PersonalizeOptions.ALL.stream()
+            .<org.apache.flink.configuration.ConfigOption<?>>map(Setting::option)
+            .toList(),
+        PersonalizeOptions.PREFIX);
+  }
 
   /** The item metadata of a MovieLens data set's item file. */
   static List<ItemMetadata> fileItems(Path dataSet) {
@@ -97,42 +95,49 @@ public final class RunCommand implements Callable<Integer> {
         .toList();
   }
 
+  /** The configuration of this run: the user's settings, checked, plus the local defaults. */
+  Configuration configuration(PrintStream out) {
+    Configuration conf = settings.configuration(configFile, properties);
+    JobConfig.from(conf); // fails early, naming the setting, on an invalid value
+    if (!PipelineSettings.isLocal()) {
+      return conf; // on a cluster: its checkpoint directory and restore settings
+    }
+    if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      conf.set(
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          DEFAULT_CHECKPOINT_DIR.toAbsolutePath().toUri().toString());
+    }
+    if (!noResume && !conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)) {
+      Path dir = Path.of(java.net.URI.create(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)));
+      Optional<Path> latest = PipelineSettings.latestCheckpoint(dir);
+      if (latest.isPresent()) {
+        out.println("resuming from " + latest.get());
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toUri().toString());
+      }
+    }
+    return conf;
+  }
+
+  /** The environment with the job defined on it, not yet started. */
+  StreamExecutionEnvironment prepare(PrintStream out) {
+    Configuration conf = configuration(out);
+    JobConfig config = JobConfig.from(conf);
+    StreamExecutionEnvironment env = PipelineSettings.environment(conf);
+    JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
+    return env;
+  }
+
   @Override
   public Integer call() throws Exception {
-    JobConfig config =
-        new JobConfig(
-            bootstrapServers,
-            interactionsTopic,
-            itemsTopic,
-            modelUpdatesTopic,
-            metricsTopic,
-            deadLettersTopic,
-            consumerGroup,
-            D.model(),
-            D.scale(),
-            D.genres(),
-            D.hashBuckets(),
-            checkpointEveryEvents,
-            checkpointEveryMillis,
-            regroupEveryEvents,
-            D.maxOutOfOrdernessMillis(),
-            D.idlenessMillis(),
-            D.maxPartitionDriftMillis(),
-            D.maxFutureMillis(),
-            !noShadows,
-            metricsIntervalMillis,
-            D.maxGlobalUsers(),
-            D.recentItems(),
-            D.userIdleMillis(),
-            D.checkpointIntervalMillis(),
-            parallelism);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    OffsetsInitializer start =
-        fromEarliest
-            ? OffsetsInitializer.earliest()
-            : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-    JobRunner.define(env, config, start, itemsFile == null ? List.of() : fileItems(itemsFile));
-    env.execute(io.personalize.state.QueryableStateNames.JOB_NAME);
+    StreamExecutionEnvironment env = prepare(System.out);
+    if (dryRun) {
+      System.out.println("settings: " + env.getConfiguration());
+      System.out.println(env.getExecutionPlan());
+      return 0;
+    }
+    System.out.println(
+        "checkpoints in " + env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+    env.execute(QueryableStateNames.JOB_NAME);
     return 0;
   }
 }

@@ -1,30 +1,46 @@
 package io.personalize.demo;
 
+import static io.personalize.job.config.PersonalizeOptions.BOOTSTRAP_SERVERS;
+import static io.personalize.job.config.PersonalizeOptions.START_FROM;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
-import io.personalize.connectors.query.StateLookup;
+import io.personalize.connectors.kafka.Topics;
 import io.personalize.eval.Chart;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
-import io.personalize.job.JobConfig;
 import io.personalize.job.JobRunner;
+import io.personalize.job.PipelineSettings;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.model.Mode;
+import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -32,24 +48,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The whole engine on one machine: an in-process Kafka broker, the data replayed into it, the job
  * on a local Flink with RocksDB and queryable state, the per-group prequential table read back from
  * the metrics topic while it runs, a user looked up through queryable state, and summary.json in
- * the evaluator's format at the end.
+ * the evaluator's format at the end. Everything listens on loopback; the addresses are printed and
+ * written to {@code DIR/endpoints.json}.
  */
 public final class Demo {
-  private final JobConfig config;
+  /** The ports the demo prefers: those {@code personalize query} tries without options. */
+  static final int REST_PORT = 8081;
+
+  static final int QUERY_PROXY_PORT = 9069;
+
+  private final Configuration settings;
   private final PrintStream out;
   private final long timeoutMillis;
   private final boolean keepRunning;
 
-  public Demo(JobConfig config, PrintStream out, long timeoutMillis) {
-    this(config, out, timeoutMillis, false);
-  }
-
   /**
+   * @param settings the job's settings (defaults for what it leaves unset) and any Flink options
    * @param keepRunning after the replay, keep the job and the broker up until the process is
    *     stopped, so {@code personalize query} can look users up
    */
-  public Demo(JobConfig config, PrintStream out, long timeoutMillis, boolean keepRunning) {
-    this.config = config;
+  public Demo(Configuration settings, PrintStream out, long timeoutMillis, boolean keepRunning) {
+    this.settings = settings;
     this.out = out;
     this.timeoutMillis = timeoutMillis;
     this.keepRunning = keepRunning;
@@ -60,7 +79,11 @@ public final class Demo {
       Summary summary,
       String user,
       Optional<UserProfile> profile,
-      Optional<PersonalModelView> model) {}
+      Optional<PersonalModelView> model,
+      Endpoints endpoints) {}
+
+  /** Where the demo's services listen: written to {@code DIR/endpoints.json}. */
+  public record Endpoints(String kafka, String flinkRest, String queryableStateProxy) {}
 
   /** Runs the demo on {@code dataset}; the summary is also written to {@code dir}. */
   public Result run(Dataset dataset, Path dir) throws Exception {
@@ -68,32 +91,56 @@ public final class Demo {
     Files.createDirectories(dir);
     out.println("starting an in-process Kafka broker...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      JobConfig job = config.withBootstrapServers(kafka.bootstrapServers());
-      kafka.createTopics(config.parallelism(), job.interactionsTopic());
-      kafka.createTopics(
-          1, job.itemsTopic(), job.modelUpdatesTopic(), job.metricsTopic(), job.deadLettersTopic());
+      Configuration conf = new Configuration(settings);
+      conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
+      JobConfig job = JobConfig.from(conf);
+      try (Topics topics = new Topics(kafka.bootstrapServers())) {
+        topics.createForReplay(job.parallelism(), job.get(TOPIC_INTERACTIONS));
+        topics.createForReplay(
+            1,
+            job.get(TOPIC_ITEMS),
+            job.get(TOPIC_MODEL_UPDATES),
+            job.get(TOPIC_METRICS),
+            job.get(TOPIC_DEAD_LETTERS));
+      }
       long events = replay(dataset, job);
 
-      int proxyPort = isFree(QUERY_PROXY_PORT) ? QUERY_PROXY_PORT : freePort();
-      Configuration flink =
-          JobRunner.flinkConfiguration(
-              job, Files.createTempDirectory("personalize-checkpoints"), proxyPort, freePort());
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+      int restPort = portFor(conf, RestOptions.PORT.key(), REST_PORT);
+      int proxyPort = portFor(conf, "queryable-state.proxy.ports", QUERY_PROXY_PORT);
+      conf.setString(RestOptions.PORT.key(), String.valueOf(restPort));
+      conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
+      conf.setString("queryable-state.server.ports", String.valueOf(freePort()));
+      if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+        conf.set(
+            CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+            Files.createTempDirectory("personalize-checkpoints").toUri().toString());
+      }
+      Endpoints endpoints =
+          new Endpoints(
+              kafka.bootstrapServers(), "http://127.0.0.1:" + restPort, "127.0.0.1:" + proxyPort);
+      writeEndpoints(dir, endpoints);
+      StreamExecutionEnvironment env = PipelineSettings.environment(conf);
       out.printf(
-          "starting the job on a local Flink (parallelism %d, RocksDB, queryable state on port %d)%n",
-          config.parallelism(), proxyPort);
+          "starting the job on a local Flink (parallelism %d, RocksDB)%n"
+              + "  Kafka:                 %s%n"
+              + "  Flink REST API and UI: %s%n"
+              + "  queryable state proxy: %s%n",
+          job.parallelism(),
+          endpoints.kafka(),
+          endpoints.flinkRest(),
+          endpoints.queryableStateProxy());
       long jobStart = System.nanoTime();
-      JobClient client = JobRunner.start(env, job, OffsetsInitializer.earliest());
+      JobClient client = JobRunner.start(env, job);
       try (MetricsFollower metrics =
-          new MetricsFollower(job.bootstrapServers(), job.metricsTopic())) {
-        follow(metrics, events, client);
+          new MetricsFollower(job.bootstrapServers(), job.get(TOPIC_METRICS))) {
+        follow(metrics, events, client, job.model().groups());
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
-        writeThroughput(dir, events, jobSeconds);
+        writeThroughput(dir, events, jobSeconds, job);
         String user = busiestUser(dataset);
         Optional<UserProfile> profile;
         Optional<PersonalModelView> model;
-        try (StateLookup lookup = new StateLookup("localhost", proxyPort)) {
+        try (StateLookup lookup = new StateLookup("127.0.0.1", proxyPort)) {
           profile = lookup.profile(client.getJobID(), user);
           model = lookup.model(client.getJobID(), user);
         }
@@ -105,11 +152,11 @@ public final class Demo {
             SnapshotSummary.of(
                 metrics,
                 dataset.name(),
-                config.model().kind().name().toLowerCase(java.util.Locale.ROOT),
+                job.model().kind().name().toLowerCase(Locale.ROOT),
                 (int) events,
                 (int) dataset.interactions().stream().map(Interaction::userId).distinct().count(),
                 (int) dataset.interactions().stream().map(Interaction::itemId).distinct().count(),
-                config.model().groups(),
+                job.model().groups(),
                 (System.nanoTime() - start) / 1e9,
                 settings(job));
         out.println();
@@ -119,14 +166,15 @@ public final class Demo {
         if (keepRunning) {
           out.printf(
               "%nthe job keeps running; look a user up from another terminal with%n"
-                  + "  bin/personalize query --user %s --job %s --proxy-port %d%n"
+                  + "  bin/personalize query --user %s%s%n"
                   + "stop with Ctrl-C%n",
-              user, client.getJobID(), proxyPort);
-          while (!client.getJobStatus().get().isGloballyTerminalState()) {
-            Thread.sleep(1_000);
-          }
+              user,
+              restPort == REST_PORT && proxyPort == QUERY_PROXY_PORT
+                  ? ""
+                  : " --endpoints " + dir.resolve("endpoints.json"));
+          new JobWatch(client, endpoints.flinkRest(), out).untilTerminated();
         }
-        return new Result(summary, user, profile, model);
+        return new Result(summary, user, profile, model, endpoints);
       } finally {
         client.cancel().get();
       }
@@ -136,13 +184,13 @@ public final class Demo {
   private long replay(Dataset dataset, JobConfig job) {
     try (InteractionProducer producer = new InteractionProducer(job.bootstrapServers())) {
       if (!dataset.items().isEmpty()) {
-        producer.sendItems(dataset.items(), job.itemsTopic());
+        producer.sendItems(dataset.items(), job.get(TOPIC_ITEMS));
       }
       long total = dataset.interactions().size();
       long sent =
           producer.sendInteractions(
               dataset,
-              job.interactionsTopic(),
+              job.get(TOPIC_INTERACTIONS),
               0,
               10_000,
               (done, all) ->
@@ -156,15 +204,16 @@ public final class Demo {
   }
 
   /** Prints the table every few seconds until the adaptive mode has scored every event. */
-  private void follow(MetricsFollower metrics, long events, JobClient client) throws Exception {
+  private void follow(MetricsFollower metrics, long events, JobClient client, int groups)
+      throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     long lastPrint = 0;
     while (true) {
-      MetricSnapshot adaptive = metrics.latest("adaptive", 0);
+      MetricSnapshot adaptive = metrics.latest(Mode.ADAPTIVE.label(), 0);
       long scored = adaptive == null ? 0 : adaptive.getEvents();
       if (System.currentTimeMillis() - lastPrint > 5_000 || scored >= events) {
         lastPrint = System.currentTimeMillis();
-        printProgress(metrics, scored, events);
+        printProgress(metrics, scored, events, groups);
       }
       if (scored >= events) {
         return;
@@ -186,26 +235,26 @@ public final class Demo {
     }
   }
 
-  private void printProgress(MetricsFollower metrics, long scored, long events) {
+  private void printProgress(MetricsFollower metrics, long scored, long events, int groups) {
     out.printf(
         "%nscored %,d / %,d events (%.0f%%); prequential RMSE by group:%n",
         scored, events, 100.0 * scored / events);
     out.printf("%-9s", "mode");
-    for (int g = 1; g <= config.model().groups(); g++) {
+    for (int g = 1; g <= groups; g++) {
       out.printf(" %7s", "g" + g);
     }
     out.printf(" %7s%n", "all");
-    for (String mode : SnapshotSummary.MODES) {
-      if (metrics.latest(mode, 0) == null) {
+    for (Mode mode : Mode.STREAM) {
+      if (metrics.latest(mode.label(), 0) == null) {
         continue;
       }
-      out.printf("%-9s", mode);
-      for (int g = 1; g <= config.model().groups(); g++) {
-        MetricSnapshot s = metrics.latest(mode, g);
+      out.printf("%-9s", mode.label());
+      for (int g = 1; g <= groups; g++) {
+        MetricSnapshot s = metrics.latest(mode.label(), g);
         out.printf(
             " %7s", s == null || s.getRmse() == null ? "-" : String.format("%.4f", s.getRmse()));
       }
-      out.printf(" %7.4f%n", metrics.latest(mode, 0).getRmse());
+      out.printf(" %7.4f%n", metrics.latest(mode.label(), 0).getRmse());
     }
   }
 
@@ -214,22 +263,29 @@ public final class Demo {
    * start (a few seconds) and up to one metrics interval of reporting delay: a lower bound on the
    * steady-state rate.
    */
-  private void writeThroughput(Path dir, long events, double seconds) throws IOException {
+  private void writeThroughput(Path dir, long events, double seconds, JobConfig job)
+      throws IOException {
     double rate = events / seconds;
     out.printf(
         "%nthroughput: %,d events in %.1f s = %,.0f events/s (parallelism %d, RocksDB, job start included)%n",
-        events, seconds, rate, config.parallelism());
+        events, seconds, rate, job.parallelism());
     Map<String, Object> throughput = new LinkedHashMap<>();
     throughput.put("events", events);
     throughput.put("seconds", seconds);
     throughput.put("eventsPerSecond", rate);
-    throughput.put("parallelism", config.parallelism());
+    throughput.put("parallelism", job.parallelism());
     throughput.put("stateBackend", "rocksdb");
-    throughput.put("shadows", config.shadows());
+    throughput.put("shadowModes", job.get(PersonalizeOptions.SHADOW_MODES));
     throughput.put("cores", Runtime.getRuntime().availableProcessors());
-    new com.fasterxml.jackson.databind.ObjectMapper()
-        .writerWithDefaultPrettyPrinter()
-        .writeValue(dir.resolve("throughput.json").toFile(), throughput);
+    Path file = dir.resolve("throughput.json");
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), throughput);
+    out.println("wrote " + file);
+  }
+
+  private void writeEndpoints(Path dir, Endpoints endpoints) throws IOException {
+    Path file = dir.resolve("endpoints.json");
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), endpoints);
+    out.println("wrote " + file);
   }
 
   private static String busiestUser(Dataset dataset) {
@@ -246,9 +302,9 @@ public final class Demo {
   private static Map<String, Object> settings(JobConfig job) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("parallelism", job.parallelism());
-    settings.put("checkpointEveryEvents", job.checkpointEveryEvents());
-    settings.put("checkpointEveryMillis", job.checkpointEveryMillis());
-    settings.put("regroupEveryEvents", job.regroupEveryEvents());
+    settings.put("modelUpdatesEveryEvents", job.get(PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS));
+    settings.put("modelUpdatesEvery", job.get(PersonalizeOptions.MODEL_UPDATES_EVERY).toString());
+    settings.put("regroupEveryEvents", job.model().regroupEvery());
     settings.put("factors", job.model().factors());
     settings.put("globalSteps", job.model().globalSteps());
     settings.put(
@@ -258,11 +314,21 @@ public final class Demo {
     return settings;
   }
 
-  /** The queryable-state proxy port `personalize query` tries by default. */
-  static final int QUERY_PROXY_PORT = 9069;
+  /** The configured port of {@code key}, else {@code preferred} when free, else a free port. */
+  private static int portFor(Configuration conf, String key, int preferred) {
+    String configured = conf.getString(key, null);
+    if (configured != null) {
+      try {
+        return Integer.parseInt(configured.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be one port for the demo: " + configured);
+      }
+    }
+    return isFree(preferred) ? preferred : freePort();
+  }
 
   private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port)) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return true;
     } catch (IOException e) {
       return false;
@@ -270,7 +336,7 @@ public final class Demo {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free local port", e);

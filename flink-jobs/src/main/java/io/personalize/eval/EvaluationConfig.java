@@ -1,6 +1,8 @@
 package io.personalize.eval;
 
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
+import io.personalize.model.features.FeatureSpace;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,6 +17,7 @@ import java.util.Set;
  *     adaptive mode's per-group settings in the batch protocols (default 0.1)
  * @param model hyper-parameters
  * @param modes which modes to run (those the protocol cannot run are skipped)
+ * @param features the item feature space (genre vocabulary, hashed buckets), as in the job
  */
 public record EvaluationConfig(
     Protocol protocol,
@@ -23,7 +26,28 @@ public record EvaluationConfig(
     double testFraction,
     double validationFraction,
     ModelConfig model,
-    Set<Mode> modes) {
+    Set<Mode> modes,
+    FeatureSpace features) {
+
+  /** A run with the default feature space (the MovieLens genres, 16 hashed buckets). */
+  public EvaluationConfig(
+      Protocol protocol,
+      Target target,
+      double likeThreshold,
+      double testFraction,
+      double validationFraction,
+      ModelConfig model,
+      Set<Mode> modes) {
+    this(
+        protocol,
+        target,
+        likeThreshold,
+        testFraction,
+        validationFraction,
+        model,
+        modes,
+        new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 16));
+  }
 
   public EvaluationConfig {
     if (!(testFraction > 0 && testFraction < 1)) {
@@ -41,7 +65,7 @@ public record EvaluationConfig(
     }
     Set<Mode> runnable = EnumSet.noneOf(Mode.class);
     for (Mode mode : modes) {
-      if (mode.availableIn(protocol)) {
+      if (!(protocol.isStream() && mode.needsEpochs())) {
         runnable.add(mode);
       }
     }
@@ -50,6 +74,10 @@ public record EvaluationConfig(
           "none of the modes " + modes + " runs in " + protocol.label());
     }
     modes = Set.copyOf(runnable);
+  }
+
+  public FeatureSpace featureSpace() {
+    return features;
   }
 
   public boolean runs(Mode mode) {

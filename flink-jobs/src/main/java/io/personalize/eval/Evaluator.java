@@ -1,5 +1,6 @@
 package io.personalize.eval;
 
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Evaluator {
         (System.nanoTime() - start) / 1e9,
         modes,
         context.selection,
-        settings(config, context.features.dimension()));
+        settings(config, context.space.dimension()));
   }
 
   private static Map<String, Object> settings(EvaluationConfig config, int featureDimension) {

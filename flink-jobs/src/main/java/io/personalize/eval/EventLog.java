@@ -3,7 +3,8 @@ package io.personalize.eval;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
-import io.personalize.model.features.CategoricalItemFeatures;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.model.features.ItemCatalog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -103,15 +104,20 @@ public final class EventLog {
     return hasItemMetadata;
   }
 
-  /** Genre and year features from the item file; empty vectors for items it does not list. */
-  public CategoricalItemFeatures categoricalFeatures() {
-    List<List<String>> genres = new ArrayList<>(itemInfos.size());
-    List<Integer> years = new ArrayList<>(itemInfos.size());
-    for (ItemInfo info : itemInfos) {
-      genres.add(info == null ? null : info.genres());
-      years.add(info == null ? null : info.year());
+  /**
+   * A catalog of the log's items in log order (item {@code i} is index {@code i}), each described
+   * by its genres and year from the item file; items the file does not list have no description.
+   */
+  public ItemCatalog catalog(FeatureSpace space) {
+    ItemCatalog catalog = new ItemCatalog(space);
+    for (int i = 0; i < itemIds.size(); i++) {
+      catalog.indexOf(itemIds.get(i));
+      ItemInfo info = itemInfos.get(i);
+      if (info != null) {
+        catalog.describe(itemIds.get(i), space.describe(info.genres(), info.year(), Map.of()));
+      }
     }
-    return CategoricalItemFeatures.of(genres, years);
+    return catalog;
   }
 
   /** Number of events of each user among the given event indices. */

@@ -1,23 +1,25 @@
 package io.personalize.eval;
 
-import io.personalize.model.AdaptiveLearner;
-import io.personalize.model.AdaptiveUserState;
-import io.personalize.model.CandidateSelector;
 import io.personalize.model.Coordinator;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.GroupBoundaries;
-import io.personalize.model.PersonalLearner;
+import io.personalize.model.Mode;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.SharedParameters;
+import io.personalize.online.UserModels;
+import io.personalize.online.UserState;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The prequential protocol: every event in time order is predicted by every mode, then learned, in
- * one pass. The personal modes step before the global model learns the event, so no mode sees an
- * event before predicting it; the shared block they read is the global model as of the previous
- * event (a checkpoint after every event, the freshest the stream can be).
+ * one pass. The personal modes step first ({@link UserModels#step}, the job's per-user step), then
+ * the global model learns the event ({@link GlobalTrainer#learn}, the job's global step), so no
+ * mode sees an event before predicting it; the shared block the personal modes read is the global
+ * model as of the previous event (a checkpoint after every event, the freshest the stream can be).
  *
  * <p>Groups used for learning are those of the stream: boundaries recomputed every {@code
  * regroupEvery} events over the counts seen so far, and a user's group from the user's count before
@@ -39,30 +41,23 @@ final class PrequentialRun {
     SharedParameters shared = context.newShared();
     GlobalTrainer global = context.newGlobalTrainer(shared);
     PersonalParameters[] globalRows = new PersonalParameters[users];
+    UserModels personal =
+        new UserModels(
+            context.hyper, context.space.dimension(), context.initialMean, config.modes());
+    UserState[] states = new UserState[users];
 
-    SharedParameters untrained = context.newShared();
-    PersonalLearner personal = new PersonalLearner(context.model);
-    PersonalParameters[] localBlocks = new PersonalParameters[users];
-    PersonalParameters[] mtlBlocks = new PersonalParameters[users];
-    AdaptiveLearner adaptive =
-        new AdaptiveLearner(
-            context.model,
-            context.hyper.adaptiveCandidates(),
-            new CandidateSelector(groups, context.hyper.adaptiveCandidates().size()));
-    AdaptiveUserState[] states = new AdaptiveUserState[users];
-
-    PredictionLog globalLog = new PredictionLog();
-    PredictionLog localLog = new PredictionLog();
-    PredictionLog mtlLog = new PredictionLog();
-    PredictionLog adaptiveLog = new PredictionLog();
+    Map<Mode, PredictionLog> logs = new EnumMap<>(Mode.class);
+    for (Mode mode : Mode.STREAM) {
+      if (config.runs(mode)) {
+        logs.put(mode, new PredictionLog());
+      }
+    }
+    boolean runPersonal =
+        config.runs(Mode.LOCAL) || config.runs(Mode.MTL) || config.runs(Mode.ADAPTIVE);
+    double[] predictions = new double[Mode.values().length];
 
     long[] counts = new long[users];
     GroupBoundaries boundaries = GroupBoundaries.initial(groups);
-    boolean runLocal = config.runs(Mode.LOCAL);
-    boolean runMtl = config.runs(Mode.MTL);
-    boolean runAdaptive = config.runs(Mode.ADAPTIVE);
-    boolean runGlobal = config.runs(Mode.GLOBAL);
-
     int n = log.events();
     context.progress.task("prequential pass");
     for (int e = 0; e < n; e++) {
@@ -72,25 +67,14 @@ final class PrequentialRun {
       FeatureVector x = context.features.features(i);
       if (globalRows[u] == null) {
         globalRows[u] = global.newUserRow(u);
-        localBlocks[u] = global.newPersonalBlock(u);
-        mtlBlocks[u] = context.blockFrom(global, u, globalRows[u]);
-        states[u] = adaptive.start(context.blockFrom(global, u, globalRows[u]));
+        states[u] = personal.newUser(log.userIds.get(u), u);
       }
-      if (runLocal) {
-        localLog.add(
-            e, personal.learn(untrained, localBlocks[u], null, i, x, y, context.hyper.local()));
+      if (runPersonal) {
+        personal.step(states[u], shared, i, x, y, boundaries.groupOf(counts[u]), predictions);
       }
-      if (runMtl) {
-        mtlLog.add(
-            e, personal.learn(shared, mtlBlocks[u], globalRows[u], i, x, y, context.hyper.mtl()));
-      }
-      if (runAdaptive) {
-        adaptiveLog.add(
-            e, adaptive.step(shared, states[u], i, x, y, boundaries.groupOf(counts[u])));
-      }
-      double globalPrediction = global.learn(globalRows[u], i, x, y);
-      if (runGlobal) {
-        globalLog.add(e, globalPrediction);
+      predictions[Mode.GLOBAL.ordinal()] = global.learn(globalRows[u], i, x, y);
+      for (Map.Entry<Mode, PredictionLog> entry : logs.entrySet()) {
+        entry.getValue().add(e, predictions[entry.getKey().ordinal()]);
       }
       context.features.observe(i);
       counts[u]++;
@@ -108,18 +92,11 @@ final class PrequentialRun {
     }
     MetricsCalculator calculator = context.calculator(userGroup, false);
     List<ModeResult> results = new ArrayList<>();
-    if (runGlobal) {
-      results.add(calculator.compute(Mode.GLOBAL.label(), globalLog));
+    for (Map.Entry<Mode, PredictionLog> entry : logs.entrySet()) {
+      results.add(calculator.compute(entry.getKey().label(), entry.getValue()));
     }
-    if (runLocal) {
-      results.add(calculator.compute(Mode.LOCAL.label(), localLog));
-    }
-    if (runMtl) {
-      results.add(calculator.compute(Mode.MTL.label(), mtlLog));
-    }
-    if (runAdaptive) {
-      results.add(calculator.compute(Mode.ADAPTIVE.label(), adaptiveLog));
-      context.recordSelection(adaptive);
+    if (config.runs(Mode.ADAPTIVE)) {
+      context.recordSelection(personal.adaptive());
     }
     return results;
   }

@@ -9,9 +9,8 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.RatingScale;
 import io.personalize.model.SharedParameters;
-import io.personalize.model.features.ItemFeatureExtractor;
-import io.personalize.model.features.ItemFeatureTable;
-import io.personalize.model.features.PopularityFeatures;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.model.features.ItemCatalog;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +19,11 @@ final class RunContext {
   final EventLog log;
   final EvaluationConfig config;
   final ModelConfig hyper;
-  final ItemFeatureTable features;
+  final FeatureSpace space;
+
+  /** The items in the log's order (item {@code i} of the log is index {@code i}), with features. */
+  final ItemCatalog features;
+
   final Model model;
   final Initializer initializer;
   final double initialMean;
@@ -35,13 +38,9 @@ final class RunContext {
     this.config = config;
     this.hyper = config.model();
     this.progress = progress;
-    List<ItemFeatureExtractor> parts = new ArrayList<>();
-    if (log.hasItemMetadata()) {
-      parts.add(log.categoricalFeatures());
-    }
-    parts.add(new PopularityFeatures());
-    this.features = new ItemFeatureTable(parts);
-    this.model = hyper.model(features.dimension());
+    this.space = config.featureSpace();
+    this.features = log.catalog(space);
+    this.model = hyper.model(space.dimension());
     this.initializer = hyper.initializer();
     // The untrained model predicts the middle of the rating scale, or even odds for likes.
     double[] range = log.valueRange();
@@ -59,7 +58,7 @@ final class RunContext {
   }
 
   SharedParameters newShared() {
-    return new SharedParameters(model.factors(), features.dimension(), initialMean, initializer);
+    return new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
   }
 
   GlobalTrainer newGlobalTrainer(SharedParameters shared) {

@@ -7,6 +7,7 @@ import io.personalize.model.CandidateSelector;
 import io.personalize.model.Coordinator;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.GroupBoundaries;
+import io.personalize.model.Mode;
 import io.personalize.model.PersonalLearner;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;

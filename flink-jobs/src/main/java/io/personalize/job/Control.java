@@ -1,21 +1,21 @@
 package io.personalize.job;
 
-import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
+import io.personalize.online.ModelDelta;
 
 /**
  * One message of the broadcast channel to the per-user operators: exactly one of a gradient
- * checkpoint, new group boundaries, or item metadata. A POJO whose fields are Avro records.
+ * checkpoint (the global model's delta), new group boundaries, or item metadata. A POJO.
  */
 public class Control {
-  public GradientCheckpoint checkpoint;
+  public ModelDelta checkpoint;
   public GroupBoundaries boundaries;
   public ItemMetadata item;
 
   public Control() {}
 
-  public static Control of(GradientCheckpoint checkpoint) {
+  public static Control of(ModelDelta checkpoint) {
     Control c = new Control();
     c.checkpoint = checkpoint;
     return c;

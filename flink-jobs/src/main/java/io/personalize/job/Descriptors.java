@@ -1,14 +1,18 @@
 package io.personalize.job;
 
 import io.personalize.avro.DeadLetter;
-import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
+import io.personalize.model.SelectorSnapshot;
+import io.personalize.online.CountsSnapshot;
+import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.ModelDelta;
+import io.personalize.online.ReplicaSnapshot;
+import io.personalize.online.ScoreboardSnapshot;
+import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.UserProfile;
-import io.personalize.stream.GlobalModelSnapshot;
-import io.personalize.stream.ReplicaSnapshot;
-import io.personalize.stream.UserState;
+import io.personalize.validation.PartitionOffsets;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -33,13 +37,17 @@ public final class Descriptors {
     ValueStateDescriptor<UserProfile> d =
         new ValueStateDescriptor<>(
             QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
+    d.setQueryable(QueryableStateNames.USER_PROFILE);
     return d;
   }
 
   /** Queryable: the user's personal model. */
   public static ValueStateDescriptor<PersonalModelView> personalModel() {
-    return new ValueStateDescriptor<>(
-        QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+    ValueStateDescriptor<PersonalModelView> d =
+        new ValueStateDescriptor<>(
+            QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+    d.setQueryable(QueryableStateNames.PERSONAL_MODEL);
+    return d;
   }
 
   /** Operator state of the global operator: its whole model. */
@@ -52,7 +60,7 @@ public final class Descriptors {
     return new ListStateDescriptor<>("shared-replica", TypeInformation.of(ReplicaSnapshot.class));
   }
 
-  /** Operator state of the per-user operator: the adaptive candidate selector's loss sums. */
+  /** Operator union state of the per-user operator: the adaptive candidate selector's loss sums. */
   public static ListStateDescriptor<SelectorSnapshot> selector() {
     return new ListStateDescriptor<>(
         "candidate-selector", TypeInformation.of(SelectorSnapshot.class));
@@ -69,9 +77,17 @@ public final class Descriptors {
   }
 
   /** Operator state of the metrics operator. */
-  public static ListStateDescriptor<MetricsSnapshotState> metricsState() {
+  public static ListStateDescriptor<ScoreboardSnapshot> metricsState() {
     return new ListStateDescriptor<>(
-        "prequential-metrics", TypeInformation.of(MetricsSnapshotState.class));
+        "prequential-metrics", TypeInformation.of(ScoreboardSnapshot.class));
+  }
+
+  /**
+   * Operator union state of the validation operators: the last offset read per partition, so that
+   * offsets skipped across a restore are noticed too.
+   */
+  public static ListStateDescriptor<PartitionOffsets> lastOffsets() {
+    return new ListStateDescriptor<>("last-offsets", TypeInformation.of(PartitionOffsets.class));
   }
 
   /**
@@ -85,6 +101,6 @@ public final class Descriptors {
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class)) {};
 
-  public static final OutputTag<GradientCheckpoint> CHECKPOINTS =
-      new OutputTag<>("gradient-checkpoints", TypeInformation.of(GradientCheckpoint.class)) {};
+  public static final OutputTag<ModelDelta> CHECKPOINTS =
+      new OutputTag<>("gradient-checkpoints", TypeInformation.of(ModelDelta.class)) {};
 }

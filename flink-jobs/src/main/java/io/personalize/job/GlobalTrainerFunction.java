@@ -1,11 +1,18 @@
 package io.personalize.job;
 
-import io.personalize.avro.GradientCheckpoint;
+import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS;
+
 import io.personalize.avro.ItemMetadata;
-import io.personalize.stream.FeatureSpace;
-import io.personalize.stream.GlobalModel;
-import io.personalize.stream.GlobalModelSnapshot;
-import io.personalize.stream.Prediction;
+import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.job.config.JobConfig;
+import io.personalize.model.Mode;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.online.GlobalModel;
+import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.ModelDelta;
+import io.personalize.online.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -17,12 +24,12 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The global operator (parallelism 1, every event keyed to one key): SGD on every event with the
- * full global model ({@link GlobalModel}), the global mode's prequential prediction for every
- * event, and a versioned gradient checkpoint every {@code checkpointEveryEvents} events or {@code
- * checkpointEveryMillis} ms, to the {@link Descriptors#CHECKPOINTS} side output. Item metadata is
- * the second input. The model lives on the heap and is stored whole in operator state at each Flink
- * checkpoint; docs/architecture.md describes how to scale it past one core.
+ * The global operator (parallelism 1, every event keyed to one key), a thin adapter around {@link
+ * GlobalModel}: SGD on every event with the full global model, the global mode's prequential
+ * prediction for every event, and a versioned gradient checkpoint every {@code
+ * model-updates.every-events} events or {@code model-updates.every}, to the {@link
+ * Descriptors#CHECKPOINTS} side output. Item metadata is the second input. The model lives on the
+ * heap and is stored whole in operator state at each Flink checkpoint.
  */
 public class GlobalTrainerFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, Prediction>
@@ -42,7 +49,7 @@ public class GlobalTrainerFunction
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
     space = config.featureSpace();
-    model = new GlobalModel(config.model(), space, config.initialMean(), config.maxGlobalUsers());
+    model = new GlobalModel(config.model(), space, config.initialMean(), config.get(MAX_USERS));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalModel());
     for (GlobalModelSnapshot snapshot : stored.get()) {
       model.restore(snapshot);
@@ -54,6 +61,7 @@ public class GlobalTrainerFunction
   public void open(OpenContext context) {
     getRuntimeContext().getMetricGroup().gauge("checkpoint-version", () -> version);
     getRuntimeContext().getMetricGroup().gauge("global-users", () -> (long) model.users());
+    getRuntimeContext().getMetricGroup().gauge("global-users-evicted", model::usersEvicted);
     getRuntimeContext().getMetricGroup().gauge("global-items", () -> (long) model.items());
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
   }
@@ -67,7 +75,7 @@ public class GlobalTrainerFunction
     double prediction = model.learn(event.userId, event.itemId, event.value, event.eventTimeMillis);
     out.collect(
         new Prediction(
-            Learnable.GLOBAL,
+            Mode.GLOBAL.label(),
             event.userId,
             0,
             0,
@@ -75,18 +83,18 @@ public class GlobalTrainerFunction
             event.value,
             event.eventTimeMillis,
             model.version()));
-    if (model.eventsSinceCheckpoint() >= config.checkpointEveryEvents()) {
+    if (model.eventsSinceCheckpoint() >= config.get(MODEL_UPDATES_EVERY_EVENTS)) {
       emitCheckpoint(ctx);
     } else if (!timerPending) {
       long now = ctx.timerService().currentProcessingTime();
-      ctx.timerService().registerProcessingTimeTimer(now + config.checkpointEveryMillis());
+      ctx.timerService().registerProcessingTimeTimer(now + config.millis(MODEL_UPDATES_EVERY));
       timerPending = true;
     }
   }
 
   @Override
   public void processElement2(ItemMetadata item, Context ctx, Collector<Prediction> out) {
-    model.describeItem(item.getItemId(), ItemDescriptions.of(space, item));
+    model.describeItem(item.getItemId(), CoreRecords.describe(space, item));
   }
 
   @Override
@@ -96,9 +104,9 @@ public class GlobalTrainerFunction
   }
 
   private void emitCheckpoint(Context ctx) {
-    GradientCheckpoint checkpoint = model.closeCheckpoint(System.currentTimeMillis());
+    ModelDelta checkpoint = model.closeCheckpoint(System.currentTimeMillis());
     if (checkpoint != null) {
-      version = checkpoint.getVersion();
+      version = checkpoint.version;
       ctx.output(Descriptors.CHECKPOINTS, checkpoint);
     }
   }

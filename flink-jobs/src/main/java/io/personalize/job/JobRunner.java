@@ -1,5 +1,16 @@
 package io.personalize.job;
 
+import static io.personalize.job.config.PersonalizeOptions.CONSUMER_GROUP;
+import static io.personalize.job.config.PersonalizeOptions.IDLENESS;
+import static io.personalize.job.config.PersonalizeOptions.MAX_OUT_OF_ORDERNESS;
+import static io.personalize.job.config.PersonalizeOptions.MAX_PARTITION_DRIFT;
+import static io.personalize.job.config.PersonalizeOptions.START_FROM;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
+
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemMetadata;
@@ -7,24 +18,24 @@ import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.flink.KafkaConnectors;
+import io.personalize.job.config.JobConfig;
 import io.personalize.state.QueryableStateNames;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Wires Kafka to the topology and starts the job: RocksDB state, Flink checkpoints, queryable
- * state, and the delivery guarantee of each sink.
+ * Wires Kafka to the topology and starts the job. Every entry point (the demo, {@code run}, a jar
+ * submitted with {@code flink run}, the tests through Kafka) builds its environment with {@link
+ * PipelineSettings} and the job with {@link #define}.
  *
  * <p>Guarantees: Kafka source offsets are part of Flink checkpoints, so after a failure every
  * operator's state and the input position are restored together (exactly-once state). The sinks are
@@ -35,37 +46,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobRunner {
   private JobRunner() {}
 
-  /** The Flink settings the job needs: RocksDB, checkpoints, queryable state, no Kryo. */
-  public static Configuration flinkConfiguration(
-      JobConfig config, Path checkpointDir, int proxyPort, int serverPort) {
-    Configuration conf = new Configuration();
-    conf.setString("state.backend.type", "rocksdb");
-    conf.setString("execution.checkpointing.dir", checkpointDir.toUri().toString());
-    conf.setString("execution.checkpointing.interval", config.checkpointIntervalMillis() + " ms");
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
-    conf.setString("pipeline.auto-watermark-interval", "50 ms");
-    // Small network buffers: the per-user operators can run ahead of the single global operator
-    // only by what is in flight between them, and that lead is how stale their replicas are.
-    // Measured on ml-100k at parallelism 2: adaptive RMSE 0.9374-0.9406 with Flink's defaults
-    // (32 KB segments, 8 floating buffers), 0.9352-0.9359 with these, at the same throughput.
-    conf.setString("taskmanager.memory.segment-size", "8kb");
-    conf.setString("taskmanager.network.memory.buffers-per-channel", "2");
-    conf.setString("taskmanager.network.memory.floating-buffers-per-gate", "2");
-    conf.setString("queryable-state.enable", "true");
-    conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
-    conf.setString("queryable-state.server.ports", String.valueOf(serverPort));
-    return conf;
-  }
-
-  /**
-   * Builds the job on {@code env} from the Kafka topics of {@code config} and starts it.
-   *
-   * @param start where the sources begin (earliest for a replay, committed offsets in production)
-   */
-  public static JobClient start(
-      StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) throws Exception {
-    define(env, config, start);
+  /** Builds the job on {@code env} from the Kafka topics of {@code config} and starts it. */
+  public static JobClient start(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+    define(env, config, List.of());
     return env.executeAsync(QueryableStateNames.JOB_NAME);
   }
 
@@ -82,46 +65,44 @@ public final class JobRunner {
     return records;
   }
 
-  /** Adds the job to {@code env}: Kafka sources, topology, Kafka sinks. */
-  public static void define(
-      StreamExecutionEnvironment env, JobConfig config, OffsetsInitializer start) {
-    define(env, config, start, List.of());
+  /** Where the sources start when no checkpoint is restored. */
+  static OffsetsInitializer startingOffsets(JobConfig config) {
+    return switch (config.get(START_FROM)) {
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
   }
 
   /**
-   * As {@link #define(StreamExecutionEnvironment, JobConfig, OffsetsInitializer)}, with item
-   * metadata loaded from a file (a MovieLens item file) joining the items topic.
+   * Adds the job to {@code env}: Kafka sources, topology, Kafka sinks, with item metadata loaded
+   * from a file (a MovieLens item file) joining the items topic.
    */
   public static void define(
-      StreamExecutionEnvironment env,
-      JobConfig config,
-      OffsetsInitializer start,
-      List<ItemMetadata> fileItems) {
+      StreamExecutionEnvironment env, JobConfig config, List<ItemMetadata> fileItems) {
     env.setParallelism(config.parallelism());
     String servers = config.bootstrapServers();
+    String group = config.get(CONSUMER_GROUP);
+    OffsetsInitializer start = startingOffsets(config);
     // Partitions are read at their own pace, and a per-user operator applies a gradient checkpoint
     // only once its slowest input has passed it: skew between partitions is staleness. Aligning
     // the readers on the record timestamps (the event time, as our producer writes it) bounds it.
     DataStream<RawRecord> interactions =
         env.fromSource(
-                KafkaConnectors.rawSource(
-                    servers, config.interactionsTopic(), config.consumerGroup(), start),
+                KafkaConnectors.rawSource(servers, config.get(TOPIC_INTERACTIONS), group, start),
                 WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
-                        Duration.ofMillis(config.maxOutOfOrdernessMillis()))
+                        config.get(MAX_OUT_OF_ORDERNESS))
                     .withTimestampAssigner((record, previous) -> record.timestamp)
-                    .withIdleness(Duration.ofMillis(config.idlenessMillis()))
+                    .withIdleness(config.get(IDLENESS))
                     .withWatermarkAlignment(
-                        "interactions",
-                        Duration.ofMillis(config.maxPartitionDriftMillis()),
-                        Duration.ofMillis(100)),
-                "Kafka: " + config.interactionsTopic())
+                        "interactions", config.get(MAX_PARTITION_DRIFT), Duration.ofMillis(100)),
+                "Kafka: " + config.get(TOPIC_INTERACTIONS))
             .uid("source-interactions");
     DataStream<RawRecord> items =
         env.fromSource(
-                KafkaConnectors.rawSource(
-                    servers, config.itemsTopic(), config.consumerGroup(), start),
+                KafkaConnectors.rawSource(servers, config.get(TOPIC_ITEMS), group, start),
                 WatermarkStrategy.noWatermarks(),
-                "Kafka: " + config.itemsTopic())
+                "Kafka: " + config.get(TOPIC_ITEMS))
             .uid("source-items")
             .setParallelism(1);
     if (!fileItems.isEmpty()) {
@@ -139,35 +120,38 @@ public final class JobRunner {
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
-                config.modelUpdatesTopic(),
+                config.get(TOPIC_MODEL_UPDATES),
                 GradientCheckpoint.class,
                 c -> String.valueOf(c.getModelKind()),
+                GradientCheckpoint::getCreatedAtMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE))
         .uid("sink-model-updates")
-        .name("Kafka: " + config.modelUpdatesTopic())
+        .name("Kafka: " + config.get(TOPIC_MODEL_UPDATES))
         .setParallelism(1);
     outputs
         .metrics()
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
-                config.metricsTopic(),
+                config.get(TOPIC_METRICS),
                 MetricSnapshot.class,
                 m -> m.getMode() + "/" + m.getGroup(),
+                MetricSnapshot::getWindowEndMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE))
         .uid("sink-metrics")
-        .name("Kafka: " + config.metricsTopic())
+        .name("Kafka: " + config.get(TOPIC_METRICS))
         .setParallelism(1);
     outputs
         .deadLetters()
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
-                config.deadLettersTopic(),
+                config.get(TOPIC_DEAD_LETTERS),
                 DeadLetter.class,
                 d -> d.getReason().name(),
+                DeadLetter::getReceivedAtMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE))
         .uid("sink-dead-letters")
-        .name("Kafka: " + config.deadLettersTopic());
+        .name("Kafka: " + config.get(TOPIC_DEAD_LETTERS));
   }
 }

@@ -8,11 +8,6 @@ package io.personalize.job;
 final class Learnable {
   private Learnable() {}
 
-  static final String GLOBAL = "global";
-  static final String ADAPTIVE = "adaptive";
-  static final String LOCAL = "local";
-  static final String MTL = "mtl";
-
   static boolean isRating(ValidEvent event) {
     return "RATING".equals(event.eventType);
   }

@@ -1,35 +1,46 @@
 package io.personalize.job;
 
+import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.SHADOW_MODES;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
+
 import io.personalize.avro.GroupBoundaries;
-import io.personalize.model.CandidateSelector;
-import io.personalize.model.FeatureVector;
-import io.personalize.model.PersonalParameters;
+import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.job.config.JobConfig;
+import io.personalize.model.Mode;
+import io.personalize.model.SelectorSnapshot;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.online.ExpiryBatches;
+import io.personalize.online.Ids;
+import io.personalize.online.Prediction;
+import io.personalize.online.ReplicaSnapshot;
+import io.personalize.online.SharedReplica;
+import io.personalize.online.UserModels;
+import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
-import io.personalize.stream.FeatureSpace;
-import io.personalize.stream.PersonalModels;
-import io.personalize.stream.Prediction;
-import io.personalize.stream.ReplicaSnapshot;
-import io.personalize.stream.SharedReplica;
-import io.personalize.stream.UserState;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The per-user operator, keyed by user id with state in RocksDB: a replica of the shared block
- * advanced by the broadcast gradient checkpoints, and each user's personal blocks advanced by the
- * user's own events ({@link PersonalModels#step}, the evaluator's code). Each event is scored by
- * every mode before any learns it; the predictions go to the metrics operator.
+ * The per-user operator, keyed by user id with state in RocksDB, a thin adapter around {@link
+ * SharedReplica} (the shared block, advanced by the broadcast gradient checkpoints) and {@link
+ * UserModels} (each user's personal blocks, advanced by the user's own events with the evaluator's
+ * code). Each event is scored by every mode before any learns it; the predictions go to the metrics
+ * operator.
  *
  * <p>Arrival order of the two inputs does not matter: a checkpoint is queued in the replica and
  * applied only once this operator's watermark has passed every event the checkpoint covers, that
@@ -40,18 +51,28 @@ import org.apache.flink.util.Collector;
  * before any checkpoint is scored against version 0, the initial model every operator starts from,
  * so no buffering is needed. Boundaries and item metadata apply on arrival.
  *
- * <p>State per user: {@link UserState} (fixed-size blocks plus a capped list of recent items), a
- * queryable {@link UserProfile} and a queryable {@link PersonalModelView}; all three are cleared by
- * an event-time timer once the user has been idle for {@code userIdleMillis}.
+ * <p>State per user: {@link UserState}, a queryable {@link UserProfile} and a queryable {@link
+ * PersonalModelView}, and exactly one event-time timer. Idle cleanup follows event time: the timer
+ * is set at the user's first event to {@code last event + users.idle-expiry}; when the watermark
+ * reaches it, the user is forgotten if no later event came, else the timer moves to the new
+ * deadline. A watermark that jumps (one event far ahead of the rest) expires many users at once;
+ * each such batch is logged as one line.
  */
 public class PersonalModelFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
     implements CheckpointedFunction {
+  private static final Logger LOG = LoggerFactory.getLogger(PersonalModelFunction.class);
+
+  /** A batch of at least this many expired users is logged at WARN. */
+  static final long BULK_EXPIRY_WARNING = 100;
+
   private final JobConfig config;
   private transient SharedReplica replica;
-  private transient PersonalModels models;
+  private transient UserModels models;
   private transient io.personalize.model.GroupBoundaries boundaries;
   private transient FeatureSpace space;
+  private transient long idleMillis;
+  private transient int recentItems;
   private transient ValueState<UserState> userState;
   private transient ValueState<UserProfile> profileState;
   private transient ValueState<PersonalModelView> modelState;
@@ -59,6 +80,7 @@ public class PersonalModelFunction
   private transient ListState<SelectorSnapshot> storedSelector;
   private transient ListState<GroupBoundaries> storedBoundaries;
   private transient double[] predictions;
+  private transient ExpiryBatches expiries;
   private transient Counter notLearned;
   private transient Counter usersExpired;
 
@@ -70,7 +92,14 @@ public class PersonalModelFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     space = config.featureSpace();
     replica = new SharedReplica(config.model(), space, config.initialMean());
-    models = new PersonalModels(config.model(), space, config.initialMean(), config.shadows());
+    models =
+        new UserModels(
+            config.model(),
+            space.dimension(),
+            config.initialMean(),
+            config.get(SHADOW_MODES)
+                ? EnumSet.of(Mode.LOCAL, Mode.MTL)
+                : EnumSet.noneOf(Mode.class));
     boundaries = io.personalize.model.GroupBoundaries.initial(config.model().groups());
     storedReplica = context.getOperatorStateStore().getUnionListState(Descriptors.replica());
     ReplicaSnapshot freshest = null;
@@ -87,45 +116,33 @@ public class PersonalModelFunction
     for (GroupBoundaries b : storedBoundaries.get()) {
       applyBoundaries(b);
     }
-    // After a restore every subtask sees every subtask's sums (union state). Each is an estimate
-    // of the same per-group losses; every subtask starts from their mean, which keeps the scale
-    // of one subtask however often the job restarts or rescales.
     storedSelector = context.getOperatorStateStore().getUnionListState(Descriptors.selector());
-    List<SelectorSnapshot> snapshots = new java.util.ArrayList<>();
-    storedSelector.get().forEach(snapshots::add);
-    CandidateSelector selector = models.selector();
-    for (SelectorSnapshot snapshot : snapshots) {
-      double[] sums = snapshot.lossSums.clone();
-      long[] events = snapshot.events.clone();
-      for (int i = 0; i < sums.length; i++) {
-        sums[i] /= snapshots.size();
-      }
-      for (int g = 0; g < events.length; g++) {
-        events[g] /= snapshots.size();
-      }
-      selector.add(sums, events);
-    }
+    List<SelectorSnapshot> selectors = new ArrayList<>();
+    storedSelector.get().forEach(selectors::add);
+    models.selector().restoreMean(selectors);
   }
 
   @Override
   public void open(OpenContext context) {
     userState = getRuntimeContext().getState(Descriptors.userState());
-    ValueStateDescriptor<UserProfile> profile = Descriptors.userProfile();
-    profile.setQueryable(profile.getName());
-    profileState = getRuntimeContext().getState(profile);
-    ValueStateDescriptor<PersonalModelView> model = Descriptors.personalModel();
-    model.setQueryable(model.getName());
-    modelState = getRuntimeContext().getState(model);
-    predictions = new double[3];
+    profileState = getRuntimeContext().getState(Descriptors.userProfile());
+    modelState = getRuntimeContext().getState(Descriptors.personalModel());
+    idleMillis = config.millis(USER_IDLE_EXPIRY);
+    recentItems = config.get(RECENT_ITEMS);
+    predictions = new double[Mode.values().length];
+    expiries = new ExpiryBatches();
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
     usersExpired = getRuntimeContext().getMetricGroup().counter("users-expired");
     getRuntimeContext().getMetricGroup().gauge("replica-version", () -> replica.version());
     getRuntimeContext().getMetricGroup().gauge("replica-gaps", () -> replica.gaps());
+    getRuntimeContext().getMetricGroup().gauge("replica-duplicates", () -> replica.duplicates());
+    getRuntimeContext().getMetricGroup().gauge("replica-pending", () -> (long) replica.pending());
   }
 
   @Override
   public void processElement(ValidEvent event, ReadOnlyContext ctx, Collector<Prediction> out)
       throws Exception {
+    logExpiries(expiries.close());
     if (!Learnable.isRating(event)) {
       notLearned.inc();
       return;
@@ -133,46 +150,35 @@ public class PersonalModelFunction
     replica.advanceTo(completeBefore(ctx.currentWatermark()));
     UserState state = userState.value();
     if (state == null) {
-      state = models.newUser(event.userId);
+      state = models.newUser(event.userId, Ids.hash(event.userId));
+      // The user's one timer; it moves forward while the user stays active (see onTimer).
+      ctx.timerService().registerEventTimeTimer(event.eventTimeMillis + idleMillis);
     }
     int group = boundaries.groupOf(state.events);
     int item = replica.item(event.itemId);
-    FeatureVector x = replica.features(item);
-    models.step(state, replica.shared(), item, x, event.value, group, predictions);
+    models.step(
+        state, replica.shared(), item, replica.features(item), event.value, group, predictions);
     state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);
-    state.recentItems = remember(state.recentItems, event.itemId, config.recentItems());
+    state.rememberItem(event.itemId, recentItems);
     userState.update(state);
 
     long version = replica.version();
-    emit(out, Learnable.ADAPTIVE, PersonalModels.ADAPTIVE, event, state, group, version);
-    if (models.shadows()) {
-      emit(out, Learnable.LOCAL, PersonalModels.LOCAL, event, state, group, version);
-      emit(out, Learnable.MTL, PersonalModels.MTL, event, state, group, version);
+    for (Mode mode : Mode.STREAM) {
+      if (models.runs(mode)) {
+        out.collect(
+            new Prediction(
+                mode.label(),
+                event.userId,
+                state.events,
+                group,
+                config.scale().clamp(predictions[mode.ordinal()]),
+                event.value,
+                event.eventTimeMillis,
+                version));
+      }
     }
-    int candidate = models.selector().best(group);
-    profileState.update(profile(state, group, candidate, version));
-    modelState.update(view(state, group, version));
-    ctx.timerService().registerEventTimeTimer(state.lastEventTimeMillis + config.userIdleMillis());
-  }
-
-  private void emit(
-      Collector<Prediction> out,
-      String mode,
-      int index,
-      ValidEvent event,
-      UserState state,
-      int group,
-      long version) {
-    out.collect(
-        new Prediction(
-            mode,
-            event.userId,
-            state.events,
-            group,
-            config.scale().clamp(predictions[index]),
-            event.value,
-            event.eventTimeMillis,
-            version));
+    profileState.update(models.profile(state, group, boundaries.version(), version));
+    modelState.update(models.view(state, group, version));
   }
 
   @Override
@@ -182,74 +188,61 @@ public class PersonalModelFunction
     } else if (control.boundaries != null) {
       applyBoundaries(control.boundaries);
     } else if (control.item != null) {
-      replica.describeItem(control.item.getItemId(), ItemDescriptions.of(space, control.item));
+      replica.describeItem(control.item.getItemId(), CoreRecords.describe(space, control.item));
     }
   }
 
   private void applyBoundaries(GroupBoundaries b) {
     if (b.getVersion() > boundaries.version()) {
-      boundaries =
-          new io.personalize.model.GroupBoundaries(
-              b.getVersion(), b.getGroups(), b.getLogCountMin(), b.getLogCountMax());
+      boundaries = CoreRecords.fromAvro(b);
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      logExpiries(expiries.close()); // the batch a watermark jump started, when no event follows
+      return;
+    }
     UserState state = userState.value();
-    // Only the timer of the user's latest event clears; earlier timers find the user active.
-    if (state != null && state.lastEventTimeMillis + config.userIdleMillis() <= timestamp) {
-      userState.clear();
-      profileState.clear();
-      modelState.clear();
-      usersExpired.inc();
+    if (state == null) {
+      return;
+    }
+    long deadline = state.lastEventTimeMillis + idleMillis;
+    if (deadline > timestamp) {
+      ctx.timerService().registerEventTimeTimer(deadline); // active since: move the one timer
+      return;
+    }
+    userState.clear();
+    profileState.clear();
+    modelState.clear();
+    usersExpired.inc();
+    if (!expiries.isOpen()) {
+      // Report this batch even if no event follows it soon.
+      ctx.timerService()
+          .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 1_000);
+    }
+    logExpiries(expiries.expire(ctx.timerService().currentWatermark(), state.lastEventTimeMillis));
+  }
+
+  private void logExpiries(ExpiryBatches.Batch batch) {
+    if (batch == null) {
+      return;
+    }
+    if (batch.users() >= BULK_EXPIRY_WARNING) {
+      LOG.warn("{}", batch.describe(idleMillis));
+    } else {
+      LOG.info("{}", batch.describe(idleMillis));
     }
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     storedReplica.update(List.of(replica.snapshot()));
-    SelectorSnapshot selector = new SelectorSnapshot();
-    selector.lossSums = models.selector().lossSums();
-    selector.events = models.selector().eventCounts();
-    storedSelector.update(List.of(selector));
+    storedSelector.update(List.of(models.selector().snapshot()));
     storedBoundaries.update(
-        boundaries.version() == 0
-            ? List.of()
-            : List.of(
-                GroupBoundaries.newBuilder()
-                    .setVersion(boundaries.version())
-                    .setGroups(boundaries.groups())
-                    .setLogCountMin(boundaries.logCountMin())
-                    .setLogCountMax(boundaries.logCountMax())
-                    .setUsers(0)
-                    .setComputedAtMillis(0)
-                    .build()));
-  }
-
-  private UserProfile profile(UserState state, int group, int candidate, long version) {
-    UserProfile profile = new UserProfile();
-    profile.userId = state.userId;
-    profile.events = state.events;
-    profile.group = group;
-    profile.boundariesVersion = boundaries.version();
-    profile.checkpointVersion = version;
-    profile.lastEventTimeMillis = state.lastEventTimeMillis;
-    profile.candidate = candidate;
-    return profile;
-  }
-
-  private PersonalModelView view(UserState state, int group, long version) {
-    PersonalParameters block = models.chosenBlock(state, group);
-    PersonalModelView view = new PersonalModelView();
-    view.userId = state.userId;
-    view.modelKind = models.model().kind().name();
-    view.checkpointVersion = version;
-    view.bias = block.bias;
-    view.factors = block.factors.clone();
-    view.featureWeights = block.featureWeights.clone();
-    return view;
+        boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));
   }
 
   /**
@@ -258,17 +251,5 @@ public class PersonalModelFunction
    */
   static long completeBefore(long watermark) {
     return watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1;
-  }
-
-  static String[] remember(String[] recent, String itemId, int cap) {
-    if (cap == 0) {
-      return recent;
-    }
-    String[] next =
-        recent.length < cap
-            ? Arrays.copyOf(recent, recent.length + 1)
-            : Arrays.copyOfRange(recent, 1, recent.length + 1);
-    next[next.length - 1] = itemId;
-    return next;
   }
 }

@@ -1,14 +1,20 @@
 package io.personalize.job;
 
+import static io.personalize.job.config.PersonalizeOptions.IDLENESS;
+import static io.personalize.job.config.PersonalizeOptions.MAX_OUT_OF_ORDERNESS;
+
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.RawRecord;
-import io.personalize.stream.Prediction;
-import java.time.Duration;
+import io.personalize.job.config.JobConfig;
+import io.personalize.online.ModelDelta;
+import io.personalize.online.Prediction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -16,9 +22,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job's operator graph as a function of its inputs: raw interaction records and raw item
- * metadata records in; model updates, metrics, dead letters and predictions out. {@code main} wires
- * Kafka to it; tests pass bounded sources and collect the outputs. Every operator has a stable uid
- * (never change one that has shipped: savepoints map state by it) and a readable name.
+ * metadata records in; model updates, metrics, dead letters and predictions out. {@link JobRunner}
+ * wires Kafka to it; tests pass bounded sources and collect the outputs. Every operator has a
+ * stable uid (never change one that has shipped: savepoints map state by it) and a readable name.
  */
 public final class PersonalizationTopology {
   private PersonalizationTopology() {}
@@ -45,19 +51,19 @@ public final class PersonalizationTopology {
         validated
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<ValidEvent>forBoundedOutOfOrderness(
-                        Duration.ofMillis(config.maxOutOfOrdernessMillis()))
+                        config.get(MAX_OUT_OF_ORDERNESS))
                     .withTimestampAssigner((event, previous) -> event.eventTimeMillis)
-                    .withIdleness(Duration.ofMillis(config.idlenessMillis())))
+                    .withIdleness(config.get(IDLENESS)))
             .uid("event-time")
             .name("Event time and watermarks");
 
     SingleOutputStreamOperator<ItemMetadata> itemMetadata =
         items.process(new ValidateItems()).uid("validate-items").name("Validate item metadata");
-    // Item metadata is not event-time data: its watermark is the end of time, so it never holds
-    // back the event time of the operators it joins (the global and the per-user operators).
+    // Item metadata is not event-time data: the stream stays idle (see NoEventTime), so event
+    // time in the operators it joins is set by the events alone.
     DataStream<ItemMetadata> itemsWithoutEventTime =
         itemMetadata
-            .assignTimestampsAndWatermarks(NeverHoldsEventTime.strategy())
+            .assignTimestampsAndWatermarks(NoEventTime.strategy())
             .uid("items-event-time")
             .name("Items: no event time");
 
@@ -70,7 +76,7 @@ public final class PersonalizationTopology {
             .name("Global model (SGD, gradient checkpoints)")
             .setParallelism(1)
             .setMaxParallelism(1);
-    DataStream<GradientCheckpoint> checkpoints = global.getSideOutput(Descriptors.CHECKPOINTS);
+    DataStream<ModelDelta> checkpoints = global.getSideOutput(Descriptors.CHECKPOINTS);
 
     SingleOutputStreamOperator<GroupBoundaries> boundaries =
         events
@@ -111,16 +117,26 @@ public final class PersonalizationTopology {
     SingleOutputStreamOperator<MetricSnapshot> metrics =
         predictions
             .keyBy(p -> 0)
-            .process(new PrequentialMetricsFunction(config))
+            .transform(
+                "Prequential metrics",
+                TypeInformation.of(MetricSnapshot.class),
+                new PrequentialMetricsOperator(new PrequentialMetricsFunction(config)))
             .uid("prequential-metrics")
-            .name("Prequential metrics")
             .setParallelism(1)
             .setMaxParallelism(1);
+
+    DataStream<GradientCheckpoint> modelUpdates =
+        checkpoints
+            .map(CoreRecords::toAvro)
+            .returns(GradientCheckpoint.class)
+            .uid("checkpoints-to-avro")
+            .name("Checkpoints to Avro")
+            .setParallelism(1);
 
     DataStream<DeadLetter> deadLetters =
         validated
             .getSideOutput(Descriptors.DEAD_LETTERS)
             .union(itemMetadata.getSideOutput(Descriptors.DEAD_LETTERS));
-    return new Outputs(checkpoints, boundaries, predictions, metrics, deadLetters);
+    return new Outputs(modelUpdates, boundaries, predictions, metrics, deadLetters);
   }
 }

@@ -1,30 +1,21 @@
 package io.personalize.job;
 
-import io.personalize.avro.DeadLetterReason;
+import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.avro.AvroDecodingException;
-import io.personalize.connectors.kafka.DeadLetters;
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.RawRecord;
-import io.personalize.stream.InteractionValidator;
-import java.util.EnumMap;
-import java.util.Map;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.validation.EventValidator;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
 
-/**
- * Decodes and validates raw interaction records. A valid event goes on; anything else goes to the
- * dead-letter side output with its bytes, origin and reason, and is counted per reason. Nothing
- * here throws on bad input, so one bad record never fails the job.
- */
-public class ValidateInteractions extends ProcessFunction<RawRecord, ValidEvent> {
+/** Decodes interaction records and checks them with the engine's {@link EventValidator}. */
+public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   private final JobConfig config;
   private transient AvroCodec<InteractionEvent> codec;
-  private transient InteractionValidator validator;
-  private transient Map<DeadLetterReason, Counter> rejected;
-  private transient Counter accepted;
+  private transient EventValidator validator;
 
   public ValidateInteractions(JobConfig config) {
     this.config = config;
@@ -32,51 +23,35 @@ public class ValidateInteractions extends ProcessFunction<RawRecord, ValidEvent>
 
   @Override
   public void open(OpenContext context) {
+    super.open(context);
     codec = AvroCodec.of(InteractionEvent.class);
-    validator = new InteractionValidator(config.scale(), config.maxFutureMillis());
-    rejected = new EnumMap<>(DeadLetterReason.class);
-    for (DeadLetterReason reason : DeadLetterReason.values()) {
-      rejected.put(
-          reason,
-          getRuntimeContext()
-              .getMetricGroup()
-              .addGroup("rejected")
-              .counter(reason.name().toLowerCase(java.util.Locale.ROOT)));
-    }
-    accepted = getRuntimeContext().getMetricGroup().counter("events-accepted");
+    validator = new EventValidator(config.scale(), config.millis(PersonalizeOptions.MAX_FUTURE));
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<ValidEvent> out) {
-    long now = System.currentTimeMillis();
+  ValidEvent decode(RawRecord raw, long nowMillis) throws Rejected {
     InteractionEvent event;
     try {
       event = codec.decode(raw.value);
     } catch (AvroDecodingException e) {
-      reject(raw, e.reason(), e.getMessage(), now, ctx);
-      return;
-    } catch (RuntimeException e) {
-      reject(raw, DeadLetterReason.UNDECODABLE, "cannot decode: " + e, now, ctx);
-      return;
+      throw new Rejected(e.reason(), e.getMessage());
     }
-    InteractionValidator.Rejection rejection = validator.check(event, now);
-    if (rejection != null) {
-      reject(raw, rejection.reason(), rejection.detail(), now, ctx);
-      return;
-    }
-    accepted.inc();
-    out.collect(
-        new ValidEvent(
+    EventValidator.Rejection rejection =
+        validator.check(
             event.getUserId(),
             event.getItemId(),
-            event.getEventType().name(),
+            event.getEventType() == EventType.RATING,
             event.getValue(),
-            event.getEventTimeMillis()));
-  }
-
-  private void reject(
-      RawRecord raw, DeadLetterReason reason, String detail, long now, Context ctx) {
-    rejected.get(reason).inc();
-    ctx.output(Descriptors.DEAD_LETTERS, DeadLetters.of(raw, reason, detail, now));
+            event.getEventTimeMillis(),
+            nowMillis);
+    if (rejection != null) {
+      throw new Rejected(CoreRecords.reason(rejection.reason()), rejection.detail());
+    }
+    return new ValidEvent(
+        event.getUserId(),
+        event.getItemId(),
+        event.getEventType().name(),
+        event.getValue(),
+        event.getEventTimeMillis());
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.Prediction;
+import io.personalize.online.ReplicaSnapshot;
+import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
-import io.personalize.stream.GlobalModelSnapshot;
-import io.personalize.stream.Prediction;
-import io.personalize.stream.ReplicaSnapshot;
-import io.personalize.stream.UserState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;

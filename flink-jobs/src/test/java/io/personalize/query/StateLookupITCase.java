@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.personalize.connectors.query.QueryCommand;
-import io.personalize.connectors.query.StateLookup;
-import io.personalize.connectors.query.StateLookupException;
+import io.personalize.serving.query.QueryCommand;
+import io.personalize.serving.query.StateLookup;
+import io.personalize.serving.query.StateLookupException;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.UserProfile;

@@ -1,17 +1,20 @@
 package io.personalize.job.harness;
 
-import io.personalize.job.JobConfig;
 import io.personalize.job.ValidEvent;
-import io.personalize.stream.GlobalModel;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.online.GlobalModel;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
 
 /**
- * Shared inputs of the harness tests: a {@link JobConfig} with the few knobs a test turns (built
- * from {@link JobConfig#defaults()} with the record's canonical constructor), and events.
+ * Shared inputs of the harness tests: a {@link JobConfig} with the few settings a test turns, and
+ * events.
  */
 final class Fixtures {
   private Fixtures() {}
 
-  /** The defaults, with the knobs the harness tests turn. */
+  /** The defaults, with the settings the harness tests turn. */
   static JobConfig config(
       int checkpointEveryEvents,
       long checkpointEveryMillis,
@@ -24,7 +27,7 @@ final class Fixtures {
         regroupEveryEvents,
         metricsIntervalMillis,
         userIdleMillis,
-        JobConfig.defaults().shadows());
+        PersonalizeOptions.SHADOW_MODES.defaultValue());
   }
 
   /** As {@link #config(int, long, int, long, long)}, with the shadow modes on or off. */
@@ -35,33 +38,14 @@ final class Fixtures {
       long metricsIntervalMillis,
       long userIdleMillis,
       boolean shadows) {
-    JobConfig d = JobConfig.defaults();
-    return new JobConfig(
-        d.bootstrapServers(),
-        d.interactionsTopic(),
-        d.itemsTopic(),
-        d.modelUpdatesTopic(),
-        d.metricsTopic(),
-        d.deadLettersTopic(),
-        d.consumerGroup(),
-        d.model(),
-        d.scale(),
-        d.genres(),
-        d.hashBuckets(),
-        checkpointEveryEvents,
-        checkpointEveryMillis,
-        regroupEveryEvents,
-        d.maxOutOfOrdernessMillis(),
-        d.idlenessMillis(),
-        d.maxPartitionDriftMillis(),
-        d.maxFutureMillis(),
-        shadows,
-        metricsIntervalMillis,
-        d.maxGlobalUsers(),
-        d.recentItems(),
-        userIdleMillis,
-        d.checkpointIntervalMillis(),
-        d.parallelism());
+    Configuration conf = new Configuration();
+    conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS, checkpointEveryEvents);
+    conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY, Duration.ofMillis(checkpointEveryMillis));
+    conf.set(PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS, regroupEveryEvents);
+    conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(metricsIntervalMillis));
+    conf.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofMillis(userIdleMillis));
+    conf.set(PersonalizeOptions.SHADOW_MODES, shadows);
+    return JobConfig.from(conf);
   }
 
   static ValidEvent rating(String user, String item, double value, long timeMillis) {
@@ -75,6 +59,9 @@ final class Fixtures {
   /** The plain-Java global model the global operator wraps, built as the operator builds it. */
   static GlobalModel globalModel(JobConfig config) {
     return new GlobalModel(
-        config.model(), config.featureSpace(), config.initialMean(), config.maxGlobalUsers());
+        config.model(),
+        config.featureSpace(),
+        config.initialMean(),
+        config.get(PersonalizeOptions.MAX_USERS));
   }
 }

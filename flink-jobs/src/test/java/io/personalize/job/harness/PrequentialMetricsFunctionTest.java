@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.job.JobConfig;
 import io.personalize.job.PrequentialMetricsFunction;
-import io.personalize.stream.Prediction;
+import io.personalize.online.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -42,12 +42,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       window, group and mode) and a duplicated dead letter is harmless. Records are visible at
  *       once, with no transaction overhead and no dependence on the checkpoint interval.
  *   <li>{@link DeliveryGuarantee#EXACTLY_ONCE}, available through {@link #avroSink(String, String,
- *       Class, SerializableFunction, DeliveryGuarantee, String)}: each checkpoint commits a Kafka
- *       transaction, so a consumer reading with {@code read_committed} sees every record once, but
- *       only after the checkpoint completes (latency = checkpoint interval). It needs
- *       checkpointing, a transactional id prefix unique to the job and sink, and a {@code
- *       transaction.timeout.ms} (60 s here) longer than a checkpoint plus a restart. Use it for a
- *       topic whose consumers cannot dedupe.
+ *       Class, SerializableFunction, SerializableFunction, DeliveryGuarantee, String)}: each
+ *       checkpoint commits a Kafka transaction, so a consumer reading with {@code read_committed}
+ *       sees every record once, but only after the checkpoint completes (latency = checkpoint
+ *       interval). It needs checkpointing, a transactional id prefix unique to the job and sink,
+ *       and a {@code transaction.timeout.ms} (60 s here) longer than a checkpoint plus a restart.
+ *       Use it for a topic whose consumers cannot dedupe.
  *   <li>{@link DeliveryGuarantee#NONE}: no flush on checkpoints; records may be lost. Not used.
  * </ul>
  */
@@ -108,6 +108,8 @@ public final class KafkaConnectors {
    *
    * @param key the record key of each element, written as UTF-8; null, or returning null, for no
    *     key (the partition is then chosen by Kafka)
+   * @param timestamp the record timestamp of each element (epoch ms), such as the time it was made;
+   *     null, or returning null, for the time Kafka receives it
    * @throws IllegalArgumentException for {@link DeliveryGuarantee#EXACTLY_ONCE}, which needs a
    *     transactional id prefix: use the overload that takes one
    */
@@ -116,6 +118,7 @@ public final class KafkaConnectors {
       String topic,
       Class<T> type,
       SerializableFunction<T, String> key,
+      SerializableFunction<T, Long> timestamp,
       DeliveryGuarantee guarantee) {
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       throw new IllegalArgumentException(
@@ -123,7 +126,7 @@ public final class KafkaConnectors {
               + topic
               + " needs a transactional id prefix: use avroSink(..., guarantee, prefix)");
     }
-    return avroSink(bootstrap, topic, type, key, guarantee, null);
+    return avroSink(bootstrap, topic, type, key, timestamp, guarantee, null);
   }
 
   /**
@@ -131,6 +134,8 @@ public final class KafkaConnectors {
    *
    * @param key the record key of each element, written as UTF-8; null, or returning null, for no
    *     key
+   * @param timestamp the record timestamp of each element (epoch ms); null, or returning null, for
+   *     the time Kafka receives it
    * @param transactionalIdPrefix required for {@link DeliveryGuarantee#EXACTLY_ONCE}: unique per
    *     job and sink, and stable across restarts of the job (Flink aborts the transactions left
    *     open under it); ignored otherwise
@@ -140,6 +145,7 @@ public final class KafkaConnectors {
       String topic,
       Class<T> type,
       SerializableFunction<T, String> key,
+      SerializableFunction<T, Long> timestamp,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
     Objects.requireNonNull(bootstrap, "bootstrap");
@@ -149,7 +155,7 @@ public final class KafkaConnectors {
     KafkaSinkBuilder<T> builder =
         KafkaSink.<T>builder()
             .setBootstrapServers(bootstrap)
-            .setRecordSerializer(new AvroRecordSerializationSchema<>(topic, type, key))
+            .setRecordSerializer(new AvroRecordSerializationSchema<>(topic, type, key, timestamp))
             .setDeliveryGuarantee(guarantee)
             .setProperty(ProducerConfig.ACKS_CONFIG, "all");
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -189,31 +195,51 @@ public final class KafkaConnectors {
   }
 
   /**
-   * Writes each element single-object encoded to one topic, with the key given by a function
-   * (UTF-8; none when the function or its result is null) and the element's timestamp, if it has
-   * one.
+   * Writes each element single-object encoded to one topic, with the key and the timestamp given by
+   * functions of the element. Flink's own record timestamp is never written: an operator can emit a
+   * record stamped with a timer's time, and a broker rejects a timestamp outside its window ({@code
+   * log.message.timestamp.after.max.ms}, one hour ahead by default), which fails the sink. A
+   * timestamp that is negative or more than {@link #MAX_AHEAD_MILLIS} ahead of the wall clock is
+   * replaced by the broker's time.
    */
   public static final class AvroRecordSerializationSchema<T extends SpecificRecord>
       implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
+    /** The furthest ahead of the wall clock a written timestamp may be. */
+    public static final long MAX_AHEAD_MILLIS = 60_000;
+
     private final String topic;
     private final AvroCodec<T> codec;
     private final SerializableFunction<T, String> key;
+    private final SerializableFunction<T, Long> timestamp;
 
     public AvroRecordSerializationSchema(
-        String topic, Class<T> type, SerializableFunction<T, String> key) {
+        String topic,
+        Class<T> type,
+        SerializableFunction<T, String> key,
+        SerializableFunction<T, Long> timestamp) {
       this.topic = Objects.requireNonNull(topic, "topic");
       this.codec = AvroCodec.of(type);
       this.key = key;
+      this.timestamp = timestamp;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
-        T element, KafkaSinkContext context, Long timestamp) {
+        T element, KafkaSinkContext context, Long flinkTimestamp) {
       String k = key == null ? null : key.apply(element);
       byte[] keyBytes = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-      return new ProducerRecord<>(topic, null, timestamp, keyBytes, codec.encode(element));
+      return new ProducerRecord<>(
+          topic, null, timestampOf(element), keyBytes, codec.encode(element));
+    }
+
+    private Long timestampOf(T element) {
+      Long t = timestamp == null ? null : timestamp.apply(element);
+      if (t == null || t < 0 || t > System.currentTimeMillis() + MAX_AHEAD_MILLIS) {
+        return null;
+      }
+      return t;
     }
   }
 }

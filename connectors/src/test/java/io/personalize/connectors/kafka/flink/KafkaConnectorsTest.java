@@ -87,13 +87,17 @@ class KafkaConnectorsTest {
     AvroRecordSerializationSchema<InteractionEvent> schema =
         InstantiationUtil.clone(
             new AvroRecordSerializationSchema<>(
-                "interactions", InteractionEvent.class, InteractionEvent::getUserId));
+                "interactions",
+                InteractionEvent.class,
+                InteractionEvent::getUserId,
+                InteractionEvent::getEventTimeMillis));
 
-    ProducerRecord<byte[], byte[]> record = schema.serialize(EVENT, null, 77L);
+    // Flink's own timestamp (here that of a timer at the end of time) is never written.
+    ProducerRecord<byte[], byte[]> record = schema.serialize(EVENT, null, Long.MAX_VALUE);
 
     assertThat(record.topic()).isEqualTo("interactions");
     assertThat(record.partition()).isNull();
-    assertThat(record.timestamp()).isEqualTo(77L);
+    assertThat(record.timestamp()).isEqualTo(EVENT.getEventTimeMillis());
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("u1");
     assertThat(AvroCodec.of(InteractionEvent.class).decode(record.value())).isEqualTo(EVENT);
   }
@@ -101,15 +105,40 @@ class KafkaConnectorsTest {
   @Test
   void theAvroSerializerWritesNoKeyWithoutAKeyFunctionOrWhenItReturnsNull() {
     assertThat(
-            new AvroRecordSerializationSchema<>("t", InteractionEvent.class, null)
+            new AvroRecordSerializationSchema<>("t", InteractionEvent.class, null, null)
                 .serialize(EVENT, null, null)
                 .key())
         .isNull();
     assertThat(
             new AvroRecordSerializationSchema<InteractionEvent>(
-                    "t", InteractionEvent.class, e -> null)
+                    "t", InteractionEvent.class, e -> null, null)
                 .serialize(EVENT, null, null)
                 .key())
+        .isNull();
+  }
+
+  /**
+   * A broker rejects a record timestamp far ahead of its clock (by default more than an hour), and
+   * the rejection fails the sink and its TaskManager: such timestamps are replaced by the broker's
+   * time.
+   */
+  @Test
+  void timestampsABrokerWouldRejectAreLeftToTheBroker() {
+    long now = System.currentTimeMillis();
+    for (long bad : new long[] {Long.MAX_VALUE, now + 3_600_000L, -1L}) {
+      assertThat(
+              new AvroRecordSerializationSchema<InteractionEvent>(
+                      "t", InteractionEvent.class, null, e -> bad)
+                  .serialize(EVENT, null, bad)
+                  .timestamp())
+          .as("timestamp %d", bad)
+          .isNull();
+    }
+    assertThat(
+            new AvroRecordSerializationSchema<InteractionEvent>(
+                    "t", InteractionEvent.class, null, e -> null)
+                .serialize(EVENT, null, 5L)
+                .timestamp())
         .isNull();
   }
 
@@ -134,12 +163,14 @@ class KafkaConnectorsTest {
             "t",
             InteractionEvent.class,
             InteractionEvent::getUserId,
+            InteractionEvent::getEventTimeMillis,
             DeliveryGuarantee.AT_LEAST_ONCE);
     KafkaSink<InteractionEvent> exactlyOnce =
         KafkaConnectors.avroSink(
             "localhost:9092",
             "t",
             InteractionEvent.class,
+            null,
             null,
             DeliveryGuarantee.EXACTLY_ONCE,
             "personalize-test");
@@ -153,6 +184,7 @@ class KafkaConnectorsTest {
                     "t",
                     InteractionEvent.class,
                     null,
+                    null,
                     DeliveryGuarantee.EXACTLY_ONCE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("transactional id prefix");
@@ -162,6 +194,7 @@ class KafkaConnectorsTest {
                     "localhost:9092",
                     "t",
                     InteractionEvent.class,
+                    null,
                     null,
                     DeliveryGuarantee.EXACTLY_ONCE,
                     " "))

@@ -1,0 +1,193 @@
+package io.personalize.connectors.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates and inspects the engine's topics.
+ *
+ * <p>Records carry their event time as the Kafka timestamp (the job aligns partitions on it), so a
+ * replay of history writes records that are already older than any time-based retention: a broker
+ * with the default seven days deletes them at its first retention check, while the job may still be
+ * reading. Topics the engine creates for a replay therefore keep records forever ({@code
+ * retention.ms=-1}, {@code retention.bytes=-1}); {@link #retentionProblem} tells when an existing
+ * topic would delete what is about to be written.
+ */
+public final class Topics implements AutoCloseable {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** The settings of a topic that holds a replay: nothing is deleted by age or size. */
+  public static final Map<String, String> KEEP_FOREVER =
+      Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+
+  private final Admin admin;
+
+  public Topics(String bootstrapServers) {
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis()));
+  }
+
+  /**
+   * Creates topics that keep every record ({@link #KEEP_FOREVER}), {@code partitions} each
+   * (replication factor: the broker's default), and waits until every partition has a leader. A
+   * topic that already exists is left as it is.
+   *
+   * @return the topics this call created
+   */
+  public List<String> createForReplay(int partitions, String... topics) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+    }
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String name : topics) {
+      newTopics.add(
+          new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(KEEP_FOREVER));
+    }
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<String> created = new ArrayList<>();
+    try {
+      for (var entry : admin.createTopics(newTopics).values().entrySet()) {
+        try {
+          entry.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+          created.add(entry.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      awaitLeaders(List.of(topics), deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics " + List.of(topics), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot create topics "
+              + List.of(topics)
+              + ": "
+              + (e.getCause() != null ? e.getCause() : e),
+          e);
+    }
+    return created;
+  }
+
+  /** Whether the topic exists. */
+  public boolean exists(String topic) {
+    try {
+      return admin
+          .listTopics()
+          .names()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(topic);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list topics: " + e, e);
+    }
+  }
+
+  /**
+   * Why writing records as old as {@code oldest} into an existing topic would lose them, or empty
+   * when the topic keeps them: its {@code retention.ms} is shorter than their age and its
+   * timestamps are the records' own ({@code message.timestamp.type=CreateTime}).
+   */
+  public Optional<String> retentionProblem(String topic, Instant oldest, Instant now) {
+    Config config;
+    try {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      config =
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(resource);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the configuration of topic " + topic + ": " + e, e);
+    }
+    ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+    if (type != null && "LogAppendTime".equals(type.value())) {
+      return Optional.empty();
+    }
+    ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
+    long retentionMs = retention == null ? 7L * 86_400_000L : Long.parseLong(retention.value());
+    if (retentionMs < 0) {
+      return Optional.empty();
+    }
+    Duration age = Duration.between(oldest, now);
+    if (age.toMillis() <= retentionMs) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            "topic '%s' deletes records older than %s (retention.ms=%d), and the records written"
+                + " now carry event times from %s, %d days old: the broker will delete them at its"
+                + " next retention check, possibly before they are read. Keep them with"
+                + " `kafka-configs.sh --bootstrap-server ... --alter --entity-type topics"
+                + " --entity-name %s --add-config retention.ms=-1`, or write to a new topic.",
+            topic, Duration.ofMillis(retentionMs), retentionMs, oldest, age.toDays(), topic));
+  }
+
+  private void awaitLeaders(Collection<String> names, long deadline)
+      throws InterruptedException, TimeoutException {
+    while (!allHaveLeaders(names, deadline)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no leader for every partition of " + names);
+      }
+      // The Admin API has no push for leadership: poll the metadata with a deadline.
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  private boolean allHaveLeaders(Collection<String> names, long deadline)
+      throws InterruptedException, TimeoutException {
+    Map<String, TopicDescription> descriptions;
+    try {
+      descriptions =
+          admin
+              .describeTopics(names)
+              .allTopicNames()
+              .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException notYetKnown) {
+      return false;
+    }
+    return descriptions.values().stream()
+        .flatMap(d -> d.partitions().stream())
+        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+  }
+
+  private static long remainingMillis(long deadlineNanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,9 @@
+package io.personalize.model;
+
+/** The adaptive candidate selector's loss sums of one subtask, as operator state. A POJO. */
+public class SelectorSnapshot {
+  public double[] lossSums = new double[0];
+  public long[] events = new long[0];
+
+  public SelectorSnapshot() {}
+}

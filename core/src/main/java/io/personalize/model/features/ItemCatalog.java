@@ -1,0 +1,90 @@
+package io.personalize.model.features;
+
+import io.personalize.model.FeatureVector;
+import io.personalize.model.features.FeatureSpace.ItemDescription;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The items one operator knows: a dense index per item id (in arrival order, so it differs between
+ * operators; only ids travel), each item's metadata features and event count, and its current
+ * feature vector, cached until its popularity bucket or metadata changes.
+ */
+public final class ItemCatalog {
+  private final FeatureSpace space;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final List<String> ids = new ArrayList<>();
+  private final List<ItemDescription> descriptions = new ArrayList<>();
+  private long[] counts = new long[64];
+  private final List<FeatureVector> cached = new ArrayList<>();
+  private int[] cachedBucket = new int[64];
+
+  public ItemCatalog(FeatureSpace space) {
+    this.space = space;
+  }
+
+  /** The item's index, adding the item (no metadata, count 0) when it is new. */
+  public int indexOf(String itemId) {
+    Integer known = index.get(itemId);
+    if (known != null) {
+      return known;
+    }
+    int item = ids.size();
+    index.put(itemId, item);
+    ids.add(itemId);
+    descriptions.add(ItemDescription.NONE);
+    cached.add(null);
+    if (item >= counts.length) {
+      counts = Arrays.copyOf(counts, counts.length * 2);
+      cachedBucket = Arrays.copyOf(cachedBucket, cachedBucket.length * 2);
+    }
+    return item;
+  }
+
+  public int size() {
+    return ids.size();
+  }
+
+  public String id(int item) {
+    return ids.get(item);
+  }
+
+  /** Metadata arrived (or changed) for the item. */
+  public void describe(String itemId, ItemDescription description) {
+    int item = indexOf(itemId);
+    descriptions.set(item, description);
+    cached.set(item, null);
+  }
+
+  public ItemDescription description(int item) {
+    return descriptions.get(item);
+  }
+
+  public long count(int item) {
+    return counts[item];
+  }
+
+  public void addCount(int item, long delta) {
+    counts[item] += delta;
+  }
+
+  /** One more event on the item, learned after its prediction: its popularity grows. */
+  public void observe(int item) {
+    counts[item]++;
+  }
+
+  /** The item's features now: metadata plus popularity, unit length. */
+  public FeatureVector features(int item) {
+    int bucket = FeatureSpace.popularityBucket(counts[item]);
+    FeatureVector vector = cached.get(item);
+    if (vector == null || cachedBucket[item] != bucket) {
+      vector = space.vector(descriptions.get(item), counts[item]);
+      cached.set(item, vector);
+      cachedBucket[item] = bucket;
+    }
+    return vector;
+  }
+}

@@ -1,0 +1,287 @@
+package io.personalize.online;
+
+import io.personalize.model.FeatureVector;
+import io.personalize.model.GlobalTrainer;
+import io.personalize.model.Initializer;
+import io.personalize.model.Model;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.SharedParameters;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.model.features.FeatureSpace.ItemDescription;
+import io.personalize.model.features.ItemCatalog;
+import io.personalize.util.BoundedLruMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The global operator's model: SGD on every event with the full global model ({@link
+ * GlobalTrainer}), and the versioned, sparse gradient checkpoints of its shared block.
+ *
+ * <p>A checkpoint is the change since the previous one of every item and feature weight touched in
+ * between. Deltas are taken against a mirror of what receivers hold (the published state), and the
+ * mirror is advanced by exactly the rounded amounts sent, so float rounding never accumulates into
+ * a gap between this model and its replicas. An item new to a receiver starts from zero, so an
+ * item's first delta carries its whole value.
+ *
+ * <p>User rows (b_u, q_u) are not shared and never leave this model. They are capped at {@code
+ * maxUsers}: the least recently seen user's row is dropped first, and a returning user restarts
+ * from the initial row.
+ */
+public final class GlobalModel {
+  private final Model model;
+  private final ItemCatalog catalog;
+  private final SharedParameters shared;
+  private final SharedParameters published;
+  private final GlobalTrainer trainer;
+  private final Initializer initializer;
+  private final BoundedLruMap<String, PersonalParameters> userRows;
+  private boolean[] dirtyItems = new boolean[64];
+  private final List<Integer> dirtyItemList = new ArrayList<>();
+  private long[] pendingCounts = new long[64];
+  private final boolean[] dirtyFeatures;
+  private final List<Integer> dirtyFeatureList = new ArrayList<>();
+  private long version;
+  private long eventsLearned;
+  private long eventsSinceCheckpoint;
+  private long maxEventTime;
+
+  public GlobalModel(ModelConfig config, FeatureSpace space, double initialMean, int maxUsers) {
+    this.model = config.model(space.dimension());
+    this.catalog = new ItemCatalog(space);
+    this.initializer = config.initializer();
+    this.shared =
+        new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
+    this.published =
+        new SharedParameters(
+            model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));
+    this.trainer =
+        new GlobalTrainer(
+            model, shared, initializer, config.globalSteps(), config.globalRegularization());
+    this.dirtyFeatures = new boolean[space.dimension()];
+    this.userRows = new BoundedLruMap<>(maxUsers);
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public int users() {
+    return userRows.size();
+  }
+
+  /** User rows dropped so far because more than {@code maxUsers} users were active. */
+  public long usersEvicted() {
+    return userRows.evictions();
+  }
+
+  public int items() {
+    return catalog.size();
+  }
+
+  public void describeItem(String itemId, ItemDescription description) {
+    ensureItem(itemId);
+    catalog.describe(itemId, description);
+  }
+
+  /**
+   * Predicts the event with the global model, then learns it; returns the prediction made before
+   * learning (the global mode's prequential prediction).
+   */
+  public double learn(String userId, String itemId, double label, long eventTimeMillis) {
+    int item = ensureItem(itemId);
+    PersonalParameters row =
+        userRows.computeIfAbsent(userId, id -> trainer.newUserRow(Ids.hash(id)));
+    FeatureVector x = catalog.features(item);
+    double prediction = trainer.learn(row, item, x, label);
+    markDirty(item, x);
+    catalog.addCount(item, 1);
+    pendingCounts[item]++;
+    eventsLearned++;
+    eventsSinceCheckpoint++;
+    maxEventTime = Math.max(maxEventTime, eventTimeMillis);
+    return prediction;
+  }
+
+  public long eventsSinceCheckpoint() {
+    return eventsSinceCheckpoint;
+  }
+
+  /** Closes the change since the last checkpoint; null when nothing changed. */
+  public ModelDelta closeCheckpoint(long nowMillis) {
+    if (eventsSinceCheckpoint == 0 && dirtyItemList.isEmpty()) {
+      return null;
+    }
+    int k = model.factors();
+    int n = dirtyItemList.size();
+    ModelDelta delta = new ModelDelta();
+    delta.itemIds = new String[n];
+    delta.itemBiasDeltas = new double[n];
+    delta.itemFactorDeltas = new float[n * k];
+    delta.itemCountDeltas = new long[n];
+    double[] p = shared.itemFactors();
+    double[] mirror = published.itemFactors();
+    for (int d = 0; d < n; d++) {
+      int item = dirtyItemList.get(d);
+      double biasDelta = shared.itemBias(item) - published.itemBias(item);
+      published.addItemBias(item, biasDelta);
+      for (int f = 0; f < k; f++) {
+        float change = (float) (p[item * k + f] - mirror[item * k + f]);
+        mirror[item * k + f] += change;
+        delta.itemFactorDeltas[d * k + f] = change;
+      }
+      delta.itemIds[d] = catalog.id(item);
+      delta.itemBiasDeltas[d] = biasDelta;
+      delta.itemCountDeltas[d] = pendingCounts[item];
+      pendingCounts[item] = 0;
+      dirtyItems[item] = false;
+    }
+    dirtyItemList.clear();
+    int m = dirtyFeatureList.size();
+    delta.featureIndices = new int[m];
+    delta.featureDeltas = new double[m];
+    double[] w = shared.featureWeights();
+    double[] pw = published.featureWeights();
+    for (int d = 0; d < m; d++) {
+      int j = dirtyFeatureList.get(d);
+      double change = w[j] - pw[j];
+      pw[j] += change;
+      delta.featureIndices[d] = j;
+      delta.featureDeltas[d] = change;
+      dirtyFeatures[j] = false;
+    }
+    dirtyFeatureList.clear();
+    delta.meanDelta = shared.mean - published.mean;
+    published.mean += delta.meanDelta;
+    delta.previousVersion = version;
+    version++;
+    eventsSinceCheckpoint = 0;
+    delta.modelKind = model.kind().name();
+    delta.version = version;
+    delta.createdAtMillis = nowMillis;
+    delta.eventsCovered = eventsLearned;
+    delta.factors = k;
+    delta.featureDimension = model.featureDimension();
+    delta.maxEventTimeMillis = maxEventTime;
+    return delta;
+  }
+
+  private int ensureItem(String itemId) {
+    int item = catalog.indexOf(itemId);
+    if (item >= shared.items()) {
+      shared.ensureItem(item);
+      published.ensureItem(item);
+      if (item >= dirtyItems.length) {
+        dirtyItems = Arrays.copyOf(dirtyItems, Math.max(item + 1, dirtyItems.length * 2));
+        pendingCounts = Arrays.copyOf(pendingCounts, dirtyItems.length);
+      }
+    }
+    return item;
+  }
+
+  private void markDirty(int item, FeatureVector x) {
+    if (!dirtyItems[item]) {
+      dirtyItems[item] = true;
+      dirtyItemList.add(item);
+    }
+    if (model.kind().usesFeatures()) {
+      for (int n = 0; n < x.size(); n++) {
+        int j = x.index(n);
+        if (!dirtyFeatures[j]) {
+          dirtyFeatures[j] = true;
+          dirtyFeatureList.add(j);
+        }
+      }
+    }
+  }
+
+  /** Everything needed to continue after a restart, as a Flink POJO. */
+  public GlobalModelSnapshot snapshot() {
+    GlobalModelSnapshot s = new GlobalModelSnapshot();
+    int n = catalog.size();
+    int k = model.factors();
+    s.version = version;
+    s.eventsLearned = eventsLearned;
+    s.eventsSinceCheckpoint = eventsSinceCheckpoint;
+    s.maxEventTimeMillis = maxEventTime;
+    s.mean = shared.mean;
+    s.publishedMean = published.mean;
+    s.featureWeights = shared.featureWeights().clone();
+    s.publishedFeatureWeights = published.featureWeights().clone();
+    s.itemIds = new String[n];
+    s.itemBias = new double[n];
+    s.publishedItemBias = new double[n];
+    s.itemFactors = Arrays.copyOf(shared.itemFactors(), n * k);
+    s.publishedItemFactors = Arrays.copyOf(published.itemFactors(), n * k);
+    s.itemCounts = new long[n];
+    s.pendingCounts = Arrays.copyOf(pendingCounts, n);
+    for (int i = 0; i < n; i++) {
+      s.itemIds[i] = catalog.id(i);
+      s.itemBias[i] = shared.itemBias(i);
+      s.publishedItemBias[i] = published.itemBias(i);
+      s.itemCounts[i] = catalog.count(i);
+    }
+    s.descriptionIndices = new int[n][];
+    s.descriptionValues = new double[n][];
+    for (int i = 0; i < n; i++) {
+      s.descriptionIndices[i] = catalog.description(i).indices();
+      s.descriptionValues[i] = catalog.description(i).values();
+    }
+    s.userIds = userRows.keySet().toArray(new String[0]);
+    s.userBias = new double[s.userIds.length];
+    s.userFactors = new double[s.userIds.length * k];
+    for (int u = 0; u < s.userIds.length; u++) {
+      PersonalParameters row = userRows.get(s.userIds[u]);
+      s.userBias[u] = row.bias;
+      System.arraycopy(row.factors, 0, s.userFactors, u * k, row.factors.length);
+    }
+    return s;
+  }
+
+  /** Restores a snapshot into this freshly built model (same configuration). */
+  public void restore(GlobalModelSnapshot s) {
+    int k = model.factors();
+    version = s.version;
+    eventsLearned = s.eventsLearned;
+    eventsSinceCheckpoint = s.eventsSinceCheckpoint;
+    maxEventTime = s.maxEventTimeMillis;
+    shared.mean = s.mean;
+    published.mean = s.publishedMean;
+    System.arraycopy(s.featureWeights, 0, shared.featureWeights(), 0, s.featureWeights.length);
+    System.arraycopy(
+        s.publishedFeatureWeights,
+        0,
+        published.featureWeights(),
+        0,
+        s.publishedFeatureWeights.length);
+    for (int i = 0; i < s.itemIds.length; i++) {
+      int item = ensureItem(s.itemIds[i]);
+      shared.addItemBias(item, s.itemBias[i] - shared.itemBias(item));
+      published.addItemBias(item, s.publishedItemBias[i] - published.itemBias(item));
+      System.arraycopy(s.itemFactors, i * k, shared.itemFactors(), item * k, k);
+      System.arraycopy(s.publishedItemFactors, i * k, published.itemFactors(), item * k, k);
+      catalog.addCount(item, s.itemCounts[i]);
+      pendingCounts[item] = s.pendingCounts[i];
+      catalog.describe(
+          s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
+      // Anything that may differ from the mirror is sent again with the next checkpoint.
+      dirtyItems[item] = true;
+      dirtyItemList.add(item);
+    }
+    for (int j = 0; j < dirtyFeatures.length; j++) {
+      dirtyFeatures[j] = true;
+      dirtyFeatureList.add(j);
+    }
+    for (int u = 0; u < s.userIds.length; u++) {
+      PersonalParameters row = trainer.newUserRow(Ids.hash(s.userIds[u]));
+      row.bias = s.userBias[u];
+      System.arraycopy(s.userFactors, u * k, row.factors, 0, row.factors.length);
+      userRows.put(s.userIds[u], row);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.personalize.online;
+
+/**
+ * One versioned, sparse change of the shared block, closed by the {@link GlobalModel} and applied
+ * by every {@link SharedReplica}: the plain-Java form of the Avro {@code GradientCheckpoint} (the
+ * connectors convert between the two). Items are listed by id, as parallel arrays; factor deltas
+ * are floats, flattened item by item ({@code factors} per item).
+ *
+ * <p>A POJO of arrays, so that Flink keeps it in state and on the broadcast channel without Kryo.
+ */
+public class ModelDelta {
+  /** The model kind's name (MF, LOGISTIC, HYBRID); a replica applies only deltas of its kind. */
+  public String modelKind;
+
+  public long version;
+
+  /** The version this delta applies on top of; a replica at another version has missed one. */
+  public long previousVersion;
+
+  public long createdAtMillis;
+
+  /** Events the global model had learned when this delta was closed (cumulative). */
+  public long eventsCovered;
+
+  /** The latest event time among the events covered; a replica applies the delta after it. */
+  public long maxEventTimeMillis;
+
+  public int factors;
+  public int featureDimension;
+  public double meanDelta;
+
+  public String[] itemIds = new String[0];
+  public double[] itemBiasDeltas = new double[0];
+
+  /** Item {@code n}'s factor deltas at {@code [n * factors, (n + 1) * factors)}. */
+  public float[] itemFactorDeltas = new float[0];
+
+  /** Events on each item since the previous delta (its popularity count). */
+  public long[] itemCountDeltas = new long[0];
+
+  public int[] featureIndices = new int[0];
+  public double[] featureDeltas = new double[0];
+
+  public ModelDelta() {}
+
+  public int items() {
+    return itemIds.length;
+  }
+
+  @Override
+  public String toString() {
+    return modelKind
+        + " delta v"
+        + previousVersion
+        + "->v"
+        + version
+        + " ("
+        + itemIds.length
+        + " items, "
+        + featureIndices.length
+        + " weights, events <= "
+        + maxEventTimeMillis
+        + ")";
+  }
+}

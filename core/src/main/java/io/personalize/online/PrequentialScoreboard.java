@@ -1,0 +1,241 @@
+package io.personalize.online;
+
+import io.personalize.model.Coordinator;
+import io.personalize.model.GroupBoundaries;
+import io.personalize.model.Mode;
+import io.personalize.util.BoundedLruMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prequential RMSE and MAE per mode and user group, from a stream of {@link Prediction}s.
+ *
+ * <p>Cumulative figures group users by their current event count under boundaries computed from all
+ * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
+ * predictions since the previous {@link #report}, grouped by the group the user had when scored.
+ *
+ * <p>Bounded: three numbers per mode and user and one count per user, for at most {@code maxUsers}
+ * users (the least recently scored dropped first, with their sums).
+ */
+public final class PrequentialScoreboard {
+  /** One figure of a report: sums over the events of a mode and group. */
+  public record Row(
+      String mode,
+      int group,
+      boolean cumulative,
+      long startMillis,
+      long endMillis,
+      long events,
+      long users,
+      double squaredErrors,
+      double absoluteErrors) {
+    /** RMSE, or NaN without events. */
+    public double rmse() {
+      return events == 0 ? Double.NaN : Math.sqrt(squaredErrors / events);
+    }
+
+    /** MAE, or NaN without events. */
+    public double mae() {
+      return events == 0 ? Double.NaN : absoluteErrors / events;
+    }
+  }
+
+  private final int groups;
+  private final BoundedLruMap<String, Long> userEvents;
+  private final Map<String, Map<String, double[]>> errors = new LinkedHashMap<>();
+  private final Map<String, double[][]> window = new HashMap<>();
+  private final Map<String, Double> lastRmse = new java.util.concurrent.ConcurrentHashMap<>();
+  private long windowStart;
+
+  public PrequentialScoreboard(int groups, int maxUsers) {
+    this.groups = groups;
+    this.userEvents =
+        new BoundedLruMap<>(
+            maxUsers, (user, count) -> errors.values().forEach(perUser -> perUser.remove(user)));
+  }
+
+  /** Adds one prediction (clamped to the scale already) and its label. */
+  public void add(Prediction p) {
+    if (p.userEvents > 0) {
+      userEvents.merge(p.userId, p.userEvents, Math::max);
+    } else {
+      userEvents.putIfAbsent(p.userId, 0L);
+    }
+    double e = p.prediction - p.label;
+    double[] acc =
+        errors
+            .computeIfAbsent(p.mode, m -> new HashMap<>())
+            .computeIfAbsent(p.userId, u -> new double[3]);
+    acc[0] += e * e;
+    acc[1] += Math.abs(e);
+    acc[2] += 1;
+    double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][3]);
+    for (int g : new int[] {0, Math.max(1, Math.min(groups, p.group))}) {
+      w[g][0] += e * e;
+      w[g][1] += Math.abs(e);
+      w[g][2] += 1;
+    }
+  }
+
+  /** Whether anything was added since the last report. */
+  public boolean hasNewPredictions() {
+    for (double[][] w : window.values()) {
+      if (w[0][2] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The figures now: per mode seen, a cumulative row for every group 0..C (0 = all users), and a
+   * windowed row for every group with predictions since the last report; then starts a new window.
+   */
+  public List<Row> report(long nowMillis) {
+    long[] counts = userEvents.values().stream().mapToLong(Long::longValue).toArray();
+    GroupBoundaries boundaries = Coordinator.boundaries(0, groups, counts);
+    Map<String, Integer> groupOf = new HashMap<>();
+    userEvents.forEach((user, count) -> groupOf.put(user, boundaries.groupOf(Math.max(1, count))));
+    List<Row> rows = new ArrayList<>();
+    for (String mode : modesInOrder()) {
+      Map<String, double[]> perUser = errors.get(mode);
+      if (perUser == null || perUser.isEmpty()) {
+        continue;
+      }
+      double[][] byGroup = new double[groups + 1][3];
+      long[] users = new long[groups + 1];
+      perUser.forEach(
+          (user, acc) -> {
+            int g = groupOf.getOrDefault(user, 1);
+            for (int slot : new int[] {0, g}) {
+              byGroup[slot][0] += acc[0];
+              byGroup[slot][1] += acc[1];
+              byGroup[slot][2] += acc[2];
+              users[slot]++;
+            }
+          });
+      for (int g = 0; g <= groups; g++) {
+        rows.add(row(mode, g, true, 0, nowMillis, byGroup[g], users[g]));
+      }
+      lastRmse.put(mode, rows.get(rows.size() - groups - 1).rmse());
+      double[][] w = window.get(mode);
+      if (w != null) {
+        for (int g = 0; g <= groups; g++) {
+          if (w[g][2] > 0) {
+            rows.add(row(mode, g, false, windowStart, nowMillis, w[g], -1));
+          }
+          w[g] = new double[3];
+        }
+      }
+    }
+    windowStart = nowMillis;
+    return rows;
+  }
+
+  /** The cumulative RMSE of a mode over all users at the last report; NaN before one. */
+  public double lastRmse(String mode) {
+    return lastRmse.getOrDefault(mode, Double.NaN);
+  }
+
+  /** Users whose sums are kept. */
+  public int users() {
+    return userEvents.size();
+  }
+
+  /** The cumulative rows of a report as a table: one line per mode, one column per group. */
+  public String table(List<Row> rows) {
+    StringBuilder table = new StringBuilder("prequential RMSE by group (1 = least data):\n");
+    table.append(String.format(Locale.ROOT, "%-9s", "mode"));
+    for (int g = 1; g <= groups; g++) {
+      table.append(String.format(Locale.ROOT, " %8s", "g" + g));
+    }
+    table.append(String.format(Locale.ROOT, " %8s %9s%n", "all", "events"));
+    Map<String, Row[]> byMode = new LinkedHashMap<>();
+    for (Row row : rows) {
+      if (row.cumulative()) {
+        byMode.computeIfAbsent(row.mode(), m -> new Row[groups + 1])[row.group()] = row;
+      }
+    }
+    byMode.forEach(
+        (mode, cells) -> {
+          table.append(String.format(Locale.ROOT, "%-9s", mode));
+          for (int g = 1; g <= groups; g++) {
+            table.append(String.format(Locale.ROOT, " %8s", format(cells[g])));
+          }
+          table.append(
+              String.format(Locale.ROOT, " %8s %9d%n", format(cells[0]), cells[0].events()));
+        });
+    return table.toString();
+  }
+
+  private static String format(Row row) {
+    return row == null || row.events() == 0 ? "-" : String.format(Locale.ROOT, "%.4f", row.rmse());
+  }
+
+  private List<String> modesInOrder() {
+    List<String> modes = new ArrayList<>();
+    for (Mode mode : Mode.values()) {
+      if (errors.containsKey(mode.label())) {
+        modes.add(mode.label());
+      }
+    }
+    for (String mode : errors.keySet()) {
+      if (!modes.contains(mode)) {
+        modes.add(mode);
+      }
+    }
+    return modes;
+  }
+
+  private static Row row(
+      String mode, int group, boolean cumulative, long start, long end, double[] acc, long users) {
+    return new Row(
+        mode, group, cumulative, start, end, (long) acc[2], Math.max(0, users), acc[0], acc[1]);
+  }
+
+  public ScoreboardSnapshot snapshot() {
+    ScoreboardSnapshot s = new ScoreboardSnapshot();
+    s.users = userEvents.keySet().toArray(new String[0]);
+    s.userEvents = new long[s.users.length];
+    for (int u = 0; u < s.users.length; u++) {
+      s.userEvents[u] = userEvents.get(s.users[u]);
+    }
+    List<String> modes = new ArrayList<>(errors.keySet());
+    s.modes = modes.toArray(new String[0]);
+    s.errors = new double[modes.size()][];
+    for (int m = 0; m < modes.size(); m++) {
+      double[] flat = new double[3 * s.users.length];
+      Map<String, double[]> perUser = errors.get(modes.get(m));
+      for (int u = 0; u < s.users.length; u++) {
+        double[] acc = perUser.get(s.users[u]);
+        if (acc != null) {
+          System.arraycopy(acc, 0, flat, 3 * u, 3);
+        }
+      }
+      s.errors[m] = flat;
+    }
+    return s;
+  }
+
+  /** Adds a snapshot's sums to this scoreboard (a fresh one, or another subtask's). */
+  public void restore(ScoreboardSnapshot s) {
+    for (int u = 0; u < s.users.length; u++) {
+      userEvents.merge(s.users[u], s.userEvents[u], Math::max);
+    }
+    for (int m = 0; m < s.modes.length; m++) {
+      Map<String, double[]> perUser = errors.computeIfAbsent(s.modes[m], x -> new HashMap<>());
+      for (int u = 0; u < s.users.length; u++) {
+        double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);
+        if (e[2] > 0) {
+          perUser.merge(
+              s.users[u], e, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.personalize.online;
+
+import io.personalize.model.AdaptiveLearner;
+import io.personalize.model.AdaptiveUserState;
+import io.personalize.model.CandidateSelector;
+import io.personalize.model.FeatureVector;
+import io.personalize.model.Initializer;
+import io.personalize.model.Mode;
+import io.personalize.model.Model;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.PersonalLearner;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.PersonalSettings;
+import io.personalize.model.SharedParameters;
+import io.personalize.model.StepSizes;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.UserProfile;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The per-user online step, in plain Java, for the evaluator's prequential protocol and the job's
+ * per-user operator alike: the adaptive model ({@link AdaptiveLearner#step}) and, when they are on,
+ * the local and multi-task modes, all predicting an event before any of them learns it. One
+ * instance per evaluator run or operator subtask; the candidate selector it holds learns from the
+ * users it steps.
+ *
+ * <p>A user's parameters live in a {@link UserState} of flat arrays (what Flink keeps in RocksDB);
+ * each step reads them into reusable blocks, steps, and writes them back.
+ *
+ * <p>The multi-task mode pulls toward the user's row of the global model. The per-user side keeps
+ * its own copy of that row and steps it exactly as the global trainer does (same shared block, same
+ * step sizes and regularization, before the shared block learns the event), so in the evaluator,
+ * where the shared block is the master, the copy equals the global model's row.
+ */
+public final class UserModels {
+  private final ModelConfig config;
+  private final Model model;
+  private final Initializer initializer;
+  private final AdaptiveLearner adaptive;
+  private final PersonalLearner personal;
+  private final PersonalSettings globalRowSettings;
+  private final SharedParameters untrained;
+  private final boolean local;
+  private final boolean mtl;
+  private final int rowLength;
+  private final int blockLength;
+  private final AdaptiveUserState scratchState;
+  private final PersonalParameters globalRow;
+  private final PersonalParameters localBlock;
+  private final PersonalParameters mtlBlock;
+
+  /**
+   * @param modes which personal modes besides adaptive to run: {@link Mode#LOCAL} and {@link
+   *     Mode#MTL} are read from it, anything else is ignored
+   */
+  public UserModels(ModelConfig config, int featureDimension, double initialMean, Set<Mode> modes) {
+    this.config = config;
+    this.model = config.model(featureDimension);
+    this.initializer = config.initializer();
+    this.adaptive =
+        new AdaptiveLearner(
+            model,
+            config.adaptiveCandidates(),
+            new CandidateSelector(config.groups(), config.adaptiveCandidates().size()));
+    this.personal = new PersonalLearner(model);
+    StepSizes g = config.globalSteps();
+    this.globalRowSettings =
+        new PersonalSettings(
+            new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
+    this.untrained =
+        new SharedParameters(
+            model.factors(), featureDimension, initialMean, new Initializer(config.seed(), 0));
+    this.local = modes.contains(Mode.LOCAL);
+    this.mtl = modes.contains(Mode.MTL);
+    int k = model.kind().globalHasUserRows() ? model.factors() : 0;
+    this.rowLength = 1 + k;
+    this.blockLength = 1 + k + model.featureDimension();
+    PersonalParameters[] blocks = new PersonalParameters[config.adaptiveCandidates().size()];
+    for (int c = 0; c < blocks.length; c++) {
+      blocks[c] = new PersonalParameters(k, model.featureDimension());
+    }
+    this.scratchState = new AdaptiveUserState(blocks);
+    this.globalRow = new PersonalParameters(k, 0);
+    this.localBlock = new PersonalParameters(k, model.featureDimension());
+    this.mtlBlock = new PersonalParameters(k, model.featureDimension());
+  }
+
+  public CandidateSelector selector() {
+    return adaptive.selector();
+  }
+
+  public AdaptiveLearner adaptive() {
+    return adaptive;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /** Whether {@code mode} is scored by {@link #step}. */
+  public boolean runs(Mode mode) {
+    return mode == Mode.ADAPTIVE || (mode == Mode.LOCAL && local) || (mode == Mode.MTL && mtl);
+  }
+
+  /**
+   * A new user's state: every block starts from the global model's initial row of the user.
+   *
+   * @param seed the user's initial-row seed: the same as the global model uses for the user's row
+   */
+  public UserState newUser(String userId, long seed) {
+    int k = rowLength - 1;
+    PersonalParameters start =
+        PersonalParameters.initial(k, model.featureDimension(), initializer, seed);
+    UserState state = new UserState();
+    state.userId = userId;
+    state.adaptive = new double[config.adaptiveCandidates().size()][];
+    for (int c = 0; c < state.adaptive.length; c++) {
+      state.adaptive[c] = flatten(start, blockLength);
+    }
+    if (mtl) {
+      state.globalRow = Arrays.copyOf(flatten(start, blockLength), rowLength);
+      state.mtl = flatten(start, blockLength);
+    }
+    if (local) {
+      state.local = flatten(start, blockLength);
+    }
+    return state;
+  }
+
+  /**
+   * Scores the event with every mode that runs, then lets each learn it, and counts the event.
+   * Writes the raw predictions into {@code out}, indexed by {@link Mode#ordinal()} (modes that do
+   * not run are left as they are).
+   *
+   * @param group the user's group before the event, which decides the adaptive setting
+   */
+  public void step(
+      UserState state,
+      SharedParameters shared,
+      int item,
+      FeatureVector x,
+      double label,
+      int group,
+      double[] out) {
+    if (local) {
+      untrained.ensureItem(item);
+      read(state.local, localBlock);
+      out[Mode.LOCAL.ordinal()] =
+          personal.learn(untrained, localBlock, null, item, x, label, config.local());
+      write(localBlock, state.local);
+    }
+    if (mtl) {
+      read(state.mtl, mtlBlock);
+      read(state.globalRow, globalRow);
+      out[Mode.MTL.ordinal()] =
+          personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());
+      write(mtlBlock, state.mtl);
+      // The anchor moves as the global trainer moves the user's row, after mtl has used it.
+      personal.learn(shared, globalRow, null, item, x, label, globalRowSettings);
+      write(globalRow, state.globalRow);
+    }
+    for (int c = 0; c < state.adaptive.length; c++) {
+      read(state.adaptive[c], scratchState.blocks[c]);
+    }
+    scratchState.events = state.events;
+    out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratchState, item, x, label, group);
+    for (int c = 0; c < state.adaptive.length; c++) {
+      write(scratchState.blocks[c], state.adaptive[c]);
+    }
+    state.events++;
+  }
+
+  /** The block the user's group predicts with. */
+  public PersonalParameters chosenBlock(UserState state, int group) {
+    PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
+    read(state.adaptive[adaptive.selector().best(group)], block);
+    return block;
+  }
+
+  /** The user's queryable profile after an event. */
+  public UserProfile profile(
+      UserState state, int group, long boundariesVersion, long checkpointVersion) {
+    UserProfile profile = new UserProfile();
+    profile.userId = state.userId;
+    profile.events = state.events;
+    profile.group = group;
+    profile.boundariesVersion = boundariesVersion;
+    profile.checkpointVersion = checkpointVersion;
+    profile.lastEventTimeMillis = state.lastEventTimeMillis;
+    profile.candidate = adaptive.selector().best(group);
+    return profile;
+  }
+
+  /** The user's queryable personal model: the block the user's group predicts with. */
+  public PersonalModelView view(UserState state, int group, long checkpointVersion) {
+    PersonalParameters block = chosenBlock(state, group);
+    PersonalModelView view = new PersonalModelView();
+    view.userId = state.userId;
+    view.modelKind = model.kind().name();
+    view.checkpointVersion = checkpointVersion;
+    view.bias = block.bias;
+    view.factors = block.factors;
+    view.featureWeights = block.featureWeights;
+    return view;
+  }
+
+  private static double[] flatten(PersonalParameters p, int length) {
+    double[] flat = new double[length];
+    write(p, flat);
+    return flat;
+  }
+
+  private static void read(double[] flat, PersonalParameters into) {
+    into.bias = flat[0];
+    int k = into.factors.length;
+    System.arraycopy(flat, 1, into.factors, 0, Math.min(k, flat.length - 1));
+    int f = Math.min(into.featureWeights.length, flat.length - 1 - k);
+    if (f > 0) {
+      System.arraycopy(flat, 1 + k, into.featureWeights, 0, f);
+    }
+  }
+
+  private static void write(PersonalParameters from, double[] flat) {
+    flat[0] = from.bias;
+    int k = Math.min(from.factors.length, flat.length - 1);
+    System.arraycopy(from.factors, 0, flat, 1, k);
+    int f = Math.min(from.featureWeights.length, flat.length - 1 - k);
+    if (f > 0) {
+      System.arraycopy(from.featureWeights, 0, flat, 1 + k, f);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.personalize.cli;
+
+import io.personalize.job.config.PersonalizeOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Command-line flags made from {@link ConfigOption}s, so a setting is declared once: {@code
+ * personalize.model.factors} becomes {@code --model-factors}, with the option's description, type
+ * and default as its help. A flag's value goes into a Flink {@link Configuration} under the
+ * option's key, where the command (and the job) read it. Besides the flags, {@code -D key=value}
+ * sets any key (a setting or a Flink option) and {@code --config-file} reads a Flink config file;
+ * the precedence is defaults, then the file, then {@code -D}, then flags.
+ */
+final class SettingFlags {
+  private final Configuration fromFlags = new Configuration();
+
+  /** The flag of an option: its key without {@code prefix}, dots as dashes. */
+  static String flag(ConfigOption<?> option, String prefix) {
+    String key = option.key();
+    if (!key.startsWith(prefix)) {
+      throw new IllegalArgumentException(key + " does not start with " + prefix);
+    }
+    return "--" + key.substring(prefix.length()).replace('.', '-');
+  }
+
+  /** Adds a flag for each option to {@code spec}. */
+  void addTo(CommandSpec spec, Collection<ConfigOption<?>> options, String prefix) {
+    for (ConfigOption<?> option : options) {
+      spec.addOption(flagSpec(option, prefix));
+    }
+  }
+
+  private OptionSpec flagSpec(ConfigOption<?> option, String prefix) {
+    boolean bool = option.defaultValue() instanceof Boolean;
+    OptionSpec.Builder builder =
+        OptionSpec.builder(flag(option, prefix))
+            .paramLabel(label(option))
+            .type(String.class)
+            .description(
+                option.description().toString()
+                    + (option.hasDefaultValue() ? " Default: " + show(option) + "." : ""))
+            .setter(
+                new CommandLine.Model.ISetter() {
+                  @Override
+                  public <T> T set(T value) {
+                    if (value != null) {
+                      fromFlags.setString(option.key(), value.toString());
+                    }
+                    return null;
+                  }
+                });
+    if (bool) {
+      builder.arity("0..1").fallbackValue("true");
+    } else {
+      builder.arity("1");
+    }
+    return builder.build();
+  }
+
+  private static String label(ConfigOption<?> option) {
+    Object d = option.defaultValue();
+    if (d instanceof Boolean) {
+      return "true|false";
+    }
+    if (d instanceof Duration) {
+      return "DURATION";
+    }
+    if (d instanceof Integer || d instanceof Long) {
+      return "N";
+    }
+    if (d instanceof Double) {
+      return "X";
+    }
+    if (d instanceof Enum<?> e) {
+      return java.util.Arrays.stream(e.getDeclaringClass().getEnumConstants())
+          .map(Object::toString)
+          .collect(Collectors.joining("|"));
+    }
+    if (d instanceof List<?>) {
+      return "A;B;...";
+    }
+    return "VALUE";
+  }
+
+  /** The default of an option as the documentation and help show it. */
+  static String show(ConfigOption<?> option) {
+    Object d = option.defaultValue();
+    if (d == null) {
+      return "-";
+    }
+    if (d instanceof Duration duration) {
+      return showDuration(duration);
+    }
+    if (d instanceof List<?> list) {
+      return list.size() > 4
+          ? list.size() + " names (see docs/configuration.md)"
+          : String.join(";", list.stream().map(Object::toString).toList());
+    }
+    if (d instanceof Integer i && Math.abs(i) >= 10_000) {
+      return String.format(Locale.ROOT, "%,d", i).replace(',', '_');
+    }
+    return String.valueOf(d);
+  }
+
+  private static String showDuration(Duration d) {
+    if (d.isZero()) {
+      return "0 ms";
+    }
+    if (d.toMillis() % 86_400_000L == 0) {
+      return d.toDays() + " d";
+    }
+    if (d.toMillis() % 3_600_000L == 0) {
+      return d.toHours() + " h";
+    }
+    if (d.toMillis() % 60_000L == 0) {
+      return d.toMinutes() + " min";
+    }
+    if (d.toMillis() % 1000 == 0) {
+      return d.toSeconds() + " s";
+    }
+    return d.toMillis() + " ms";
+  }
+
+  /**
+   * The configuration of a command: a Flink config file, then {@code -D} settings, then the flags
+   * given, each overriding the one before.
+   */
+  Configuration configuration(Path configFile, Map<String, String> properties) {
+    Configuration conf = configFile == null ? new Configuration() : readFile(configFile);
+    if (properties != null) {
+      properties.forEach(conf::setString);
+    }
+    conf.addAll(fromFlags);
+    return conf;
+  }
+
+  /** A Flink config file ({@code config.yaml} syntax, nested or flat keys). */
+  static Configuration readFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no config file " + file);
+    }
+    try {
+      Path dir = Files.createTempDirectory("personalize-conf");
+      Path copy = dir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME);
+      Files.copy(file, copy);
+      try {
+        return GlobalConfiguration.loadConfiguration(dir.toString());
+      } finally {
+        Files.deleteIfExists(copy);
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every job setting's flag, for the documentation. */
+  static String jobFlag(ConfigOption<?> option) {
+    return flag(option, PersonalizeOptions.PREFIX);
+  }
+}

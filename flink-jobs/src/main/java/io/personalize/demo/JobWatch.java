@@ -1,0 +1,75 @@
+package io.personalize.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * Watches a kept-running job until it ends, and says so when it fails over: a status other than
+ * RUNNING or a new entry in its exception history, read from the Flink REST API. A job whose
+ * TaskManager died can still report RUNNING, so the exception history is what tells.
+ */
+final class JobWatch {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final JobClient client;
+  private final String rest;
+  private final PrintStream out;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  JobWatch(JobClient client, String rest, PrintStream out) {
+    this.client = client;
+    this.rest = rest;
+    this.out = out;
+  }
+
+  /** Returns when the job has reached a terminal state (or the thread is interrupted). */
+  void untilTerminated() throws Exception {
+    int exceptionsSeen = 0;
+    String lastStatus = "RUNNING";
+    while (!client.getJobStatus().get().isGloballyTerminalState()) {
+      try {
+        JsonNode job = get("/jobs/" + client.getJobID());
+        String status = job.path("state").asText();
+        if (!status.equals(lastStatus)) {
+          out.printf("the job is %s%n", status);
+          lastStatus = status;
+        }
+        JsonNode exceptions = get("/jobs/" + client.getJobID() + "/exceptions");
+        int count = exceptions.path("exceptionHistory").path("entries").size();
+        if (count > exceptionsSeen) {
+          out.printf(
+              "the job failed over (%d failures so far): %s%n",
+              count,
+              exceptions
+                  .path("exceptionHistory")
+                  .path("entries")
+                  .get(0)
+                  .path("exceptionName")
+                  .asText());
+          exceptionsSeen = count;
+        }
+      } catch (IOException e) {
+        out.println("cannot read the job's status from " + rest + ": " + e.getMessage());
+      }
+      TimeUnit.SECONDS.sleep(5);
+    }
+  }
+
+  private JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body());
+  }
+}

@@ -1,0 +1,86 @@
+package io.personalize.job.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.personalize.model.Loss;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.ModelKind;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * The settings only the evaluator has ({@code personalize evaluate}); the model's settings it
+ * shares with the job are {@link PersonalizeOptions#MODEL}. Flags drop {@link #PREFIX}: {@code
+ * personalize.evaluate.epochs} is {@code --epochs}.
+ */
+public final class EvaluatorOptions {
+  private EvaluatorOptions() {}
+
+  public static final String PREFIX = PersonalizeOptions.PREFIX + "evaluate.";
+
+  private static final ModelConfig BATCH =
+      ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, false);
+
+  public static final ConfigOption<String> PROTOCOL =
+      key(PREFIX + "protocol")
+          .stringType()
+          .defaultValue("prequential")
+          .withDescription("prequential | batch | user-split.");
+
+  public static final ConfigOption<String> TARGET =
+      key(PREFIX + "target")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("rating | like (default: like for LOGISTIC, rating otherwise).");
+
+  public static final ConfigOption<List<String>> MODES =
+      key(PREFIX + "modes")
+          .stringType()
+          .asList()
+          .noDefaultValue()
+          .withDescription(
+              "Modes to run, separated by ';' (default: all the protocol supports): global,"
+                  + " local, mtl, adaptive, adaptive-paper, adaptive-paper-reverse.");
+
+  public static final ConfigOption<Integer> EPOCHS =
+      key(PREFIX + "epochs")
+          .intType()
+          .defaultValue(BATCH.epochs())
+          .withDescription("T, epochs of global training in the batch protocols.");
+
+  public static final ConfigOption<Integer> PERSONAL_EPOCHS =
+      key(PREFIX + "personal-epochs")
+          .intType()
+          .defaultValue(BATCH.personalEpochs())
+          .withDescription("Epochs of own steps of the personal modes in the batch protocols.");
+
+  public static final ConfigOption<Double> RATE_SCALE =
+      key(PREFIX + "rate-scale")
+          .doubleType()
+          .defaultValue(1.0)
+          .withDescription("Multiplies every default SGD step size of the global model.");
+
+  public static final ConfigOption<Double> LIKE_THRESHOLD =
+      key(PREFIX + "like-threshold")
+          .doubleType()
+          .defaultValue(4.0)
+          .withDescription("A rating at or above this is a like (target like).");
+
+  public static final ConfigOption<Double> TEST_FRACTION =
+      key(PREFIX + "test-fraction")
+          .doubleType()
+          .defaultValue(0.2)
+          .withDescription("Test share of the batch and user-split protocols.");
+
+  /** Every evaluator-only setting, in documentation order. */
+  public static final List<ConfigOption<?>> ALL =
+      List.of(
+          PROTOCOL,
+          TARGET,
+          MODES,
+          EPOCHS,
+          PERSONAL_EPOCHS,
+          RATE_SCALE,
+          LIKE_THRESHOLD,
+          TEST_FRACTION);
+}

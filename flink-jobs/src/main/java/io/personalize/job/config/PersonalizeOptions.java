@@ -1,0 +1,282 @@
+package io.personalize.job.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.personalize.model.ModelKind;
+import io.personalize.model.features.FeatureSpace;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every setting of the streaming job, each declared once as a Flink {@link ConfigOption} with its
+ * validation rule. The job reads them from the Flink configuration, so the same jar runs with
+ * {@code -Dpersonalize.<key>=<value>} or a Flink config file on a cluster; {@code bin/personalize
+ * run} turns each into a flag ({@code personalize.model.factors} is {@code --model-factors}), and
+ * {@code docs/configuration.md} is generated from this list.
+ */
+public final class PersonalizeOptions {
+  private PersonalizeOptions() {}
+
+  /** The prefix of every key; flags drop it. */
+  public static final String PREFIX = "personalize.";
+
+  /** Where the job starts reading when its consumer group has no committed offsets. */
+  public enum StartFrom {
+    /** The group's committed offsets; the earliest offset of a partition with none. */
+    COMMITTED,
+    /** The earliest offsets: replay everything the topics hold. */
+    EARLIEST,
+    /** The latest offsets: only what arrives from now on. */
+    LATEST
+  }
+
+  // ---- Kafka
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      key(PREFIX + "bootstrap-servers")
+          .stringType()
+          .defaultValue("localhost:9092")
+          .withDescription("Kafka brokers, host:port[,host:port...].");
+
+  public static final ConfigOption<String> CONSUMER_GROUP =
+      key(PREFIX + "consumer-group")
+          .stringType()
+          .defaultValue("personalize")
+          .withDescription("Kafka consumer group of the job's sources.");
+
+  public static final ConfigOption<StartFrom> START_FROM =
+      key(PREFIX + "start-from")
+          .enumType(StartFrom.class)
+          .defaultValue(StartFrom.COMMITTED)
+          .withDescription(
+              "Where the sources start when the job does not restore from a checkpoint:"
+                  + " COMMITTED (the group's offsets, earliest where none), EARLIEST or LATEST.");
+
+  public static final ConfigOption<String> TOPIC_INTERACTIONS =
+      topic("interactions", "interaction events (Avro InteractionEvent)");
+  public static final ConfigOption<String> TOPIC_ITEMS =
+      topic("items", "item metadata (Avro ItemMetadata)");
+  public static final ConfigOption<String> TOPIC_MODEL_UPDATES =
+      topic("model-updates", "the model-update feed (Avro GradientCheckpoint)");
+  public static final ConfigOption<String> TOPIC_METRICS =
+      topic("metrics", "prequential metrics (Avro MetricSnapshot)");
+  public static final ConfigOption<String> TOPIC_DEAD_LETTERS =
+      topic("dead-letters", "rejected records with the reason (Avro DeadLetter)");
+
+  private static ConfigOption<String> topic(String name, String what) {
+    return key(PREFIX + "topic." + name)
+        .stringType()
+        .defaultValue(name)
+        .withDescription("Topic of " + what + ".");
+  }
+
+  // ---- Model
+
+  public static final ConfigOption<ModelKind> MODEL_KIND =
+      key(PREFIX + "model.kind")
+          .enumType(ModelKind.class)
+          .defaultValue(ModelKind.HYBRID)
+          .withDescription(
+              "HYBRID (biased MF plus global and personal item-feature weights) or MF.");
+
+  public static final ConfigOption<Integer> MODEL_FACTORS =
+      key(PREFIX + "model.factors")
+          .intType()
+          .defaultValue(32)
+          .withDescription("k, latent factors per user and item.");
+
+  public static final ConfigOption<Integer> MODEL_GROUPS =
+      key(PREFIX + "model.groups")
+          .intType()
+          .defaultValue(7)
+          .withDescription("C, user groups by log event count; each learns its own setting.");
+
+  public static final ConfigOption<Long> MODEL_SEED =
+      key(PREFIX + "model.seed")
+          .longType()
+          .defaultValue(42L)
+          .withDescription("Seed of the deterministic initial factors (and of shuffles).");
+
+  public static final ConfigOption<Integer> MODEL_REGROUP_EVERY_EVENTS =
+      key(PREFIX + "model.regroup-every-events")
+          .intType()
+          .defaultValue(1000)
+          .withDescription("The group boundaries are recomputed after this many events.");
+
+  public static final ConfigOption<Double> RATING_MIN =
+      key(PREFIX + "rating.min")
+          .doubleType()
+          .defaultValue(1.0)
+          .withDescription("Lowest valid rating; lower ones are dead letters.");
+
+  public static final ConfigOption<Double> RATING_MAX =
+      key(PREFIX + "rating.max")
+          .doubleType()
+          .defaultValue(5.0)
+          .withDescription("Highest valid rating; predictions are clamped to the scale.");
+
+  public static final ConfigOption<List<String>> FEATURE_GENRES =
+      key(PREFIX + "features.genres")
+          .stringType()
+          .asList()
+          .defaultValues(FeatureSpace.MOVIELENS_GENRES.toArray(new String[0]))
+          .withDescription(
+              "Genre vocabulary of the item features (default: the MovieLens genres);"
+                  + " other genres are hashed.");
+
+  public static final ConfigOption<Integer> FEATURE_HASH_BUCKETS =
+      key(PREFIX + "features.hash-buckets")
+          .intType()
+          .defaultValue(16)
+          .withDescription("Buckets for hashed item features (unknown genres, open features).");
+
+  public static final ConfigOption<Boolean> SHADOW_MODES =
+      key(PREFIX + "shadow-modes")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Also score the local and mtl modes beside adaptive and global, for comparison.");
+
+  // ---- Global model and coordinator
+
+  public static final ConfigOption<Integer> MODEL_UPDATES_EVERY_EVENTS =
+      key(PREFIX + "model-updates.every-events")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "The global model closes a gradient checkpoint after this many events...");
+
+  public static final ConfigOption<Duration> MODEL_UPDATES_EVERY =
+      key(PREFIX + "model-updates.every")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(1))
+          .withDescription("... or after this long (processing time), whichever comes first.");
+
+  public static final ConfigOption<Integer> MAX_USERS =
+      key(PREFIX + "max-users")
+          .intType()
+          .defaultValue(1_000_000)
+          .withDescription(
+              "Users the single-instance operators keep (global user rows, coordinator counts,"
+                  + " metrics); the least recently seen are dropped first.");
+
+  // ---- Event time
+
+  public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+      key(PREFIX + "event-time.max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription("Watermark bound on how late (event time) an event may arrive.");
+
+  public static final ConfigOption<Duration> IDLENESS =
+      key(PREFIX + "event-time.idleness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription("A source partition without events this long stops holding watermarks.");
+
+  public static final ConfigOption<Duration> MAX_PARTITION_DRIFT =
+      key(PREFIX + "event-time.max-partition-drift")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription(
+              "How far (event time) one partition's reader may run ahead of the slowest; a faster"
+                  + " one waits, which keeps the per-user replicas fresh.");
+
+  public static final ConfigOption<Duration> MAX_FUTURE =
+      key(PREFIX + "event-time.max-future")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription("Events further than this ahead of the wall clock are dead letters.");
+
+  // ---- Users
+
+  public static final ConfigOption<Duration> USER_IDLE_EXPIRY =
+      key(PREFIX + "users.idle-expiry")
+          .durationType()
+          .defaultValue(Duration.ofDays(365))
+          .withDescription(
+              "A user without events for this long in event time (the watermark, not the wall"
+                  + " clock) is forgotten.");
+
+  public static final ConfigOption<Integer> RECENT_ITEMS =
+      key(PREFIX + "users.recent-items")
+          .intType()
+          .defaultValue(20)
+          .withDescription("Latest items kept per user.");
+
+  // ---- Outputs and the job
+
+  public static final ConfigOption<Duration> METRICS_INTERVAL =
+      key(PREFIX + "metrics.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription("Prequential metrics are published this often (processing time).");
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      key(PREFIX + "parallelism")
+          .intType()
+          .defaultValue(2)
+          .withDescription(
+              "Parallelism of the keyed operators and sources (the global model, coordinator and"
+                  + " metrics run at 1).");
+
+  private static final Duration MIN_METRICS_INTERVAL = Duration.ofMillis(100);
+
+  /** Every setting of the job, in documentation order. */
+  public static final List<Setting<?>> ALL =
+      List.of(
+          Setting.of(BOOTSTRAP_SERVERS, s -> !s.isBlank(), "non-empty"),
+          Setting.of(CONSUMER_GROUP, s -> !s.isBlank(), "non-empty"),
+          Setting.of(START_FROM),
+          Setting.of(TOPIC_INTERACTIONS, s -> !s.isBlank(), "non-empty"),
+          Setting.of(TOPIC_ITEMS, s -> !s.isBlank(), "non-empty"),
+          Setting.of(TOPIC_MODEL_UPDATES, s -> !s.isBlank(), "non-empty"),
+          Setting.of(TOPIC_METRICS, s -> !s.isBlank(), "non-empty"),
+          Setting.of(TOPIC_DEAD_LETTERS, s -> !s.isBlank(), "non-empty"),
+          Setting.of(
+              MODEL_KIND,
+              k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,
+              "HYBRID or MF (the job learns ratings, with the squared loss)"),
+          Setting.of(MODEL_FACTORS, k -> k >= 1 && k <= 1024, "1..1024"),
+          Setting.of(MODEL_GROUPS, c -> c >= 1 && c <= 100, "1..100"),
+          Setting.of(MODEL_SEED),
+          Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
+          Setting.of(RATING_MIN, Double::isFinite, "finite"),
+          Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
+          Setting.of(FEATURE_GENRES, g -> g.stream().noneMatch(String::isBlank), "no blank genre"),
+          Setting.of(FEATURE_HASH_BUCKETS, n -> n >= 1, ">= 1"),
+          Setting.of(SHADOW_MODES),
+          Setting.of(MODEL_UPDATES_EVERY_EVENTS, n -> n >= 1, ">= 1"),
+          Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),
+          Setting.of(MAX_OUT_OF_ORDERNESS, d -> !d.isNegative(), ">= 0"),
+          Setting.of(IDLENESS, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(MAX_PARTITION_DRIFT, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(MAX_FUTURE, d -> !d.isNegative(), ">= 0"),
+          Setting.of(USER_IDLE_EXPIRY, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(RECENT_ITEMS, n -> n >= 0 && n <= 10_000, "0..10000"),
+          Setting.of(METRICS_INTERVAL, d -> d.compareTo(MIN_METRICS_INTERVAL) >= 0, ">= 100 ms"),
+          Setting.of(PARALLELISM, p -> p >= 1, ">= 1"));
+
+  /** The settings the evaluator shares with the job (the model and its item features). */
+  public static final List<ConfigOption<?>> MODEL =
+      List.of(
+          MODEL_KIND,
+          MODEL_FACTORS,
+          MODEL_GROUPS,
+          MODEL_SEED,
+          MODEL_REGROUP_EVERY_EVENTS,
+          FEATURE_GENRES,
+          FEATURE_HASH_BUCKETS);
+
+  /** The setting of {@code option}. */
+  public static Setting<?> setting(ConfigOption<?> option) {
+    for (Setting<?> setting : ALL) {
+      if (setting.option().equals(option)) {
+        return setting;
+      }
+    }
+    throw new IllegalArgumentException("not a setting: " + option.key());
+  }
+}

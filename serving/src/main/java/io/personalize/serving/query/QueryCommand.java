@@ -1,0 +1,179 @@
+package io.personalize.serving.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.QueryableStateNames;
+import io.personalize.state.UserProfile;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code personalize query}: a user's profile and personal model, read from the running job's
+ * queryable state. Runs on a classpath without the Flink runtime (bin/personalize starts it from
+ * the connectors jar and {@code connectors/target/client-classpath.txt}).
+ *
+ * <p>Exit codes: 0 state found, 1 no state for the user, 2 error (one line on stderr).
+ */
+@Command(
+    name = "query",
+    sortOptions = false,
+    description =
+        "Prints a user's profile and personal model from the running job's queryable state.",
+    footer = {
+      "",
+      "Exit codes: 0 found, 1 no state for the user, 2 error.",
+    })
+public final class QueryCommand implements Callable<Integer> {
+  static final int FOUND = 0;
+  static final int NO_STATE = 1;
+  static final int ERROR = 2;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id.")
+  String user;
+
+  @Option(
+      names = "--job",
+      paramLabel = "JOBID",
+      description =
+          "The job's id (32 hex digits). Default: the single RUNNING job named '"
+              + QueryableStateNames.JOB_NAME
+              + "', found through the REST API.")
+  String job;
+
+  @Option(
+      names = "--proxy-host",
+      defaultValue = "localhost",
+      description = "Queryable state proxy host (default: ${DEFAULT-VALUE}).")
+  String proxyHost;
+
+  @Option(
+      names = "--proxy-port",
+      defaultValue = "9069",
+      description = "Queryable state proxy port (default: ${DEFAULT-VALUE}).")
+  int proxyPort;
+
+  @Option(
+      names = "--rest-host",
+      defaultValue = "localhost",
+      description = "Flink REST API host, to find the job (default: ${DEFAULT-VALUE}).")
+  String restHost;
+
+  @Option(
+      names = "--rest-port",
+      defaultValue = "8081",
+      description = "Flink REST API port (default: ${DEFAULT-VALUE}).")
+  int restPort;
+
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "30",
+      paramLabel = "S",
+      description =
+          "How long to wait for the state to be registered after the job starts"
+              + " (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--json", description = "Print one JSON object instead of readable lines.")
+  boolean json;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  public static void main(String[] args) {
+    // slf4j-simple (the client classpath's binding) off unless set with -D: the client logs even
+    // a normal shutdown as a warning with a stack trace, and every failure is reported in one line.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+    }
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command with the given streams; returns the exit code. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new QueryCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          e.getCommandLine().getErr().println("query: " + e.getMessage() + " (see --help)");
+          return ERROR;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          String message = e.getMessage() == null ? e.toString() : e.getMessage();
+          commandLine.getErr().println("query: " + message.replaceAll("\\s+", " ").trim());
+          return ERROR;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public Integer call() {
+    if (timeoutSeconds <= 0) {
+      throw new IllegalArgumentException("--timeout-seconds must be positive: " + timeoutSeconds);
+    }
+    JobID jobId = jobId();
+    Optional<UserProfile> profile;
+    Optional<PersonalModelView> model;
+    try (StateLookup lookup =
+        new StateLookup(proxyHost, proxyPort, Duration.ofSeconds(timeoutSeconds))) {
+      profile = lookup.profile(jobId, user);
+      model = lookup.model(jobId, user);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (profile.isEmpty() && model.isEmpty()) {
+      spec.commandLine().getErr().println("no state for user " + user);
+      return NO_STATE;
+    }
+    if (json) {
+      out.println(toJson(jobId, profile.orElse(null), model.orElse(null)));
+    } else {
+      out.println("profile: " + profile.map(Object::toString).orElse("none"));
+      out.println("personal model: " + model.map(Object::toString).orElse("none"));
+    }
+    return FOUND;
+  }
+
+  private JobID jobId() {
+    if (job == null) {
+      return StateLookup.findRunningJob(restHost, restPort, QueryableStateNames.JOB_NAME);
+    }
+    try {
+      return JobID.fromHexString(job);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--job is not a job id (32 hex digits): " + job, e);
+    }
+  }
+
+  private String toJson(JobID jobId, UserProfile profile, PersonalModelView model) {
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("user", user);
+    object.put("job", jobId.toHexString());
+    object.put("profile", profile);
+    object.put("model", model);
+    try {
+      return new ObjectMapper().writeValueAsString(object);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the state as JSON: " + e.getMessage(), e);
+    }
+  }
+}
