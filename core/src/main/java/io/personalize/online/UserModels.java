@@ -68,9 +68,9 @@ public final class UserModels {
     this.globalRowSettings =
         new PersonalSettings(
             new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
+    // The local mode's shared block: the global model as it starts, never trained.
     this.untrained =
-        new SharedParameters(
-            model.factors(), featureDimension, initialMean, new Initializer(config.seed(), 0));
+        new SharedParameters(model.factors(), featureDimension, initialMean, initializer);
     this.local = modes.contains(Mode.LOCAL);
     this.mtl = modes.contains(Mode.MTL);
     int k = model.kind().globalHasUserRows() ? model.factors() : 0;

@@ -3,9 +3,8 @@ package io.personalize.bench;
 import io.personalize.model.Coordinator;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GroupBoundaries;
-import io.personalize.model.features.CategoricalItemFeatures;
-import io.personalize.model.features.ItemFeatureTable;
-import io.personalize.model.features.PopularityFeatures;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.model.features.ItemCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,8 +16,8 @@ import java.util.SplittableRandom;
  * interleaving of the users.
  *
  * <p>Every event carries what the engine has at hand when it steps the model: the item's feature
- * vector from the engine's {@link ItemFeatureTable} (genres, year bucket and stream popularity
- * bucket, 3-6 non-zeros) and the user's group, both computed the way the prequential stream does
+ * vector from the engine's {@link ItemCatalog} (genres, year bucket and stream popularity bucket,
+ * 3-6 non-zeros) and the user's group, both computed the way the prequential stream does
  * (popularity and counts as of the event, group boundaries recomputed every {@code regroupEvery}
  * events). Deterministic for a seed.
  */
@@ -46,7 +45,7 @@ final class Ml100kLikeStream {
   /** ml-100k's share of ratings 1, 2, 3, 4 and 5. */
   private static final double[] RATING_SHARE = {0.061, 0.114, 0.271, 0.342, 0.212};
 
-  final ItemFeatureTable features;
+  final FeatureSpace space;
   final int[] user;
   final int[] item;
   final double[] label;
@@ -54,13 +53,8 @@ final class Ml100kLikeStream {
   final int[] group;
 
   private Ml100kLikeStream(
-      ItemFeatureTable features,
-      int[] user,
-      int[] item,
-      double[] label,
-      FeatureVector[] x,
-      int[] group) {
-    this.features = features;
+      FeatureSpace space, int[] user, int[] item, double[] label, FeatureVector[] x, int[] group) {
+    this.space = space;
     this.user = user;
     this.item = item;
     this.label = label;
@@ -139,9 +133,14 @@ final class Ml100kLikeStream {
     }
 
     // Replay the stream as the engine sees it: features and group as of each event.
-    ItemFeatureTable features =
-        new ItemFeatureTable(
-            List.of(CategoricalItemFeatures.of(itemGenres, itemYears), new PopularityFeatures()));
+    FeatureSpace space = new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 16);
+    ItemCatalog features = new ItemCatalog(space);
+    for (int i = 0; i < ITEMS; i++) {
+      features.indexOf(String.valueOf(i));
+      features.describe(
+          String.valueOf(i),
+          space.describe(itemGenres.get(i), itemYears.get(i), java.util.Map.of()));
+    }
     FeatureVector[] x = new FeatureVector[EVENTS];
     int[] group = new int[EVENTS];
     long[] counts = new long[USERS];
@@ -155,7 +154,7 @@ final class Ml100kLikeStream {
         boundaries = Coordinator.boundaries(boundaries.version() + 1, groups, counts);
       }
     }
-    return new Ml100kLikeStream(features, user, item, label, x, group);
+    return new Ml100kLikeStream(space, user, item, label, x, group);
   }
 
   /** Index drawn with probability proportional to {@code weights}. */

@@ -73,7 +73,7 @@ public class PerEventStepBenchmark {
   public void setUp() {
     ModelConfig config = withFactors(ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, true));
     Ml100kLikeStream stream = Ml100kLikeStream.generate(7, config.groups(), config.regroupEvery());
-    Model model = config.model(stream.features.dimension());
+    Model model = config.model(stream.space.dimension());
     Initializer initializer = config.initializer();
     // As the evaluator does for ratings 1..5: the untrained model predicts the scale's midpoint.
     shared = new SharedParameters(model.factors(), model.featureDimension(), 3.0, initializer);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SyntheticData;
 import io.personalize.model.Loss;
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import java.util.EnumMap;

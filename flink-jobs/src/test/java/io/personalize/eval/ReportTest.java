@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.connectors.data.SyntheticData;
 import io.personalize.model.Loss;
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import java.awt.image.BufferedImage;

@@ -9,7 +9,8 @@ import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
-import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -17,19 +18,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,12 +49,14 @@ class DeadLetterITCase {
         EVENTS.encode(event("u1", "i1", 4, NOW + Duration.ofDays(30).toMillis())));
     byte[] outOfScale = EVENTS.encode(event("u2", "i2", 7, NOW - 1000));
 
-    JobConfig config = JobConfig.defaults().withParallelism(2);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      JobConfig job = config.withBootstrapServers(kafka.bootstrapServers());
-      kafka.createTopics(2, job.interactionsTopic());
-      kafka.createTopics(
-          1, job.itemsTopic(), job.modelUpdatesTopic(), job.metricsTopic(), job.deadLettersTopic());
+    Configuration settings = new Configuration();
+    settings.set(PersonalizeOptions.PARALLELISM, 2);
+    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
+    try (KafkaJob kafkaJob = new KafkaJob(settings, Files.createTempDirectory("checkpoints"))) {
+      JobConfig job = kafkaJob.config();
+      String interactions = job.get(PersonalizeOptions.TOPIC_INTERACTIONS);
+      String deadLetters = job.get(PersonalizeOptions.TOPIC_DEAD_LETTERS);
+      String metrics = job.get(PersonalizeOptions.TOPIC_METRICS);
 
       // 200 good events from 10 users, with the bad records spread among them.
       List<byte[]> records = new ArrayList<>();
@@ -78,17 +71,13 @@ class DeadLetterITCase {
           records.add(badRecords.remove(0));
         }
       }
-      produce(job, records);
+      kafkaJob.produce(interactions, 0, records, NOW - 100_000);
 
-      Configuration flink =
-          JobRunner.flinkConfiguration(job, Files.createTempDirectory("checkpoints"), 0, 0);
-      flink.setString("queryable-state.enable", "false");
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+      StreamExecutionEnvironment env = kafkaJob.environment();
       // Item metadata from a file joins the (empty) items topic: the run --items-file path.
       JobRunner.define(
           env,
           job,
-          OffsetsInitializer.earliest(),
           List.of(
               ItemMetadata.newBuilder()
                   .setItemId("i1")
@@ -98,25 +87,24 @@ class DeadLetterITCase {
       JobClient client = env.executeAsync("dead-letters");
       try {
         List<DeadLetter> letters = new ArrayList<>();
-        long scored = 0;
-        long deadline = System.currentTimeMillis() + 120_000;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(job)) {
-          consumer.subscribe(List.of(job.deadLettersTopic(), job.metricsTopic()));
-          while ((letters.size() < 7 || scored < good) && System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              if (r.topic().equals(job.deadLettersTopic())) {
+        long[] scored = {0};
+        int expectedGood = good;
+        kafkaJob.consumeUntil(
+            List.of(deadLetters, metrics),
+            r -> {
+              if (r.topic().equals(deadLetters)) {
                 letters.add(AvroCodec.of(DeadLetter.class).decode(r.value()));
               } else {
                 MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
                 if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
-                  scored = Math.max(scored, m.getEvents());
+                  scored[0] = Math.max(scored[0], m.getEvents());
                 }
               }
-            }
-          }
-        }
+            },
+            x -> letters.size() >= 7 && scored[0] >= expectedGood,
+            Duration.ofSeconds(120));
         assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
-        assertThat(scored).as("good events scored by adaptive").isEqualTo(good);
+        assertThat(scored[0]).as("good events scored by adaptive").isEqualTo(good);
         assertThat(letters).hasSize(7);
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         letters.forEach(l -> byReason.merge(l.getReason(), 1L, Long::sum));
@@ -128,7 +116,7 @@ class DeadLetterITCase {
             .containsEntry(DeadLetterReason.INVALID_VALUE, 2L)
             .containsEntry(DeadLetterReason.FUTURE_TIMESTAMP, 1L);
         for (DeadLetter letter : letters) {
-          assertThat(letter.getSourceTopic()).isEqualTo(job.interactionsTopic());
+          assertThat(letter.getSourceTopic()).isEqualTo(interactions);
           assertThat(letter.getDetail()).isNotBlank();
           assertThat(letter.getPayload()).isNotNull();
         }
@@ -154,29 +142,5 @@ class DeadLetterITCase {
         .setValue(value)
         .setEventTimeMillis(time)
         .build();
-  }
-
-  private static void produce(JobConfig job, List<byte[]> records) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      for (byte[] value : records) {
-        producer.send(new ProducerRecord<>(job.interactionsTopic(), 0, null, value));
-      }
-      producer.flush();
-    }
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(JobConfig job) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-test");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return new KafkaConsumer<>(props);
   }
 }

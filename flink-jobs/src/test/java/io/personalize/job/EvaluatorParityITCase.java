@@ -10,11 +10,12 @@ import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.eval.EvaluationConfig;
 import io.personalize.eval.Evaluator;
 import io.personalize.eval.EventLog;
-import io.personalize.eval.Mode;
 import io.personalize.eval.Progress;
 import io.personalize.eval.Protocol;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
+import io.personalize.job.config.JobConfig;
+import io.personalize.model.Mode;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,7 +41,8 @@ class EvaluatorParityITCase {
     Path data = SharedData.find("ml-100k").orElse(null);
     Assumptions.assumeTrue(data != null, "ml-100k not found under shared/data");
     Dataset dataset = MovieLensReader.read(data);
-    JobConfig config = JobConfig.defaults().withParallelism(1);
+    JobConfig config =
+        JobConfig.defaults().with(io.personalize.job.config.PersonalizeOptions.PARALLELISM, 1);
 
     Summary evaluator =
         Evaluator.evaluate(

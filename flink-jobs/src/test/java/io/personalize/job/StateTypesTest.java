@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.model.SelectorSnapshot;
+import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
+import io.personalize.online.ScoreboardSnapshot;
 import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
@@ -29,7 +33,9 @@ class StateTypesTest {
         ReplicaSnapshot.class,
         SelectorSnapshot.class,
         CountsSnapshot.class,
-        MetricsSnapshotState.class,
+        ScoreboardSnapshot.class,
+        ModelDelta.class,
+        io.personalize.validation.PartitionOffsets.class,
         ValidEvent.class,
         Control.class,
         Prediction.class,
@@ -47,7 +53,12 @@ class StateTypesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(classes = {GroupBoundaries.class, io.personalize.avro.GradientCheckpoint.class})
+  @ValueSource(
+      classes = {
+        GroupBoundaries.class,
+        io.personalize.avro.GradientCheckpoint.class,
+        io.personalize.avro.ItemMetadata.class
+      })
   void avroRecordsUseAvroSerialization(Class<?> type) {
     assertThat(TypeInformation.of(type)).isInstanceOf(AvroTypeInfo.class);
   }

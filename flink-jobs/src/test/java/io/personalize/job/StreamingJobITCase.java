@@ -22,6 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
  * personal model looked up with the queryable-state client.
  */
 class StreamingJobITCase {
+  /** The demo's settings at a parallelism, on ports of their own. */
+  static org.apache.flink.configuration.Configuration settings(int parallelism) {
+    var conf = new org.apache.flink.configuration.Configuration();
+    conf.set(io.personalize.job.config.PersonalizeOptions.PARALLELISM, parallelism);
+    conf.set(
+        io.personalize.job.config.PersonalizeOptions.METRICS_INTERVAL,
+        java.time.Duration.ofSeconds(1));
+    conf.setString("rest.port", String.valueOf(KafkaJob.freePort()));
+    conf.setString("queryable-state.proxy.ports", String.valueOf(KafkaJob.freePort()));
+    return conf;
+  }
+
   @Test
   void replaysMovieLensThroughKafkaAtParallelismTwo(@TempDir Path dir) throws Exception {
     Path data = SharedData.find("ml-100k").orElse(null);
@@ -29,8 +41,7 @@ class StreamingJobITCase {
     Dataset dataset = MovieLensReader.read(data);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     Demo.Result result =
-        new Demo(JobConfig.defaults().withParallelism(2), new PrintStream(console, true), 170_000)
-            .run(dataset, dir);
+        new Demo(settings(2), new PrintStream(console, true), 170_000, false).run(dataset, dir);
 
     Summary summary = result.summary();
     Metrics adaptive = summary.modes().get("adaptive").overall();

@@ -10,10 +10,11 @@ import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.avro.ModelKind;
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.job.Descriptors;
 import io.personalize.job.GlobalTrainerFunction;
-import io.personalize.job.JobConfig;
 import io.personalize.job.ValidEvent;
+import io.personalize.job.config.JobConfig;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.Prediction;
@@ -79,7 +80,9 @@ class GlobalTrainerFunctionTest {
   private static List<GradientCheckpoint> checkpoints(
       KeyedTwoInputStreamOperatorTestHarness<Integer, ValidEvent, ItemMetadata, Prediction> h) {
     var side = h.getSideOutput(Descriptors.CHECKPOINTS);
-    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    return side == null
+        ? List.of()
+        : side.stream().map(StreamRecord::getValue).map(CoreRecords::toAvro).toList();
   }
 
   private static Map<String, ItemParameterDelta> byItem(GradientCheckpoint checkpoint) {
@@ -195,7 +198,7 @@ class GlobalTrainerFunctionTest {
       harness.processElement1(e, 0);
       reference.learn(e.userId, e.itemId, e.value, e.eventTimeMillis);
     }
-    GradientCheckpoint expected = reference.closeCheckpoint(0);
+    GradientCheckpoint expected = CoreRecords.toAvro(reference.closeCheckpoint(0));
 
     // The sum of both emitted checkpoints equals the one checkpoint the reference closes at once.
     Map<String, Double> biasSum = new HashMap<>();

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.job.GroupCoordinatorFunction;
-import io.personalize.job.JobConfig;
 import io.personalize.job.ValidEvent;
+import io.personalize.job.config.JobConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

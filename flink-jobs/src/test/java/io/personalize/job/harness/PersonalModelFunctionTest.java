@@ -4,22 +4,26 @@ import static io.personalize.job.harness.Fixtures.click;
 import static io.personalize.job.harness.Fixtures.rating;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.job.Control;
 import io.personalize.job.Descriptors;
-import io.personalize.job.JobConfig;
 import io.personalize.job.PersonalModelFunction;
 import io.personalize.job.ValidEvent;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.model.Mode;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
-import io.personalize.online.PersonalModels;
+import io.personalize.online.Ids;
+import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.online.SharedReplica;
+import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PersonalModelFunction}: every rating scored by adaptive, local and mtl (exactly as the
- * plain-Java {@link PersonalModels} on a {@link SharedReplica} scores it) before learning it; a
+ * plain-Java {@link UserModels} on a {@link SharedReplica} scores it) before learning it; a
  * broadcast checkpoint applied only once the watermark has passed its {@code maxEventTimeMillis},
  * whichever channel delivers first; group boundaries applied on arrival; one idle timer per user
  * that clears all of the user's state; clicks not learned.
@@ -55,29 +59,38 @@ class PersonalModelFunctionTest {
   /** The plain-Java core the operator wraps, fed the same inputs: the expected predictions. */
   private static final class Reference {
     final SharedReplica replica = new SharedReplica(CONFIG.model(), SPACE, CONFIG.initialMean());
-    final PersonalModels models;
+    final UserModels models;
     final Map<String, UserState> users = new HashMap<>();
     io.personalize.model.GroupBoundaries boundaries =
         io.personalize.model.GroupBoundaries.initial(GROUPS);
 
     Reference(JobConfig config) {
-      models = new PersonalModels(config.model(), SPACE, config.initialMean(), config.shadows());
+      models =
+          new UserModels(
+              config.model(),
+              SPACE.dimension(),
+              config.initialMean(),
+              config.get(PersonalizeOptions.SHADOW_MODES)
+                  ? EnumSet.of(Mode.LOCAL, Mode.MTL)
+                  : EnumSet.noneOf(Mode.class));
     }
 
     /** Adaptive, local and mtl predictions of the event, clamped, then learns it. */
     double[] score(ValidEvent e) {
-      UserState state = users.computeIfAbsent(e.userId, models::newUser);
+      UserState state = users.computeIfAbsent(e.userId, id -> models.newUser(id, Ids.hash(id)));
       int group = boundaries.groupOf(state.events);
       int item = replica.item(e.itemId);
+      double[] all = new double[Mode.values().length];
+      models.step(state, replica.shared(), item, replica.features(item), e.value, group, all);
+      Mode[] order = {Mode.ADAPTIVE, Mode.LOCAL, Mode.MTL};
       double[] out = new double[3];
-      models.step(state, replica.shared(), item, replica.features(item), e.value, group, out);
       for (int m = 0; m < out.length; m++) {
-        out[m] = CONFIG.scale().clamp(out[m]);
+        out[m] = CONFIG.scale().clamp(all[order[m].ordinal()]);
       }
       return out;
     }
 
-    void apply(GradientCheckpoint checkpoint) {
+    void apply(ModelDelta checkpoint) {
       replica.offer(checkpoint);
       replica.advanceTo(Long.MAX_VALUE);
     }
@@ -164,7 +177,7 @@ class PersonalModelFunctionTest {
   }
 
   /** A real checkpoint of the global model: version 1, covering events up to {@code maxTime}. */
-  private static GradientCheckpoint checkpoint(GlobalModel master, long maxTime) {
+  private static ModelDelta checkpoint(GlobalModel master, long maxTime) {
     master.learn("g1", "i1", 5, maxTime - 500);
     master.learn("g2", "i1", 5, maxTime);
     master.learn("g2", "i2", 1, maxTime - 100);
@@ -224,9 +237,9 @@ class PersonalModelFunctionTest {
   @Test
   void checkpointBroadcastBeforeTheEventsAppliesOnlyOnceTheWatermarkPassesIt() throws Exception {
     open(CONFIG);
-    GradientCheckpoint v1 = checkpoint(Fixtures.globalModel(CONFIG), 1_000);
-    assertThat(v1.getVersion()).isEqualTo(1);
-    assertThat(v1.getMaxEventTimeMillis()).isEqualTo(1_000);
+    ModelDelta v1 = checkpoint(Fixtures.globalModel(CONFIG), 1_000);
+    assertThat(v1.version).isEqualTo(1);
+    assertThat(v1.maxEventTimeMillis).isEqualTo(1_000);
 
     broadcast(Control.of(v1));
     watermark(900);
@@ -253,7 +266,7 @@ class PersonalModelFunctionTest {
   @Test
   void checkpointBroadcastAfterTheEventsAppliesOnlyOnceTheWatermarkPassesIt() throws Exception {
     open(CONFIG);
-    GradientCheckpoint v1 = checkpoint(Fixtures.globalModel(CONFIG), 1_000);
+    ModelDelta v1 = checkpoint(Fixtures.globalModel(CONFIG), 1_000);
 
     assertThat(sendAndCompare(rating("u1", "i1", 4, 2_000)))
         .extracting(p -> p.checkpointVersion)
@@ -276,10 +289,10 @@ class PersonalModelFunctionTest {
   void checkpointsApplyInOrderExactlyWhenTheWatermarkReachesTheirLastEvent() throws Exception {
     open(CONFIG);
     GlobalModel master = Fixtures.globalModel(CONFIG);
-    GradientCheckpoint v1 = checkpoint(master, 1_000);
-    GradientCheckpoint v2 = checkpoint(master, 3_000);
-    assertThat(v2.getVersion()).isEqualTo(2);
-    assertThat(v2.getPreviousVersion()).isEqualTo(1);
+    ModelDelta v1 = checkpoint(master, 1_000);
+    ModelDelta v2 = checkpoint(master, 3_000);
+    assertThat(v2.version).isEqualTo(2);
+    assertThat(v2.previousVersion).isEqualTo(1);
     broadcast(Control.of(v1));
     broadcast(Control.of(v2));
 
@@ -426,8 +439,8 @@ class PersonalModelFunctionTest {
   void restoreKeepsUsersReplicaAndQueuedCheckpoints() throws Exception {
     open(CONFIG);
     GlobalModel master = Fixtures.globalModel(CONFIG);
-    GradientCheckpoint v1 = checkpoint(master, 1_000);
-    GradientCheckpoint v2 = checkpoint(master, 3_000);
+    ModelDelta v1 = checkpoint(master, 1_000);
+    ModelDelta v2 = checkpoint(master, 3_000);
     broadcast(Control.of(v1));
     broadcast(Control.of(v2));
     watermark(1_500);

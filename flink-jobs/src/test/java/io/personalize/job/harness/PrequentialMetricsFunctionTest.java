@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.avro.MetricSnapshot;
-import io.personalize.job.JobConfig;
 import io.personalize.job.PrequentialMetricsFunction;
+import io.personalize.job.config.JobConfig;
 import io.personalize.online.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -1,0 +1,155 @@
+package io.personalize.job;
+
+import static io.personalize.job.config.PersonalizeOptions.BOOTSTRAP_SERVERS;
+import static io.personalize.job.config.PersonalizeOptions.START_FROM;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
+
+import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.connectors.kafka.Topics;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The real path of the job for integration tests: an in-process Kafka broker with the job's topics
+ * (kept forever, as the engine creates them), and the job's configuration and environment built by
+ * {@link PipelineSettings}, exactly as {@code run} and the demo build them, on free loopback ports
+ * so tests can run side by side.
+ */
+final class KafkaJob implements AutoCloseable {
+  final EmbeddedKafka kafka;
+  final Configuration conf;
+
+  /**
+   * @param settings the job's settings for this test (bootstrap servers and start position are set
+   *     here)
+   * @param checkpoints the Flink checkpoint directory
+   */
+  KafkaJob(Configuration settings, Path checkpoints) {
+    kafka = EmbeddedKafka.start();
+    conf = new Configuration(settings);
+    conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    if (!conf.contains(START_FROM)) {
+      conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
+    }
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    conf.setString("rest.port", String.valueOf(freePort()));
+    conf.setString("queryable-state.proxy.ports", String.valueOf(freePort()));
+    conf.setString("queryable-state.server.ports", String.valueOf(freePort()));
+    JobConfig job = config();
+    try (Topics topics = new Topics(kafka.bootstrapServers())) {
+      topics.createForReplay(job.parallelism(), job.get(TOPIC_INTERACTIONS));
+      topics.createForReplay(
+          1,
+          job.get(TOPIC_ITEMS),
+          job.get(TOPIC_MODEL_UPDATES),
+          job.get(TOPIC_METRICS),
+          job.get(TOPIC_DEAD_LETTERS));
+    }
+  }
+
+  JobConfig config() {
+    return JobConfig.from(conf);
+  }
+
+  int proxyPort() {
+    return Integer.parseInt(conf.getString("queryable-state.proxy.ports", null));
+  }
+
+  int restPort() {
+    return Integer.parseInt(conf.getString("rest.port", null));
+  }
+
+  /** The environment {@code run} would build for this configuration. */
+  StreamExecutionEnvironment environment() {
+    return PipelineSettings.environment(conf);
+  }
+
+  /** Writes raw values to partition {@code partition} of a topic, waiting for every ack. */
+  void produce(String topic, int partition, List<byte[]> values, long timestamp) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topic, partition, timestamp, null, value));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Reads topics from the beginning, handing every record to {@code each}, until {@code done} holds
+   * or {@code timeout} passes; returns whether {@code done} held.
+   */
+  boolean consumeUntil(
+      List<String> topics,
+      Consumer<ConsumerRecord<byte[], byte[]>> each,
+      Predicate<Void> done,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      consumer.subscribe(new ArrayList<>(topics));
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          each.accept(r);
+        }
+        if (done.test(null)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(props);
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    kafka.close();
+  }
+}
