@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       DemoCommand.class,
       ProduceCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      ConfigurationDocs.class
     })
 public final class PersonalizeCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -52,18 +53,22 @@ final class SettingFlags {
             .paramLabel(label(option))
             .type(String.class)
             .description(
-                option.description().toString()
-                    + (option.hasDefaultValue() ? " Default: " + show(option) + "." : ""))
+                text(option) + (option.hasDefaultValue() ? " Default: " + show(option) + "." : ""))
             .setter(
                 new CommandLine.Model.ISetter() {
                   @Override
                   public <T> T set(T value) {
-                    if (value != null) {
+                    // Picocli sets the initial value (null) before each parse: forget the last.
+                    if (value == null) {
+                      fromFlags.removeKey(option.key());
+                    } else {
                       fromFlags.setString(option.key(), value.toString());
                     }
                     return null;
                   }
-                });
+                })
+            .hasInitialValue(true)
+            .initialValue(null);
     if (bool) {
       builder.arity("0..1").fallbackValue("true");
     } else {
@@ -95,6 +100,15 @@ final class SettingFlags {
       return "A;B;...";
     }
     return "VALUE";
+  }
+
+  /** The description of an option as plain text. */
+  static String text(ConfigOption<?> option) {
+    return new HtmlFormatter()
+        .format(option.description())
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
   }
 
   /** The default of an option as the documentation and help show it. */

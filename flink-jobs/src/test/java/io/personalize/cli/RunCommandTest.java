@@ -7,15 +7,151 @@ import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.JobRunner;
+import io.personalize.job.config.JobConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.QueryableStateOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The item-file path of {@code personalize run --items-file}: file to metadata to raw records. */
+/**
+ * {@code personalize run}: the job's settings reach the job through the same path on every entry
+ * point, and the item-file path ({@code --items-file}): file to metadata to raw records.
+ */
 class RunCommandTest {
+  private static RunCommand parse(String... args) {
+    CommandLine cli = PersonalizeCli.commandLine();
+    String[] all = new String[args.length + 1];
+    all[0] = "run";
+    System.arraycopy(args, 0, all, 1, args.length);
+    cli.parseArgs(all);
+    return cli.getSubcommands().get("run").getCommand();
+  }
+
+  /**
+   * Regression: {@code run} used a bare execution environment, so the production entry point ran
+   * without checkpoints, RocksDB or the freshness settings, and with Kryo allowed.
+   */
+  @Test
+  void runBuildsTheJobWithThePipelineSettings(@TempDir Path dir) {
+    RunCommand run =
+        parse(
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--parallelism",
+            "3",
+            "--model-factors",
+            "16",
+            "-D",
+            "execution.checkpointing.dir=" + dir.toUri(),
+            "--no-resume");
+    StreamExecutionEnvironment env = run.prepare(new PrintStream(new ByteArrayOutputStream()));
+    ReadableConfig conf = env.getConfiguration();
+
+    assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
+    assertThat(env.getCheckpointInterval()).isEqualTo(10_000);
+    assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+    assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+        .isEqualTo(dir.toUri().toString());
+    assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).name())
+        .isEqualTo("RETAIN_ON_CANCELLATION");
+    assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+    assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
+    assertThat(conf.toMap().get("taskmanager.network.memory.buffers-per-channel")).isEqualTo("2");
+    assertThat(conf.get(TaskManagerOptions.MEMORY_SEGMENT_SIZE).getBytes()).isEqualTo(8 * 1024);
+    assertThat(conf.get(RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(conf.get(QueryableStateOptions.ENABLE_QUERYABLE_STATE_PROXY_SERVER)).isTrue();
+    assertThat(env.getParallelism()).isEqualTo(3);
+    // The settings reach the job: the flag's value is what the operators are built with.
+    assertThat(JobConfig.from(conf).model().factors()).isEqualTo(16);
+    // The job is defined: every stateful operator is in the plan with its stable uid.
+    String plan = env.getExecutionPlan();
+    for (String name :
+        new String[] {
+          "Validate interactions",
+          "Global model (SGD, gradient checkpoints)",
+          "Group coordinator",
+          "Personal models (adaptive, per user)",
+          "Prequential metrics"
+        }) {
+      assertThat(plan).contains(name);
+    }
+  }
+
+  @Test
+  void aSettingGivenTwiceTakesTheFlagOverMinusDAndTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(
+        file,
+        "personalize.model.factors: 8\npersonalize.model.groups: 5\npersonalize.model.seed: 7\n");
+    RunCommand run =
+        parse(
+            "--config-file",
+            file.toString(),
+            "-D",
+            "personalize.model.groups=6",
+            "-D",
+            "personalize.model.seed=9",
+            "--model-seed",
+            "11",
+            "--no-resume");
+    JobConfig config =
+        JobConfig.from(run.configuration(new PrintStream(new ByteArrayOutputStream())));
+    assertThat(config.model().factors()).isEqualTo(8);
+    assertThat(config.model().groups()).isEqualTo(6);
+    assertThat(config.model().seed()).isEqualTo(11);
+  }
+
+  @Test
+  void anInvalidSettingStopsTheCommandNamingTheKeyAndTheRule() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = PersonalizeCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute("run", "--model-factors", "0", "--dry-run", "--no-resume");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("personalize.model.factors must be 1..1024, was 0");
+
+    err.getBuffer().setLength(0);
+    code = cli.execute("run", "--metrics-interval", "soon", "--dry-run", "--no-resume");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("personalize.metrics.interval");
+  }
+
+  @Test
+  void aNewLocalRunResumesFromTheNewestCompletedCheckpoint(@TempDir Path dir) throws Exception {
+    Path old = Files.createDirectories(dir.resolve("job-a").resolve("chk-3"));
+    Files.writeString(old.resolve("_metadata"), "x");
+    Files.setLastModifiedTime(
+        old.resolve("_metadata"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+    Path newer = Files.createDirectories(dir.resolve("job-b").resolve("chk-7"));
+    Files.writeString(newer.resolve("_metadata"), "x");
+    Files.createDirectories(dir.resolve("job-b").resolve("chk-8")); // incomplete: no _metadata
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RunCommand run = parse("-D", "execution.checkpointing.dir=" + dir.toUri());
+    ReadableConfig conf = run.configuration(new PrintStream(out, true));
+    assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(newer.toUri().toString());
+    assertThat(out.toString()).contains("resuming from " + newer);
+
+    RunCommand fresh = parse("-D", "execution.checkpointing.dir=" + dir.toUri(), "--no-resume");
+    assertThat(fresh.configuration(new PrintStream(out)).get(StateRecoveryOptions.SAVEPOINT_PATH))
+        .isNull();
+  }
+
   @Test
   void itemFileBecomesTheRecordsTheItemsTopicWouldCarry(@TempDir Path dir) throws Exception {
     Files.writeString(

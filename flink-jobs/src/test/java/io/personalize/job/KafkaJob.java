@@ -61,6 +61,8 @@ final class KafkaJob implements AutoCloseable {
     conf.setString("rest.port", String.valueOf(freePort()));
     conf.setString("queryable-state.proxy.ports", String.valueOf(freePort()));
     conf.setString("queryable-state.server.ports", String.valueOf(freePort()));
+    // Tests read metrics through REST: refresh them every half second, not every 10 s.
+    conf.setString("metrics.fetcher.update-interval", "500");
     JobConfig job = config();
     try (Topics topics = new Topics(kafka.bootstrapServers())) {
       topics.createForReplay(job.parallelism(), job.get(TOPIC_INTERACTIONS));

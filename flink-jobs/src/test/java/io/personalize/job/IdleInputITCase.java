@@ -1,0 +1,147 @@
+package io.personalize.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.avro.EventType;
+import io.personalize.avro.InteractionEvent;
+import io.personalize.avro.ItemMetadata;
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.serving.query.StateLookup;
+import io.personalize.state.UserProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Regression: after a replay the interaction partitions go idle; the job must run on, unchanged,
+ * for longer than the idleness timeout. It did not: the item metadata stream carried an end-of-time
+ * watermark, so once the events went idle the joined operators' watermark jumped to the end of
+ * time, which fired every user's idle timer (forgetting every user) and a metrics timer whose
+ * record Kafka rejected (timestamp Long.MAX_VALUE), killing the TaskManager while REST still said
+ * RUNNING.
+ */
+class IdleInputITCase {
+  private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
+  private static final int USERS = 8;
+  private static final long START = 1_577_836_800_000L; // 2020-01-01, history
+
+  @Test
+  void theJobRunsPastTheEndOfItsInputWithIdlePartitions(@TempDir Path checkpoints)
+      throws Exception {
+    Configuration settings = new Configuration();
+    settings.set(PersonalizeOptions.PARALLELISM, 2);
+    settings.set(PersonalizeOptions.IDLENESS, Duration.ofMillis(500));
+    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
+    settings.setString("execution.checkpointing.interval", "500 ms");
+    try (KafkaJob kafkaJob = new KafkaJob(settings, checkpoints)) {
+      JobConfig job = kafkaJob.config();
+      kafkaJob.produce(
+          job.get(PersonalizeOptions.TOPIC_ITEMS),
+          0,
+          List.of(
+              AvroCodec.of(ItemMetadata.class)
+                  .encode(
+                      ItemMetadata.newBuilder()
+                          .setItemId("i1")
+                          .setGenres(List.of("Drama"))
+                          .setUpdateTimeMillis(0)
+                          .build())),
+          START);
+      int produced = produceRatings(kafkaJob, job, 0, 400);
+
+      JobClient client = JobRunner.start(kafkaJob.environment(), job);
+      try {
+        FlinkRest rest = new FlinkRest(kafkaJob.restPort(), client.getJobID());
+        assertThat(awaitScored(kafkaJob, job, produced)).as("every event scored").isTrue();
+
+        // Idle for many times the idleness timeout: a dozen checkpoints complete meanwhile.
+        long checkpointsAtEnd = rest.completedCheckpoints();
+        assertThat(rest.await(r -> checkpoints(r) >= checkpointsAtEnd + 12, Duration.ofMinutes(2)))
+            .as("checkpoints keep completing while the input is idle")
+            .isTrue();
+        assertThat(rest.status()).isEqualTo("RUNNING");
+        assertThat(rest.allVerticesRunning()).isTrue();
+        assertThat(rest.failures()).as("failures (restarts) of the job").isZero();
+
+        // No user was forgotten: every user's profile still counts all of its events.
+        try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
+          for (int u = 0; u < USERS; u++) {
+            Optional<UserProfile> profile = lookup.profile(client.getJobID(), "u" + u);
+            assertThat(profile).as("user u%d after the idle period", u).isPresent();
+            assertThat(profile.get().events).isEqualTo(produced / USERS);
+          }
+        }
+
+        // And the job still learns: more events are scored.
+        int more = produceRatings(kafkaJob, job, 400, 80);
+        assertThat(awaitScored(kafkaJob, job, produced + more)).isTrue();
+        assertThat(rest.failures()).isZero();
+      } finally {
+        client.cancel().get();
+      }
+    }
+  }
+
+  private static long checkpoints(FlinkRest rest) {
+    try {
+      return rest.completedCheckpoints();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Ratings {@code from .. from + n - 1} over {@link #USERS} users, in both partitions. */
+  private static int produceRatings(KafkaJob kafkaJob, JobConfig job, int from, int n) {
+    List<List<byte[]>> partitions = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int e = from; e < from + n; e++) {
+      int user = e % USERS;
+      partitions
+          .get(user % 2)
+          .add(
+              EVENTS.encode(
+                  InteractionEvent.newBuilder()
+                      .setUserId("u" + user)
+                      .setItemId("i" + (e % 13))
+                      .setEventType(EventType.RATING)
+                      .setValue(1 + e % 5)
+                      .setEventTimeMillis(START + e * 60_000L)
+                      .build()));
+    }
+    for (int p = 0; p < 2; p++) {
+      kafkaJob.produce(
+          job.get(PersonalizeOptions.TOPIC_INTERACTIONS),
+          p,
+          partitions.get(p),
+          START + from * 60_000L);
+    }
+    return n;
+  }
+
+  private static boolean awaitScored(KafkaJob kafkaJob, JobConfig job, long events) {
+    long[] scored = {0};
+    return kafkaJob.consumeUntil(
+        List.of(job.get(PersonalizeOptions.TOPIC_METRICS)),
+        r -> {
+          MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
+          if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
+            scored[0] = Math.max(scored[0], m.getEvents());
+          }
+        },
+        x -> scored[0] >= events,
+        Duration.ofMinutes(2));
+  }
+}
