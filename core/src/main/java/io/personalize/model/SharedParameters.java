@@ -13,6 +13,7 @@ import java.util.Arrays;
 public final class SharedParameters {
   private final int factors;
   private final Initializer initializer;
+  private final java.util.function.IntToLongFunction itemSeed;
   public double mean;
   private double[] itemBias;
   private double[] itemFactors;
@@ -21,11 +22,26 @@ public final class SharedParameters {
 
   public SharedParameters(
       int factors, int featureDimension, double initialMean, Initializer initializer) {
+    this(factors, featureDimension, initialMean, initializer, item -> item);
+  }
+
+  /**
+   * @param itemSeed the seed of item {@code i}'s initial factors: a hash of the item's id, so that
+   *     the same item starts from the same values whatever order items arrive in (in the evaluator,
+   *     in the job, after a restart)
+   */
+  public SharedParameters(
+      int factors,
+      int featureDimension,
+      double initialMean,
+      Initializer initializer,
+      java.util.function.IntToLongFunction itemSeed) {
     if (factors < 0 || featureDimension < 0) {
       throw new IllegalArgumentException("factors and feature dimension must be >= 0");
     }
     this.factors = factors;
     this.initializer = initializer;
+    this.itemSeed = itemSeed;
     this.mean = initialMean;
     this.itemBias = new double[16];
     this.itemFactors = new double[16 * factors];
@@ -35,6 +51,7 @@ public final class SharedParameters {
   private SharedParameters(SharedParameters other) {
     this.factors = other.factors;
     this.initializer = other.initializer;
+    this.itemSeed = other.itemSeed;
     this.mean = other.mean;
     this.itemBias = other.itemBias.clone();
     this.itemFactors = other.itemFactors.clone();
@@ -58,7 +75,8 @@ public final class SharedParameters {
       itemFactors = Arrays.copyOf(itemFactors, capacity * factors);
     }
     for (int i = items; i <= item; i++) {
-      initializer.fill(itemFactors, i * factors, factors, i, Initializer.ITEM_STREAM);
+      initializer.fill(
+          itemFactors, i * factors, factors, itemSeed.applyAsLong(i), Initializer.ITEM_STREAM);
     }
     items = item + 1;
   }

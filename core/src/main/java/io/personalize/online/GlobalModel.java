@@ -52,7 +52,12 @@ public final class GlobalModel {
     this.catalog = new ItemCatalog(space);
     this.initializer = config.initializer();
     this.shared =
-        new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
+        new SharedParameters(
+            model.factors(),
+            space.dimension(),
+            initialMean,
+            initializer,
+            item -> Ids.hash(catalog.id(item)));
     this.published =
         new SharedParameters(
             model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));

@@ -131,6 +131,11 @@ public final class SharedReplica {
     return catalog.size();
   }
 
+  /** The id of the item at index {@code item}. */
+  public String itemId(int item) {
+    return catalog.id(item);
+  }
+
   public ReplicaSnapshot snapshot() {
     ReplicaSnapshot s = new ReplicaSnapshot();
     int n = catalog.size();

@@ -53,8 +53,15 @@ public final class UserModels {
   /**
    * @param modes which personal modes besides adaptive to run: {@link Mode#LOCAL} and {@link
    *     Mode#MTL} are read from it, anything else is ignored
+   * @param itemSeed the seed of an item's initial factors by its index in the caller's shared block
+   *     (a hash of its id, as the global model seeds it)
    */
-  public UserModels(ModelConfig config, int featureDimension, double initialMean, Set<Mode> modes) {
+  public UserModels(
+      ModelConfig config,
+      int featureDimension,
+      double initialMean,
+      Set<Mode> modes,
+      java.util.function.IntToLongFunction itemSeed) {
     this.config = config;
     this.model = config.model(featureDimension);
     this.initializer = config.initializer();
@@ -70,7 +77,7 @@ public final class UserModels {
             new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
     // The local mode's shared block: the global model as it starts, never trained.
     this.untrained =
-        new SharedParameters(model.factors(), featureDimension, initialMean, initializer);
+        new SharedParameters(model.factors(), featureDimension, initialMean, initializer, itemSeed);
     this.local = modes.contains(Mode.LOCAL);
     this.mtl = modes.contains(Mode.MTL);
     int k = model.kind().globalHasUserRows() ? model.factors() : 0;

@@ -119,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The environment with the job defined on it, not yet started. */
-  StreamExecutionEnvironment prepare(PrintStream out) {
+  public StreamExecutionEnvironment prepare(PrintStream out) {
     Configuration conf = configuration(out);
     JobConfig config = JobConfig.from(conf);
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);

@@ -43,7 +43,11 @@ final class PrequentialRun {
     PersonalParameters[] globalRows = new PersonalParameters[users];
     UserModels personal =
         new UserModels(
-            context.hyper, context.space.dimension(), context.initialMean, config.modes());
+            context.hyper,
+            context.space.dimension(),
+            context.initialMean,
+            config.modes(),
+            context::itemSeed);
     UserState[] states = new UserState[users];
 
     Map<Mode, PredictionLog> logs = new EnumMap<>(Mode.class);
@@ -66,8 +70,8 @@ final class PrequentialRun {
       double y = context.label(e);
       FeatureVector x = context.features.features(i);
       if (globalRows[u] == null) {
-        globalRows[u] = global.newUserRow(u);
-        states[u] = personal.newUser(log.userIds.get(u), u);
+        globalRows[u] = global.newUserRow(context.userSeed(u));
+        states[u] = personal.newUser(log.userIds.get(u), context.userSeed(u));
       }
       if (runPersonal) {
         personal.step(states[u], shared, i, x, y, boundaries.groupOf(counts[u]), predictions);

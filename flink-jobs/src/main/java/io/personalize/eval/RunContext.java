@@ -11,6 +11,7 @@ import io.personalize.model.RatingScale;
 import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.ItemCatalog;
+import io.personalize.online.Ids;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,21 @@ final class RunContext {
     this.initialMean = config.target() == Target.RATING ? scale.midpoint() : 0;
   }
 
+  /**
+   * The seed of a user's initial row: a hash of the user's id, as in the job, so both start every
+   * user from the same values.
+   */
+  long userSeed(int user) {
+    return Ids.hash(log.userIds.get(user));
+  }
+
+  /**
+   * The seed of an item's initial factors: a hash of its id, as the job's global model seeds it.
+   */
+  long itemSeed(int item) {
+    return Ids.hash(log.itemIds.get(item));
+  }
+
   double label(int event) {
     return config.target() == Target.RATING
         ? log.value[event]
@@ -58,7 +74,8 @@ final class RunContext {
   }
 
   SharedParameters newShared() {
-    return new SharedParameters(model.factors(), space.dimension(), initialMean, initializer);
+    return new SharedParameters(
+        model.factors(), space.dimension(), initialMean, initializer, this::itemSeed);
   }
 
   GlobalTrainer newGlobalTrainer(SharedParameters shared) {
@@ -67,7 +84,7 @@ final class RunContext {
   }
 
   /** A personal block that starts as the user's global row, with zero feature deviations. */
-  PersonalParameters blockFrom(GlobalTrainer trainer, int user, PersonalParameters globalRow) {
+  PersonalParameters blockFrom(GlobalTrainer trainer, long user, PersonalParameters globalRow) {
     PersonalParameters block = trainer.newPersonalBlock(user);
     block.copyFrom(globalRow);
     return block;

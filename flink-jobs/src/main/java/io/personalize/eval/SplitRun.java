@@ -69,7 +69,7 @@ final class SplitRun {
     GlobalTrainer global = context.newGlobalTrainer(shared);
     PersonalParameters[] rows = new PersonalParameters[users];
     for (int u = 0; u < users; u++) {
-      rows[u] = global.newUserRow(u);
+      rows[u] = global.newUserRow(context.userSeed(u));
     }
     int epochs = context.hyper.epochs();
     List<SharedParameters> sharedByEpoch = new ArrayList<>();
@@ -114,7 +114,7 @@ final class SplitRun {
       SharedParameters untrained = context.newShared();
       PersonalParameters[] blocks = new PersonalParameters[users];
       for (int u = 0; u < users; u++) {
-        blocks[u] = global.newPersonalBlock(u);
+        blocks[u] = global.newPersonalBlock(context.userSeed(u));
       }
       results.add(
           calculator.compute(
@@ -124,7 +124,7 @@ final class SplitRun {
     if (config.runs(Mode.MTL)) {
       PersonalParameters[] blocks = new PersonalParameters[users];
       for (int u = 0; u < users; u++) {
-        blocks[u] = context.blockFrom(global, u, rows[u]);
+        blocks[u] = context.blockFrom(global, context.userSeed(u), rows[u]);
       }
       results.add(
           calculator.compute(
@@ -175,7 +175,8 @@ final class SplitRun {
       if (held == 0 || held == events.size()) {
         continue;
       }
-      AdaptiveUserState state = adaptive.start(context.blockFrom(global, u, rows[u]));
+      AdaptiveUserState state =
+          adaptive.start(context.blockFrom(global, context.userSeed(u), rows[u]));
       List<Integer> fit = events.subList(0, events.size() - held);
       fitEpochs(adaptive, shared, state, fit, random);
       for (int e : events.subList(events.size() - held, events.size())) {
@@ -191,7 +192,7 @@ final class SplitRun {
     context.progress.task("adaptive: refit");
     AdaptiveUserState[] states = new AdaptiveUserState[users];
     for (int u = 0; u < users; u++) {
-      states[u] = adaptive.start(context.blockFrom(global, u, rows[u]));
+      states[u] = adaptive.start(context.blockFrom(global, context.userSeed(u), rows[u]));
       fitEpochs(adaptive, shared, states[u], trainByUser.get(u), random);
       context.progress.update(users + u + 1, 2L * users);
     }
@@ -240,7 +241,7 @@ final class SplitRun {
       branch[u] =
           Coordinator.borrowedSteps(userGroup[u], context.hyper.groups(), epochs, direction);
       SharedParameters sharedAtBranch = sharedByEpoch.get(branch[u]);
-      blocks[u] = context.blockFrom(global, u, rowsByEpoch.get(branch[u])[u]);
+      blocks[u] = context.blockFrom(global, context.userSeed(u), rowsByEpoch.get(branch[u])[u]);
       int[] order = trainByUser.get(u).stream().mapToInt(Integer::intValue).toArray();
       for (int epoch = branch[u]; epoch < epochs; epoch++) {
         Split.shuffle(order, random);

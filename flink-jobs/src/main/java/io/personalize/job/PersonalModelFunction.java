@@ -99,7 +99,8 @@ public class PersonalModelFunction
             config.initialMean(),
             config.get(SHADOW_MODES)
                 ? EnumSet.of(Mode.LOCAL, Mode.MTL)
-                : EnumSet.noneOf(Mode.class));
+                : EnumSet.noneOf(Mode.class),
+            item -> Ids.hash(replica.itemId(item)));
     boundaries = io.personalize.model.GroupBoundaries.initial(config.model().groups());
     storedReplica = context.getOperatorStateStore().getUnionListState(Descriptors.replica());
     ReplicaSnapshot freshest = null;
