@@ -86,17 +86,23 @@ public final class CandidateSelector {
    * job restarts or rescales.
    */
   public void restoreMean(java.util.List<SelectorSnapshot> snapshots) {
+    // Counts are summed first and divided once: dividing each snapshot's count would round every
+    // one down (three subtasks with one event each would restore zero events).
+    long[] totals = new long[events.length];
     for (SelectorSnapshot snapshot : snapshots) {
       double[] sums = snapshot.lossSums.clone();
-      long[] counts = snapshot.events.clone();
       for (int i = 0; i < sums.length; i++) {
         sums[i] /= snapshots.size();
       }
-      for (int g = 0; g < counts.length; g++) {
-        counts[g] /= snapshots.size();
+      add(sums, new long[snapshot.events.length]);
+      for (int g = 0; g < totals.length; g++) {
+        totals[g] += snapshot.events[g];
       }
-      add(sums, counts);
     }
+    for (int g = 0; g < totals.length; g++) {
+      totals[g] /= Math.max(1, snapshots.size());
+    }
+    add(new double[lossSums.length], totals);
   }
 
   /** Adds persisted sums and counts (of the same shape) to this selector. */

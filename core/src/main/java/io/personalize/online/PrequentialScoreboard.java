@@ -231,7 +231,8 @@ public final class PrequentialScoreboard {
       Map<String, double[]> perUser = errors.computeIfAbsent(s.modes[m], x -> new HashMap<>());
       for (int u = 0; u < s.users.length; u++) {
         double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);
-        if (e[2] > 0) {
+        // A user evicted above (more users than the bound) leaves with its sums, as in add().
+        if (e[2] > 0 && userEvents.containsKey(s.users[u])) {
           perUser.merge(
               s.users[u], e, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         }

@@ -63,7 +63,7 @@ public final class EventValidator {
     if (timeMillis < 0) {
       return new Rejection(Reason.INVALID_VALUE, "event time is negative: " + timeMillis);
     }
-    if (timeMillis > nowMillis + maxFutureMillis) {
+    if (timeMillis - nowMillis > maxFutureMillis) { // not now + max: Long.MAX_VALUE would overflow
       return new Rejection(
           Reason.FUTURE_TIMESTAMP,
           "event time "

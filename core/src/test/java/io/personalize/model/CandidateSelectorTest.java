@@ -91,6 +91,76 @@ class CandidateSelectorTest {
   }
 
   @Test
+  void snapshotCopiesTheSumsAndCounts() {
+    CandidateSelector selector = new CandidateSelector(2, 2);
+    event(selector, 2, 0.5, 0.25);
+    SelectorSnapshot snapshot = selector.snapshot();
+    assertThat(snapshot.lossSums).containsExactly(0, 0, 0.5, 0.25);
+    assertThat(snapshot.events).containsExactly(0, 1);
+    // A copy: later events do not change it.
+    event(selector, 2, 1, 1);
+    assertThat(snapshot.lossSums).containsExactly(0, 0, 0.5, 0.25);
+    assertThat(snapshot.events).containsExactly(0, 1);
+  }
+
+  @Test
+  void restoreMeanStartsFromTheMeanOfTheSnapshots() {
+    CandidateSelector a = new CandidateSelector(2, 2);
+    for (int n = 0; n < 3; n++) {
+      event(a, 1, 0.5, 1.0);
+    }
+    CandidateSelector b = new CandidateSelector(2, 2);
+    for (int n = 0; n < 5; n++) {
+      event(b, 1, 0.5, 0.25);
+    }
+    event(b, 2, 0.5, 0.25);
+    event(b, 2, 0.5, 0.25);
+    CandidateSelector restored = new CandidateSelector(2, 2);
+    restored.restoreMean(java.util.List.of(a.snapshot(), b.snapshot()));
+    // Group 1: sums (1.5 + 2.5) / 2 = 2, (3 + 1.25) / 2 = 2.125; events (3 + 5) / 2 = 4.
+    assertThat(restored.lossSums()).startsWith(2.0, 2.125);
+    assertThat(restored.events(1)).isEqualTo(4);
+    assertThat(restored.meanLoss(1, 0)).isEqualTo(0.5); // 2 / 4
+    assertThat(restored.meanLoss(1, 1)).isEqualTo(0.53125); // 2.125 / 4
+    assertThat(restored.best(1)).isZero();
+    // Group 2: only b has events: sums (0 + 1) / 2 = 0.5, (0 + 0.5) / 2 = 0.25; events
+    // (0 + 2) / 2 = 1.
+    assertThat(restored.lossSums()).endsWith(0.5, 0.25);
+    assertThat(restored.events(2)).isEqualTo(1);
+    assertThat(restored.meanLoss(2, 1)).isEqualTo(0.25);
+    assertThat(restored.best(2)).isEqualTo(1);
+  }
+
+  @Test
+  void restoreMeanOfSnapshotsWithOneEventEachHasOneEvent() {
+    CandidateSelector one = new CandidateSelector(1, 2);
+    event(one, 1, 0.75, 0.25);
+    CandidateSelector restored = new CandidateSelector(1, 2);
+    restored.restoreMean(java.util.List.of(one.snapshot(), one.snapshot(), one.snapshot()));
+    // Three subtasks with one event each: the mean is one event (not 1/3 + 1/3 + 1/3 rounded
+    // down one by one to 0) with the same mean losses as each subtask.
+    assertThat(restored.events(1)).isEqualTo(1);
+    assertThat(restored.meanLoss(1, 0)).isCloseTo(0.75, within(1e-15));
+    assertThat(restored.meanLoss(1, 1)).isCloseTo(0.25, within(1e-15));
+    assertThat(restored.best(1)).isEqualTo(1);
+  }
+
+  @Test
+  void restoreMeanOfNothingLeavesAFreshSelector() {
+    CandidateSelector restored = new CandidateSelector(2, 3);
+    restored.restoreMean(java.util.List.of());
+    assertThat(restored.lossSums()).containsOnly(0.0);
+    assertThat(restored.eventCounts()).containsOnly(0L);
+  }
+
+  @Test
+  void restoreMeanRejectsAnotherShape() {
+    SelectorSnapshot other = new CandidateSelector(3, 2).snapshot();
+    assertThatThrownBy(() -> new CandidateSelector(2, 2).restoreMean(java.util.List.of(other)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void sizesBelowOneAreRejected() {
     assertThatThrownBy(() -> new CandidateSelector(0, 2))
         .isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,291 @@
+package io.personalize.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.personalize.online.PrequentialScoreboard.Row;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Prequential RMSE and MAE per mode and group, cumulative and windowed. */
+class PrequentialScoreboardTest {
+  private static final double EPS = 1e-12;
+
+  private static Prediction p(
+      String mode, String user, long userEvents, int group, double prediction, double label) {
+    return new Prediction(mode, user, userEvents, group, prediction, label, 0, 0);
+  }
+
+  /**
+   * Three events. a's first (a has 1 event, group 1): global 3 vs 4, adaptive 3.5 vs 4. b's first
+   * (group 1): global 5 vs 3, adaptive 2 vs 3. a's second (a has 2 events, scored in group 2):
+   * adaptive 4.5 vs 4 only.
+   */
+  private static void threeEvents(PrequentialScoreboard board) {
+    board.add(p("global", "a", 1, 1, 3, 4));
+    board.add(p("adaptive", "a", 1, 1, 3.5, 4));
+    board.add(p("global", "b", 1, 1, 5, 3));
+    board.add(p("adaptive", "b", 1, 1, 2, 3));
+    board.add(p("adaptive", "a", 2, 2, 4.5, 4));
+  }
+
+  private static Row find(List<Row> rows, String mode, int group, boolean cumulative) {
+    return rows.stream()
+        .filter(r -> r.mode().equals(mode) && r.group() == group && r.cumulative() == cumulative)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + mode + " g" + group + " " + cumulative));
+  }
+
+  private static void assertRow(
+      Row row, long events, long users, double sse, double sae, double rmse, double mae) {
+    assertThat(row.events()).as("events of %s", row).isEqualTo(events);
+    assertThat(row.users()).as("users of %s", row).isEqualTo(users);
+    assertThat(row.squaredErrors()).as("sse of %s", row).isCloseTo(sse, within(EPS));
+    assertThat(row.absoluteErrors()).as("sae of %s", row).isCloseTo(sae, within(EPS));
+    assertThat(row.rmse()).as("rmse of %s", row).isCloseTo(rmse, within(EPS));
+    assertThat(row.mae()).as("mae of %s", row).isCloseTo(mae, within(EPS));
+  }
+
+  @Test
+  void cumulativeRowsGroupUsersByTheirCurrentCounts() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
+    threeEvents(board);
+    assertThat(board.users()).isEqualTo(2);
+    assertThat(board.hasNewPredictions()).isTrue();
+    List<Row> rows = board.report(1_000);
+    // Counts now {a=2, b=1}: d in [0, ln 2], s = ln 2 / 2, so b (d = 0) is in group 1 and a (d =
+    // ln 2, on the upper end) in group 2, although a's first event was scored in group 1.
+    //
+    // global: a e = 3 - 4 = -1, b e = 5 - 3 = 2.
+    //   all: sse 1 + 4 = 5, sae 3, n 2: RMSE sqrt(5/2), MAE 3/2
+    //   g1 (b): sse 4, sae 2, n 1: RMSE 2, MAE 2; g2 (a): sse 1, sae 1: RMSE 1, MAE 1
+    assertRow(find(rows, "global", 0, true), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
+    assertRow(find(rows, "global", 1, true), 1, 1, 4, 2, 2, 2);
+    assertRow(find(rows, "global", 2, true), 1, 1, 1, 1, 1, 1);
+    // adaptive: a e = -0.5 and +0.5, b e = 2 - 3 = -1.
+    //   all: sse 0.25 + 0.25 + 1 = 1.5, sae 2, n 3: RMSE sqrt(0.5), MAE 2/3
+    //   g1 (b): sse 1, sae 1, n 1: RMSE 1, MAE 1
+    //   g2 (a): sse 0.5, sae 1, n 2: RMSE sqrt(0.25) = 0.5, MAE 0.5
+    assertRow(find(rows, "adaptive", 0, true), 3, 2, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
+    assertRow(find(rows, "adaptive", 1, true), 1, 1, 1, 1, 1, 1);
+    assertRow(find(rows, "adaptive", 2, true), 2, 1, 0.5, 1, 0.5, 0.5);
+    for (Row row : rows) {
+      if (row.cumulative()) {
+        assertThat(row.startMillis()).isZero();
+      }
+      assertThat(row.endMillis()).isEqualTo(1_000);
+    }
+    assertThat(board.lastRmse("global")).isCloseTo(Math.sqrt(2.5), within(EPS));
+    assertThat(board.lastRmse("adaptive")).isCloseTo(Math.sqrt(0.5), within(EPS));
+    assertThat(board.lastRmse("mtl")).isNaN();
+  }
+
+  @Test
+  void windowedRowsCoverOnlyGroupsScoredSinceTheLastReport() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
+    assertThat(board.hasNewPredictions()).isFalse();
+    assertThat(board.report(500)).isEmpty();
+    assertThat(board.lastRmse("global")).isNaN();
+    threeEvents(board);
+    List<Row> rows = board.report(1_000);
+    // Modes in Mode order (global before adaptive); per mode cumulative rows 0..C, then the
+    // windowed rows of the groups with predictions: global scored nothing in group 2.
+    assertThat(rows)
+        .extracting(r -> r.mode() + " " + r.group() + (r.cumulative() ? " cum" : " win"))
+        .containsExactly(
+            "global 0 cum",
+            "global 1 cum",
+            "global 2 cum",
+            "global 0 win",
+            "global 1 win",
+            "adaptive 0 cum",
+            "adaptive 1 cum",
+            "adaptive 2 cum",
+            "adaptive 0 win",
+            "adaptive 1 win",
+            "adaptive 2 win");
+    // Windowed rows group by the group at scoring time and count no users (-1 becomes 0).
+    // global: both events in group 1: sse 5, sae 3, n 2.
+    assertRow(find(rows, "global", 0, false), 2, 0, 5, 3, Math.sqrt(2.5), 1.5);
+    assertRow(find(rows, "global", 1, false), 2, 0, 5, 3, Math.sqrt(2.5), 1.5);
+    // adaptive g1: a -0.5, b -1: sse 1.25, sae 1.5, n 2: RMSE sqrt(0.625), MAE 0.75.
+    // adaptive g2: a +0.5: RMSE 0.5, MAE 0.5.
+    assertRow(find(rows, "adaptive", 1, false), 2, 0, 1.25, 1.5, Math.sqrt(0.625), 0.75);
+    assertRow(find(rows, "adaptive", 2, false), 1, 0, 0.25, 0.5, 0.5, 0.5);
+    assertRow(find(rows, "adaptive", 0, false), 3, 0, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
+    assertThat(find(rows, "adaptive", 0, false).startMillis()).isEqualTo(500);
+    assertThat(board.hasNewPredictions()).isFalse();
+
+    // The window restarts: one more global event of b (now 2 events, scored in group 1), 4 vs 3.
+    board.add(p("global", "b", 2, 1, 4, 3));
+    assertThat(board.hasNewPredictions()).isTrue();
+    List<Row> next = board.report(2_000);
+    assertThat(next)
+        .extracting(r -> r.mode() + " " + r.group() + (r.cumulative() ? " cum" : " win"))
+        .containsExactly(
+            "global 0 cum",
+            "global 1 cum",
+            "global 2 cum",
+            "global 0 win",
+            "global 1 win",
+            "adaptive 0 cum",
+            "adaptive 1 cum",
+            "adaptive 2 cum");
+    // Window: only the new event, e = 1, from the previous report's time.
+    Row window = find(next, "global", 0, false);
+    assertRow(window, 1, 0, 1, 1, 1, 1);
+    assertThat(window.startMillis()).isEqualTo(1_000);
+    assertThat(window.endMillis()).isEqualTo(2_000);
+    // Cumulative: counts {a=2, b=2}, so d_min = d_max and everyone is in group 1.
+    // global: sse 1 + 4 + 1 = 6, sae 1 + 2 + 1 = 4, n 3: RMSE sqrt(2), MAE 4/3.
+    assertRow(find(next, "global", 0, true), 3, 2, 6, 4, Math.sqrt(2), 4.0 / 3);
+    assertRow(find(next, "global", 1, true), 3, 2, 6, 4, Math.sqrt(2), 4.0 / 3);
+    Row empty = find(next, "global", 2, true);
+    assertThat(empty.events()).isZero();
+    assertThat(empty.users()).isZero();
+    assertThat(empty.rmse()).isNaN();
+    assertThat(empty.mae()).isNaN();
+    assertThat(board.lastRmse("global")).isCloseTo(Math.sqrt(2), within(EPS));
+  }
+
+  @Test
+  void windowGroupsOutsideOneToCAreClamped() {
+    PrequentialScoreboard board = new PrequentialScoreboard(3, 10);
+    board.add(p("global", "a", 1, 0, 1, 2));
+    board.add(p("global", "b", 1, 9, 1, 3));
+    List<Row> rows = board.report(1);
+    assertRow(find(rows, "global", 1, false), 1, 0, 1, 1, 1, 1);
+    assertRow(find(rows, "global", 3, false), 1, 0, 4, 2, 2, 2);
+  }
+
+  @Test
+  void evictionDropsTheUsersSums() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 2);
+    threeEvents(board);
+    // Least recently scored first: b, a (a's second event came last). c evicts b, with b's global
+    // and adaptive sums.
+    board.add(p("global", "c", 1, 1, 2, 4));
+    assertThat(board.users()).isEqualTo(2);
+    List<Row> rows = board.report(1);
+    // Counts {a=2, c=1}: c in group 1, a in group 2.
+    // global: a e = -1, c e = 2 - 4 = -2: sse 5, sae 3, n 2: RMSE sqrt(2.5), MAE 1.5.
+    assertRow(find(rows, "global", 0, true), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
+    assertRow(find(rows, "global", 1, true), 1, 1, 4, 2, 2, 2);
+    assertRow(find(rows, "global", 2, true), 1, 1, 1, 1, 1, 1);
+    // adaptive: only a's -0.5 and +0.5 are left: sse 0.5, sae 1, n 2.
+    assertRow(find(rows, "adaptive", 0, true), 2, 1, 0.5, 1, 0.5, 0.5);
+    // b returns and evicts a, now the least recently scored; b starts over (4 vs 4: e = 0).
+    board.add(p("adaptive", "b", 3, 1, 4, 4));
+    List<Row> next = board.report(2);
+    // global: only c is left; adaptive: only b's new event.
+    assertRow(find(next, "global", 0, true), 1, 1, 4, 2, 2, 2);
+    assertRow(find(next, "adaptive", 0, true), 1, 1, 0, 0, 0, 0);
+    ScoreboardSnapshot s = board.snapshot();
+    assertThat(s.users).containsExactly("c", "b");
+    assertThat(s.userEvents).containsExactly(1, 3);
+  }
+
+  @Test
+  void snapshotAndRestoreGiveTheSameCumulativeFigures() {
+    PrequentialScoreboard original = new PrequentialScoreboard(3, 8);
+    Random random = new Random(11);
+    long[] counts = new long[12];
+    for (int n = 0; n < 400; n++) {
+      original.add(randomPrediction(random, counts));
+    }
+    original.report(1);
+    PrequentialScoreboard restored = new PrequentialScoreboard(3, 8);
+    restored.restore(original.snapshot());
+    assertThat(restored.users()).isEqualTo(original.users()).isEqualTo(8);
+    assertThat(cumulative(restored.report(2))).isEqualTo(cumulative(original.report(2)));
+    for (int n = 0; n < 400; n++) {
+      Prediction p = randomPrediction(random, counts);
+      original.add(p);
+      restored.add(p);
+    }
+    List<Row> a = original.report(3);
+    List<Row> b = restored.report(3);
+    // The windows were not snapshotted, but both started at the report at 2 and saw the same.
+    assertThat(b).isEqualTo(a);
+    assertThat(restored.lastRmse("mtl")).isEqualTo(original.lastRmse("mtl")).isNotNaN();
+  }
+
+  @Test
+  void restoringTwoSnapshotsAddsTheirSums() {
+    PrequentialScoreboard x = new PrequentialScoreboard(2, 10);
+    x.add(p("global", "a", 1, 1, 3, 4));
+    PrequentialScoreboard y = new PrequentialScoreboard(2, 10);
+    y.add(p("global", "a", 3, 1, 5, 4));
+    y.add(p("global", "b", 1, 1, 1, 3));
+    y.add(p("mtl", "b", 1, 1, 2, 3));
+    PrequentialScoreboard merged = new PrequentialScoreboard(2, 10);
+    merged.restore(x.snapshot());
+    merged.restore(y.snapshot());
+    List<Row> rows = merged.report(1);
+    // a: e = -1 (x) and +1 (y): sse 2, sae 2, n 2; count max(1, 3) = 3. b: e = -2, count 1.
+    // Counts {a=3, b=1}: a in group 2, b in group 1.
+    // global all: sse 2 + 4 = 6, sae 4, n 3: RMSE sqrt(2), MAE 4/3.
+    assertRow(find(rows, "global", 0, true), 3, 2, 6, 4, Math.sqrt(2), 4.0 / 3);
+    assertRow(find(rows, "global", 1, true), 1, 1, 4, 2, 2, 2);
+    assertRow(find(rows, "global", 2, true), 2, 1, 2, 2, 1, 1);
+    // mtl only has b: e = -1.
+    assertRow(find(rows, "mtl", 0, true), 1, 1, 1, 1, 1, 1);
+    assertRow(find(rows, "mtl", 1, true), 1, 1, 1, 1, 1, 1);
+    assertThat(find(rows, "mtl", 2, true).events()).isZero();
+    // Restored sums are cumulative only: no window.
+    assertThat(rows).allMatch(Row::cumulative);
+  }
+
+  @Test
+  void restoringMoreUsersThanTheBoundKeepsOnlyTheBoundsUsersSums() {
+    PrequentialScoreboard big = new PrequentialScoreboard(2, 10);
+    big.add(p("global", "a", 1, 1, 3, 4));
+    big.add(p("global", "b", 1, 1, 5, 3));
+    big.add(p("global", "c", 1, 1, 1, 4));
+    PrequentialScoreboard small = new PrequentialScoreboard(2, 2);
+    small.restore(big.snapshot());
+    // a, the least recently scored, is dropped with its sums: b (e = 2) and c (e = -3) remain.
+    assertThat(small.users()).isEqualTo(2);
+    List<Row> rows = small.report(1);
+    // sse 4 + 9 = 13, sae 5, n 2.
+    assertRow(find(rows, "global", 0, true), 2, 2, 13, 5, Math.sqrt(6.5), 2.5);
+    assertThat(small.snapshot().errors[0]).containsExactly(4, 2, 1, 9, 3, 1);
+  }
+
+  @Test
+  void tableHasOneLinePerMode() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
+    threeEvents(board);
+    String table = board.table(board.report(1));
+    assertThat(table.lines())
+        .containsExactly(
+            "prequential RMSE by group (1 = least data):",
+            "mode            g1       g2      all    events",
+            "global      2.0000   1.0000   1.5811         2",
+            "adaptive    1.0000   0.5000   0.7071         3");
+    // A group without events shows a dash.
+    board.add(p("global", "b", 2, 1, 3, 3));
+    String next = board.table(board.report(2));
+    // Counts {a=2, b=2}: everyone in group 1; global sse 5, n 3: sqrt(5/3) = 1.2910.
+    assertThat(next.lines()).contains("global      1.2910        -   1.2910         3");
+  }
+
+  private static List<Row> cumulative(List<Row> rows) {
+    return rows.stream().filter(Row::cumulative).toList();
+  }
+
+  private static Prediction randomPrediction(Random random, long[] counts) {
+    int user = random.nextInt(counts.length);
+    counts[user]++;
+    String mode = List.of("global", "local", "mtl", "adaptive").get(random.nextInt(4));
+    return p(
+        mode,
+        "u" + user,
+        counts[user],
+        1 + random.nextInt(3),
+        // Multiples of 1/4: every sum is exact, so the order of summation does not matter.
+        1 + random.nextInt(17) / 4.0,
+        1 + random.nextInt(5));
+  }
+}

@@ -1,0 +1,287 @@
+package io.personalize.online;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.model.Coordinator;
+import io.personalize.model.FeatureVector;
+import io.personalize.model.GlobalTrainer;
+import io.personalize.model.GroupBoundaries;
+import io.personalize.model.Loss;
+import io.personalize.model.Mode;
+import io.personalize.model.ModelConfig;
+import io.personalize.model.ModelKind;
+import io.personalize.model.PersonalLearner;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.SharedParameters;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.model.features.ItemCatalog;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.UserProfile;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The per-user online step of the evaluator and the job. */
+class UserModelsTest {
+  private static final FeatureSpace SPACE = GlobalModelTest.SPACE;
+  private static final ModelConfig CONFIG = GlobalModelTest.CONFIG;
+  private static final int K = 4;
+  private static final int F = SPACE.dimension();
+  private static final double MEAN = 3.5;
+  private static final Set<Mode> SHADOWS = EnumSet.of(Mode.LOCAL, Mode.MTL);
+  private static final int USERS = 20;
+  private static final int ITEMS = 15;
+
+  private static UserModels models(Set<Mode> modes) {
+    return new UserModels(CONFIG, F, MEAN, modes);
+  }
+
+  private static SharedParameters freshShared() {
+    return new SharedParameters(K, F, MEAN, CONFIG.initializer());
+  }
+
+  private static GlobalTrainer trainer(SharedParameters shared) {
+    return new GlobalTrainer(
+        CONFIG.model(F),
+        shared,
+        CONFIG.initializer(),
+        CONFIG.globalSteps(),
+        CONFIG.globalRegularization());
+  }
+
+  /** [b_u, q_u]: a global row as UserState flattens it. */
+  private static double[] flat(PersonalParameters row) {
+    double[] flat = new double[1 + row.factors.length];
+    flat[0] = row.bias;
+    System.arraycopy(row.factors, 0, flat, 1, row.factors.length);
+    return flat;
+  }
+
+  @Test
+  void aNewUsersBlocksAllStartFromItsInitialGlobalRow() {
+    UserModels models = models(SHADOWS);
+    UserState state = models.newUser("u7", 7);
+    double[] q0 = PersonalParameters.initial(K, 0, CONFIG.initializer(), 7).factors;
+    // [b_u = 0, q0, w_u = 0 (F values)]
+    double[] block = new double[1 + K + F];
+    System.arraycopy(q0, 0, block, 1, K);
+    assertThat(state.userId).isEqualTo("u7");
+    assertThat(state.events).isZero();
+    assertThat(state.adaptive)
+        .hasNumberOfRows(CONFIG.adaptiveCandidates().size())
+        .hasNumberOfRows(4);
+    for (double[] candidate : state.adaptive) {
+      assertThat(candidate).hasSize(1 + K + F).containsExactly(block);
+    }
+    assertThat(state.globalRow).hasSize(1 + K).containsExactly(Arrays.copyOf(block, 1 + K));
+    // The same start as the global trainer's row of the user.
+    assertThat(state.globalRow).containsExactly(flat(trainer(freshShared()).newUserRow(7)));
+    assertThat(state.local).hasSize(1 + K + F).containsExactly(block);
+    assertThat(state.mtl).hasSize(1 + K + F).containsExactly(block);
+    // Blocks are separate arrays.
+    state.adaptive[0][0] = 1;
+    assertThat(state.adaptive[1][0]).isZero();
+    assertThat(state.local[0]).isZero();
+
+    UserState plain = models(EnumSet.noneOf(Mode.class)).newUser("u7", 7);
+    assertThat(plain.adaptive).hasNumberOfRows(4);
+    assertThat(plain.globalRow).isEmpty();
+    assertThat(plain.local).isEmpty();
+    assertThat(plain.mtl).isEmpty();
+  }
+
+  @Test
+  void aLogisticModelHasNoFactorsInItsBlocks() {
+    ModelConfig logistic = ModelConfig.defaults(ModelKind.LOGISTIC, Loss.LOGISTIC, true);
+    UserModels models = new UserModels(logistic, F, 0, SHADOWS);
+    UserState state = models.newUser("u", 1);
+    // 1 + k + F with k = 0: b_u and w_u; the global row is b_u alone.
+    assertThat(state.adaptive[0]).hasSize(1 + F);
+    assertThat(state.globalRow).hasSize(1);
+    assertThat(state.mtl).hasSize(1 + F);
+  }
+
+  /**
+   * The evaluator's claim: UserModels keeps its own copy of the user's global row (the mtl anchor)
+   * and steps it as the global trainer steps the master row, so, stepping first and then letting
+   * the trainer learn on the same shared block, as the evaluator does, the copy is bit for bit the
+   * trainer's row after every event.
+   */
+  @Test
+  void theMtlAnchorIsBitForBitTheGlobalTrainersRow() {
+    SharedParameters shared = freshShared();
+    GlobalTrainer trainer = trainer(shared);
+    UserModels models = models(SHADOWS);
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    Random random = new Random(21);
+    for (int i = 0; i < ITEMS; i++) {
+      catalog.describe("i" + i, GlobalModelTest.randomDescription(random));
+    }
+    PersonalParameters[] rows = new PersonalParameters[USERS];
+    UserState[] states = new UserState[USERS];
+    long[] counts = new long[USERS];
+    GroupBoundaries boundaries = GroupBoundaries.initial(CONFIG.groups());
+    double[] out = new double[Mode.values().length];
+    for (int e = 0; e < 1_500; e++) {
+      int u = random.nextInt(USERS);
+      int item = catalog.indexOf("i" + random.nextInt(ITEMS));
+      double label = 1 + random.nextInt(5);
+      FeatureVector x = catalog.features(item);
+      if (rows[u] == null) {
+        rows[u] = trainer.newUserRow(u);
+        states[u] = models.newUser("u" + u, u);
+      }
+      models.step(states[u], shared, item, x, label, boundaries.groupOf(counts[u]), out);
+      trainer.learn(rows[u], item, x, label);
+      catalog.observe(item);
+      counts[u]++;
+      if ((e + 1) % 100 == 0) {
+        boundaries = Coordinator.boundaries(boundaries.version() + 1, CONFIG.groups(), counts);
+      }
+      assertThat(states[u].globalRow).as("event %d", e).containsExactly(flat(rows[u]));
+    }
+    assertThat(boundaries.version()).isEqualTo(15);
+    // The rows did move: the claim is not about initial rows.
+    assertThat(states[0].globalRow)
+        .isNotEqualTo(flat(PersonalParameters.initial(K, 0, CONFIG.initializer(), 0)));
+  }
+
+  @Test
+  void localLearnsAgainstAnUntrainedSharedBlock() {
+    SharedParameters fresh = freshShared();
+    SharedParameters trained = freshShared();
+    GlobalTrainer trainer = trainer(trained);
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    Random random = new Random(5);
+    PersonalParameters other = trainer.newUserRow(99);
+    for (int e = 0; e < 500; e++) {
+      int item = catalog.indexOf("i" + random.nextInt(ITEMS));
+      trainer.learn(other, item, catalog.features(item), 1 + random.nextInt(5));
+    }
+    UserModels withFresh = models(SHADOWS);
+    UserModels withTrained = models(SHADOWS);
+    UserState a = withFresh.newUser("u", 1);
+    UserState b = withTrained.newUser("u", 1);
+    // The local mode by hand: the user's initial block, alone against a never-trained block.
+    PersonalLearner learner = new PersonalLearner(CONFIG.model(F));
+    SharedParameters untrained = freshShared();
+    PersonalParameters alone = PersonalParameters.initial(K, F, CONFIG.initializer(), 1);
+    double[] outA = new double[Mode.values().length];
+    double[] outB = new double[Mode.values().length];
+    for (int e = 0; e < 40; e++) {
+      int item = catalog.indexOf("i" + random.nextInt(ITEMS));
+      FeatureVector x = catalog.features(item);
+      double label = 1 + random.nextInt(5);
+      withFresh.step(a, fresh, item, x, label, 1, outA);
+      withTrained.step(b, trained, item, x, label, 1, outB);
+      double expected = learner.learn(untrained, alone, null, item, x, label, CONFIG.local());
+      // Local never reads the shared block it is given: the same predictions either way, those
+      // of the user alone against the untrained block.
+      assertThat(outB[Mode.LOCAL.ordinal()]).as("event %d", e).isEqualTo(expected);
+      assertThat(outA[Mode.LOCAL.ordinal()]).as("event %d", e).isEqualTo(expected);
+      // The modes that do read it see the difference.
+      assertThat(outB[Mode.ADAPTIVE.ordinal()]).isNotEqualTo(outA[Mode.ADAPTIVE.ordinal()]);
+      assertThat(outB[Mode.MTL.ordinal()]).isNotEqualTo(outA[Mode.MTL.ordinal()]);
+    }
+    assertThat(b.local).containsExactly(a.local);
+    assertThat(b.local[0]).isEqualTo(alone.bias);
+    assertThat(b.mtl).isNotEqualTo(a.mtl);
+  }
+
+  @Test
+  void runsAndWhatStepWrites() {
+    UserModels shadows = models(SHADOWS);
+    assertThat(shadows.runs(Mode.ADAPTIVE)).isTrue();
+    assertThat(shadows.runs(Mode.LOCAL)).isTrue();
+    assertThat(shadows.runs(Mode.MTL)).isTrue();
+    assertThat(shadows.runs(Mode.GLOBAL)).isFalse();
+    assertThat(shadows.runs(Mode.ADAPTIVE_PAPER)).isFalse();
+
+    // Modes other than LOCAL and MTL are ignored.
+    UserModels plain = models(EnumSet.of(Mode.GLOBAL, Mode.ADAPTIVE_PAPER));
+    for (Mode mode : Mode.values()) {
+      assertThat(plain.runs(mode)).as("%s", mode).isEqualTo(mode == Mode.ADAPTIVE);
+    }
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    int item = catalog.indexOf("i1");
+    UserState state = plain.newUser("u", 3);
+    double[] out = new double[Mode.values().length];
+    Arrays.fill(out, -7);
+    plain.step(state, shared, item, catalog.features(item), 4, 1, out);
+    for (Mode mode : Mode.values()) {
+      if (mode == Mode.ADAPTIVE) {
+        assertThat(out[mode.ordinal()]).isNotEqualTo(-7.0);
+      } else {
+        assertThat(out[mode.ordinal()]).as("%s", mode).isEqualTo(-7.0);
+      }
+    }
+    assertThat(state.events).isEqualTo(1);
+    assertThat(state.globalRow).isEmpty();
+
+    // With the shadows every one of the three is written; the others are left alone.
+    UserState full = shadows.newUser("u", 3);
+    Arrays.fill(out, -7);
+    shadows.step(full, shared, item, catalog.features(item), 4, 1, out);
+    for (Mode mode : Mode.values()) {
+      assertThat(out[mode.ordinal()] != -7.0).as("%s", mode).isEqualTo(shadows.runs(mode));
+    }
+    // The first event: local and mtl start where adaptive does, and the shared block is the
+    // untrained one here too, so all three predict the same.
+    assertThat(out[Mode.LOCAL.ordinal()])
+        .isEqualTo(out[Mode.MTL.ordinal()])
+        .isEqualTo(out[Mode.ADAPTIVE.ordinal()]);
+  }
+
+  @Test
+  void profileAndViewReportTheChosenBlock() {
+    UserModels models = models(SHADOWS);
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    Random random = new Random(9);
+    UserState state = models.newUser("u", 2);
+    double[] out = new double[Mode.values().length];
+    for (int e = 0; e < 12; e++) {
+      int item = catalog.indexOf("i" + random.nextInt(ITEMS));
+      models.step(state, shared, item, catalog.features(item), 1 + random.nextInt(5), 1, out);
+      catalog.observe(item);
+    }
+    state.lastEventTimeMillis = 12_345;
+    // Group 2 has seen no events (all were in group 1): make candidate 2 its leader by hand.
+    models.selector().record(2, 0, 1.0);
+    models.selector().record(2, 1, 0.75);
+    models.selector().record(2, 2, 0.5);
+    models.selector().record(2, 3, 0.625);
+    assertThat(models.selector().best(2)).isEqualTo(2);
+
+    UserProfile profile = models.profile(state, 2, 8, 31);
+    assertThat(profile.userId).isEqualTo("u");
+    assertThat(profile.events).isEqualTo(12);
+    assertThat(profile.group).isEqualTo(2);
+    assertThat(profile.boundariesVersion).isEqualTo(8);
+    assertThat(profile.checkpointVersion).isEqualTo(31);
+    assertThat(profile.lastEventTimeMillis).isEqualTo(12_345);
+    assertThat(profile.candidate).isEqualTo(2);
+    assertThat(models.profile(state, 1, 8, 31).candidate).isEqualTo(models.selector().best(1));
+
+    PersonalModelView view = models.view(state, 2, 31);
+    assertThat(view.userId).isEqualTo("u");
+    assertThat(view.modelKind).isEqualTo("HYBRID");
+    assertThat(view.checkpointVersion).isEqualTo(31);
+    double[] chosen = state.adaptive[2];
+    assertThat(view.bias).isEqualTo(chosen[0]);
+    assertThat(view.factors).containsExactly(Arrays.copyOfRange(chosen, 1, 1 + K));
+    assertThat(view.featureWeights).containsExactly(Arrays.copyOfRange(chosen, 1 + K, 1 + K + F));
+    // The candidates' blocks differ (different steps), so the view really is candidate 2's.
+    assertThat(view.featureWeights)
+        .isNotEqualTo(Arrays.copyOfRange(state.adaptive[0], 1 + K, 1 + K + F));
+    PersonalParameters block = models.chosenBlock(state, 2);
+    assertThat(block.bias).isEqualTo(view.bias);
+    assertThat(block.factors).containsExactly(view.factors);
+    // The view is a copy: changing it leaves the state alone.
+    view.factors[0] += 1;
+    assertThat(state.adaptive[2][1]).isEqualTo(chosen[1]);
+  }
+}
