@@ -51,6 +51,7 @@ public final class PrequentialScoreboard {
   private final Map<String, double[][]> window = new HashMap<>();
   private final Map<String, Double> lastRmse = new java.util.concurrent.ConcurrentHashMap<>();
   private long windowStart;
+  private boolean windowStarted;
 
   public PrequentialScoreboard(int groups, int maxUsers) {
     this.groups = groups;
@@ -79,6 +80,18 @@ public final class PrequentialScoreboard {
       w[g][0] += e * e;
       w[g][1] += Math.abs(e);
       w[g][2] += 1;
+    }
+  }
+
+  /**
+   * Starts the first window at {@code nowMillis}, the time of the first prediction, unless a window
+   * has started already (by an earlier call or a {@link #report}); without it the first window
+   * would start at the epoch.
+   */
+  public void startWindow(long nowMillis) {
+    if (!windowStarted) {
+      windowStart = nowMillis;
+      windowStarted = true;
     }
   }
 
@@ -134,6 +147,7 @@ public final class PrequentialScoreboard {
       }
     }
     windowStart = nowMillis;
+    windowStarted = true;
     return rows;
   }
 

@@ -66,6 +66,7 @@ public class PrequentialMetricsFunction
     scoreboard.add(p);
     if (!timerPending) {
       long now = ctx.timerService().currentProcessingTime();
+      scoreboard.startWindow(now); // the first window starts with its first prediction
       ctx.timerService().registerProcessingTimeTimer(now + config.millis(METRICS_INTERVAL));
       timerPending = true;
     }

@@ -15,9 +15,13 @@ import io.personalize.job.Descriptors;
 import io.personalize.job.GlobalTrainerFunction;
 import io.personalize.job.ValidEvent;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
+import io.personalize.online.GlobalModelSnapshot;
 import io.personalize.online.Prediction;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +53,15 @@ class GlobalTrainerFunctionTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           Integer, ValidEvent, ItemMetadata, Prediction>
       open(OperatorSubtaskState restored) throws Exception {
+    return open(CONFIG, restored);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ValidEvent, ItemMetadata, Prediction>
+      open(JobConfig config, OperatorSubtaskState restored) throws Exception {
     KeyedTwoInputStreamOperatorTestHarness<Integer, ValidEvent, ItemMetadata, Prediction> h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(new GlobalTrainerFunction(CONFIG)),
+            new KeyedCoProcessOperator<>(new GlobalTrainerFunction(config)),
             e -> 0,
             i -> 0,
             Types.INT);
@@ -387,5 +397,68 @@ class GlobalTrainerFunctionTest {
           .isEqualTo(predictions().get(EVERY_EVENTS + 5).prediction);
       assertThat(restored.extractOutputValues().get(3).checkpointVersion).isEqualTo(2);
     }
+  }
+
+  /** The user rows the operator keeps, least recently seen first, as its snapshot stores them. */
+  private List<String> storedUsers() throws Exception {
+    harness.snapshot(1L, 1L);
+    List<GlobalModelSnapshot> stored = new ArrayList<>();
+    harness
+        .getOperator()
+        .getOperatorStateBackend()
+        .getListState(Descriptors.globalModel())
+        .get()
+        .forEach(stored::add);
+    assertThat(stored).hasSize(1);
+    return List.of(stored.get(0).userIds);
+  }
+
+  @Test
+  void withMaxUsersTwoAThirdUserEvictsTheLeastRecentlySeenUserRow() throws Exception {
+    JobConfig twoUsers = CONFIG.with(PersonalizeOptions.MAX_USERS, 2);
+    harness = open(twoUsers, null);
+    GlobalModel bounded = Fixtures.globalModel(twoUsers);
+    GlobalModel unbounded = Fixtures.globalModel(CONFIG);
+    List<ValidEvent> events =
+        List.of(
+            rating("u1", "i1", 4, 1_000),
+            rating("u2", "i2", 2, 2_000),
+            rating("u1", "i2", 5, 3_000),
+            // u1 was seen after u2: u2's row goes, not the first inserted u1's
+            rating("u3", "i1", 3, 4_000),
+            // u2 is back, from its initial row; u1 is now the least recently seen
+            rating("u2", "i2", 1, 5_000));
+    List<List<String>> kept = new ArrayList<>();
+    double[] expected = new double[events.size()];
+    double[] withoutBound = new double[events.size()];
+    for (int n = 0; n < events.size(); n++) {
+      ValidEvent e = events.get(n);
+      harness.processElement1(e, 0);
+      kept.add(storedUsers());
+      assertThat(OperatorMetrics.gauge(harness, "global-users"))
+          .isEqualTo((long) kept.get(n).size());
+      expected[n] = twoUsers.scale().clamp(bounded.learn(e.userId, e.itemId, e.value, n));
+      withoutBound[n] = CONFIG.scale().clamp(unbounded.learn(e.userId, e.itemId, e.value, n));
+    }
+
+    assertThat(kept)
+        .containsExactly(
+            List.of("u1"),
+            List.of("u1", "u2"),
+            List.of("u2", "u1"),
+            List.of("u1", "u3"),
+            List.of("u3", "u2"));
+    assertThat(OperatorMetrics.gauge(harness, "global-users")).isEqualTo(2L);
+    assertThat(OperatorMetrics.gauge(harness, "global-users-evicted")).isEqualTo(2L);
+    assertThat(predictions()).extracting(p -> p.prediction).containsExactly(boxed(expected));
+    // Only the returning user's prediction differs from an unbounded model's: its row restarted.
+    for (int n = 0; n < events.size() - 1; n++) {
+      assertThat(expected[n]).isEqualTo(withoutBound[n]);
+    }
+    assertThat(expected[4]).isNotEqualTo(withoutBound[4]);
+  }
+
+  private static Double[] boxed(double[] values) {
+    return Arrays.stream(values).boxed().toArray(Double[]::new);
   }
 }

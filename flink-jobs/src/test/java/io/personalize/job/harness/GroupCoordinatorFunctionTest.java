@@ -5,9 +5,14 @@ import static io.personalize.job.harness.Fixtures.rating;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.GroupBoundaries;
+import io.personalize.job.Descriptors;
 import io.personalize.job.GroupCoordinatorFunction;
 import io.personalize.job.ValidEvent;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.online.CountsSnapshot;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -29,9 +34,14 @@ class GroupCoordinatorFunctionTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<Integer, ValidEvent, GroupBoundaries> open(
       OperatorSubtaskState restored) throws Exception {
+    return open(CONFIG, restored);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<Integer, ValidEvent, GroupBoundaries> open(
+      JobConfig config, OperatorSubtaskState restored) throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<Integer, ValidEvent, GroupBoundaries>(
-            new KeyedProcessOperator<>(new GroupCoordinatorFunction(CONFIG)), e -> 0, Types.INT);
+            new KeyedProcessOperator<>(new GroupCoordinatorFunction(config)), e -> 0, Types.INT);
     if (restored != null) {
       h.initializeState(restored);
     }
@@ -168,5 +178,54 @@ class GroupCoordinatorFunctionTest {
     // As the unserialized function does: the first boundaries always go out.
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertBoundaries(harness.extractOutputValues().get(0), 1, 1, 1, 3);
+  }
+
+  /** The operator's counts as its snapshot stores them, least recently seen user first. */
+  private CountsSnapshot storedCounts() throws Exception {
+    harness.snapshot(1L, 1L);
+    List<CountsSnapshot> stored = new ArrayList<>();
+    harness
+        .getOperator()
+        .getOperatorStateBackend()
+        .getListState(Descriptors.userCounts())
+        .get()
+        .forEach(stored::add);
+    assertThat(stored).hasSize(1);
+    return stored.get(0);
+  }
+
+  @Test
+  void withMaxUsersTwoAThirdUserEvictsTheLeastRecentlySeenAndTheBoundariesFollow()
+      throws Exception {
+    JobConfig config =
+        Fixtures.config(100, 1_000, 1, 5_000, 86_400_000L).with(PersonalizeOptions.MAX_USERS, 2);
+    harness = open(config, null);
+
+    ratings("u1", "u2", "u2", "u2", "u1");
+    // u1: 2, u2: 3, and u1 seen last
+    assertThat(harness.extractOutputValues()).hasSize(4);
+    assertBoundaries(harness.extractOutputValues().get(3), 4, 2, 3, 2);
+
+    ratings("u3");
+
+    // u2, the least recently seen, is dropped: u1: 2, u3: 1. (Keeping u2 would leave the
+    // boundaries at [log 1, log 3], unchanged, and send nothing.)
+    assertThat(harness.extractOutputValues()).hasSize(5);
+    assertBoundaries(harness.extractOutputValues().get(4), 5, 1, 2, 2);
+    CountsSnapshot counts = storedCounts();
+    assertThat(counts.users).containsExactly("u1", "u3");
+    assertThat(OperatorMetrics.gauge(harness, "users-counted")).isEqualTo(2L);
+    assertThat(OperatorMetrics.gauge(harness, "users-evicted")).isEqualTo(1L);
+    assertThat(counts.counts).containsExactly(2, 1);
+
+    ratings("u2");
+
+    // u2 starts again from 1 and u1 goes: u3: 1, u2: 1
+    assertThat(harness.extractOutputValues()).hasSize(6);
+    assertBoundaries(harness.extractOutputValues().get(5), 6, 1, 1, 2);
+    counts = storedCounts();
+    assertThat(counts.users).containsExactly("u3", "u2");
+    assertThat(OperatorMetrics.gauge(harness, "users-evicted")).isEqualTo(2L);
+    assertThat(counts.counts).containsExactly(1, 1);
   }
 }

@@ -2,10 +2,13 @@ package io.personalize.job.harness;
 
 import static io.personalize.job.harness.Fixtures.click;
 import static io.personalize.job.harness.Fixtures.rating;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.job.Control;
 import io.personalize.job.Descriptors;
 import io.personalize.job.PersonalModelFunction;
@@ -13,6 +16,7 @@ import io.personalize.job.ValidEvent;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.Mode;
+import io.personalize.model.SelectorSnapshot;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.Ids;
@@ -23,29 +27,44 @@ import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link PersonalModelFunction}: every rating scored by adaptive, local and mtl (exactly as the
+ * {@link PersonalModelFunction}: every rating scored by local, mtl and adaptive (exactly as the
  * plain-Java {@link UserModels} on a {@link SharedReplica} scores it) before learning it; a
  * broadcast checkpoint applied only once the watermark has passed its {@code maxEventTimeMillis},
- * whichever channel delivers first; group boundaries applied on arrival; one idle timer per user
- * that clears all of the user's state; clicks not learned.
+ * whichever channel delivers first; group boundaries applied on arrival; exactly one idle timer per
+ * user, which moves while the user is active and clears all of the user's state once idle; each
+ * batch of expiries logged as one line; union state restored at any parallelism; clicks not
+ * learned.
  */
 class PersonalModelFunctionTest {
   private static final long IDLE = 10_000;
@@ -75,19 +94,22 @@ class PersonalModelFunctionTest {
                   : EnumSet.noneOf(Mode.class));
     }
 
-    /** Adaptive, local and mtl predictions of the event, clamped, then learns it. */
+    /** Every mode's prediction of the event, clamped, indexed by {@link Mode#ordinal()}. */
     double[] score(ValidEvent e) {
       UserState state = users.computeIfAbsent(e.userId, id -> models.newUser(id, Ids.hash(id)));
       int group = boundaries.groupOf(state.events);
       int item = replica.item(e.itemId);
       double[] all = new double[Mode.values().length];
       models.step(state, replica.shared(), item, replica.features(item), e.value, group, all);
-      Mode[] order = {Mode.ADAPTIVE, Mode.LOCAL, Mode.MTL};
-      double[] out = new double[3];
-      for (int m = 0; m < out.length; m++) {
-        out[m] = CONFIG.scale().clamp(all[order[m].ordinal()]);
+      for (Mode mode : Mode.values()) {
+        all[mode.ordinal()] = CONFIG.scale().clamp(all[mode.ordinal()]);
       }
-      return out;
+      return all;
+    }
+
+    /** The labels of the modes the operator scores, in report order ({@link Mode#STREAM}). */
+    List<String> modes() {
+      return Mode.STREAM.stream().filter(models::runs).map(Mode::label).toList();
     }
 
     void apply(ModelDelta checkpoint) {
@@ -141,17 +163,34 @@ class PersonalModelFunctionTest {
 
   /** Sends the event and checks every mode's prediction against the plain-Java core's. */
   private List<Prediction> sendAndCompare(ValidEvent e) throws Exception {
-    List<Prediction> out = send(e);
-    double[] expected = reference.score(e);
-    assertThat(out).extracting(p -> p.mode).containsExactly("adaptive", "local", "mtl");
-    for (int m = 0; m < 3; m++) {
-      assertThat(out.get(m).prediction).as(out.get(m).mode).isEqualTo(expected[m]);
-      assertThat(out.get(m).userId).isEqualTo(e.userId);
-      assertThat(out.get(m).label).isEqualTo(e.value);
-      assertThat(out.get(m).eventTimeMillis).isEqualTo(e.eventTimeMillis);
+    return sendAndCompare(harness, reference, e);
+  }
+
+  /** As {@link #sendAndCompare(ValidEvent)}, on any harness and reference. */
+  private static List<Prediction> sendAndCompare(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h,
+      Reference ref,
+      ValidEvent e)
+      throws Exception {
+    int before = h.extractOutputValues().size();
+    h.processElement(e, e.eventTimeMillis);
+    List<Prediction> all = h.extractOutputValues();
+    List<Prediction> out = all.subList(before, all.size());
+    double[] expected = ref.score(e);
+    assertThat(out).extracting(p -> p.mode).containsExactlyElementsOf(ref.modes());
+    for (Prediction p : out) {
+      assertThat(p.prediction).as(p.mode).isEqualTo(expected[Mode.parse(p.mode).ordinal()]);
+      assertThat(p.userId).isEqualTo(e.userId);
+      assertThat(p.label).isEqualTo(e.value);
+      assertThat(p.eventTimeMillis).isEqualTo(e.eventTimeMillis);
     }
     assertThat(out).extracting(p -> p.checkpointVersion).containsOnly(out.get(0).checkpointVersion);
     return out;
+  }
+
+  /** The prediction of {@code mode} among one event's predictions. */
+  private static Prediction of(List<Prediction> out, Mode mode) {
+    return out.stream().filter(p -> p.mode.equals(mode.label())).findFirst().orElseThrow();
   }
 
   private void broadcast(Control control) throws Exception {
@@ -164,7 +203,15 @@ class PersonalModelFunctionTest {
   }
 
   private <T> T keyed(String user, ValueStateDescriptor<T> descriptor) throws Exception {
-    KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+    return keyed(harness, user, descriptor);
+  }
+
+  private static <T> T keyed(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h,
+      String user,
+      ValueStateDescriptor<T> descriptor)
+      throws Exception {
+    KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(user);
     return backend
         .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor)
@@ -174,6 +221,16 @@ class PersonalModelFunctionTest {
   private int keyedStateEntries() {
     return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
         .numKeyValueStateEntries();
+  }
+
+  /** The users that have a user state in the harness's keyed state. */
+  private static Set<String> usersWithState(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h) {
+    KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+    try (Stream<String> keys =
+        backend.getKeys(Descriptors.userState().getName(), VoidNamespace.INSTANCE)) {
+      return keys.collect(Collectors.toSet());
+    }
   }
 
   /** A real checkpoint of the global model: version 1, covering events up to {@code maxTime}. */
@@ -190,11 +247,12 @@ class PersonalModelFunctionTest {
 
     List<Prediction> out = sendAndCompare(rating("u1", "i1", 4, 2_000));
 
+    assertThat(out).extracting(p -> p.mode).containsExactly("local", "mtl", "adaptive");
     assertThat(out).extracting(p -> p.userEvents).containsOnly(1L);
     assertThat(out).extracting(p -> p.group).containsOnly(1);
     assertThat(out).extracting(p -> p.checkpointVersion).containsOnly(0L);
     // Version 0 is the initial model: the mean of the scale plus small random factor products.
-    assertThat(out.get(0).prediction).isBetween(2.5, 3.5);
+    assertThat(of(out, Mode.ADAPTIVE).prediction).isBetween(2.5, 3.5);
 
     UserProfile profile = keyed("u1", Descriptors.userProfile());
     assertThat(profile.userId).isEqualTo("u1");
@@ -228,10 +286,9 @@ class PersonalModelFunctionTest {
     JobConfig noShadows = Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, false);
     open(noShadows);
 
-    List<Prediction> out = send(rating("u1", "i1", 4, 2_000));
+    List<Prediction> out = sendAndCompare(rating("u1", "i1", 4, 2_000));
 
     assertThat(out).extracting(p -> p.mode).containsExactly("adaptive");
-    assertThat(out.get(0).prediction).isEqualTo(reference.score(rating("u1", "i1", 4, 2_000))[0]);
   }
 
   @Test
@@ -260,7 +317,8 @@ class PersonalModelFunctionTest {
     assertThat(keyed("u1", Descriptors.userProfile()).checkpointVersion).isEqualTo(1);
     assertThat(keyed("u1", Descriptors.personalModel()).checkpointVersion).isEqualTo(1);
     // The replica learned item i1's parameters, so the prediction moved off the untrained one.
-    assertThat(late.get(0).prediction).isNotEqualTo(early.get(0).prediction);
+    assertThat(of(late, Mode.ADAPTIVE).prediction)
+        .isNotEqualTo(of(early, Mode.ADAPTIVE).prediction);
   }
 
   @Test
@@ -385,11 +443,30 @@ class PersonalModelFunctionTest {
     assertThat(keyedStateEntries()).isEqualTo(3);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-    watermark(2_000 + IDLE);
-    assertThat(keyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
-    assertThat(keyed("u1", Descriptors.userProfile())).isNull();
-    assertThat(harness.extractOutputValues()).as("the timer emits nothing").hasSize(3);
+    try (LogCapture log = LogCapture.of(PersonalModelFunction.class)) {
+      assertThat(OperatorMetrics.count(harness, "users-expired")).isZero();
+      watermark(2_000 + IDLE);
+      assertThat(OperatorMetrics.count(harness, "users-expired")).isEqualTo(1);
+      assertThat(keyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+      assertThat(keyed("u1", Descriptors.userProfile())).isNull();
+      assertThat(harness.extractOutputValues()).as("the timer emits nothing").hasSize(3);
+
+      // No event follows: a processing-time timer reports the batch of one.
+      assertThat(log.lines()).isEmpty();
+      assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+      harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+      assertThat(log.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.level()).isEqualTo(Level.INFO);
+                assertThat(line.message())
+                    .startsWith("expired 1 user idle for more than PT10S of event time")
+                    .contains(Instant.ofEpochMilli(2_000 + IDLE).toString());
+              });
+      assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
 
     List<Prediction> again = send(rating("u1", "i1", 4, 20_000));
     assertThat(again).extracting(p -> p.userEvents).containsOnly(1L);
@@ -398,27 +475,151 @@ class PersonalModelFunctionTest {
   }
 
   @Test
-  void onlyTheTimerOfTheLatestEventClears() throws Exception {
+  void theOneTimerMovesToTheLastEventAndClearsOnlyAnIdleUser() throws Exception {
     open(CONFIG);
     send(rating("u1", "i1", 4, 2_000));
     send(rating("u1", "i2", 4, 5_000));
-    // late, out-of-order event: the user's last event stays at 5000, the same timer again
+    // late, out-of-order event: the user's last event stays at 5000
     send(rating("u1", "i3", 4, 4_000));
     send(rating("u2", "i1", 4, 3_000));
-    assertThat(harness.numEventTimeTimers()).as("u1: 12000 and 15000, u2: 13000").isEqualTo(3);
+    assertThat(harness.numEventTimeTimers()).as("u1: 12000, u2: 13000").isEqualTo(2);
     assertThat(keyedStateEntries()).isEqualTo(6);
+    assertThat(keyed("u1", Descriptors.userState()).lastEventTimeMillis).isEqualTo(5_000);
 
     watermark(2_000 + IDLE);
-    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
     assertThat(keyedStateEntries()).as("u1 was active after 2000").isEqualTo(6);
+    assertThat(harness.numEventTimeTimers()).as("u1's timer moved to 15000").isEqualTo(2);
 
     watermark(3_000 + IDLE);
     assertThat(keyedStateEntries()).as("u2 forgotten").isEqualTo(3);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     assertThat(keyed("u1", Descriptors.userProfile()).events).isEqualTo(3);
 
+    watermark(5_000 + IDLE - 1);
+    assertThat(keyedStateEntries()).isEqualTo(3);
     watermark(5_000 + IDLE);
     assertThat(keyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /**
+   * Regression: the operator used to register a timer at every event ({@code last event + idle}),
+   * so a user with n events held n timers in RocksDB, each firing only to find the user active. Now
+   * each user with state has exactly one timer, which moves forward while the user is active.
+   */
+  @Test
+  void exactlyOneEventTimeTimerPerUserWithState() throws Exception {
+    open(CONFIG);
+    int users = 5;
+    for (int n = 0; n < 20; n++) {
+      for (int u = 0; u < users; u++) {
+        send(rating("u" + u, "i" + n % 7, 1 + (n + u) % 5, 1_000 + 100L * n + u));
+      }
+    }
+    assertThat(usersWithState(harness)).hasSize(users);
+    assertThat(harness.numEventTimeTimers()).as("timers of 5 users, 100 events").isEqualTo(users);
+    assertThat(keyedStateEntries()).isEqualTo(3 * users);
+
+    // u0 and u1 go quiet (last events at 2900 and 2901); the others stay active.
+    for (int n = 0; n < 20; n++) {
+      for (int u = 2; u < users; u++) {
+        send(rating("u" + u, "i" + n % 7, 1 + (n + u) % 5, 3_000 + 100L * n + u));
+      }
+    }
+    assertThat(harness.numEventTimeTimers()).isEqualTo(users);
+
+    // Past u0's and u1's deadlines (12900, 12901) and past every user's first timer (11000..):
+    // the active users' timers move, the idle ones clear.
+    watermark(2_901 + IDLE);
+    assertThat(usersWithState(harness)).containsExactlyInAnyOrder("u2", "u3", "u4");
+    assertThat(harness.numEventTimeTimers()).as("timers of the 3 users left").isEqualTo(3);
+    assertThat(keyedStateEntries()).isEqualTo(3 * 3);
+    assertThat(keyed("u2", Descriptors.userState()).events).isEqualTo(40);
+
+    watermark(4_903 + IDLE);
+    assertThat(usersWithState(harness)).containsExactly("u4");
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    assertThat(keyedStateEntries()).isEqualTo(3);
+
+    watermark(4_904 + IDLE);
+    assertThat(usersWithState(harness)).isEmpty();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(keyedStateEntries()).isZero();
+  }
+
+  /**
+   * One event far ahead of the rest makes the watermark jump past every other user's deadline: they
+   * all expire at once, reported as one log line for the batch, at WARN from 100 users.
+   */
+  @ParameterizedTest(name = "{0} users -> {1}")
+  @CsvSource({"99, INFO", "100, WARN", "150, WARN"})
+  void aFarAheadEventExpiresEveryIdleUserAtOnceInOneLogLine(int users, String level)
+      throws Exception {
+    open(CONFIG);
+    for (int u = 0; u < users; u++) {
+      send(rating("u" + u, "i" + u % 10, 1 + u % 5, 1_000 + u));
+    }
+    long far = 1_000 + users + 10 * IDLE;
+    send(rating("far", "i1", 4, far));
+    assertThat(usersWithState(harness)).hasSize(users + 1);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(users + 1);
+
+    try (LogCapture log = LogCapture.of(PersonalModelFunction.class)) {
+      watermark(far);
+
+      assertThat(usersWithState(harness)).containsExactly("far");
+      assertThat(OperatorMetrics.count(harness, "users-expired")).isEqualTo(users);
+      assertThat(keyedStateEntries()).isEqualTo(3);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+      // The batch is reported once complete: at the next record.
+      assertThat(log.lines()).isEmpty();
+      send(rating("far", "i2", 3, far + 1));
+      assertThat(log.lines()).hasSize(1);
+      // The processing-time timer that would report it had no event come finds nothing left.
+      harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+      watermark(far + 1);
+      send(rating("far", "i3", 3, far + 2));
+
+      assertThat(log.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.level()).isEqualTo(Level.toLevel(level));
+                assertThat(line.message())
+                    .startsWith("expired " + users + " users idle for more than PT10S")
+                    .contains("as the watermark reached " + Instant.ofEpochMilli(far))
+                    .endsWith(
+                        "(their last events "
+                            + Instant.ofEpochMilli(1_000)
+                            + " .. "
+                            + Instant.ofEpochMilli(1_000 + users - 1)
+                            + ")");
+              });
+    }
+  }
+
+  /** One watermark advance after another: each batch is its own line. */
+  @Test
+  void eachWatermarkAdvanceIsItsOwnBatch() throws Exception {
+    open(CONFIG);
+    for (int u = 0; u < 3; u++) {
+      send(rating("a" + u, "i1", 4, 1_000 + u));
+      send(rating("b" + u, "i1", 4, 5_000 + u));
+    }
+    try (LogCapture log = LogCapture.of(PersonalModelFunction.class)) {
+      watermark(1_002 + IDLE);
+      watermark(5_001 + IDLE);
+      assertThat(log.at(Level.INFO))
+          .singleElement(as(STRING))
+          .startsWith("expired 3 users idle for more than PT10S");
+      harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+      assertThat(log.at(Level.INFO))
+          .hasSize(2)
+          .last(as(STRING))
+          .startsWith("expired 2 users idle for more than PT10S");
+      assertThat(log.at(Level.WARN)).isEmpty();
+    }
+    assertThat(usersWithState(harness)).containsExactly("b2");
   }
 
   @Test
@@ -451,7 +652,7 @@ class PersonalModelFunctionTest {
     harness.close();
 
     harness = open(CONFIG, state);
-    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+    assertThat(harness.numEventTimeTimers()).as("u1's one timer").isEqualTo(1);
     List<Prediction> restored = sendAndCompare(rating("u1", "i1", 5, 4_002));
     assertThat(restored).extracting(p -> p.userEvents).containsOnly(3L);
     assertThat(restored).extracting(p -> p.checkpointVersion).containsOnly(1L);
@@ -479,5 +680,171 @@ class PersonalModelFunctionTest {
 
     assertThat(out).extracting(p -> p.group).containsOnly(4);
     assertThat(keyed("u1", Descriptors.userProfile()).boundariesVersion).isEqualTo(1);
+  }
+
+  private static final int MAX_PARALLELISM = 4;
+
+  /** Subtask {@code index} of {@code parallelism}, restored from {@code restored} if not null. */
+  private static KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> subtask(
+      int parallelism, int index, OperatorSubtaskState restored) throws Exception {
+    var h =
+        new KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction>(
+            new CoBroadcastWithKeyedOperator<>(
+                new PersonalModelFunction(CONFIG), List.of(Descriptors.CONTROL_CHANNEL)),
+            e -> e.userId,
+            Types.STRING,
+            MAX_PARALLELISM,
+            parallelism,
+            index);
+    if (restored != null) {
+      h.initializeState(restored);
+    }
+    h.open();
+    return h;
+  }
+
+  private static int owner(String user, int parallelism) {
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(user, MAX_PARALLELISM, parallelism);
+  }
+
+  /** The one entry of the operator's union state {@code descriptor} (after a snapshot). */
+  private static <T> T stored(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h,
+      ListStateDescriptor<T> descriptor)
+      throws Exception {
+    List<T> entries = new ArrayList<>();
+    h.getOperator()
+        .getOperatorStateBackend()
+        .getUnionListState(descriptor)
+        .get()
+        .forEach(entries::add);
+    assertThat(entries).as(descriptor.getName()).hasSize(1);
+    return entries.get(0);
+  }
+
+  /**
+   * State of two subtasks restored into one and into three: each user's keyed state (and its one
+   * timer) lands in exactly the subtask that owns its key, and the union state gives every subtask
+   * the freshest replica (subtask 0's, version 2; subtask 1 still had version 2 queued), the latest
+   * group boundaries (subtask 1's, version 2) and the mean of both subtasks' selector sums.
+   */
+  @ParameterizedTest(name = "2 subtasks restored into {0}")
+  @ValueSource(ints = {1, 3})
+  void unionStateRestoresIntoAnyParallelism(int parallelism) throws Exception {
+    GlobalModel master = Fixtures.globalModel(CONFIG);
+    ModelDelta v1 = checkpoint(master, 1_000);
+    ModelDelta v2 = checkpoint(master, 3_000);
+    GroupBoundaries b1 = boundaries(1, Math.log(4));
+    GroupBoundaries b2 = boundaries(2, Math.log(8));
+    List<String> users = IntStream.range(0, 12).mapToObj(u -> "u" + u).toList();
+    Map<String, Long> events = new HashMap<>();
+    List<OperatorSubtaskState> snapshots = new ArrayList<>();
+    List<SelectorSnapshot> selectors = new ArrayList<>();
+
+    for (int index = 0; index < 2; index++) {
+      try (var h = subtask(2, index, null)) {
+        h.processBroadcastElement(Control.of(v1), 0);
+        h.processBroadcastElement(Control.of(v2), 0);
+        h.processBroadcastElement(Control.of(b1), 0);
+        if (index == 1) {
+          h.processBroadcastElement(Control.of(b2), 0);
+        }
+        // Subtask 0's watermark has passed both checkpoints, subtask 1's only the first.
+        h.watermark(index == 0 ? 3_000 : 1_500);
+        int sent = 0;
+        for (int u = 0; u < users.size(); u++) {
+          String user = users.get(u);
+          if (owner(user, 2) != index) {
+            continue;
+          }
+          for (int n = 0; n <= u % 3; n++) {
+            h.processElement(
+                rating(user, "i" + (u + n) % 4, 1 + (u + n) % 5, 4_000 + 10 * u + n), 0);
+            events.merge(user, 1L, Long::sum);
+            sent++;
+          }
+        }
+        assertThat(sent).as("events of subtask %d", index).isPositive();
+        assertThat(h.extractOutputValues())
+            .extracting(p -> p.checkpointVersion)
+            .containsOnly(index == 0 ? 2L : 1L);
+        snapshots.add(h.snapshot(1L, 1L));
+        selectors.add(stored(h, Descriptors.selector()));
+      }
+    }
+    assertThat(selectors.get(0).lossSums).isNotEqualTo(selectors.get(1).lossSums);
+    OperatorSubtaskState packaged =
+        AbstractStreamOperatorTestHarness.repackageState(
+            snapshots.toArray(new OperatorSubtaskState[0]));
+
+    Map<String, Integer> restoredIn = new HashMap<>();
+    for (int index = 0; index < parallelism; index++) {
+      OperatorSubtaskState part =
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              packaged, MAX_PARALLELISM, 2, parallelism, index);
+      try (var h = subtask(parallelism, index, part)) {
+        Set<String> kept = usersWithState(h);
+        for (String user : kept) {
+          assertThat(restoredIn.put(user, index)).as("%s in one subtask only", user).isNull();
+          assertThat(owner(user, parallelism)).as("%s's owner", user).isEqualTo(index);
+          assertThat(keyed(h, user, Descriptors.userState()).events).isEqualTo(events.get(user));
+          assertThat(keyed(h, user, Descriptors.userProfile()).events).isEqualTo(events.get(user));
+        }
+        assertThat(h.numEventTimeTimers()).as("one timer per user").isEqualTo(kept.size());
+
+        // The selector starts from the mean of both subtasks' sums.
+        h.snapshot(2L, 2L);
+        SelectorSnapshot selector = stored(h, Descriptors.selector());
+        SelectorSnapshot s0 = selectors.get(0);
+        SelectorSnapshot s1 = selectors.get(1);
+        assertThat(selector.lossSums).hasSameSizeAs(s0.lossSums);
+        for (int i = 0; i < s0.lossSums.length; i++) {
+          assertThat(selector.lossSums[i]).isEqualTo((s0.lossSums[i] + s1.lossSums[i]) / 2);
+        }
+        for (int g = 0; g < s0.events.length; g++) {
+          assertThat(selector.events[g]).isEqualTo(s0.events[g] / 2 + s1.events[g] / 2);
+        }
+        assertThat(stored(h, Descriptors.replica()).version).isEqualTo(2);
+        assertThat(stored(h, Descriptors.replica()).pending).isEmpty();
+        assertThat(stored(h, Descriptors.groupBoundaries()).getVersion()).isEqualTo(2);
+
+        // A new user here is scored exactly as the core scores it with replica version 2,
+        // boundaries version 2 and the mean selector.
+        Reference ref = new Reference(CONFIG);
+        ref.apply(v1);
+        ref.apply(v2);
+        ref.boundaries = CoreRecords.fromAvro(b2);
+        ref.models.selector().restoreMean(selectors);
+        int self = index;
+        String fresh =
+            IntStream.range(0, 100)
+                .mapToObj(n -> "new" + n)
+                .filter(user -> owner(user, parallelism) == self)
+                .findFirst()
+                .orElseThrow();
+        List<Prediction> out = sendAndCompare(h, ref, rating(fresh, "i1", 5, 5_000));
+        assertThat(out).extracting(p -> p.checkpointVersion).containsOnly(2L);
+        assertThat(keyed(h, fresh, Descriptors.userProfile()).boundariesVersion).isEqualTo(2);
+
+        // A restored user continues, grouped under the latest boundaries.
+        for (String user : kept) {
+          long count = events.get(user);
+          List<Prediction> next = send(h, rating(user, "i2", 4, 6_000));
+          assertThat(next).extracting(p -> p.userEvents).containsOnly(count + 1);
+          assertThat(next).extracting(p -> p.group).containsOnly(ref.boundaries.groupOf(count));
+          assertThat(next).extracting(p -> p.checkpointVersion).containsOnly(2L);
+        }
+      }
+    }
+    assertThat(restoredIn.keySet()).containsExactlyInAnyOrderElementsOf(users);
+  }
+
+  private static List<Prediction> send(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h, ValidEvent e)
+      throws Exception {
+    int before = h.extractOutputValues().size();
+    h.processElement(e, e.eventTimeMillis);
+    List<Prediction> all = h.extractOutputValues();
+    return all.subList(before, all.size());
   }
 }

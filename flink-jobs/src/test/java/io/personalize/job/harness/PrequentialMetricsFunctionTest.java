@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.job.PrequentialMetricsFunction;
+import io.personalize.job.PrequentialMetricsOperator;
 import io.personalize.job.config.JobConfig;
 import io.personalize.online.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * {@link PrequentialMetricsFunction}: every {@code metricsIntervalMillis} of processing time, per
  * mode, one cumulative snapshot per group (0 = all users, then 1..C under boundaries from the
  * users' current counts) and one windowed snapshot per group that had predictions since the last
- * publication; a last report when the watermark reaches the end of time; cumulative errors that
- * survive a restore. Every expected number is worked out by hand in the comments.
+ * publication; a last report when a bounded input ends ({@link PrequentialMetricsOperator}), and
+ * nothing at all on a watermark at the end of time; cumulative errors that survive a restore. Every
+ * expected number is worked out by hand in the comments.
  */
 class PrequentialMetricsFunctionTest {
   private static final long INTERVAL = 1_000;
@@ -34,7 +36,9 @@ class PrequentialMetricsFunctionTest {
       OperatorSubtaskState restored) throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<Integer, Prediction, MetricSnapshot>(
-            new KeyedProcessOperator<>(new PrequentialMetricsFunction(CONFIG)), p -> 0, Types.INT);
+            new PrequentialMetricsOperator(new PrequentialMetricsFunction(CONFIG)),
+            p -> 0,
+            Types.INT);
     if (restored != null) {
       h.initializeState(restored);
     }
@@ -179,19 +183,62 @@ class PrequentialMetricsFunctionTest {
     assertThat(harness.extractOutputValues()).hasSize(all);
   }
 
+  /**
+   * Regression: the function used to register an event-time timer at {@code Long.MAX_VALUE}; a
+   * watermark at the end of time (the items stream going quiet) fired it, and the report it
+   * published carried the timestamp {@code Long.MAX_VALUE}, which the Kafka sink rejected, failing
+   * the job. Now the end of time fires nothing here.
+   */
   @Test
-  void endOfTimeWatermarkPublishesTheFinalReport() throws Exception {
+  void endOfTimeWatermarkPublishesNothing() throws Exception {
     harness = open(null);
     harness.setProcessingTime(START);
     twoUsers();
 
     harness.processWatermark(Long.MAX_VALUE);
 
+    assertThat(harness.extractOutputStreamRecords())
+        .as("records published on the end-of-time watermark")
+        .isEmpty();
+    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    // The periodic report still comes, on processing time, without a timestamp.
+    harness.setProcessingTime(START + INTERVAL);
+    assertThat(harness.extractOutputStreamRecords())
+        .hasSize(2 * (GROUPS + 1 + 2))
+        .noneMatch(StreamRecord::hasTimestamp);
+  }
+
+  @Test
+  void endOfABoundedInputPublishesTheFinalReport() throws Exception {
+    harness = open(null);
+    harness.setProcessingTime(START);
+    twoUsers();
+    harness.processWatermark(Long.MAX_VALUE);
+    harness.setProcessingTime(START + 300);
+
+    harness.endInput();
+
+    List<StreamRecord<? extends MetricSnapshot>> records = harness.extractOutputStreamRecords();
+    assertThat(records)
+        .as("no timestamp, least of all the end of time")
+        .noneMatch(r -> r.hasTimestamp());
     List<MetricSnapshot> out = harness.extractOutputValues();
     assertThat(out).hasSize(2 * (GROUPS + 1 + 2));
     assertMetric(find(out, "global", 0, true), 2, 2, Math.sqrt(5.0 / 2), 1.5);
     assertMetric(find(out, "adaptive", 0, true), 3, 2, Math.sqrt(1.5 / 3), 2.0 / 3);
-    assertThat(find(out, "adaptive", 0, true).getWindowEndMillis()).isEqualTo(START);
+    assertMetric(find(out, "adaptive", GROUPS, true), 2, 1, 0.5, 0.5);
+    assertThat(find(out, "adaptive", 0, true).getWindowEndMillis()).isEqualTo(START + 300);
+    MetricSnapshot window = find(out, "adaptive", 0, false);
+    assertMetric(window, 3, 0, Math.sqrt(1.5 / 3), 2.0 / 3);
+    assertThat(window.getWindowStartMillis()).isEqualTo(START);
+    assertThat(window.getWindowEndMillis()).isEqualTo(START + 300);
+  }
+
+  @Test
+  void endOfAnInputWithoutPredictionsPublishesNothing() throws Exception {
+    harness = open(null);
+    harness.endInput();
+    assertThat(harness.extractOutputValues()).isEmpty();
   }
 
   @Test

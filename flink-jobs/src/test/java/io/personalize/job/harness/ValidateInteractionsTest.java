@@ -1,7 +1,9 @@
 package io.personalize.job.harness;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.DeadLetterReason;
@@ -19,20 +21,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link ValidateInteractions}: a good record passes with its fields unchanged; every kind of bad
  * record goes to the dead-letter side output with its reason, its original bytes and its origin,
- * and never throws.
+ * and never throws; offsets the source skipped are counted and logged, across restores too.
  */
 class ValidateInteractionsTest {
   private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
@@ -208,5 +215,224 @@ class ValidateInteractionsTest {
     assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS))
         .extracting(r -> r.getValue().getSourceOffset() + " " + r.getValue().getReason())
         .containsExactly("1 UNDECODABLE", "3 INVALID_VALUE");
+  }
+
+  private static final String LONG_ID = "x".repeat(257);
+  private static final String LONGEST_ID = "y".repeat(256);
+
+  static Stream<Arguments> overLongIds() {
+    return Stream.of(
+        Arguments.of("userId", event(LONG_ID, "i1", EventType.RATING, 4, NOW - 1000)),
+        Arguments.of("itemId", event("u1", LONG_ID, EventType.RATING, 4, NOW - 1000)));
+  }
+
+  @ParameterizedTest(name = "{0} of 257 characters")
+  @MethodSource("overLongIds")
+  void anIdLongerThan256CharactersIsInvalid(String field, InteractionEvent event) throws Exception {
+    byte[] bytes = EVENTS.encode(event);
+
+    assertThatCode(() -> harness.processElement(raw(0, 0, bytes), NOW)).doesNotThrowAnyException();
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue().getReason()).isEqualTo(DeadLetterReason.INVALID_ID);
+              assertThat(r.getValue().getDetail())
+                  .isEqualTo(field + " is 257 characters long, more than 256");
+              assertThat(r.getValue().getPayload()).isEqualTo(ByteBuffer.wrap(bytes));
+            });
+  }
+
+  @Test
+  void idsOfExactly256CharactersPass() throws Exception {
+    harness.processElement(
+        raw(0, 0, EVENTS.encode(event(LONGEST_ID, LONGEST_ID, EventType.RATING, 4, NOW - 1))), 0);
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.userId).isEqualTo(LONGEST_ID);
+              assertThat(e.itemId).isEqualTo(LONGEST_ID);
+            });
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS)).isNull();
+  }
+
+  // ---- Offsets the source skipped
+
+  /** The logger that reports gaps: that of the validation operators' package-private base. */
+  private static final String GAP_LOGGER = "io.personalize.job.ValidateRecords";
+
+  /** A harness whose operator's counters are readable through {@code metrics}. */
+  private static OneInputStreamOperatorTestHarness<RawRecord, ValidEvent> counted(
+      OperatorMetrics metrics, OperatorSubtaskState restored) throws Exception {
+    var h =
+        new OneInputStreamOperatorTestHarness<RawRecord, ValidEvent>(
+            new ProcessOperator<>(new ValidateInteractions(JobConfig.defaults())),
+            metrics.environment());
+    if (restored != null) {
+      h.initializeState(restored);
+    }
+    h.open();
+    return h;
+  }
+
+  private static void read(
+      OneInputStreamOperatorTestHarness<RawRecord, ValidEvent> h,
+      int partition,
+      long fromOffset,
+      long toOffset)
+      throws Exception {
+    for (long offset = fromOffset; offset <= toOffset; offset++) {
+      InteractionEvent rating =
+          event("u" + offset, "i" + partition, EventType.RATING, 4, NOW - 1_000);
+      h.processElement(raw(partition, offset, EVENTS.encode(rating)), 0);
+    }
+  }
+
+  /** The WARN lines about skipped offsets, from their "skipped" on. */
+  private static List<String> gapWarnings(LogCapture log) {
+    return log.at(Level.WARN).stream()
+        .filter(line -> line.contains(" skipped "))
+        .map(line -> line.substring(line.indexOf("skipped "), line.indexOf(" (deleted by")))
+        .toList();
+  }
+
+  /**
+   * Regression: offsets the source skipped (records deleted by retention before the job read them)
+   * used to go unnoticed; now each gap is counted by size and logged with topic, partition and
+   * range.
+   */
+  @Test
+  void offsetsSkippedWithinAPartitionAreCountedAndLogged() throws Exception {
+    OperatorMetrics metrics = new OperatorMetrics();
+    try (LogCapture log = LogCapture.of(GAP_LOGGER);
+        var h = counted(metrics, null)) {
+      read(h, 0, 0, 9);
+      assertThat(metrics.count("offsets-skipped")).isZero();
+
+      read(h, 0, 20, 29);
+      read(h, 1, 0, 4);
+
+      assertThat(metrics.count("offsets-skipped")).isEqualTo(10);
+      assertThat(metrics.count("records-accepted")).isEqualTo(25);
+      assertThat(h.extractOutputValues()).hasSize(25);
+      assertThat(gapWarnings(log))
+          .singleElement(as(STRING))
+          .isEqualTo("skipped 10 offsets of " + TOPIC + "-0: 10..19");
+    }
+  }
+
+  @Test
+  void aGapOfOneOffsetIsCountedToo() throws Exception {
+    OperatorMetrics metrics = new OperatorMetrics();
+    try (LogCapture log = LogCapture.of(GAP_LOGGER);
+        var h = counted(metrics, null)) {
+      read(h, 2, 100, 101);
+      read(h, 2, 103, 103);
+
+      assertThat(metrics.count("offsets-skipped")).isEqualTo(1);
+      assertThat(gapWarnings(log))
+          .singleElement(as(STRING))
+          .isEqualTo("skipped 1 offset of " + TOPIC + "-2: 102..102");
+    }
+  }
+
+  @Test
+  void aGapAcrossARestoreIsNoticed() throws Exception {
+    OperatorSubtaskState state;
+    try (var before = counted(new OperatorMetrics(), null)) {
+      read(before, 0, 0, 9);
+      state = before.snapshot(1L, 1L);
+    }
+
+    OperatorMetrics metrics = new OperatorMetrics();
+    try (LogCapture log = LogCapture.of(GAP_LOGGER);
+        var after = counted(metrics, state)) {
+      read(after, 0, 15, 15);
+
+      assertThat(metrics.count("offsets-skipped")).isEqualTo(5);
+      assertThat(gapWarnings(log))
+          .singleElement(as(STRING))
+          .isEqualTo("skipped 5 offsets of " + TOPIC + "-0: 10..14");
+    }
+  }
+
+  @Test
+  void reReadingEarlierOffsetsAfterARestoreIsNotAGap() throws Exception {
+    OperatorSubtaskState state;
+    try (var before = counted(new OperatorMetrics(), null)) {
+      read(before, 0, 0, 9);
+      state = before.snapshot(1L, 1L);
+    }
+
+    OperatorMetrics metrics = new OperatorMetrics();
+    try (LogCapture log = LogCapture.of(GAP_LOGGER);
+        var after = counted(metrics, state)) {
+      read(after, 0, 5, 12);
+
+      assertThat(metrics.count("offsets-skipped")).isZero();
+      assertThat(gapWarnings(log)).isEmpty();
+      assertThat(after.extractOutputValues()).as("re-read records still pass").hasSize(8);
+    }
+  }
+
+  /**
+   * The last offsets are union state: after a restore at any parallelism, whichever subtask reads a
+   * partition next knows where it stopped (here each partition moves to another subtask).
+   */
+  @ParameterizedTest(name = "2 subtasks restored into {0}")
+  @ValueSource(ints = {1, 2})
+  void aGapIsNoticedByWhicheverSubtaskReadsThePartitionAfterARestore(int parallelism)
+      throws Exception {
+    OperatorSubtaskState[] states = new OperatorSubtaskState[2];
+    for (int index = 0; index < 2; index++) {
+      try (var h =
+          new OneInputStreamOperatorTestHarness<RawRecord, ValidEvent>(
+              new ProcessOperator<>(new ValidateInteractions(JobConfig.defaults())), 4, 2, index)) {
+        h.open();
+        // subtask 0 reads partition 0 up to offset 9, subtask 1 partition 1 up to 10
+        read(h, index, 0, 9 + index);
+        states[index] = h.snapshot(1L, 1L);
+      }
+    }
+    OperatorSubtaskState packaged = AbstractStreamOperatorTestHarness.repackageState(states);
+
+    try (LogCapture log = LogCapture.of(GAP_LOGGER)) {
+      long skipped = 0;
+      for (int index = 0; index < parallelism; index++) {
+        OperatorMetrics metrics = new OperatorMetrics();
+        var h =
+            new OneInputStreamOperatorTestHarness<RawRecord, ValidEvent>(
+                new ProcessOperator<>(new ValidateInteractions(JobConfig.defaults())),
+                metrics.environment(4, parallelism, index));
+        try (h) {
+          h.initializeState(
+              AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                  packaged, 4, 2, parallelism, index));
+          h.open();
+          for (int partition = 0; partition < 2; partition++) {
+            if ((partition + 1) % parallelism != index) {
+              continue;
+            }
+            if (partition == 0) {
+              read(h, 0, 12, 12);
+            } else {
+              read(h, 1, 11, 11);
+              read(h, 1, 14, 14);
+            }
+          }
+          skipped += metrics.count("offsets-skipped");
+        }
+      }
+
+      assertThat(skipped).isEqualTo(2 + 2);
+      assertThat(gapWarnings(log))
+          .containsExactlyInAnyOrder(
+              "skipped 2 offsets of " + TOPIC + "-0: 10..11",
+              "skipped 2 offsets of " + TOPIC + "-1: 12..13");
+    }
   }
 }
