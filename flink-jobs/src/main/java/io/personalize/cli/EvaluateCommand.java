@@ -36,11 +36,13 @@ import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -122,7 +124,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   EvaluationConfig config() {
     Configuration conf = settings.configuration(null, properties);
     Protocol protocol = Protocol.parse(conf.get(PROTOCOL));
-    ModelKind kind = read(conf, MODEL_KIND);
+    ModelKind kind = modelKind(conf);
     Target target =
         conf.getOptional(TARGET)
             .map(Target::parse)
@@ -160,12 +162,33 @@ public final class EvaluateCommand implements Callable<Integer> {
         new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)));
   }
 
-  /** A model setting, checked by its rule (the evaluator runs every kind, LOGISTIC too). */
+  /**
+   * The model kind, any of them (the job's rule allows only those that learn ratings; the evaluator
+   * runs LOGISTIC too), in any case. An unknown kind is named with its flag, its key and the kinds
+   * there are: Flink's own message names only the key.
+   */
+  static ModelKind modelKind(Configuration conf) {
+    try {
+      return conf.get(MODEL_KIND);
+    } catch (IllegalArgumentException e) {
+      String value = conf.toMap().get(MODEL_KIND.key());
+      throw new IllegalArgumentException(
+          "unknown model kind '"
+              + value
+              + "' ("
+              + SettingFlags.flag(MODEL_KIND, PersonalizeOptions.PREFIX)
+              + ", "
+              + MODEL_KIND.key()
+              + "): expected one of "
+              + Arrays.stream(ModelKind.values()).map(Enum::name).collect(Collectors.joining(", "))
+              + " (any case)",
+          e);
+    }
+  }
+
+  /** A model setting, checked by its rule. */
   @SuppressWarnings("unchecked")
   private static <T> T read(Configuration conf, ConfigOption<T> option) {
-    if (option == MODEL_KIND) {
-      return conf.get(option);
-    }
     return ((Setting<T>) PersonalizeOptions.setting(option)).read(conf);
   }
 }

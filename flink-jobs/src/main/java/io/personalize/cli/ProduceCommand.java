@@ -1,14 +1,20 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -27,7 +33,9 @@ import picocli.CommandLine.Option;
     description = {
       "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic, then every",
       "rating, in time order and keyed by user, as an InteractionEvent to --topic (Avro",
-      "single-object encoding)."
+      "single-object encoding), with its event time as the record timestamp.",
+      "A topic that does not exist is created to keep records forever; an existing topic whose",
+      "retention would delete the replayed (old) events gets a warning."
     })
 public final class ProduceCommand implements Callable<Integer> {
   @Option(
@@ -66,6 +74,16 @@ public final class ProduceCommand implements Callable<Integer> {
   int timeoutSeconds;
 
   @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description =
+          "Partitions of a topic this command creates because it does not exist (default:"
+              + " ${DEFAULT-VALUE}). It creates topics that keep records forever"
+              + " (retention.ms=-1): the records carry their event times, which in replayed"
+              + " history are older than any time-based retention.")
+  int partitions;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "Seed of --data generated (default: ${DEFAULT-VALUE}).")
@@ -89,6 +107,9 @@ public final class ProduceCommand implements Callable<Integer> {
     if (topic.isBlank() || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--topic and --items-topic must not be empty");
     }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+    }
     Dataset dataset = dataSet.load(seed);
     PrintStream err = System.err;
     err.printf(
@@ -96,6 +117,7 @@ public final class ProduceCommand implements Callable<Integer> {
         dataset.name(), dataset.layout(), dataset.interactions().size(), dataset.items().size());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     checkReachable(bootstrapServers, timeout);
+    prepareTopics(dataset, timeout, err);
 
     long start = System.nanoTime();
     long items = 0;
@@ -123,6 +145,67 @@ public final class ProduceCommand implements Callable<Integer> {
         seconds,
         events / Math.max(seconds, 1e-9));
     return 0;
+  }
+
+  /**
+   * Creates the topics that do not exist, keeping records forever, and warns when the existing
+   * interactions topic would delete the replayed records for their age. A topic left to be
+   * auto-created on first write would get the broker's default retention (7 days) and lose a replay
+   * of older history at the broker's first retention check.
+   */
+  private void prepareTopics(Dataset dataset, Duration timeout, PrintStream err) {
+    List<String> needed = new ArrayList<>();
+    needed.add(topic);
+    if (!dataset.items().isEmpty() && !itemsTopic.equals(topic)) {
+      needed.add(itemsTopic);
+    }
+    try (Topics topics = new Topics(bootstrapServers, timeout)) {
+      List<String> missing = new ArrayList<>();
+      for (String name : needed) {
+        if (!topics.exists(name)) {
+          missing.add(name);
+        }
+      }
+      List<String> created =
+          missing.isEmpty()
+              ? List.of()
+              : topics.createForReplay(partitions, missing.toArray(new String[0]));
+      if (!created.isEmpty()) {
+        err.printf(
+            "created topic%s %s with %d partition%s, keeping records forever (retention.ms=-1,"
+                + " retention.bytes=-1): the replayed events carry their own event times, which"
+                + " a time-based retention would count as expired%n",
+            created.size() == 1 ? "" : "s",
+            created.stream().map(t -> "'" + t + "'").collect(Collectors.joining(" and ")),
+            partitions,
+            partitions == 1 ? "" : "s");
+      }
+      if (!created.contains(topic) && !dataset.interactions().isEmpty()) {
+        Instant oldest = Instant.ofEpochMilli(oldestEventTime(dataset));
+        try {
+          topics
+              .retentionProblem(topic, oldest, Instant.now())
+              .ifPresent(problem -> err.println("personalize: warning: " + problem));
+        } catch (IllegalStateException e) {
+          // Not allowed to read the configuration, say: the user may know better, write anyway.
+          err.println(
+              "personalize: warning: cannot check the retention of topic '"
+                  + topic
+                  + "': "
+                  + oneLine(e));
+        }
+      }
+    } catch (IllegalStateException | KafkaException e) {
+      throw new IllegalArgumentException("cannot prepare the topics: " + oneLine(e), e);
+    }
+  }
+
+  private static long oldestEventTime(Dataset dataset) {
+    long oldest = Long.MAX_VALUE;
+    for (Interaction interaction : dataset.interactions()) {
+      oldest = Math.min(oldest, interaction.timeMillis());
+    }
+    return oldest;
   }
 
   /** Fails with a one-line message when no broker answers within the timeout. */

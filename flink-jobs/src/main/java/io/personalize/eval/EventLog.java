@@ -3,6 +3,7 @@ package io.personalize.eval;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
+import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.ItemCatalog;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ public final class EventLog {
   public final long[] time;
   public final List<String> userIds;
   public final List<String> itemIds;
+
+  /** The data set's rating scale ({@link Dataset#scale()}): every value lies within it. */
+  public final RatingScale scale;
+
   private final List<ItemInfo> itemInfos;
   private final boolean hasItemMetadata;
 
@@ -35,6 +40,7 @@ public final class EventLog {
       long[] time,
       List<String> userIds,
       List<String> itemIds,
+      RatingScale scale,
       List<ItemInfo> itemInfos,
       boolean hasItemMetadata) {
     this.name = name;
@@ -44,6 +50,7 @@ public final class EventLog {
     this.time = time;
     this.userIds = userIds;
     this.itemIds = itemIds;
+    this.scale = scale;
     this.itemInfos = itemInfos;
     this.hasItemMetadata = hasItemMetadata;
   }
@@ -79,6 +86,7 @@ public final class EventLog {
         time,
         List.copyOf(userIds),
         List.copyOf(itemIds),
+        dataset.scale(),
         infos,
         !dataset.items().isEmpty());
   }
@@ -135,7 +143,10 @@ public final class EventLog {
     return all;
   }
 
-  /** Smallest and largest value, the scale of the ratings. */
+  /**
+   * Smallest and largest value present. The scale of the ratings is {@link #scale}, which may be
+   * wider: a data set need not use every rating its scale allows.
+   */
   public double[] valueRange() {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;

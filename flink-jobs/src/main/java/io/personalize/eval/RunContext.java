@@ -43,12 +43,10 @@ final class RunContext {
     this.features = log.catalog(space);
     this.model = hyper.model(space.dimension());
     this.initializer = hyper.initializer();
-    // The untrained model predicts the middle of the rating scale, or even odds for likes.
-    double[] range = log.valueRange();
-    this.scale =
-        config.target() == Target.RATING
-            ? new RatingScale(range[0], range[1])
-            : RatingScale.UNBOUNDED;
+    // The untrained model predicts the middle of the rating scale, or even odds for likes. The
+    // scale is the data set's documented one (e.g. 1..5 for ml-100k), not the range of the values
+    // present; the reader has rejected any value outside it.
+    this.scale = config.target() == Target.RATING ? log.scale : RatingScale.UNBOUNDED;
     this.initialMean = config.target() == Target.RATING ? scale.midpoint() : 0;
   }
 

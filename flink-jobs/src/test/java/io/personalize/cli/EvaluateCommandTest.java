@@ -99,13 +99,13 @@ class EvaluateCommandTest {
             "evaluate",
             "--data=generated",
             "--protocol=batch",
-            "--model=mf",
+            "--model-kind=MF",
             "--modes=global,adaptive-paper",
-            "--groups=3",
+            "--model-groups=3",
             "--epochs=5",
             "--personal-epochs=2",
-            "--factors=4",
-            "--seed=9",
+            "--model-factors=4",
+            "--model-seed=9",
             "--no-chart",
             "--no-progress",
             "--out=" + out,
@@ -165,6 +165,34 @@ class EvaluateCommandTest {
     assertThat(run.err().lines()).hasSize(1);
   }
 
+  /**
+   * REGRESSION: a rating outside the scale used to be accepted, and the evaluation failed later
+   * with a NaN and no line number.
+   */
+  @Test
+  void ratingOutsideTheScaleIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int user = 1; user <= 30; user++) {
+      for (int item = 1; item <= 10; item++) {
+        int rating = user == 17 && item == 4 ? 99 : 1 + (user + item) % 5;
+        text.append(user).append('\t').append(item).append('\t').append(rating);
+        text.append('\t').append(881_250_949 + user * 10 + item).append('\n');
+      }
+    }
+    Files.writeString(dir.resolve("u.data"), text);
+    Path out = dir.resolve("o");
+
+    Run run = run("evaluate", "--data", dir.toString(), "--no-progress", "--out", out.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err().lines()).as("one line, no stack trace").hasSize(1);
+    assertThat(run.err())
+        .startsWith("personalize: u.data line 164: ")
+        .contains("rating is outside the scale 1..5")
+        .contains("'99'");
+    assertThat(out.resolve("summary.json")).doesNotExist();
+  }
+
   @Test
   void directoryWithoutRatingsIsAnInputError(@TempDir Path dir) {
     Run run = run("evaluate", "--data", dir.toString(), "--no-progress");
@@ -216,10 +244,62 @@ class EvaluateCommandTest {
 
   @Test
   void unknownModelIsRejectedByName() {
-    Run run = run("evaluate", "--data", "generated", "--model", "deep-net", "--no-progress");
-    assertThat(run.exitCode()).isNotZero();
-    assertThat(run.err()).contains("deep-net").contains("model");
+    Run run = run("evaluate", "--data", "generated", "--model-kind", "deep-net", "--no-progress");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("personalize: ")
+        .contains("'deep-net'")
+        .contains("--model-kind")
+        .contains("HYBRID", "MF", "LOGISTIC");
     assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void modelKindIsReadInAnyCaseAndFromDashD(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("eval");
+    String[] small = {
+      "--data=generated",
+      "--generated-users=30",
+      "--generated-items=40",
+      "--generated-events=300",
+      "--protocol=batch",
+      "--modes=global",
+      "--epochs=1",
+      "--no-chart",
+      "--no-progress",
+      "--out=" + out
+    };
+    Run lower = run(concat(new String[] {"evaluate", "--model-kind=mf"}, small));
+    assertThat(lower.exitCode()).as(lower.err()).isZero();
+    assertThat(model(out)).isEqualTo("mf");
+
+    Run property = run(concat(new String[] {"evaluate", "-D", "personalize.model.kind=MF"}, small));
+    assertThat(property.exitCode()).as(property.err()).isZero();
+    assertThat(model(out)).isEqualTo("mf");
+
+    Run badProperty =
+        run(concat(new String[] {"evaluate", "-D", "personalize.model.kind=deep-net"}, small));
+    assertThat(badProperty.exitCode()).isEqualTo(2);
+    assertThat(badProperty.err()).contains("'deep-net'").contains("personalize.model.kind");
+  }
+
+  private static String model(Path out) throws IOException {
+    return new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("model").asText();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
+  void theOldModelFlagsAreGone() {
+    for (String old : new String[] {"--model", "--factors", "--groups", "--seed"}) {
+      Run run = run("evaluate", "--data", "generated", old, "4", "--no-progress");
+      assertThat(run.exitCode()).as(old).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(run.err()).as(old).contains("Unknown option").contains("'" + old + "'");
+    }
   }
 
   @Test

@@ -10,13 +10,36 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** {@code personalize produce} against an in-process broker; one broker for the whole class. */
 class ProduceCommandITCase {
+  private static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
 
   private static List<byte[]> readAll(String bootstrap, String topic, int expected) {
     Map<String, Object> config =
@@ -41,44 +64,177 @@ class ProduceCommandITCase {
     }
   }
 
+  private static Admin admin() {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+  }
+
+  /** The topic's configuration as the broker reports it (its own settings and the defaults). */
+  private static Config config(String topic) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try (Admin admin = admin()) {
+      return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+    }
+  }
+
+  private static int partitions(String topic) throws Exception {
+    try (Admin admin = admin()) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .size();
+    }
+  }
+
+  private static void createTopic(String topic, Map<String, String> configs) throws Exception {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(
+              List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs)))
+          .all()
+          .get();
+    }
+  }
+
+  /** {@code produce} of a small generated data set (events from 2020) into the given topics. */
+  private static ProduceCommandTest.Run produce(String topic, String itemsTopic, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--data",
+                "generated",
+                "--generated-users",
+                "20",
+                "--generated-items",
+                "30",
+                "--generated-events",
+                "200",
+                "--topic",
+                topic,
+                "--items-topic",
+                itemsTopic,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--timeout-seconds",
+                "20",
+                "--no-progress"));
+    args.addAll(List.of(more));
+    return ProduceCommandTest.run(args.toArray(new String[0]));
+  }
+
   @Test
   void replaysGeneratedDataIntoKafka() {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(2, "events", "item-metadata");
+    kafka.createTopics(2, "events", "item-metadata");
 
-      ProduceCommandTest.Run run =
-          ProduceCommandTest.run(
-              "--data",
-              "generated",
-              "--generated-users",
-              "50",
-              "--generated-items",
-              "80",
-              "--generated-events",
-              "2000",
-              "--topic",
-              "events",
-              "--items-topic",
-              "item-metadata",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--timeout-seconds",
-              "20");
+    ProduceCommandTest.Run run =
+        ProduceCommandTest.run(
+            "--data",
+            "generated",
+            "--generated-users",
+            "50",
+            "--generated-items",
+            "80",
+            "--generated-events",
+            "2000",
+            "--topic",
+            "events",
+            "--items-topic",
+            "item-metadata",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--timeout-seconds",
+            "20");
 
-      assertThat(run.exitCode()).as(run.err()).isZero();
-      assertThat(run.out())
-          .contains("sent 2,000 events to 'events' and 80 items to 'item-metadata' at ")
-          .contains("events/s");
-      assertThat(run.err()).contains("read generated (generated): 2,000 events, 80 items");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("sent 2,000 events to 'events' and 80 items to 'item-metadata' at ")
+        .contains("events/s");
+    assertThat(run.err()).contains("read generated (generated): 2,000 events, 80 items");
 
-      List<byte[]> events = readAll(kafka.bootstrapServers(), "events", 2000);
-      List<byte[]> items = readAll(kafka.bootstrapServers(), "item-metadata", 80);
-      assertThat(events).hasSize(2000);
-      assertThat(items).hasSize(80);
-      AvroCodec<InteractionEvent> eventCodec = AvroCodec.of(InteractionEvent.class);
-      AvroCodec<ItemMetadata> itemCodec = AvroCodec.of(ItemMetadata.class);
-      events.forEach(bytes -> assertThat(eventCodec.decode(bytes).getValue()).isBetween(1.0, 5.0));
-      items.forEach(bytes -> assertThat(itemCodec.decode(bytes).getGenres()).isNotEmpty());
+    List<byte[]> events = readAll(kafka.bootstrapServers(), "events", 2000);
+    List<byte[]> items = readAll(kafka.bootstrapServers(), "item-metadata", 80);
+    assertThat(events).hasSize(2000);
+    assertThat(items).hasSize(80);
+    AvroCodec<InteractionEvent> eventCodec = AvroCodec.of(InteractionEvent.class);
+    AvroCodec<ItemMetadata> itemCodec = AvroCodec.of(ItemMetadata.class);
+    events.forEach(bytes -> assertThat(eventCodec.decode(bytes).getValue()).isBetween(1.0, 5.0));
+    items.forEach(bytes -> assertThat(itemCodec.decode(bytes).getGenres()).isNotEmpty());
+  }
+
+  /**
+   * REGRESSION: a topic left to be auto-created got the broker's default retention (7 days), and
+   * the broker deleted the replayed history (event times in 2020) at its first retention check.
+   */
+  @Test
+  void createsAMissingTopicThatKeepsRecordsForever() throws Exception {
+    ProduceCommandTest.Run run = produce("new-events", "new-items");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    for (String topic : List.of("new-events", "new-items")) {
+      Config config = config(topic);
+      assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).as(topic).isEqualTo("-1");
+      assertThat(config.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).as(topic).isEqualTo("-1");
+      assertThat(partitions(topic))
+          .as("partitions of " + topic + " (--partitions default)")
+          .isEqualTo(2);
     }
+    assertThat(run.err())
+        .contains("created topics 'new-events' and 'new-items' with 2 partitions")
+        .contains("keeping records forever (retention.ms=-1, retention.bytes=-1)")
+        .doesNotContain("warning");
+    assertThat(readAll(kafka.bootstrapServers(), "new-events", 200)).hasSize(200);
+    assertThat(readAll(kafka.bootstrapServers(), "new-items", 30)).hasSize(30);
+  }
+
+  @Test
+  void partitionsOptionSetsThePartitionsOfACreatedTopic() throws Exception {
+    kafka.createTopics(1, "existing-items");
+
+    ProduceCommandTest.Run run = produce("three-partitions", "existing-items", "--partitions", "3");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(partitions("three-partitions")).isEqualTo(3);
+    assertThat(config("three-partitions").get(TopicConfig.RETENTION_MS_CONFIG).value())
+        .isEqualTo("-1");
+    assertThat(run.err())
+        .contains("created topic 'three-partitions' with 3 partitions")
+        .doesNotContain("'existing-items' with");
+    assertThat(partitions("existing-items")).as("an existing topic is left as it is").isEqualTo(1);
+  }
+
+  @Test
+  void warnsWhenAnExistingTopicWouldDeleteTheReplayedRecords() throws Exception {
+    createTopic("default-retention", Map.of());
+    assertThat(config("default-retention").get(TopicConfig.RETENTION_MS_CONFIG).value())
+        .isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
+
+    ProduceCommandTest.Run run = produce("default-retention", "default-retention-items");
+
+    // A warning, not a refusal: the records are written.
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("personalize: warning: topic 'default-retention' deletes records older than")
+        .contains("retention.ms=604800000")
+        .contains("2020-");
+    assertThat(run.err()).doesNotContain("created topic 'default-retention'");
+    assertThat(config("default-retention").get(TopicConfig.RETENTION_MS_CONFIG).value())
+        .as("the existing topic is left as it is")
+        .isEqualTo("604800000");
+    assertThat(readAll(kafka.bootstrapServers(), "default-retention", 200)).hasSize(200);
+  }
+
+  @Test
+  void noWarningWhenTheExistingTopicKeepsRecordsForever() throws Exception {
+    createTopic("kept", Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    createTopic("kept-items", Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+
+    ProduceCommandTest.Run run = produce("kept", "kept-items");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("warning").doesNotContain("created topic");
+    assertThat(readAll(kafka.bootstrapServers(), "kept", 200)).hasSize(200);
   }
 }

@@ -124,6 +124,9 @@ class ProduceCommandTest {
     assertThat(run(smallGenerated("--timeout-seconds", "0")).err()).contains("--timeout-seconds");
     assertThat(run(smallGenerated("--rate", "fast")).exitCode()).isEqualTo(2);
     assertThat(run("--topic", "t").exitCode()).as("--data is required").isEqualTo(2);
+    Run partitions = run(smallGenerated("--partitions", "0", "--bootstrap-servers", "localhost:1"));
+    assertThat(partitions.exitCode()).isEqualTo(2);
+    assertThat(partitions.err()).contains("--partitions must be at least 1, got 0");
   }
 
   @Test
@@ -137,6 +140,7 @@ class ProduceCommandTest {
         .contains("--topic", "default: interactions")
         .contains("--items-topic", "default: items")
         .contains("--bootstrap-servers", "default: localhost:9092")
-        .contains("--rate", "--timeout-seconds", "default: 30");
+        .contains("--rate", "--timeout-seconds", "default: 30")
+        .contains("--partitions", "default: 2", "retention.ms=-1");
   }
 }

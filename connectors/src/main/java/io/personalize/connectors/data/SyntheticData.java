@@ -1,5 +1,6 @@
 package io.personalize.connectors.data;
 
+import io.personalize.model.RatingScale;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -19,10 +20,10 @@ import java.util.Set;
  *   <li>Items: ids {@code "1".."items"}, popularity Zipf-like over a random order of the items.
  *       Every item has 1-3 genres from {@link #GENRES} and a release year, and is listed in {@link
  *       Dataset#items()} whether rated or not. Titles look like {@code "Item 17 (1994)"}.
- *   <li>Ratings: integers 1..5 from a hidden low-rank model: global mean + user bias + item bias +
- *       user factors · item factors + a user's taste for recent or old films + noise, rounded and
- *       clipped. Item factors are built mostly from the factors of their genres, so a user's
- *       preference depends partly on genres and item features carry signal.
+ *   <li>Ratings: integers 1..5 ({@link #SCALE}) from a hidden low-rank model: global mean + user
+ *       bias + item bias + user factors · item factors + a user's taste for recent or old films +
+ *       noise, rounded and clipped. Item factors are built mostly from the factors of their genres,
+ *       so a user's preference depends partly on genres and item features carry signal.
  *   <li>Time: each user is active in a window inside {@link #SPAN_MILLIS} (200 days) from {@link
  *       #START_MILLIS}; timestamps are whole seconds, and the list is sorted by time
  *       (non-decreasing).
@@ -45,6 +46,9 @@ public final class SyntheticData {
           "Horror",
           "Romance",
           "Sci-Fi");
+
+  /** The ratings it generates: whole stars from 1 to 5. */
+  public static final RatingScale SCALE = new RatingScale(1, 5);
 
   /** 2020-01-01T00:00:00Z, the earliest timestamp. */
   public static final long START_MILLIS = 1_577_836_800_000L;
@@ -198,7 +202,7 @@ public final class SyntheticData {
         second = Math.min(Math.max(second, 0), spanSeconds - 1);
         eventUser[e] = u;
         eventItem[e] = item;
-        eventValue[e] = Math.min(5, Math.max(1, Math.rint(score)));
+        eventValue[e] = SCALE.clamp(Math.rint(score));
         keys[e] = (second << 31) | e;
         e++;
       }
@@ -217,7 +221,7 @@ public final class SyntheticData {
           new Interaction(
               userIds[eventUser[index]], itemIds[eventItem[index]], eventValue[index], millis));
     }
-    return new Dataset("generated", "generated", interactions, infos);
+    return new Dataset("generated", "generated", interactions, infos, SCALE);
   }
 
   /** 1..3 distinct genres, more common ones more often. */

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -33,20 +36,42 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class Topics implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  /** A broker's default {@code retention.ms}, seven days, assumed when a topic does not say. */
+  static final long DEFAULT_RETENTION_MS = Duration.ofDays(7).toMillis();
+
   /** The settings of a topic that holds a replay: nothing is deleted by age or size. */
   public static final Map<String, String> KEEP_FOREVER =
       Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1");
 
   private final Admin admin;
+  private final Duration timeout;
 
+  /** Topics of the cluster at {@code bootstrapServers}, with a 60 s timeout per operation. */
   public Topics(String bootstrapServers) {
+    this(bootstrapServers, TIMEOUT);
+  }
+
+  /**
+   * Topics of the cluster at {@code bootstrapServers}.
+   *
+   * @param timeout how long an operation may wait for the cluster
+   */
+  public Topics(String bootstrapServers, Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    this.timeout = timeout;
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     this.admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) TIMEOUT.toMillis()));
+                millis,
+                // Kafka requires default.api.timeout.ms >= request.timeout.ms (default 30 s).
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Math.min(millis, 30_000)));
   }
 
   /**
@@ -54,24 +79,26 @@ public final class Topics implements AutoCloseable {
    * (replication factor: the broker's default), and waits until every partition has a leader. A
    * topic that already exists is left as it is.
    *
-   * @return the topics this call created
+   * @return the topics this call created, in the order given
    */
   public List<String> createForReplay(int partitions, String... topics) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
+    Set<String> names = new LinkedHashSet<>(List.of(topics));
     List<NewTopic> newTopics = new ArrayList<>();
-    for (String name : topics) {
+    for (String name : names) {
       newTopics.add(
           new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(KEEP_FOREVER));
     }
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     List<String> created = new ArrayList<>();
     try {
-      for (var entry : admin.createTopics(newTopics).values().entrySet()) {
+      Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+      for (String name : names) {
         try {
-          entry.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-          created.add(entry.getKey());
+          results.get(name).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+          created.add(name);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
@@ -99,7 +126,7 @@ public final class Topics implements AutoCloseable {
       return admin
           .listTopics()
           .names()
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .contains(topic);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -113,6 +140,9 @@ public final class Topics implements AutoCloseable {
    * Why writing records as old as {@code oldest} into an existing topic would lose them, or empty
    * when the topic keeps them: its {@code retention.ms} is shorter than their age and its
    * timestamps are the records' own ({@code message.timestamp.type=CreateTime}).
+   *
+   * @throws IllegalStateException when the topic's configuration cannot be read (e.g. it does not
+   *     exist)
    */
   public Optional<String> retentionProblem(String topic, Instant oldest, Instant now) {
     Config config;
@@ -122,26 +152,47 @@ public final class Topics implements AutoCloseable {
           admin
               .describeConfigs(List.of(resource))
               .all()
-              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .get(resource);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "cannot read the configuration of topic " + topic + ": " + e, e);
+          "cannot read the configuration of topic "
+              + topic
+              + ": "
+              + (e.getCause() != null ? e.getCause() : e),
+          e);
     }
     ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
-    if (type != null && "LogAppendTime".equals(type.value())) {
-      return Optional.empty();
-    }
     ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
-    long retentionMs = retention == null ? 7L * 86_400_000L : Long.parseLong(retention.value());
-    if (retentionMs < 0) {
+    return retentionProblem(
+        topic,
+        type == null ? null : type.value(),
+        retention == null ? null : retention.value(),
+        oldest,
+        now);
+  }
+
+  /**
+   * The decision of {@link #retentionProblem(String, Instant, Instant)} from the topic's settings.
+   *
+   * @param timestampType {@code message.timestamp.type}, or null when unknown (CreateTime)
+   * @param retentionMs {@code retention.ms}, or null when unknown (the broker default, 7 days);
+   *     negative means forever
+   */
+  static Optional<String> retentionProblem(
+      String topic, String timestampType, String retentionMs, Instant oldest, Instant now) {
+    if ("LogAppendTime".equals(timestampType)) {
+      return Optional.empty(); // the broker stamps the records when they arrive: they are new
+    }
+    long retention = retentionMs == null ? DEFAULT_RETENTION_MS : Long.parseLong(retentionMs);
+    if (retention < 0) {
       return Optional.empty();
     }
     Duration age = Duration.between(oldest, now);
-    if (age.toMillis() <= retentionMs) {
+    if (age.toMillis() <= retention) {
       return Optional.empty();
     }
     return Optional.of(
@@ -151,7 +202,18 @@ public final class Topics implements AutoCloseable {
                 + " next retention check, possibly before they are read. Keep them with"
                 + " `kafka-configs.sh --bootstrap-server ... --alter --entity-type topics"
                 + " --entity-name %s --add-config retention.ms=-1`, or write to a new topic.",
-            topic, Duration.ofMillis(retentionMs), retentionMs, oldest, age.toDays(), topic));
+            topic, show(Duration.ofMillis(retention)), retention, oldest, age.toDays(), topic));
+  }
+
+  /** 7 days as "7 days", 36 hours as "36 h", else ISO-8601 (PT1.5S). */
+  private static String show(Duration d) {
+    if (!d.isZero() && d.toMillis() % 86_400_000L == 0) {
+      return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+    }
+    if (!d.isZero() && d.toMillis() % 3_600_000L == 0) {
+      return d.toHours() + " h";
+    }
+    return d.toString();
   }
 
   private void awaitLeaders(Collection<String> names, long deadline)

@@ -3,6 +3,7 @@ package io.personalize.connectors.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.personalize.model.RatingScale;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -294,12 +295,84 @@ class MovieLensReaderTest {
 
   @Test
   void ratingValuesKeepTheirPrecision() throws IOException {
+    // Values outside 0.5..5 were accepted here before ratings were checked against the scale;
+    // ratingsOutsideTheScaleAreRejectedWithFileAndLine covers those now.
     Path dir = dir("p");
-    write(dir, "ratings.csv", CSV_HEADER + "1,2,3.3,10\n1,3,0.25,10\n1,4,10,10\n1,5,-1.5e0,10\n");
+    write(dir, "ratings.csv", CSV_HEADER + "1,2,3.3,10\n1,3,0.75,10\n1,4,4.99,10\n1,5,1.5e0,10\n");
 
     assertThat(MovieLensReader.read(dir).interactions())
         .extracting(Interaction::value)
-        .containsExactly(3.3, 0.25, 10.0, -1.5);
+        .containsExactly(3.3, 0.75, 4.99, 1.5);
+  }
+
+  // ------------------------------------------------------------------ rating scales
+
+  @Test
+  void eachLayoutHasItsDocumentedScale() throws IOException {
+    Path uData = dir("u");
+    write(uData, "u.data", "1\t2\t3\t10\n1\t3\t4\t10\n");
+    Path dat = dir("dat");
+    write(dat, "ratings.dat", "1::2::3::10\n");
+    Path csv = dir("csv");
+    write(csv, "ratings.csv", CSV_HEADER + "1,2,3.5,10\n");
+
+    // The scale is the layout's, not the range of the ratings present (3..4 and 3.5..3.5 here).
+    assertThat(MovieLensReader.read(uData).scale()).isEqualTo(new RatingScale(1, 5));
+    assertThat(MovieLensReader.read(dat).scale()).isEqualTo(new RatingScale(1, 5));
+    assertThat(MovieLensReader.read(csv).scale()).isEqualTo(new RatingScale(0.5, 5));
+  }
+
+  @Test
+  void ratingsAtTheEndsOfTheScaleAreAccepted() throws IOException {
+    Path uData = dir("u");
+    write(uData, "u.data", "1\t2\t1\t10\n1\t3\t5\t10\n1\t4\t5.0\t10\n");
+    Path csv = dir("csv");
+    write(csv, "ratings.csv", CSV_HEADER + "1,2,0.5,10\n1,3,5.0,10\n1,4,5,10\n");
+
+    assertThat(MovieLensReader.read(uData).interactions())
+        .extracting(Interaction::value)
+        .containsExactly(1.0, 5.0, 5.0);
+    assertThat(MovieLensReader.read(csv).interactions())
+        .extracting(Interaction::value)
+        .containsExactly(0.5, 5.0, 5.0);
+  }
+
+  static Stream<Arguments> outsideTheScale() {
+    return Stream.of(
+        // REGRESSION: a 99 was accepted and the evaluator failed later with a NaN and no line.
+        bad("u.data", "1\t2\t3\t4\n1\t3\t99\t5\n", 2, "rating is outside the scale 1..5"),
+        bad("ratings.dat", "1::2::3::4\n1::3::99::5\n", 2, "rating is outside the scale 1..5"),
+        bad("ratings.csv", CSV_HEADER + "1,2,3.5,4\n1,3,99,5\n", 3, "outside the scale 0.5..5"),
+        bad("u.data", "1\t2\t0\t4\n", 1, "rating is outside the scale 1..5 of u.data: '0'"),
+        bad("u.data", "1\t2\t5.5\t4\n", 1, "rating is outside the scale 1..5 of u.data: '5.5'"),
+        bad("u.data", "1\t2\t-3\t4\n", 1, "rating is outside the scale 1..5 of u.data: '-3'"),
+        bad("ratings.dat", "1::2::6::4\n", 1, "outside the scale 1..5 of ratings.dat: '6'"),
+        bad("ratings.dat", "1::2::0.5::4\n", 1, "outside the scale 1..5 of ratings.dat: '0.5'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,0.0,4\n", 2, "0.5..5 of ratings.csv: '0.0'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,0.25,4\n", 2, "0.5..5 of ratings.csv: '0.25'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,10,4\n", 2, "0.5..5 of ratings.csv: '10'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,-1.5e0,4\n", 2, "0.5..5 of ratings.csv: '-1.5e0'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,\"5.5\",4\n", 2, "0.5..5 of ratings.csv: '5.5'"),
+        bad("ratings.csv", CSV_HEADER + "1,2,1e309,4\n", 2, "rating is not a finite number"),
+        bad("ratings.dat", "1::2::NaN::4\n", 1, "rating is not a finite number: 'NaN'"),
+        bad("ratings.dat", "1::2::4 stars::4\n", 1, "rating is not a number: '4 stars'"));
+  }
+
+  @ParameterizedTest(name = "{0} line {2}: {3}")
+  @MethodSource("outsideTheScale")
+  void ratingsOutsideTheScaleAreRejectedWithFileAndLine(
+      String file, String content, int line, String message) throws IOException {
+    reportsTheFileAndLineOfAMalformedRatingsLine(file, content, line, message);
+  }
+
+  @Test
+  void aGzippedRatingsFileIsCheckedToo() throws IOException {
+    Path dir = dir("gz-scale");
+    writeGzip(dir, "ratings.dat.gz", "1::2::5::100\n3::4::99::200\n");
+
+    assertThatThrownBy(() -> MovieLensReader.read(dir))
+        .isInstanceOf(DataFormatException.class)
+        .hasMessage("ratings.dat.gz line 2: rating is outside the scale 1..5 of ratings.dat: '99'");
   }
 
   // ------------------------------------------------------------------ errors
