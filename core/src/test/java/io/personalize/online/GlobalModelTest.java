@@ -30,9 +30,10 @@ class GlobalModelTest {
   /** The feature of an undescribed item with 0 events: popularity bucket 0, value 1. */
   static final int POPULARITY_0 = SPACE.vector(ItemDescription.NONE, 0).index(0);
 
-  private static double[] initialItemRow(int index) {
+  /** An item's initial factors: seeded by a hash of its id, whatever index it gets. */
+  private static double[] initialItemRow(String item) {
     double[] p = new double[K];
-    CONFIG.initializer().fill(p, 0, K, index, Initializer.ITEM_STREAM);
+    CONFIG.initializer().fill(p, 0, K, Ids.hash(item), Initializer.ITEM_STREAM);
     return p;
   }
 
@@ -72,7 +73,7 @@ class GlobalModelTest {
     // Before the step: b_u = b_i = 0, w = 0, q_u and p_i their initial rows, so
     // z = mu + q_u.p_i, summed in the model's order.
     double[] q0 = initialUserRow("u1");
-    double[] p0 = initialItemRow(0);
+    double[] p0 = initialItemRow("i1");
     double z = MEAN + 0 + 0;
     for (int f = 0; f < K; f++) {
       z += q0[f] * p0[f];
@@ -157,7 +158,7 @@ class GlobalModelTest {
     // popularity-0 feature; u1's row is its initial one again (b_u = 0, q_u = q0), so
     // z = mu + 0 + 0 + q0.p0(i3) + w_j * 1.
     double[] q0 = initialUserRow("u1");
-    double[] p0 = initialItemRow(2);
+    double[] p0 = initialItemRow("i3");
     double z = s.mean + 0 + 0;
     for (int f = 0; f < K; f++) {
       z += q0[f] * p0[f];

@@ -35,7 +35,7 @@ class UserModelsTest {
   private static final int ITEMS = 15;
 
   private static UserModels models(Set<Mode> modes) {
-    return new UserModels(CONFIG, F, MEAN, modes);
+    return new UserModels(CONFIG, F, MEAN, modes, item -> item);
   }
 
   private static SharedParameters freshShared() {
@@ -95,7 +95,7 @@ class UserModelsTest {
   @Test
   void aLogisticModelHasNoFactorsInItsBlocks() {
     ModelConfig logistic = ModelConfig.defaults(ModelKind.LOGISTIC, Loss.LOGISTIC, true);
-    UserModels models = new UserModels(logistic, F, 0, SHADOWS);
+    UserModels models = new UserModels(logistic, F, 0, SHADOWS, item -> item);
     UserState state = models.newUser("u", 1);
     // 1 + k + F with k = 0: b_u and w_u; the global row is b_u alone.
     assertThat(state.adaptive[0]).hasSize(1 + F);

@@ -91,7 +91,8 @@ class PersonalModelFunctionTest {
               config.initialMean(),
               config.get(PersonalizeOptions.SHADOW_MODES)
                   ? EnumSet.of(Mode.LOCAL, Mode.MTL)
-                  : EnumSet.noneOf(Mode.class));
+                  : EnumSet.noneOf(Mode.class),
+              item -> Ids.hash(replica.itemId(item)));
     }
 
     /** Every mode's prediction of the event, clamped, indexed by {@link Mode#ordinal()}. */
