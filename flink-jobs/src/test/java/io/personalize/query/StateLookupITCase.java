@@ -64,8 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
  * job's state names. The job runs on an unbounded, rate-limited source until the class cancels it.
  *
  * <p>The no-runtime property is checked by running {@link QueryCommand} in a separate JVM on
- * exactly the classpath {@code bin/personalize query} uses (the connectors jar plus {@code
- * connectors/target/client-classpath.txt}), with class loading logged: it must print the state and
+ * exactly the classpath {@code bin/personalize query} uses (the serving jar plus {@code
+ * serving/target/client-classpath.txt}), with class loading logged: it must print the state and
  * load no class of {@code org.apache.flink.runtime} or {@code org.apache.flink.streaming}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -189,18 +189,20 @@ class StateLookupITCase {
                 RUNTIME_JARS.stream()
                     .anyMatch(Path.of(entry).getFileName().toString()::startsWith));
 
-    // Readable lines, job found by name through the REST API.
+    // Readable lines, job found by name through the REST API, both addresses from an endpoints
+    // file as the demo writes it.
+    Path endpoints =
+        Files.writeString(
+            tmp.resolve("endpoints.json"),
+            new ObjectMapper()
+                .writeValueAsString(
+                    Map.of(
+                        "kafka", "127.0.0.1:9092",
+                        "flinkRest", "http://127.0.0.1:" + REST_PORT,
+                        "queryableStateProxy", "127.0.0.1:" + PROXY_PORT)));
     Path classLog = tmp.resolve("classes.log");
     Result readable =
-        runQuery(
-            classpath,
-            classLog,
-            "--user",
-            "u3",
-            "--proxy-port",
-            String.valueOf(PROXY_PORT),
-            "--rest-port",
-            String.valueOf(REST_PORT));
+        runQuery(classpath, classLog, "--user", "u3", "--endpoints", endpoints.toString());
     assertThat(readable.exitCode).as(readable.toString()).isZero();
     assertThat(readable.stdout)
         .containsExactly(
@@ -249,7 +251,27 @@ class StateLookupITCase {
             String.valueOf(PROXY_PORT));
     assertThat(unknown.exitCode).as(unknown.toString()).isEqualTo(1);
     assertThat(unknown.stdout).isEmpty();
-    assertThat(unknown.stderr).containsExactly("no state for user nobody");
+    assertThat(unknown.stderr)
+        .containsExactly(
+            "no state for user nobody (the job has not seen this user, or forgot them after"
+                + " users.idle-expiry)");
+
+    // A malformed id: an error, and no lookup.
+    Result malformed =
+        runQuery(
+            classpath,
+            null,
+            "--user",
+            "nobody ",
+            "--job",
+            job.getJobID().toHexString(),
+            "--proxy-port",
+            String.valueOf(PROXY_PORT));
+    assertThat(malformed.exitCode).as(malformed.toString()).isEqualTo(2);
+    assertThat(malformed.stdout).isEmpty();
+    assertThat(malformed.stderr)
+        .containsExactly(
+            "query: malformed --user: user id has leading or trailing white space: 'nobody '");
   }
 
   /** Keeps each user's expected profile and personal model in queryable state. */
@@ -308,15 +330,15 @@ class StateLookupITCase {
   }
 
   /**
-   * The classpath bin/personalize gives the query command: the connectors jar (or classes) this
-   * test uses, plus the client-classpath.txt the connectors build writes beside it.
+   * The classpath bin/personalize gives the query command: the serving jar (or classes) this test
+   * uses, plus the client-classpath.txt the serving build writes beside it.
    */
   private static List<String> clientClasspath() throws IOException, URISyntaxException {
     Path connectors =
         Path.of(StateLookup.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path file = connectors.getParent().resolve("client-classpath.txt");
     assertThat(file)
-        .as("written by the connectors module's package phase (mvn verify builds it)")
+        .as("written by the serving module's package phase (mvn verify builds it)")
         .exists();
     List<String> classpath = new ArrayList<>();
     classpath.add(connectors.toString());

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.UserProfile;
+import io.personalize.validation.EventValidator;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,9 +23,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code personalize query}: a user's profile and personal model, read from the running job's
  * queryable state. Runs on a classpath without the Flink runtime (bin/personalize starts it from
- * the connectors jar and {@code connectors/target/client-classpath.txt}).
+ * the serving jar and {@code serving/target/client-classpath.txt}).
  *
- * <p>Exit codes: 0 state found, 1 no state for the user, 2 error (one line on stderr).
+ * <p>The job is found through the Flink REST API and read through the queryable state proxy, both
+ * on 127.0.0.1 with Flink's default ports unless given: by {@code --endpoints} (the {@code
+ * endpoints.json} the demo writes, which names the ports it got) or by the host and port options,
+ * which take precedence over the file.
+ *
+ * <p>Exit codes: 0 state found, 1 no state for the user, 2 error (one line on stderr), among them a
+ * malformed user id, rejected before anything is looked up.
  */
 @Command(
     name = "query",
@@ -32,16 +40,29 @@ import picocli.CommandLine.Spec;
         "Prints a user's profile and personal model from the running job's queryable state.",
     footer = {
       "",
-      "Exit codes: 0 found, 1 no state for the user, 2 error.",
+      "Exit codes: 0 found, 1 no state for the user, 2 error (a malformed --user too).",
     })
 public final class QueryCommand implements Callable<Integer> {
   static final int FOUND = 0;
   static final int NO_STATE = 1;
   static final int ERROR = 2;
 
+  /**
+   * The default host: the demo and a local Flink bind 127.0.0.1, and "localhost" may resolve to ::1
+   * first.
+   */
+  static final String DEFAULT_HOST = "127.0.0.1";
+
   @Spec CommandSpec spec;
 
-  @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id.")
+  @Option(
+      names = "--user",
+      required = true,
+      paramLabel = "ID",
+      description =
+          "The user's id (as in the events: at most "
+              + EventValidator.MAX_ID_LENGTH
+              + " characters, no control characters, no surrounding white space).")
   String user;
 
   @Option(
@@ -54,8 +75,16 @@ public final class QueryCommand implements Callable<Integer> {
   String job;
 
   @Option(
+      names = "--endpoints",
+      paramLabel = "FILE",
+      description =
+          "The endpoints.json the demo writes to its --out directory: take the REST API and"
+              + " proxy addresses from it. The options below override it.")
+  Path endpoints;
+
+  @Option(
       names = "--proxy-host",
-      defaultValue = "localhost",
+      defaultValue = DEFAULT_HOST,
       description = "Queryable state proxy host (default: ${DEFAULT-VALUE}).")
   String proxyHost;
 
@@ -67,7 +96,7 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Option(
       names = "--rest-host",
-      defaultValue = "localhost",
+      defaultValue = DEFAULT_HOST,
       description = "Flink REST API host, to find the job (default: ${DEFAULT-VALUE}).")
   String restHost;
 
@@ -128,6 +157,13 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    EventValidator.Rejection malformed = EventValidator.checkId("user id", user);
+    if (malformed != null) {
+      throw new IllegalArgumentException("malformed --user: " + malformed.detail());
+    }
+    if (endpoints != null) {
+      applyEndpoints(Endpoints.read(endpoints));
+    }
     if (timeoutSeconds <= 0) {
       throw new IllegalArgumentException("--timeout-seconds must be positive: " + timeoutSeconds);
     }
@@ -141,7 +177,13 @@ public final class QueryCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (profile.isEmpty() && model.isEmpty()) {
-      spec.commandLine().getErr().println("no state for user " + user);
+      spec.commandLine()
+          .getErr()
+          .println(
+              "no state for user "
+                  + user
+                  + " (the job has not seen this user, or forgot them after"
+                  + " users.idle-expiry)");
       return NO_STATE;
     }
     if (json) {
@@ -151,6 +193,23 @@ public final class QueryCommand implements Callable<Integer> {
       out.println("personal model: " + model.map(Object::toString).orElse("none"));
     }
     return FOUND;
+  }
+
+  /** Takes the addresses from an endpoints file, except those given as options. */
+  void applyEndpoints(Endpoints file) {
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    if (!given.hasMatchedOption("--rest-host")) {
+      restHost = file.restHost();
+    }
+    if (!given.hasMatchedOption("--rest-port")) {
+      restPort = file.restPort();
+    }
+    if (!given.hasMatchedOption("--proxy-host")) {
+      proxyHost = file.proxyHost();
+    }
+    if (!given.hasMatchedOption("--proxy-port")) {
+      proxyPort = file.proxyPort();
+    }
   }
 
   private JobID jobId() {
