@@ -803,7 +803,7 @@ class PersonalModelFunctionTest {
           assertThat(selector.lossSums[i]).isEqualTo((s0.lossSums[i] + s1.lossSums[i]) / 2);
         }
         for (int g = 0; g < s0.events.length; g++) {
-          assertThat(selector.events[g]).isEqualTo(s0.events[g] / 2 + s1.events[g] / 2);
+          assertThat(selector.events[g]).isEqualTo((s0.events[g] + s1.events[g]) / 2);
         }
         assertThat(stored(h, Descriptors.replica()).version).isEqualTo(2);
         assertThat(stored(h, Descriptors.replica()).pending).isEmpty();
