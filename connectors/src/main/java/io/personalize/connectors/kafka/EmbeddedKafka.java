@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +32,7 @@ import kafka.server.SharedServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -392,66 +386,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Creates topics with {@code partitions} partitions each (replication factor 1) and waits until
-   * every partition has a leader. A topic that already exists is left as it is.
+   * every partition's leader serves requests ({@link Topics#create}). A topic that already exists
+   * is left as it is.
    *
    * @throws IllegalStateException if they cannot be created within a minute
    */
   public void createTopics(int partitions, String... topics) {
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+    try (Topics admin = new Topics(bootstrapServers)) {
+      admin.create(partitions, Map.of(), topics);
     }
-    List<String> names = Arrays.asList(topics);
-    names.forEach(name -> Objects.requireNonNull(name, "topic"));
-    if (names.isEmpty()) {
-      return;
-    }
-    List<NewTopic> newTopics = new ArrayList<>();
-    for (String name : names) {
-      newTopics.add(new NewTopic(name, partitions, (short) 1));
-    }
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      for (var entry : admin.createTopics(newTopics).values().entrySet()) {
-        try {
-          entry.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-      // Creation is acknowledged by the controller; wait until the broker has a leader for all.
-      while (!allHaveLeaders(admin, names, deadline)) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException("no leader for every partition of " + names);
-        }
-        Thread.sleep(20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics " + names, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot create topics " + names + ": " + (e.getCause() != null ? e.getCause() : e), e);
-    }
-  }
-
-  private static boolean allHaveLeaders(Admin admin, List<String> names, long deadline)
-      throws InterruptedException, TimeoutException {
-    Map<String, TopicDescription> descriptions;
-    try {
-      descriptions =
-          admin
-              .describeTopics(names)
-              .allTopicNames()
-              .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException notYetKnown) {
-      return false;
-    }
-    return descriptions.values().stream()
-        .flatMap(d -> d.partitions().stream())
-        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
   }
 
   private static long remainingMillis(long deadlineNanos) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -76,20 +80,30 @@ public final class Topics implements AutoCloseable {
 
   /**
    * Creates topics that keep every record ({@link #KEEP_FOREVER}), {@code partitions} each
-   * (replication factor: the broker's default), and waits until every partition has a leader. A
-   * topic that already exists is left as it is.
+   * (replication factor: the broker's default), and waits until every partition's leader serves
+   * requests. A topic that already exists is left as it is.
    *
    * @return the topics this call created, in the order given
    */
   public List<String> createForReplay(int partitions, String... topics) {
+    return create(partitions, KEEP_FOREVER, topics);
+  }
+
+  /**
+   * Creates topics with {@code partitions} partitions each and the given topic settings (the
+   * broker's defaults for the rest), and waits until every partition's leader serves requests. A
+   * topic that already exists is left as it is.
+   *
+   * @return the topics this call created, in the order given
+   */
+  public List<String> create(int partitions, Map<String, String> configs, String... topics) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
     Set<String> names = new LinkedHashSet<>(List.of(topics));
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : names) {
-      newTopics.add(
-          new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(KEEP_FOREVER));
+      newTopics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> created = new ArrayList<>();
@@ -216,18 +230,25 @@ public final class Topics implements AutoCloseable {
     return d.toString();
   }
 
+  /**
+   * Waits until every partition of the topics has a leader that serves requests. A leader in the
+   * metadata is not enough: the broker may not have opened the partition yet, and an idempotent
+   * producer whose first batch is refused then (NOT_LEADER_OR_FOLLOWER) while a later one is
+   * accepted can never deliver the first (OUT_OF_ORDER_SEQUENCE_NUMBER, retried until it times
+   * out). Listing each partition's latest offset goes to its leader and needs the partition open.
+   */
   private void awaitLeaders(Collection<String> names, long deadline)
       throws InterruptedException, TimeoutException {
-    while (!allHaveLeaders(names, deadline)) {
+    while (!allServed(names, deadline)) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("no leader for every partition of " + names);
+        throw new TimeoutException("no serving leader for every partition of " + names);
       }
-      // The Admin API has no push for leadership: poll the metadata with a deadline.
+      // The Admin API has no push for leadership: poll with a deadline.
       TimeUnit.MILLISECONDS.sleep(20);
     }
   }
 
-  private boolean allHaveLeaders(Collection<String> names, long deadline)
+  private boolean allServed(Collection<String> names, long deadline)
       throws InterruptedException, TimeoutException {
     Map<String, TopicDescription> descriptions;
     try {
@@ -239,9 +260,21 @@ public final class Topics implements AutoCloseable {
     } catch (ExecutionException notYetKnown) {
       return false;
     }
-    return descriptions.values().stream()
-        .flatMap(d -> d.partitions().stream())
-        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (TopicDescription d : descriptions.values()) {
+      for (TopicPartitionInfo p : d.partitions()) {
+        if (p.leader() == null || p.leader().isEmpty()) {
+          return false;
+        }
+        partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+      }
+    }
+    try {
+      admin.listOffsets(partitions).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException notServedYet) {
+      return false;
+    }
   }
 
   private static long remainingMillis(long deadlineNanos) {
