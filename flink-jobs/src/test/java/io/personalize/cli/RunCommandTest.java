@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
-import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.JobRunner;
 import io.personalize.job.config.JobConfig;
+import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -24,7 +24,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -175,8 +174,7 @@ class RunCommandTest {
 
   @Test
   void movieLensItemFileHasEveryItem() {
-    Path data = SharedData.find("ml-100k").orElse(null);
-    Assumptions.assumeTrue(data != null, "ml-100k not found under shared/data");
+    Path data = SharedDataSets.require("ml-100k");
     List<ItemMetadata> items = RunCommand.fileItems(data);
     assertThat(items).hasSize(1682);
     ItemMetadata toyStory =

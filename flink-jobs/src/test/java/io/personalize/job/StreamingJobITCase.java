@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.MovieLensReader;
-import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
 import io.personalize.eval.Metrics;
 import io.personalize.eval.Summary;
+import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +35,7 @@ class StreamingJobITCase {
 
   @Test
   void replaysMovieLensThroughKafkaAtParallelismTwo(@TempDir Path dir) throws Exception {
-    Path data = SharedData.find("ml-100k").orElse(null);
-    Assumptions.assumeTrue(data != null, "ml-100k not found under shared/data");
+    Path data = SharedDataSets.require("ml-100k");
     Dataset dataset = MovieLensReader.read(data);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     Demo.Result result =

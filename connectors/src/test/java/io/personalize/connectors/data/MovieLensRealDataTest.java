@@ -2,15 +2,14 @@ package io.personalize.connectors.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.testing.SharedDataSets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,16 +19,7 @@ import org.junit.jupiter.api.Test;
 class MovieLensRealDataTest {
 
   private static Path dataset(String name) {
-    Optional<Path> dir = SharedData.find(name);
-    Assumptions.assumeTrue(
-        dir.isPresent(),
-        () ->
-            "shared/data/"
-                + name
-                + " not found in "
-                + System.getProperty("user.dir")
-                + " or above; skipping the real-data test");
-    return dir.get();
+    return SharedDataSets.require(name);
   }
 
   @Test

@@ -8,10 +8,9 @@ import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.MovieLensReader;
-import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.data.SyntheticData;
+import io.personalize.testing.SharedDataSets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,10 +18,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -113,11 +110,7 @@ class InteractionProducerITCase {
 
   @Test
   void replaysMl100kInTimeOrderPerUser() {
-    Optional<Path> dir = SharedData.find("ml-100k");
-    Assumptions.assumeTrue(
-        dir.isPresent(), "shared/data/ml-100k not found; skipping the real-data replay");
-
-    replayAndCheck(MovieLensReader.read(dir.get()), "ml100k-interactions");
+    replayAndCheck(MovieLensReader.read(SharedDataSets.require("ml-100k")), "ml100k-interactions");
   }
 
   @Test
