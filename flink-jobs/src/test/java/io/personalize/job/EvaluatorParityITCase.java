@@ -23,7 +23,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,24 +39,46 @@ import org.junit.jupiter.api.io.TempDir;
  * measured differences with a margin (docs/architecture.md has the measurements).
  */
 class EvaluatorParityITCase {
-  /** Largest |job - evaluator| RMSE allowed over all users, for any mode. */
-  static final double OVERALL = 0.0010;
+  /**
+   * How much worse than the evaluator the job may be, per mode, over all users and in any group
+   * with at least 5,000 events: the measured differences with a margin. Global differs only by the
+   * order of floating-point work. The personal modes read a replica up to one checkpoint and one
+   * watermark interval behind the master (a few hundred events in a fast replay), which costs more
+   * on the dense generated data than on ml-100k; mtl's anchor, the user's global row stepped on
+   * that replica, drifts furthest. The job is never better than the evaluator by more than {@link
+   * #NEVER_BETTER}: that would mean it scored an event with parameters that had learned it.
+   */
+  private record Tolerance(double overall, double group) {}
 
-  /** Largest |job - evaluator| RMSE allowed in any group with at least 5,000 events. */
-  static final double GROUP = 0.0020;
+  private static final double NEVER_BETTER = 0.0005;
+
+  private static final Map<Mode, Tolerance> ML100K =
+      Map.of(
+          Mode.GLOBAL, new Tolerance(0.0005, 0.0005),
+          Mode.LOCAL, new Tolerance(0.0008, 0.0020),
+          Mode.MTL, new Tolerance(0.0015, 0.0025),
+          Mode.ADAPTIVE, new Tolerance(0.0020, 0.0030));
+
+  private static final Map<Mode, Tolerance> GENERATED =
+      Map.of(
+          Mode.GLOBAL, new Tolerance(0.0005, 0.0005),
+          Mode.LOCAL, new Tolerance(0.0025, 0.0040),
+          Mode.MTL, new Tolerance(0.0100, 0.0100),
+          Mode.ADAPTIVE, new Tolerance(0.0100, 0.0100));
 
   @Test
   void jobMatchesTheEvaluatorOnMovieLens(@TempDir Path dir) throws Exception {
     Dataset dataset = MovieLensReader.read(SharedDataSets.require("ml-100k"));
-    compare(dataset, dir);
+    compare(dataset, dir, ML100K);
   }
 
   @Test
   void jobMatchesTheEvaluatorOnGeneratedData(@TempDir Path dir) throws Exception {
-    compare(SyntheticData.generate(7, 400, 600, 30_000), dir);
+    compare(SyntheticData.generate(7, 400, 600, 30_000), dir, GENERATED);
   }
 
-  private static void compare(Dataset dataset, Path dir) throws Exception {
+  private static void compare(Dataset dataset, Path dir, Map<Mode, Tolerance> tolerances)
+      throws Exception {
     Configuration settings = StreamingJobITCase.settings(1);
     Demo.Result job =
         new Demo(settings, new PrintStream(new ByteArrayOutputStream(), true), 170_000, false)
@@ -72,7 +96,9 @@ class EvaluatorParityITCase {
                 EnumSet.copyOf(Mode.STREAM)),
             Progress.silent());
 
+    SoftAssertions soft = new SoftAssertions();
     for (Mode mode : Mode.STREAM) {
+      Tolerance tolerance = tolerances.get(mode);
       ModeResult j = job.summary().modes().get(mode.label());
       ModeResult e = evaluator.modes().get(mode.label());
       assertThat(j.overall().events()).as(mode.label()).isEqualTo(dataset.interactions().size());
@@ -84,9 +110,9 @@ class EvaluatorParityITCase {
           j.overall().rmse(),
           e.overall().rmse(),
           j.overall().rmse() - e.overall().rmse());
-      assertThat(j.overall().rmse())
-          .as("%s overall RMSE, job vs evaluator", mode.label())
-          .isCloseTo(e.overall().rmse(), org.assertj.core.data.Offset.offset(OVERALL));
+      soft.assertThat(j.overall().rmse() - e.overall().rmse())
+          .as("%s overall RMSE, job minus evaluator", mode.label())
+          .isBetween(-NEVER_BETTER, tolerance.overall());
       for (int g = 0; g < e.groups().size(); g++) {
         Metrics jg = j.groups().get(g);
         Metrics eg = e.groups().get(g);
@@ -104,11 +130,12 @@ class EvaluatorParityITCase {
               jg.rmse(),
               eg.rmse(),
               jg.rmse() - eg.rmse());
-          assertThat(jg.rmse())
-              .as("%s group %d RMSE, job vs evaluator", mode.label(), g + 1)
-              .isCloseTo(eg.rmse(), org.assertj.core.data.Offset.offset(GROUP));
+          soft.assertThat(jg.rmse() - eg.rmse())
+              .as("%s group %d RMSE, job minus evaluator", mode.label(), g + 1)
+              .isBetween(-NEVER_BETTER, tolerance.group());
         }
       }
     }
+    soft.assertAll();
   }
 }
