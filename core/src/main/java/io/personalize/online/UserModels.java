@@ -163,9 +163,12 @@ public final class UserModels {
       out[Mode.MTL.ordinal()] =
           personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());
       write(mtlBlock, state.mtl);
-      // The anchor moves as the global trainer moves the user's row, after mtl has used it.
-      personal.learn(shared, globalRow, null, item, x, label, globalRowSettings);
-      write(globalRow, state.globalRow);
+      // The anchor moves as the global trainer moves the user's row, after mtl has used it; a
+      // model whose global form has no user rows (logistic) never moves it.
+      if (model.kind().globalHasUserRows()) {
+        personal.learn(shared, globalRow, null, item, x, label, globalRowSettings);
+        write(globalRow, state.globalRow);
+      }
     }
     for (int c = 0; c < state.adaptive.length; c++) {
       read(state.adaptive[c], scratchState.blocks[c]);

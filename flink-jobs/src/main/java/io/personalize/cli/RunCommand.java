@@ -98,10 +98,17 @@ public final class RunCommand implements Callable<Integer> {
   /** The configuration of this run: the user's settings, checked, plus the local defaults. */
   Configuration configuration(PrintStream out) {
     Configuration conf = settings.configuration(configFile, properties);
-    JobConfig.from(conf); // fails early, naming the setting, on an invalid value
     if (!PipelineSettings.isLocal()) {
-      return conf; // on a cluster: its checkpoint directory and restore settings
+      // Under `flink run`: the cluster's configuration and the submission's -D options come
+      // first (personalize.* keys among them), then this command's own options.
+      Configuration submitted =
+          Configuration.fromMap(
+              StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().toMap());
+      submitted.addAll(conf);
+      JobConfig.from(submitted); // fails early, naming the setting, on an invalid value
+      return submitted; // the cluster's checkpoint directory and restore settings
     }
+    JobConfig.from(conf); // fails early, naming the setting, on an invalid value
     if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
       conf.set(
           CheckpointingOptions.CHECKPOINTS_DIRECTORY,

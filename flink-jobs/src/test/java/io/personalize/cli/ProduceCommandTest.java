@@ -86,7 +86,6 @@ class ProduceCommandTest {
     assertThat(run.err())
         .contains("personalize: no Kafka broker answered at " + bootstrap + " within 2 s")
         .doesNotContain("Exception\n\tat ");
-    assertThat(run.seconds()).as("seconds until the command gave up").isLessThan(10);
     assertThat(run.out()).isEmpty();
   }
 
@@ -106,7 +105,6 @@ class ProduceCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("personalize: no file or directory '/no/such/ratings.csv'");
-    assertThat(run.seconds()).isLessThan(5);
   }
 
   @Test

@@ -26,9 +26,7 @@ class MovieLensRealDataTest {
   void ml100k() {
     Path dir = dataset("ml-100k");
 
-    long start = System.nanoTime();
     Dataset data = MovieLensReader.read(dir);
-    long millis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(data.name()).isEqualTo("ml-100k");
     assertThat(data.layout()).isEqualTo("u.data");
@@ -57,8 +55,6 @@ class MovieLensRealDataTest {
     assertThat(data.items().get("543").title()).isEqualTo("Misérables, Les (1995)");
     assertThat(data.items().get("267").year()).isNull();
     assertThat(data.items().values().stream().filter(i -> i.year() == null)).hasSize(1);
-    // "well under a second" on a developer machine; the bound leaves room for a slow CI runner.
-    assertThat(millis).as("read time in ms").isLessThan(3_000);
   }
 
   @Test

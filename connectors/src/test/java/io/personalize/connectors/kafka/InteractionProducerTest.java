@@ -83,7 +83,6 @@ class InteractionProducerTest {
     Dataset data = SyntheticData.generate(1, 5, 10, 20);
     String bootstrap = "localhost:" + closedPort();
 
-    long start = System.nanoTime();
     try (InteractionProducer producer = new InteractionProducer(bootstrap, Duration.ofSeconds(1))) {
       assertThatThrownBy(
               () ->
@@ -96,7 +95,6 @@ class InteractionProducerTest {
           .isInstanceOf(KafkaException.class)
           .hasMessageContaining("items");
     }
-    assertThat((System.nanoTime() - start) / 1e9).as("seconds to fail and close").isLessThan(10);
   }
 
   @Test
