@@ -46,11 +46,15 @@ class EvaluatorParityITCase {
    * watermark interval behind the master (a few hundred events in a fast replay), which costs more
    * on the dense generated data than on ml-100k; mtl's anchor, the user's global row stepped on
    * that replica, drifts furthest. The job is never better than the evaluator by more than {@link
-   * #NEVER_BETTER}: that would mean it scored an event with parameters that had learned it.
+   * #NEVER_BETTER} overall ({@link #NEVER_BETTER_GROUP} in a group, where staleness of the
+   * popularity counts moves a few thousand predictions either way): more would mean it scored
+   * events with parameters that had learned them (that leak once gave 0.900 against 0.933).
    */
   private record Tolerance(double overall, double group) {}
 
   private static final double NEVER_BETTER = 0.0005;
+
+  private static final double NEVER_BETTER_GROUP = 0.0010;
 
   private static final Map<Mode, Tolerance> ML100K =
       Map.of(
@@ -132,7 +136,7 @@ class EvaluatorParityITCase {
               jg.rmse() - eg.rmse());
           soft.assertThat(jg.rmse() - eg.rmse())
               .as("%s group %d RMSE, job minus evaluator", mode.label(), g + 1)
-              .isBetween(-NEVER_BETTER, tolerance.group());
+              .isBetween(-NEVER_BETTER_GROUP, tolerance.group());
         }
       }
     }

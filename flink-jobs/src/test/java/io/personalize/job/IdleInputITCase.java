@@ -11,13 +11,16 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.state.UserProfile;
+import io.personalize.testing.ListeningSockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,8 @@ class IdleInputITCase {
   @Test
   void theJobRunsPastTheEndOfItsInputWithIdlePartitions(@TempDir Path checkpoints)
       throws Exception {
+    Set<ListeningSockets.Listener> before =
+        ListeningSockets.available() ? ListeningSockets.now() : Set.of();
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.PARALLELISM, 2);
     settings.set(PersonalizeOptions.IDLENESS, Duration.ofMillis(500));
@@ -64,6 +69,7 @@ class IdleInputITCase {
       try {
         FlinkRest rest = new FlinkRest(kafkaJob.restPort(), client.getJobID());
         assertThat(awaitScored(kafkaJob, job, produced)).as("every event scored").isTrue();
+        assertListensOnLoopbackOnly(before, kafkaJob);
 
         // Idle for many times the idleness timeout: a dozen checkpoints complete meanwhile.
         long checkpointsAtEnd = rest.completedCheckpoints();
@@ -91,6 +97,28 @@ class IdleInputITCase {
         client.cancel().get();
       }
     }
+  }
+
+  /**
+   * Everything the broker and the local Flink opened listens on 127.0.0.1: broker, controller, REST
+   * API, RPC, blob server, queryable-state proxy and server (the last two were on all interfaces
+   * before).
+   */
+  private static void assertListensOnLoopbackOnly(
+      Set<ListeningSockets.Listener> before, KafkaJob kafkaJob) throws IOException {
+    if (!ListeningSockets.available()) {
+      System.out.println("SKIPPED: no /proc to list listening sockets; loopback not checked");
+      return;
+    }
+    Set<ListeningSockets.Listener> opened = new HashSet<>(ListeningSockets.now());
+    opened.removeAll(before);
+    System.out.println("IdleInputITCase listening sockets: " + opened);
+    assertThat(opened)
+        .extracting(ListeningSockets.Listener::port)
+        .contains(kafkaJob.restPort(), kafkaJob.proxyPort());
+    assertThat(opened)
+        .as("every socket the broker and the local Flink listen on is bound to 127.0.0.1")
+        .allMatch(listener -> listener.address().isLoopbackAddress());
   }
 
   private static long checkpoints(FlinkRest rest) {
