@@ -2,11 +2,9 @@ package io.personalize.demo;
 
 import static io.personalize.job.config.PersonalizeOptions.BOOTSTRAP_SERVERS;
 import static io.personalize.job.config.PersonalizeOptions.START_FROM;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.avro.MetricSnapshot;
@@ -14,7 +12,6 @@ import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
-import io.personalize.connectors.kafka.Topics;
 import io.personalize.eval.Chart;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
@@ -95,15 +92,7 @@ public final class Demo {
       conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
       JobConfig job = JobConfig.from(conf);
-      try (Topics topics = new Topics(kafka.bootstrapServers())) {
-        topics.createForReplay(job.parallelism(), job.get(TOPIC_INTERACTIONS));
-        topics.createForReplay(
-            1,
-            job.get(TOPIC_ITEMS),
-            job.get(TOPIC_MODEL_UPDATES),
-            job.get(TOPIC_METRICS),
-            job.get(TOPIC_DEAD_LETTERS));
-      }
+      JobRunner.createTopics(job);
       long events = replay(dataset, job);
 
       int restPort = portFor(conf, RestOptions.PORT.key(), REST_PORT);

@@ -17,6 +17,7 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.connectors.kafka.Topics;
 import io.personalize.connectors.kafka.flink.KafkaConnectors;
 import io.personalize.job.config.JobConfig;
 import io.personalize.state.QueryableStateNames;
@@ -63,6 +64,23 @@ public final class JobRunner {
       records.add(new RawRecord("file", 0, records.size(), 0, null, codec.encode(item)));
     }
     return records;
+  }
+
+  /**
+   * Creates the job's topics that do not exist yet, keeping their records forever (a replay's
+   * records are older than any retention): the interactions topic with one partition per keyed
+   * subtask, the others with one.
+   */
+  public static void createTopics(JobConfig config) {
+    try (Topics topics = new Topics(config.bootstrapServers())) {
+      topics.createForReplay(config.parallelism(), config.get(TOPIC_INTERACTIONS));
+      topics.createForReplay(
+          1,
+          config.get(TOPIC_ITEMS),
+          config.get(TOPIC_MODEL_UPDATES),
+          config.get(TOPIC_METRICS),
+          config.get(TOPIC_DEAD_LETTERS));
+    }
   }
 
   /** Where the sources start when no checkpoint is restored. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
-import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
@@ -68,7 +67,7 @@ class IdleInputITCase {
       JobClient client = JobRunner.start(kafkaJob.environment(), job);
       try {
         FlinkRest rest = new FlinkRest(kafkaJob.restPort(), client.getJobID());
-        assertThat(awaitScored(kafkaJob, job, produced)).as("every event scored").isTrue();
+        assertThat(kafkaJob.awaitScored(produced)).as("every event scored").isTrue();
         assertListensOnLoopbackOnly(before, kafkaJob);
 
         // Idle for many times the idleness timeout: a dozen checkpoints complete meanwhile.
@@ -91,7 +90,7 @@ class IdleInputITCase {
 
         // And the job still learns: more events are scored.
         int more = produceRatings(kafkaJob, job, 400, 80);
-        assertThat(awaitScored(kafkaJob, job, produced + more)).isTrue();
+        assertThat(kafkaJob.awaitScored(produced + more)).isTrue();
         assertThat(rest.failures()).isZero();
       } finally {
         client.cancel().get();
@@ -157,19 +156,5 @@ class IdleInputITCase {
           START + from * 60_000L);
     }
     return n;
-  }
-
-  private static boolean awaitScored(KafkaJob kafkaJob, JobConfig job, long events) {
-    long[] scored = {0};
-    return kafkaJob.consumeUntil(
-        List.of(job.get(PersonalizeOptions.TOPIC_METRICS)),
-        r -> {
-          MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
-          if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
-            scored[0] = Math.max(scored[0], m.getEvents());
-          }
-        },
-        x -> scored[0] >= events,
-        Duration.ofMinutes(2));
   }
 }

@@ -2,14 +2,11 @@ package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.BOOTSTRAP_SERVERS;
 import static io.personalize.job.config.PersonalizeOptions.START_FROM;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
-import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
 
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.EmbeddedKafka;
-import io.personalize.connectors.kafka.Topics;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import java.io.IOException;
@@ -63,16 +60,7 @@ final class KafkaJob implements AutoCloseable {
     conf.setString("queryable-state.server.ports", String.valueOf(freePort()));
     // Tests read metrics through REST: refresh them every half second, not every 10 s.
     conf.setString("metrics.fetcher.update-interval", "500");
-    JobConfig job = config();
-    try (Topics topics = new Topics(kafka.bootstrapServers())) {
-      topics.createForReplay(job.parallelism(), job.get(TOPIC_INTERACTIONS));
-      topics.createForReplay(
-          1,
-          job.get(TOPIC_ITEMS),
-          job.get(TOPIC_MODEL_UPDATES),
-          job.get(TOPIC_METRICS),
-          job.get(TOPIC_DEAD_LETTERS));
-    }
+    JobRunner.createTopics(config());
   }
 
   JobConfig config() {
@@ -90,6 +78,24 @@ final class KafkaJob implements AutoCloseable {
   /** The environment {@code run} would build for this configuration. */
   StreamExecutionEnvironment environment() {
     return PipelineSettings.environment(conf);
+  }
+
+  /**
+   * Waits until the metrics topic says the adaptive mode has scored {@code events} events (or two
+   * minutes pass); returns whether it did.
+   */
+  boolean awaitScored(long events) {
+    long[] scored = {0};
+    return consumeUntil(
+        List.of(config().get(TOPIC_METRICS)),
+        r -> {
+          MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
+          if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
+            scored[0] = Math.max(scored[0], m.getEvents());
+          }
+        },
+        x -> scored[0] >= events,
+        Duration.ofMinutes(2));
   }
 
   /** Writes raw values to partition {@code partition} of a topic, waiting for every ack. */

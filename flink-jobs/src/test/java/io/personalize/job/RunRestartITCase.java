@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
-import io.personalize.avro.MetricSnapshot;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.job.config.JobConfig;
@@ -53,12 +52,12 @@ class RunRestartITCase {
       ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
       JobClient first = start(kafkaJob, firstOut);
       FlinkRest firstRest = new FlinkRest(kafkaJob.restPort(), first.getJobID());
-      assertThat(awaitScored(kafkaJob, job, 600)).isTrue();
+      assertThat(kafkaJob.awaitScored(600)).isTrue();
       long done = firstRest.completedCheckpoints();
       assertThat(firstRest.await(r -> completed(r) > done, Duration.ofMinutes(1))).isTrue();
       // Events after the last checkpoint: read by the first run, and again by the second.
       produce(kafkaJob, job, 600, 300, produced);
-      assertThat(awaitScored(kafkaJob, job, 900)).isTrue();
+      assertThat(kafkaJob.awaitScored(900)).isTrue();
       first.cancel().get();
       assertThat(firstOut.toString()).doesNotContain("resuming from");
 
@@ -130,20 +129,6 @@ class RunRestartITCase {
           partitions.get(p),
           START + from * 60_000L);
     }
-  }
-
-  private static boolean awaitScored(KafkaJob kafkaJob, JobConfig job, long events) {
-    long[] scored = {0};
-    return kafkaJob.consumeUntil(
-        List.of(job.get(PersonalizeOptions.TOPIC_METRICS)),
-        r -> {
-          MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
-          if (m.getCumulative() && m.getGroup() == 0 && m.getMode().equals("adaptive")) {
-            scored[0] = Math.max(scored[0], m.getEvents());
-          }
-        },
-        x -> scored[0] >= events,
-        Duration.ofMinutes(2));
   }
 
   /** Waits until every user's profile counts the produced events (or a minute passes). */
