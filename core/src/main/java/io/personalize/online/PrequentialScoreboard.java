@@ -95,16 +95,6 @@ public final class PrequentialScoreboard {
     }
   }
 
-  /** Whether anything was added since the last report. */
-  public boolean hasNewPredictions() {
-    for (double[][] w : window.values()) {
-      if (w[0][2] > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The figures now: per mode seen, a cumulative row for every group 0..C (0 = all users), and a
    * windowed row for every group with predictions since the last report; then starts a new window.

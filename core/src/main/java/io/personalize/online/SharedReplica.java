@@ -91,10 +91,9 @@ public final class SharedReplica {
     shared.mean += checkpoint.meanDelta;
     int k = model.factors();
     int sentFactors = Math.min(k, checkpoint.factors);
-    double[] p = shared.itemFactors();
     for (int d = 0; d < checkpoint.itemIds.length; d++) {
       int item = item(checkpoint.itemIds[d]);
-      p = shared.itemFactors(); // item() may have grown the array
+      double[] p = shared.itemFactors(); // item() may have grown the array
       shared.addItemBias(item, checkpoint.itemBiasDeltas[d]);
       for (int f = 0; f < sentFactors; f++) {
         p[item * k + f] += checkpoint.itemFactorDeltas[d * checkpoint.factors + f];

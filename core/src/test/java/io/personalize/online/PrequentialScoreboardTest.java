@@ -52,7 +52,6 @@ class PrequentialScoreboardTest {
     PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
     threeEvents(board);
     assertThat(board.users()).isEqualTo(2);
-    assertThat(board.hasNewPredictions()).isTrue();
     List<Row> rows = board.report(1_000);
     // Counts now {a=2, b=1}: d in [0, ln 2], s = ln 2 / 2, so b (d = 0) is in group 1 and a (d =
     // ln 2, on the upper end) in group 2, although a's first event was scored in group 1.
@@ -84,7 +83,6 @@ class PrequentialScoreboardTest {
   @Test
   void windowedRowsCoverOnlyGroupsScoredSinceTheLastReport() {
     PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
-    assertThat(board.hasNewPredictions()).isFalse();
     assertThat(board.report(500)).isEmpty();
     assertThat(board.lastRmse("global")).isNaN();
     threeEvents(board);
@@ -115,11 +113,9 @@ class PrequentialScoreboardTest {
     assertRow(find(rows, "adaptive", 2, false), 1, 0, 0.25, 0.5, 0.5, 0.5);
     assertRow(find(rows, "adaptive", 0, false), 3, 0, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
     assertThat(find(rows, "adaptive", 0, false).startMillis()).isEqualTo(500);
-    assertThat(board.hasNewPredictions()).isFalse();
 
     // The window restarts: one more global event of b (now 2 events, scored in group 1), 4 vs 3.
     board.add(p("global", "b", 2, 1, 4, 3));
-    assertThat(board.hasNewPredictions()).isTrue();
     List<Row> next = board.report(2_000);
     assertThat(next)
         .extracting(r -> r.mode() + " " + r.group() + (r.cumulative() ? " cum" : " win"))

@@ -160,16 +160,7 @@ public final class ProduceCommand implements Callable<Integer> {
       needed.add(itemsTopic);
     }
     try (Topics topics = new Topics(bootstrapServers, timeout)) {
-      List<String> missing = new ArrayList<>();
-      for (String name : needed) {
-        if (!topics.exists(name)) {
-          missing.add(name);
-        }
-      }
-      List<String> created =
-          missing.isEmpty()
-              ? List.of()
-              : topics.createForReplay(partitions, missing.toArray(new String[0]));
+      List<String> created = topics.createForReplay(partitions, needed.toArray(new String[0]));
       if (!created.isEmpty()) {
         err.printf(
             "created topic%s %s with %d partition%s, keeping records forever (retention.ms=-1,"

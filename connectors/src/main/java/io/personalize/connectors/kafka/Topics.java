@@ -134,22 +134,6 @@ public final class Topics implements AutoCloseable {
     return created;
   }
 
-  /** Whether the topic exists. */
-  public boolean exists(String topic) {
-    try {
-      return admin
-          .listTopics()
-          .names()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .contains(topic);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot list topics: " + e, e);
-    }
-  }
-
   /**
    * Why writing records as old as {@code oldest} into an existing topic would lose them, or empty
    * when the topic keeps them: its {@code retention.ms} is shorter than their age and its
