@@ -78,7 +78,8 @@ public final class PersonalizeOptions {
           .enumType(ModelKind.class)
           .defaultValue(ModelKind.HYBRID)
           .withDescription(
-              "HYBRID (biased MF plus global and personal item-feature weights) or MF.");
+              "HYBRID (biased MF plus global and personal item-feature weights) or MF; the"
+                  + " evaluator also runs LOGISTIC (regression over item features, like-signal).");
 
   public static final ConfigOption<Integer> MODEL_FACTORS =
       key(PREFIX + "model.factors")
