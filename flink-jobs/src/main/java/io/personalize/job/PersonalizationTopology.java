@@ -46,7 +46,8 @@ public final class PersonalizationTopology {
         interactions
             .process(new ValidateInteractions(config))
             .uid("validate-interactions")
-            .name("Validate interactions");
+            .name("Validate interactions")
+            .setParallelism(interactions.getParallelism());
     DataStream<ValidEvent> events =
         validated
             .assignTimestampsAndWatermarks(
@@ -57,8 +58,14 @@ public final class PersonalizationTopology {
             .uid("event-time")
             .name("Event time and watermarks");
 
+    // Validation runs at its source's parallelism, chained to it: it notices skipped offsets only
+    // if it sees each partition's records in order, as the source reads them.
     SingleOutputStreamOperator<ItemMetadata> itemMetadata =
-        items.process(new ValidateItems()).uid("validate-items").name("Validate item metadata");
+        items
+            .process(new ValidateItems())
+            .uid("validate-items")
+            .name("Validate item metadata")
+            .setParallelism(items.getParallelism());
     // Item metadata is not event-time data: the stream stays idle (see NoEventTime), so event
     // time in the operators it joins is set by the events alone.
     DataStream<ItemMetadata> itemsWithoutEventTime =

@@ -63,6 +63,25 @@ final class FlinkRest {
     return get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
   }
 
+  /**
+   * The sum over every subtask of every vertex of the operator metrics whose name ends with {@code
+   * suffix} (0 when none is reported yet).
+   */
+  long operatorMetricSum(String suffix) throws IOException, InterruptedException {
+    long sum = 0;
+    for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+      String base = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
+      for (JsonNode metric : get(base + "/subtasks/metrics")) {
+        String id = metric.path("id").asText();
+        if (id.endsWith(suffix)) {
+          JsonNode value = get(base + "/subtasks/metrics?agg=sum&get=" + id);
+          sum += value.get(0).path("sum").asLong();
+        }
+      }
+    }
+    return sum;
+  }
+
   /** Polls until {@code condition} holds or {@code timeout} passes; returns whether it held. */
   boolean await(Predicate<FlinkRest> condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -2,7 +2,6 @@ package io.personalize.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.connectors.avro.AvroCodec;
@@ -88,35 +87,19 @@ class OffsetGapITCase {
   }
 
   private static long skipped(FlinkRest rest) {
-    return operatorMetric(rest, "offsets-skipped");
+    return metric(rest, "offsets-skipped");
   }
 
   private static long accepted(FlinkRest rest) {
-    return operatorMetric(rest, "Validate_interactions.records-accepted");
+    return metric(rest, "Validate_interactions.records-accepted");
   }
 
-  /** The sum over subtasks of the first operator metric whose name ends with {@code suffix}. */
-  private static long operatorMetric(FlinkRest rest, String suffix) {
+  private static long metric(FlinkRest rest, String suffix) {
     try {
-      JsonNode job = rest.get("/jobs/" + jobId(rest));
-      for (JsonNode vertex : job.path("vertices")) {
-        String base = "/jobs/" + jobId(rest) + "/vertices/" + vertex.path("id").asText();
-        for (JsonNode metric : rest.get(base + "/subtasks/metrics")) {
-          String id = metric.path("id").asText();
-          if (id.endsWith(suffix) && id.contains("Validate_interactions")) {
-            JsonNode value = rest.get(base + "/subtasks/metrics?agg=sum&get=" + id);
-            return value.get(0).path("sum").asLong();
-          }
-        }
-      }
-      return 0;
+      return rest.operatorMetricSum(suffix);
     } catch (Exception e) {
       return -1;
     }
-  }
-
-  private static String jobId(FlinkRest rest) throws Exception {
-    return rest.get("/jobs").path("jobs").get(0).path("id").asText();
   }
 
   private static List<byte[]> events(int from, int n) {
