@@ -40,6 +40,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The whole engine on one machine: an in-process Kafka broker, the data replayed into it, the job
@@ -101,9 +102,13 @@ public final class Demo {
       conf.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
       conf.setString("queryable-state.server.ports", String.valueOf(freePort()));
       if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+        // Under DIR and emptied at each start: a demo always starts fresh, and repeated demos do
+        // not pile up retained checkpoints.
+        Path checkpoints = dir.resolve("checkpoints");
+        FileUtils.deleteDirectory(checkpoints.toFile());
         conf.set(
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-            Files.createTempDirectory("personalize-checkpoints").toUri().toString());
+            checkpoints.toAbsolutePath().toUri().toString());
       }
       Endpoints endpoints =
           new Endpoints(
