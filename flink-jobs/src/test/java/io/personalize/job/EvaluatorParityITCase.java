@@ -42,14 +42,14 @@ class EvaluatorParityITCase {
   /**
    * How much worse than the evaluator the job may be, per mode, over all users and in any group
    * with at least 5,000 events: the measured differences with a margin. Global differs only where
-   * the job scored an event before its item's metadata had arrived (the two topics are read side
-   * by side). The personal modes read a replica up to one checkpoint and one
-   * watermark interval behind the master (a few hundred events in a fast replay), which costs more
-   * on the dense generated data than on ml-100k; mtl's anchor, the user's global row stepped on
-   * that replica, drifts furthest. The job is never better than the evaluator by more than {@link
-   * #NEVER_BETTER} overall ({@link #NEVER_BETTER_GROUP} in a group, where staleness of the
-   * popularity counts moves a few thousand predictions either way): more would mean it scored
-   * events with parameters that had learned them (that leak once gave 0.900 against 0.933).
+   * the job scored an event before its item's metadata had arrived (the two topics are read side by
+   * side). The personal modes read a replica up to one checkpoint and one watermark interval behind
+   * the master (a few hundred events in a fast replay), which costs more on the dense generated
+   * data than on ml-100k; mtl's anchor, the user's global row stepped on that replica, drifts
+   * furthest. The job is never better than the evaluator by more than {@link #NEVER_BETTER} overall
+   * ({@link #NEVER_BETTER_GROUP} in a group, where staleness of the popularity counts moves a few
+   * thousand predictions either way): more would mean it scored events with parameters that had
+   * learned them (that leak once gave 0.900 against 0.933).
    */
   private record Tolerance(double overall, double group) {}
 
