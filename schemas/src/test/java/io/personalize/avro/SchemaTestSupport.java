@@ -10,6 +10,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,12 +79,28 @@ final class SchemaTestSupport {
     return versions;
   }
 
-  /** The {@code .avsc} files of a directory, sorted by name. */
+  /**
+   * The {@code .avsc} files of a directory in the order to parse them: enums first, then by name.
+   * Avro checks a field's default when it parses the field, which fails for an enum-typed field
+   * whose enum is not parsed yet.
+   */
   static List<Path> schemaFiles(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".avsc")).sorted().toList();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".avsc"))
+          .sorted(
+              Comparator.comparing((Path p) -> !isEnum(p)).thenComparing(Comparator.naturalOrder()))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isEnum(Path file) {
+    try {
+      return "enum".equals(new ObjectMapper().readTree(file.toFile()).path("type").asText());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
