@@ -64,18 +64,37 @@ public final class AdaptiveLearner {
       FeatureVector x,
       double label,
       int group) {
+    double prediction = learnExample(shared, state, item, x, label, 1, group);
+    state.events++;
+    return prediction;
+  }
+
+  /**
+   * One training example of an event that counts {@code weight} times, without counting an event:
+   * predicts with the group's current candidate, then lets every candidate learn the example and
+   * records each candidate's loss times {@code weight} (the selector then compares candidates on
+   * the objective they learn). An event of the ranking model is several examples, its positive and
+   * sampled negatives, and its caller counts the event once.
+   */
+  public double learnExample(
+      SharedParameters shared,
+      AdaptiveUserState state,
+      int item,
+      FeatureVector x,
+      double label,
+      double weight,
+      int group) {
     int chosen = selector.best(group);
     double chosenPrediction = Double.NaN;
     Loss loss = learner.model().loss();
     for (int c = 0; c < candidates.size(); c++) {
       double prediction =
-          learner.learn(shared, state.blocks[c], null, item, x, label, candidates.get(c));
-      selector.record(group, c, loss.loss(prediction, label));
+          learner.learn(shared, state.blocks[c], null, item, x, label, candidates.get(c), weight);
+      selector.record(group, c, weight * loss.loss(prediction, label));
       if (c == chosen) {
         chosenPrediction = prediction;
       }
     }
-    state.events++;
     return chosenPrediction;
   }
 

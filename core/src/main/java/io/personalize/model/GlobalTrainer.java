@@ -75,9 +75,22 @@ public final class GlobalTrainer {
 
   /** One SGD step on the event; returns the prediction made before the step. */
   public double learn(PersonalParameters userRow, int item, FeatureVector x, double label) {
+    return learn(userRow, item, x, label, 1);
+  }
+
+  /**
+   * One SGD step on an example that counts {@code weight} times (an implicit signal's weight, see
+   * {@link Gradient}): the step of weight 1 scaled by {@code weight}. Returns the prediction made
+   * before the step.
+   */
+  public double learn(
+      PersonalParameters userRow, int item, FeatureVector x, double label, double weight) {
     shared.ensureItem(item);
     double prediction =
         model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
+    if (weight != 1) {
+      gradient.scale(weight, x.size());
+    }
     Sgd.applyShared(gradient, shared, item, x, steps, model.kind());
     if (model.kind().globalHasUserRows()) {
       Sgd.applyPersonal(gradient, userRow, x, rowSteps, model.kind());

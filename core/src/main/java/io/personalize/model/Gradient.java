@@ -24,6 +24,30 @@ public final class Gradient {
     this.userFeatureWeights = new double[8];
   }
 
+  /**
+   * Multiplies this gradient by {@code weight}: it becomes the gradient of {@code weight} times the
+   * per-event objective, that of an example that counts {@code weight} times (its loss and the lazy
+   * regularization of the parameters it touches alike, as if it were seen {@code weight} times at a
+   * small step). Prediction and residual stay those of the example; {@code featureNonZeros} is the
+   * size of its feature vector, the entries of the feature buffers in use.
+   */
+  void scale(double weight, int featureNonZeros) {
+    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
+    }
+    mean *= weight;
+    itemBias *= weight;
+    userBias *= weight;
+    for (int f = 0; f < itemFactors.length; f++) {
+      itemFactors[f] *= weight;
+      userFactors[f] *= weight;
+    }
+    for (int k = 0; k < Math.min(featureNonZeros, featureWeights.length); k++) {
+      featureWeights[k] *= weight;
+      userFeatureWeights[k] *= weight;
+    }
+  }
+
   void ensureFeatures(int nonZeros) {
     if (featureWeights.length < nonZeros) {
       featureWeights = new double[nonZeros];

@@ -33,10 +33,29 @@ public final class PersonalLearner {
       FeatureVector x,
       double label,
       PersonalSettings settings) {
+    return learn(shared, personal, anchor, item, x, label, settings, 1);
+  }
+
+  /**
+   * One SGD step on an example that counts {@code weight} times: the step of weight 1 scaled by
+   * {@code weight}. Returns the prediction made before the step.
+   */
+  public double learn(
+      SharedParameters shared,
+      PersonalParameters personal,
+      PersonalParameters anchor,
+      int item,
+      FeatureVector x,
+      double label,
+      PersonalSettings settings,
+      double weight) {
     shared.ensureItem(item);
     double prediction =
         model.gradient(
             shared, personal, anchor, item, x, label, settings.regularization(), gradient);
+    if (weight != 1) {
+      gradient.scale(weight, x.size());
+    }
     Sgd.applyPersonal(gradient, personal, x, settings.steps(), model.kind());
     return prediction;
   }

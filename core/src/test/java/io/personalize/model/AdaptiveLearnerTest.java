@@ -2,6 +2,7 @@ package io.personalize.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -202,6 +203,45 @@ class AdaptiveLearnerTest {
     assertThat(selector.events(1)).isEqualTo(8); // validation records losses...
     for (int c = 0; c < 3; c++) {
       assertSameBlock(state.blocks[c], before[c]); // ...but learns nothing
+    }
+  }
+
+  @Test
+  void learnExampleIsAWeightedStepThatCountsNoEvent() {
+    CandidateSelector selector = new CandidateSelector(2, 3);
+    AdaptiveLearner learner = new AdaptiveLearner(model, CANDIDATES, selector);
+    AdaptiveUserState state = warmedUp(learner);
+    long events = state.events;
+    PersonalLearner reference = new PersonalLearner(model);
+    int item = 2;
+    FeatureVector x = features[item];
+    double label = 5.0;
+    double weight = 0.5;
+    PersonalParameters[] expected = new PersonalParameters[3];
+    double[] predictions = new double[3];
+    for (int c = 0; c < 3; c++) {
+      // Weight 0.5 is the step of weight 1 at half the step sizes.
+      PersonalSettings half =
+          new PersonalSettings(
+              CANDIDATES.get(c).steps().times(weight), CANDIDATES.get(c).regularization());
+      expected[c] = state.blocks[c].copy();
+      predictions[c] = reference.learn(shared, expected[c], null, item, x, label, half);
+    }
+
+    double returned = learner.learnExample(shared, state, item, x, label, weight, 2);
+
+    assertThat(returned).isEqualTo(predictions[0]); // group 2 has no evidence: candidate 0
+    assertThat(state.events).isEqualTo(events);
+    for (int c = 0; c < 3; c++) {
+      assertThat(state.blocks[c].bias).isCloseTo(expected[c].bias, within(1e-12));
+      for (int j = 0; j < D; j++) {
+        assertThat(state.blocks[c].featureWeights[j])
+            .isCloseTo(expected[c].featureWeights[j], within(1e-12));
+      }
+      // The selector compares candidates on the weighted loss.
+      assertThat(selector.meanLoss(2, c))
+          .isCloseTo(weight * Loss.SQUARED.loss(predictions[c], label), within(1e-12))
+          .isPositive();
     }
   }
 

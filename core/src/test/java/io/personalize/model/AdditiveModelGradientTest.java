@@ -1,6 +1,7 @@
 package io.personalize.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -71,6 +72,9 @@ class AdditiveModelGradientTest {
     final PersonalParameters anchor;
     final double label;
 
+    /** The example's weight: the objective is weight times the per-event objective. */
+    double weight = 1;
+
     Fixture(ModelKind kind, Loss loss, boolean anchored, boolean globalRow, long seed) {
       Random random = new Random(seed);
       model = Model.of(kind, loss, K, D);
@@ -109,7 +113,7 @@ class AdditiveModelGradientTest {
     }
 
     double objective() {
-      return model.objective(shared, personal, anchor, ITEM, X, label, REG);
+      return weight * model.objective(shared, personal, anchor, ITEM, X, label, REG);
     }
 
     Gradient gradient() {
@@ -117,6 +121,9 @@ class AdditiveModelGradientTest {
       Arrays.fill(g.featureWeights, Double.NaN);
       Arrays.fill(g.userFeatureWeights, Double.NaN);
       double prediction = model.gradient(shared, personal, anchor, ITEM, X, label, REG, g);
+      if (weight != 1) {
+        g.scale(weight, X.size());
+      }
       assertThat(prediction).isEqualTo(model.predict(shared, personal, ITEM, X));
       assertThat(g.prediction).isEqualTo(prediction);
       assertThat(g.residual).isEqualTo(prediction - label);
@@ -239,6 +246,35 @@ class AdditiveModelGradientTest {
   void globalRowOfHybridModelPassesTheCheckToo(Loss loss) {
     assertGradientMatchesFiniteDifferences(new Fixture(ModelKind.HYBRID, loss, false, true, 5));
     assertGradientMatchesFiniteDifferences(new Fixture(ModelKind.HYBRID, loss, true, true, 6));
+  }
+
+  /**
+   * An example of weight w: the scaled gradient is the gradient of w times the objective. Weights
+   * below and above 1; the check of every touched entry being non-zero still applies.
+   */
+  @ParameterizedTest(name = "{0} {1} anchored={2} seed={3}")
+  @MethodSource("everyKindLossAndAnchor")
+  void scaledGradientMatchesCentralDifferencesOfTheWeightedObjective(
+      ModelKind kind, Loss loss, boolean anchored, long seed) {
+    for (double weight : new double[] {0.7, 2.5}) {
+      Fixture fixture = new Fixture(kind, loss, anchored, false, seed);
+      Gradient unweighted = fixture.gradient();
+      fixture.weight = weight;
+      Gradient weighted = fixture.gradient();
+      assertThat(weighted.itemBias).isCloseTo(weight * unweighted.itemBias, within(1e-12));
+      assertThat(weighted.userBias).isCloseTo(weight * unweighted.userBias, within(1e-12));
+      assertGradientMatchesFiniteDifferences(fixture);
+    }
+  }
+
+  @Test
+  void exampleWeightMustBeFiniteAndNotNegative() {
+    Gradient g = new Gradient(K);
+    for (double weight : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> g.scale(weight, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("weight");
+    }
   }
 
   private static void assertGradientMatchesFiniteDifferences(Fixture fixture) {

@@ -115,6 +115,67 @@ class AdditiveModelTest {
     assertThat(user.factors[1]).isCloseTo(0.2356, within(EPS));
   }
 
+  @Test
+  void weightedGlobalStepIsTheStepScaledByTheWeight() {
+    Model model = Model.of(ModelKind.MF, 2, 0);
+    SharedParameters shared = mfShared();
+    PersonalParameters user = mfUser();
+    Regularization reg = new Regularization(0.5, 0.2, 0, 0);
+    // The regularized step above, with weight 2: every change doubles, the regularization's too.
+    double prediction =
+        new GlobalTrainer(model, shared, ZERO, StepSizes.uniform(0.1), reg)
+            .learn(user, 0, FeatureVector.EMPTY, 4, 2.0);
+
+    assertThat(prediction).isCloseTo(3.01, within(EPS));
+    // mu  = 3    + 2 * 0.099  = 3.198
+    assertThat(shared.mean).isCloseTo(3.198, within(EPS));
+    // b_i = -0.2 + 2 * 0.109  = 0.018
+    assertThat(shared.itemBias(0)).isCloseTo(0.018, within(EPS));
+    // b_u = 0.1  + 2 * 0.094  = 0.288
+    assertThat(user.bias).isCloseTo(0.288, within(EPS));
+    // p = (0.3 + 2 * 0.0039, 0.4 + 2 * 0.0118) = (0.3078, 0.4236)
+    assertThat(shared.itemFactors()[0]).isCloseTo(0.3078, within(EPS));
+    assertThat(shared.itemFactors()[1]).isCloseTo(0.4236, within(EPS));
+    // q = (0.1 + 2 * 0.0277, 0.2 + 2 * 0.0356) = (0.1554, 0.2712)
+    assertThat(user.factors[0]).isCloseTo(0.1554, within(EPS));
+    assertThat(user.factors[1]).isCloseTo(0.2712, within(EPS));
+
+    // The same as a step of weight 1 at twice the step sizes.
+    SharedParameters doubledShared = mfShared();
+    PersonalParameters doubledUser = mfUser();
+    new GlobalTrainer(model, doubledShared, ZERO, StepSizes.uniform(0.2), reg)
+        .learn(doubledUser, 0, FeatureVector.EMPTY, 4);
+    assertThat(doubledShared.mean).isCloseTo(shared.mean, within(EPS));
+    assertThat(doubledShared.itemBias(0)).isCloseTo(shared.itemBias(0), within(EPS));
+    assertThat(doubledUser.bias).isCloseTo(user.bias, within(EPS));
+    assertThat(doubledUser.factors[1]).isCloseTo(user.factors[1], within(EPS));
+  }
+
+  @Test
+  void weightZeroLearnsNothingAndWeightOneIsTheUnweightedStep() {
+    Model model = Model.of(ModelKind.MF, 2, 0);
+    Regularization reg = new Regularization(0.5, 0.2, 0, 0);
+    SharedParameters shared = mfShared();
+    PersonalParameters user = mfUser();
+    new GlobalTrainer(model, shared, ZERO, StepSizes.uniform(0.1), reg)
+        .learn(user, 0, FeatureVector.EMPTY, 4, 0.0);
+    assertThat(shared.mean).isEqualTo(3.0);
+    assertThat(shared.itemBias(0)).isEqualTo(-0.2);
+    assertThat(user.factors).containsExactly(0.1, 0.2);
+
+    SharedParameters one = mfShared();
+    PersonalParameters oneUser = mfUser();
+    new GlobalTrainer(model, one, ZERO, StepSizes.uniform(0.1), reg)
+        .learn(oneUser, 0, FeatureVector.EMPTY, 4, 1.0);
+    SharedParameters plain = mfShared();
+    PersonalParameters plainUser = mfUser();
+    new GlobalTrainer(model, plain, ZERO, StepSizes.uniform(0.1), reg)
+        .learn(plainUser, 0, FeatureVector.EMPTY, 4);
+    assertThat(one.itemFactors()).containsExactly(plain.itemFactors());
+    assertThat(oneUser.factors).containsExactly(plainUser.factors);
+    assertThat(one.mean).isEqualTo(plain.mean);
+  }
+
   /** Logistic regression over 4 features: mu = -0.5, b_i = 0.2, w = (0, 0.5, 0, -0.4). */
   private static SharedParameters logisticShared() {
     SharedParameters shared = new SharedParameters(0, 4, -0.5, ZERO);
