@@ -1,7 +1,7 @@
 package io.personalize.cli;
 
+import io.personalize.connectors.data.DataSetReader;
 import io.personalize.connectors.data.Dataset;
-import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.connectors.data.SyntheticData;
 import java.nio.file.Files;
@@ -24,9 +24,11 @@ final class DataSets {
         names = "--data",
         required = true,
         description =
-            "A MovieLens directory or ratings file (u.data, ratings.dat[.gz], ratings.csv), a data set"
-                + " name under ../shared/data (e.g. ml-100k), or 'generated' for built-in synthetic"
-                + " data.")
+            "A data set directory or file: MovieLens ratings (u.data, ratings.dat[.gz],"
+                + " ratings.csv), yoochoose clicks (*_train_full.txt with *_test.txt) or DIGINETICA"
+                + " item views (*train-item-views.csv); a data set name under ../shared/data (e.g."
+                + " ml-100k, yoochoose-100k-sample, diginetica-sample); or 'generated' for built-in"
+                + " synthetic data.")
     String data;
 
     @Option(
@@ -72,6 +74,6 @@ final class DataSets {
                               + data
                               + "', and no data set of that name under shared/data"));
     }
-    return MovieLensReader.read(path);
+    return DataSetReader.read(path);
   }
 }

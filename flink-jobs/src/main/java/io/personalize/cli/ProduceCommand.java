@@ -24,16 +24,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code personalize produce}: replays a data set into Kafka, item metadata first, then the rating
- * events in time order (see {@link InteractionProducer}).
+ * {@code personalize produce}: replays a data set into Kafka, item metadata first, then the events
+ * (ratings, or the clicks and views of session data) in time order (see {@link
+ * InteractionProducer}).
  */
 @Command(
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
       "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic, then every",
-      "rating, in time order and keyed by user, as an InteractionEvent to --topic (Avro",
-      "single-object encoding), with its event time as the record timestamp.",
+      "event, in time order and keyed by user, as an InteractionEvent to --topic (Avro",
+      "single-object encoding), with its event time as the record timestamp: a RATING with its",
+      "rating, or a CLICK (yoochoose) or VIEW (DIGINETICA) with value 1.0, keyed by its session.",
       "A topic that does not exist is created to keep records forever; an existing topic whose",
       "retention would delete the replayed (old) events gets a warning."
     })

@@ -1,10 +1,13 @@
 package io.personalize.eval;
 
+import io.personalize.model.EventKind;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Runs one protocol over an event log and collects every mode's metrics into a {@link Summary}. */
 public final class Evaluator {
@@ -14,6 +17,7 @@ public final class Evaluator {
     if (log.events() == 0) {
       throw new IllegalArgumentException("data set '" + log.name + "' has no events");
     }
+    requireRatings(log, config.protocol());
     long start = System.nanoTime();
     RunContext context = new RunContext(log, config, progress);
     List<ModeResult> results =
@@ -49,6 +53,35 @@ public final class Evaluator {
         modes,
         context.selection,
         settings(config, context.space.dimension()));
+  }
+
+  /**
+   * Refuses implicit events (clicks, views, purchases): every protocol here learns and scores
+   * ratings (the rating itself, or the like-signal drawn from it), and an implicit event's value
+   * 1.0 is no rating.
+   */
+  static void requireRatings(EventLog log, Protocol protocol) {
+    Map<EventKind, Integer> implicit = new EnumMap<>(EventKind.class);
+    for (EventKind kind : log.kind) {
+      if (!kind.isRating()) {
+        implicit.merge(kind, 1, Integer::sum);
+      }
+    }
+    if (implicit.isEmpty()) {
+      return;
+    }
+    int count = implicit.values().stream().mapToInt(Integer::intValue).sum();
+    throw new IllegalArgumentException(
+        String.format(
+            "the %s protocol learns and scores ratings, but %,d of the %,d events of data set"
+                + " '%s' are not ratings (%s): a click or view has no rating to predict",
+            protocol.label(),
+            count,
+            log.events(),
+            log.name,
+            implicit.entrySet().stream()
+                .map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining(", "))));
   }
 
   private static Map<String, Object> settings(EvaluationConfig config, int featureDimension) {

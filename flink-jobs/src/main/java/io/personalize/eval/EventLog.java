@@ -3,6 +3,7 @@ package io.personalize.eval;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
+import io.personalize.model.EventKind;
 import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.ItemCatalog;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * A data set as dense arrays in time order (ties keep file order): users and items are renumbered
- * 0..n-1 in order of first appearance. This is what every protocol iterates over.
+ * 0..n-1 in order of first appearance. This is what every protocol iterates over. A data set that
+ * comes split (yoochoose) is here as one stream, its training part and test part together.
  */
 public final class EventLog {
   public final String name;
@@ -23,6 +25,10 @@ public final class EventLog {
   public final int[] item;
   public final double[] value;
   public final long[] time;
+
+  /** What kind of event each one is: a rating, or an implicit event (click, view, purchase). */
+  public final EventKind[] kind;
+
   public final List<String> userIds;
   public final List<String> itemIds;
 
@@ -38,6 +44,7 @@ public final class EventLog {
       int[] item,
       double[] value,
       long[] time,
+      EventKind[] kind,
       List<String> userIds,
       List<String> itemIds,
       RatingScale scale,
@@ -48,6 +55,7 @@ public final class EventLog {
     this.item = item;
     this.value = value;
     this.time = time;
+    this.kind = kind;
     this.userIds = userIds;
     this.itemIds = itemIds;
     this.scale = scale;
@@ -63,6 +71,7 @@ public final class EventLog {
     int[] item = new int[n];
     double[] value = new double[n];
     long[] time = new long[n];
+    EventKind[] kind = new EventKind[n];
     Map<String, Integer> users = new HashMap<>();
     Map<String, Integer> items = new HashMap<>();
     List<String> userIds = new ArrayList<>();
@@ -73,6 +82,7 @@ public final class EventLog {
       item[e] = items.computeIfAbsent(event.itemId(), id -> add(itemIds, id));
       value[e] = event.value();
       time[e] = event.timeMillis();
+      kind[e] = event.kind();
     }
     List<ItemInfo> infos = new ArrayList<>(itemIds.size());
     for (String id : itemIds) {
@@ -84,6 +94,7 @@ public final class EventLog {
         item,
         value,
         time,
+        kind,
         List.copyOf(userIds),
         List.copyOf(itemIds),
         dataset.scale(),

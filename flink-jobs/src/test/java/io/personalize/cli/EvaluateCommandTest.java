@@ -194,6 +194,32 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void clickDataIsReadAndRefusedByTheRatingProtocols(@TempDir Path dir) throws IOException {
+    String header = "SessionId\tItemId\tTime\n";
+    Files.writeString(dir.resolve("c_train_full.txt"), header + "1\t10\t5.5\n1\t11\t6\n");
+    Files.writeString(dir.resolve("c_test.txt"), header + "2\t10\t7.25\n2\t11\t8\n");
+
+    Run run =
+        run(
+            "evaluate",
+            "--data",
+            dir.toString(),
+            "--no-progress",
+            "--out",
+            dir.resolve("o").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "personalize: the prequential protocol learns and scores ratings, but 4 of the 4"
+                + " events of data set '"
+                + dir.getFileName()
+                + "' are not ratings (4 CLICK): a click or view has no rating to predict");
+    assertThat(run.err().lines()).as("one line, no stack trace").hasSize(1);
+    assertThat(dir.resolve("o").resolve("summary.json")).doesNotExist();
+  }
+
+  @Test
   void directoryWithoutRatingsIsAnInputError(@TempDir Path dir) {
     Run run = run("evaluate", "--data", dir.toString(), "--no-progress");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -2,10 +2,16 @@ package io.personalize.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.testing.SharedDataSets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -24,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code personalize produce} against an in-process broker; one broker for the whole class. */
 class ProduceCommandITCase {
@@ -42,6 +50,11 @@ class ProduceCommandITCase {
   }
 
   private static List<byte[]> readAll(String bootstrap, String topic, int expected) {
+    return readRecords(bootstrap, topic, expected).stream().map(ConsumerRecord::value).toList();
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readRecords(
+      String bootstrap, String topic, int expected) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -54,13 +67,13 @@ class ProduceCommandITCase {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      List<byte[]> values = new ArrayList<>();
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (values.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
-      consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-      return values;
+      consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      return records;
     }
   }
 
@@ -236,5 +249,85 @@ class ProduceCommandITCase {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).doesNotContain("warning").doesNotContain("created topic");
     assertThat(readAll(kafka.bootstrapServers(), "kept", 200)).hasSize(200);
+  }
+
+  @Test
+  void replaysClickSessionsAsClickEventsKeyedByTheirSession(@TempDir Path dir) throws IOException {
+    Path data = Files.createDirectories(dir.resolve("clicks"));
+    String header = "SessionId\tItemId\tTime\n";
+    Files.writeString(
+        data.resolve("c_train_full.txt"), header + "3\t30\t1396437466.94\n3\t31\t1396437500\n");
+    Files.writeString(data.resolve("c_test.txt"), header + "1\t30\t1396860669.277\n");
+
+    ProduceCommandTest.Run run =
+        ProduceCommandTest.run(
+            "--data",
+            data.toString(),
+            "--topic",
+            "click-events",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--timeout-seconds",
+            "20",
+            "--no-progress");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("read clicks (yoochoose): 3 events, 0 items");
+    assertThat(run.out()).contains("sent 3 events to 'click-events' (no item file)");
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    List<String> events = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record :
+        readRecords(kafka.bootstrapServers(), "click-events", 3)) {
+      InteractionEvent event = codec.decode(record.value());
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(event.getUserId());
+      assertThat(record.timestamp()).isEqualTo(event.getEventTimeMillis());
+      events.add(
+          event.getUserId()
+              + " "
+              + event.getEventType()
+              + " "
+              + event.getItemId()
+              + " "
+              + event.getValue()
+              + " @"
+              + event.getEventTimeMillis());
+    }
+    assertThat(events)
+        .containsExactlyInAnyOrder(
+            "3 CLICK 30 1.0 @1396437466940",
+            "3 CLICK 31 1.0 @1396437500000",
+            "1 CLICK 30 1.0 @1396860669277");
+  }
+
+  @Test
+  void producesTheYoochooseSampleByName() {
+    SharedDataSets.require("yoochoose-100k-sample");
+
+    ProduceCommandTest.Run run =
+        ProduceCommandTest.run(
+            "--data",
+            "yoochoose-100k-sample",
+            "--topic",
+            "yoochoose",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--timeout-seconds",
+            "20",
+            "--no-progress");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("read yoochoose-100k-sample (yoochoose): 83,846 events, 0 items");
+    assertThat(run.out()).contains("sent 83,846 events to 'yoochoose' (no item file)");
+    List<byte[]> events = readAll(kafka.bootstrapServers(), "yoochoose", 83_846);
+    assertThat(events).hasSize(83_846);
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    assertThat(events)
+        .allSatisfy(
+            bytes -> {
+              InteractionEvent event = codec.decode(bytes);
+              assertThat(event.getEventType()).isEqualTo(EventType.CLICK);
+              assertThat(event.getValue()).isEqualTo(1.0);
+            });
   }
 }

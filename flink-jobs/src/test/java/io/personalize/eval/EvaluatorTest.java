@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.SyntheticData;
+import io.personalize.model.EventKind;
 import io.personalize.model.Loss;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
@@ -279,5 +281,36 @@ class EvaluatorTest {
                 Evaluator.evaluate(empty, config(Protocol.BATCH, Target.RATING), Progress.silent()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("empty");
+  }
+
+  @Test
+  void refusesToRunARatingProtocolOnClicksOrViews() {
+    // Two sessions with clicks and a view, and one rating: 3 of 4 events are not ratings.
+    EventLog sessions =
+        EventLog.of(
+            new Dataset(
+                "clicks",
+                "yoochoose",
+                List.of(
+                    Interaction.inSession("s1", "a", EventKind.CLICK, 1),
+                    Interaction.inSession("s1", "b", EventKind.CLICK, 2),
+                    Interaction.inSession("s2", "a", EventKind.VIEW, 3),
+                    new Interaction("u", "a", 1, 4)),
+                Map.of(),
+                Dataset.IMPLICIT));
+
+    for (Protocol protocol : Protocol.values()) {
+      for (Target target : Target.values()) {
+        assertThatThrownBy(
+                () -> Evaluator.evaluate(sessions, config(protocol, target), Progress.silent()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(
+                "the "
+                    + protocol.label()
+                    + " protocol learns and scores ratings, but 3 of the 4 events of data set"
+                    + " 'clicks' are not ratings (2 CLICK, 1 VIEW): a click or view has no rating"
+                    + " to predict");
+      }
+    }
   }
 }

@@ -1,11 +1,13 @@
 package io.personalize.connectors.avro;
 
 import io.personalize.avro.DeadLetterReason;
+import io.personalize.avro.EventType;
 import io.personalize.avro.FeatureWeightDelta;
 import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.avro.ModelKind;
+import io.personalize.model.EventKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.online.ModelDelta;
@@ -133,5 +135,10 @@ public final class CoreRecords {
   /** The dead-letter reason of a validation rule. */
   public static DeadLetterReason reason(EventValidator.Reason reason) {
     return DeadLetterReason.valueOf(reason.name());
+  }
+
+  /** The Avro event type of an event kind: the symbol of the same name. */
+  public static EventType eventType(EventKind kind) {
+    return EventType.valueOf(kind.name());
   }
 }

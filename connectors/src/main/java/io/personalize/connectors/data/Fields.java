@@ -1,5 +1,7 @@
 package io.personalize.connectors.data;
 
+import java.util.Map;
+
 /** Splitting a line at a separator, and checks of the fields' text. */
 final class Fields {
   private Fields() {}
@@ -40,5 +42,19 @@ final class Fields {
       }
     }
     return !s.isEmpty();
+  }
+
+  /**
+   * The id, the same String object for equal ids (the data sets repeat them a lot).
+   *
+   * @param what the id's name in the error, e.g. {@code "user id"}
+   * @throws DataFormatException when {@code raw} is blank
+   */
+  static String id(String raw, String what, LineReader lines, Map<String, String> cache) {
+    if (raw.isBlank()) {
+      throw lines.error("empty " + what);
+    }
+    String existing = cache.putIfAbsent(raw, raw);
+    return existing == null ? raw : existing;
   }
 }

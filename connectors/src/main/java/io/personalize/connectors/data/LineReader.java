@@ -91,6 +91,23 @@ final class LineReader implements Closeable {
     return new DataFormatException(file, line, problem);
   }
 
+  /**
+   * Reads the first line, which must be {@code header} (surrounding white space aside); a tab is
+   * shown as {@code \t} in the error.
+   *
+   * @throws DataFormatException when the file is empty or its first line is another
+   */
+  void expectHeader(String header) {
+    String line = next();
+    String wanted = header.replace("\t", "\\t");
+    if (line == null) {
+      throw new DataFormatException(file, 1, "empty file, expected the header " + wanted);
+    }
+    if (!line.strip().equals(header)) {
+      throw error("expected the header " + wanted + ", found '" + line.replace("\t", "\\t") + "'");
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -1,11 +1,8 @@
 package io.personalize.connectors.data;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +26,8 @@ import java.util.Objects;
  * data set's {@link Dataset#scale() scale} is its layout's. Any malformed line, including a rating
  * outside the layout's scale, throws a {@link DataFormatException} that names the file and the
  * line.
+ *
+ * <p>{@link DataSetReader} is the front that reads these and the click and view data sets.
  */
 public final class MovieLensReader {
   /**
@@ -39,6 +38,10 @@ public final class MovieLensReader {
   static final String LAYOUT_U_DATA = "u.data";
   static final String LAYOUT_DAT = "ratings.dat";
   static final String LAYOUT_CSV = "ratings.csv";
+
+  /** The ratings files looked for in a directory, in order, as error messages name them. */
+  static final String RATINGS_FILES =
+      "u.data, ratings.dat, ratings.dat.gz, ratings.csv and ratings*.dat.gz";
 
   private MovieLensReader() {}
 
@@ -63,9 +66,12 @@ public final class MovieLensReader {
     } else {
       throw new DataFormatException(path, "no such file or directory", null);
     }
-    Path dir = ratings.getParent();
-    String name = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
-    return layout(layoutOf(ratings)).read(name, ratings);
+    return readRatings(ratings);
+  }
+
+  /** Reads a ratings file of any of the three layouts; the name is its directory's name. */
+  static Dataset readRatings(Path ratings) {
+    return layout(layoutOf(ratings)).read(DataSetReader.nameOf(ratings), ratings);
   }
 
   private static MovieLensLayout layout(String name) {
@@ -82,35 +88,35 @@ public final class MovieLensReader {
   }
 
   private static Path locateRatings(Path dir) {
+    Path found = findRatings(dir);
+    if (found == null) {
+      throw new DataFormatException(
+          dir, "no ratings file found (looked for " + RATINGS_FILES + ")", null);
+    }
+    return found;
+  }
+
+  /**
+   * The ratings file in {@code dir}: the first of {@code u.data}, {@code ratings.dat}, {@code
+   * ratings.dat.gz}, {@code ratings.csv}, else the only {@code ratings*.dat.gz}; null when there is
+   * none.
+   *
+   * @throws DataFormatException when there are several {@code ratings*.dat.gz} and none of the
+   *     others
+   */
+  static Path findRatings(Path dir) {
     Path found = firstExisting(dir, "u.data", "ratings.dat", "ratings.dat.gz", "ratings.csv");
     if (found != null) {
       return found;
     }
-    List<Path> partial = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "ratings*.dat.gz")) {
-      for (Path entry : entries) {
-        if (Files.isRegularFile(entry)) {
-          partial.add(entry);
-        }
-      }
-    } catch (IOException e) {
-      throw new DataFormatException(dir, "cannot list the directory: " + e, e);
-    }
-    if (partial.size() == 1) {
-      return partial.get(0);
-    }
+    List<Path> partial = DataSetReader.filesMatching(dir, "ratings*.dat.gz");
     if (partial.isEmpty()) {
-      throw new DataFormatException(
-          dir,
-          "no ratings file found (looked for u.data, ratings.dat, ratings.dat.gz, ratings.csv"
-              + " and ratings*.dat.gz)",
-          null);
+      return null;
     }
-    partial.sort(null);
-    List<String> names = new ArrayList<>();
-    partial.forEach(p -> names.add(p.getFileName().toString()));
-    throw new DataFormatException(
-        dir, "several ratings files " + names + "; pass the one to read", null);
+    if (partial.size() > 1) {
+      throw DataSetReader.several(dir, "ratings files", partial);
+    }
+    return partial.get(0);
   }
 
   /** The first of {@code names} that is a regular file in {@code dir}, or null. */

@@ -44,23 +44,14 @@ final class RatingsFile {
           throw lines.error(
               "expected " + FIELDS + " " + format.separatorName() + " fields, found " + n);
         }
-        String user = id(fields[0], "user id", lines, userIds);
-        String item = id(fields[1], "item id", lines, itemIds);
+        String user = Fields.id(fields[0], "user id", lines, userIds);
+        String item = Fields.id(fields[1], "item id", lines, itemIds);
         double value = rating(fields[2], format, lines);
         long millis = secondsToMillis(fields[3], lines);
         out.add(new Interaction(user, item, value, millis));
       }
     }
     return out;
-  }
-
-  /** The id, the same String object for equal ids (the data sets repeat them a lot). */
-  private static String id(String raw, String what, LineReader lines, Map<String, String> cache) {
-    if (raw.isBlank()) {
-      throw lines.error("empty " + what);
-    }
-    String existing = cache.putIfAbsent(raw, raw);
-    return existing == null ? raw : existing;
   }
 
   static double rating(String raw, RatingsFormat format, LineReader lines) {

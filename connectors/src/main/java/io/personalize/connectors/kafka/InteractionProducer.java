@@ -1,9 +1,9 @@
 package io.personalize.connectors.kafka;
 
-import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
@@ -31,9 +31,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * InteractionEvent}, item metadata as {@link ItemMetadata}, both in Avro single-object encoding.
  *
  * <p>Interactions go out in event-time order (a stable sort, so ties keep their file order), keyed
- * by the user id: all of a user's events land in one partition, in order. The producer is
- * idempotent with {@code acks=all}, so retries neither duplicate nor reorder them. A failed send
- * fails the replay (no silent loss): {@link #sendInteractions} and {@link #sendItems} throw.
+ * by the user id (in click and view data sets, the session's id): all of a user's events land in
+ * one partition, in order. The producer is idempotent with {@code acks=all}, so retries neither
+ * duplicate nor reorder them. A failed send fails the replay (no silent loss): {@link
+ * #sendInteractions} and {@link #sendItems} throw.
  *
  * <p>Not thread-safe: one replay at a time.
  */
@@ -99,12 +100,15 @@ public final class InteractionProducer implements AutoCloseable {
     return props;
   }
 
-  /** The event of one interaction: a RATING with the rating as value, no features or context. */
+  /**
+   * The event of one interaction: its kind as the event type (a RATING with the rating as value, a
+   * CLICK or VIEW with 1.0), no features or context.
+   */
   public static InteractionEvent toEvent(Interaction interaction) {
     return InteractionEvent.newBuilder()
         .setUserId(interaction.userId())
         .setItemId(interaction.itemId())
-        .setEventType(EventType.RATING)
+        .setEventType(CoreRecords.eventType(interaction.kind()))
         .setValue(interaction.value())
         .setEventTimeMillis(interaction.timeMillis())
         .build();

@@ -10,6 +10,7 @@ import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
 import io.personalize.connectors.data.SyntheticData;
+import io.personalize.model.EventKind;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -41,6 +42,21 @@ class InteractionProducerTest {
     assertThat(event.getEventTimeMillis()).isEqualTo(1_000_000L);
     assertThat(event.getFeatures()).isNull();
     assertThat(event.getContext()).isNull();
+  }
+
+  @Test
+  void aClickOrAViewBecomesAnEventOfItsKindWorthOne() {
+    InteractionEvent click =
+        InteractionProducer.toEvent(Interaction.inSession("s4", "i9", EventKind.CLICK, 5_000L));
+    InteractionEvent view =
+        InteractionProducer.toEvent(Interaction.inSession("s5", "i9", EventKind.VIEW, 6_000L));
+
+    assertThat(click.getEventType()).isEqualTo(EventType.CLICK);
+    assertThat(click.getUserId()).isEqualTo("s4");
+    assertThat(click.getValue()).isEqualTo(1.0);
+    assertThat(click.getEventTimeMillis()).isEqualTo(5_000L);
+    assertThat(view.getEventType()).isEqualTo(EventType.VIEW);
+    assertThat(view.getValue()).isEqualTo(1.0);
   }
 
   @Test
