@@ -82,8 +82,10 @@ class AvroCodecTest {
             .setFeatureWeightDeltas(List.of(new FeatureWeightDelta(7, -0.003)))
             .build(),
         new GroupBoundaries(4L, 7, 0.0, 6.5, 943L, 1234L),
-        new RecommendationList("u1", 99L, 3L, List.of(new ScoredItem("i1", 4.9))),
-        new MetricSnapshot("HYBRID", "adaptive", 0, true, 0L, 100L, 10L, 3L, 0.9, 0.7, null, null),
+        new RecommendationList(
+            "u1", 99L, 3L, List.of(new ScoredItem("i1", 4.9, "walks")), 7L, "walks+rank", false),
+        new MetricSnapshot(
+            "HYBRID", "adaptive", 0, true, 0L, 100L, 10L, 3L, 0.9, 0.7, null, null, 10, 0.2, 0.1),
         DeadLetter.newBuilder()
             .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3}))
             .setSourceTopic("interactions")
