@@ -13,10 +13,12 @@ import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;
 import io.personalize.model.SharedParameters;
 import io.personalize.model.StepSizes;
+import io.personalize.rank.RankingSteps;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The per-user online step, in plain Java, for the evaluator's prequential protocol and the job's
@@ -179,6 +181,31 @@ public final class UserModels {
       write(scratchState.blocks[c], state.adaptive[c]);
     }
     state.events++;
+  }
+
+  /**
+   * The per-user half of a ranking model's step: the user's adaptive blocks learn the examples
+   * {@code steps} planned for one event (the positive and its sampled negatives), and the event is
+   * counted once. Returns the prediction of the positive before learning, NaN for an empty plan.
+   * Only the adaptive mode learns rankings; the local and multi-task modes are rating-model
+   * comparisons.
+   */
+  public double learnPlan(
+      UserState state,
+      SharedParameters shared,
+      RankingSteps steps,
+      IntFunction<FeatureVector> features,
+      int group) {
+    for (int c = 0; c < state.adaptive.length; c++) {
+      read(state.adaptive[c], scratchState.blocks[c]);
+    }
+    scratchState.events = state.events;
+    double positive = steps.learnPersonal(adaptive, shared, scratchState, features, group);
+    for (int c = 0; c < state.adaptive.length; c++) {
+      write(scratchState.blocks[c], state.adaptive[c]);
+    }
+    state.events = scratchState.events;
+    return positive;
   }
 
   /** The block the user's group predicts with. */

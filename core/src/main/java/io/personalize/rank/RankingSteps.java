@@ -2,6 +2,7 @@ package io.personalize.rank;
 
 import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
+import io.personalize.model.EventKind;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.PersonalParameters;
@@ -56,8 +57,8 @@ public final class RankingSteps {
    * 0, else 1 plus the negatives drawn (fewer than configured only when the catalog has no more
    * items the user has not touched).
    */
-  public int plan(int item, String eventType, IntPredicate userItems) {
-    double weight = signals.weight(eventType);
+  public int plan(int item, EventKind kind, IntPredicate userItems) {
+    double weight = signals.weight(kind);
     size = 0;
     if (weight == 0) {
       return 0;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
 import io.personalize.model.CandidateSelector;
+import io.personalize.model.EventKind;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.Initializer;
@@ -64,7 +65,7 @@ class RankingStepsTest {
     RankingSteps steps = new RankingSteps(SignalWeights.defaults(), 4, knowing(50, 3));
     Set<Integer> userItems = Set.of(1, 2, 3);
     for (int event = 0; event < 200; event++) {
-      assertThat(steps.plan(7, "VIEW", userItems::contains)).isEqualTo(5);
+      assertThat(steps.plan(7, EventKind.VIEW, userItems::contains)).isEqualTo(5);
       assertThat(steps.item(0)).isEqualTo(7);
       assertThat(steps.label(0)).isEqualTo(1);
       assertThat(steps.weight(0)).isEqualTo(0.5);
@@ -84,14 +85,14 @@ class RankingStepsTest {
   void aCatalogWithNothingElseGivesThePositiveAlone() {
     // Items 0..3: the positive is 0, the user touched 1..3.
     RankingSteps steps = new RankingSteps(SignalWeights.defaults(), 4, knowing(4, 3));
-    assertThat(steps.plan(0, "CLICK", i -> i >= 1)).isEqualTo(1);
+    assertThat(steps.plan(0, EventKind.CLICK, i -> i >= 1)).isEqualTo(1);
     assertThat(steps.item(0)).isZero();
   }
 
   @Test
   void aTypeOfWeightZeroLearnsNothingAndCountsNoEvent() {
     RankingSteps steps = new RankingSteps(SignalWeights.parse("VIEW=0"), 2, knowing(10, 3));
-    assertThat(steps.plan(0, "VIEW", i -> false)).isZero();
+    assertThat(steps.plan(0, EventKind.VIEW, i -> false)).isZero();
     assertThat(steps.learnGlobal(global.trainer, global.userRow, NO_FEATURES)).isNaN();
     AdaptiveLearner learner = personalLearner(new CandidateSelector(1, 1));
     AdaptiveUserState state = learner.start(new PersonalParameters(2, 0));
@@ -105,15 +106,15 @@ class RankingStepsTest {
     // One global step on the positive at z = 0: e = p - y = -0.5, so with weight w
     //   mu  += 0.01 * 0.5 * w = 0.005 w, b_i += 0.1 * 0.5 * w = 0.05 w, b_u += 0.05 w
     // and the item's score goes from 0 to 0.105 w: CLICK 0.105, VIEW 0.0525, PURCHASE 0.21.
-    for (String type : new String[] {"CLICK", "VIEW", "PURCHASE"}) {
+    for (EventKind type : new EventKind[] {EventKind.CLICK, EventKind.VIEW, EventKind.PURCHASE}) {
       Global fresh = new Global();
       RankingSteps steps = new RankingSteps(SignalWeights.defaults(), 0, knowing(2, 1));
       double w = SignalWeights.defaults().weight(type);
       assertThat(fresh.score(0)).isZero();
       assertThat(steps.plan(0, type, i -> false)).isEqualTo(1);
       assertThat(steps.learnGlobal(fresh.trainer, fresh.userRow, NO_FEATURES)).isEqualTo(0.5);
-      assertThat(fresh.shared.itemBias(0)).as(type).isCloseTo(0.05 * w, within(EPS));
-      assertThat(fresh.score(0)).as(type).isCloseTo(0.105 * w, within(EPS));
+      assertThat(fresh.shared.itemBias(0)).as(type.name()).isCloseTo(0.05 * w, within(EPS));
+      assertThat(fresh.score(0)).as(type.name()).isCloseTo(0.105 * w, within(EPS));
     }
   }
 
@@ -121,7 +122,7 @@ class RankingStepsTest {
   void theNegativeStepLowersTheNegativesScore() {
     // Items 0 and 1, one negative: the plan of a CLICK on 0 is (0, label 1), (1, label 0).
     RankingSteps steps = new RankingSteps(SignalWeights.defaults(), 1, knowing(2, 1));
-    assertThat(steps.plan(0, "CLICK", i -> false)).isEqualTo(2);
+    assertThat(steps.plan(0, EventKind.CLICK, i -> false)).isEqualTo(2);
     assertThat(steps.item(1)).isEqualTo(1);
     steps.learnGlobal(global.trainer, global.userRow, NO_FEATURES);
     // After the positive (above, w = 1): mu = 0.005, b_0 = 0.05, b_u = 0.05, so item 1 scores
@@ -150,7 +151,7 @@ class RankingStepsTest {
     AdaptiveLearner learner = personalLearner(selector);
     AdaptiveUserState state = learner.start(new PersonalParameters(2, 0));
     RankingSteps steps = new RankingSteps(SignalWeights.defaults(), 1, knowing(2, 1));
-    steps.plan(0, "PURCHASE", i -> false);
+    steps.plan(0, EventKind.PURCHASE, i -> false);
 
     double prediction = steps.learnPersonal(learner, shared, state, NO_FEATURES, 2);
 

@@ -3,6 +3,7 @@ package io.personalize.rank;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.personalize.model.EventKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +12,10 @@ class SignalWeightsTest {
   @Test
   void defaultsCountAPurchaseMoreThanAViewAndARatingAsAClick() {
     SignalWeights weights = SignalWeights.defaults();
-    assertThat(weights.weight("RATING")).isEqualTo(1.0);
-    assertThat(weights.weight("CLICK")).isEqualTo(1.0);
-    assertThat(weights.weight("VIEW")).isEqualTo(0.5);
-    assertThat(weights.weight("PURCHASE")).isEqualTo(2.0);
-    assertThat(weights.weight("purchase")).isEqualTo(2.0);
+    assertThat(weights.weight(EventKind.RATING)).isEqualTo(1.0);
+    assertThat(weights.weight(EventKind.CLICK)).isEqualTo(1.0);
+    assertThat(weights.weight(EventKind.VIEW)).isEqualTo(0.5);
+    assertThat(weights.weight(EventKind.PURCHASE)).isEqualTo(2.0);
   }
 
   @Test
@@ -23,17 +23,27 @@ class SignalWeightsTest {
     SignalWeights weights = SignalWeights.parse(" view=0.3, PURCHASE = 3 ,");
     assertThat(weights.weights())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("RATING", 1.0, "CLICK", 1.0, "VIEW", 0.3, "PURCHASE", 3.0));
+            Map.of(
+                EventKind.RATING,
+                1.0,
+                EventKind.CLICK,
+                1.0,
+                EventKind.VIEW,
+                0.3,
+                EventKind.PURCHASE,
+                3.0));
     assertThat(SignalWeights.parse("")).isEqualTo(SignalWeights.defaults());
-    assertThat(SignalWeights.parse("VIEW=0").weight("VIEW")).isZero();
+    assertThat(SignalWeights.parse("VIEW=0").weight(EventKind.VIEW)).isZero();
+    assertThat(SignalWeights.parse(SignalWeights.parse("view=0.3").toString()))
+        .isEqualTo(SignalWeights.parse("VIEW=0.3"));
   }
 
   @Test
   void anUnknownTypeIsAnErrorNotADefault() {
-    assertThatThrownBy(() -> SignalWeights.defaults().weight("LIKE"))
+    assertThatThrownBy(() -> SignalWeights.parse("LIKE=1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LIKE")
-        .hasMessageContaining("VIEW=0.5");
+        .hasMessageContaining("PURCHASE");
   }
 
   @Test
