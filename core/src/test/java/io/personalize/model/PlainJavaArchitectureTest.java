@@ -29,7 +29,8 @@ class PlainJavaArchitectureTest {
     "io.personalize.online..",
     "io.personalize.state..",
     "io.personalize.validation..",
-    "io.personalize.util.."
+    "io.personalize.util..",
+    "io.personalize.graph.."
   };
 
   private static final JavaClasses CLASSES =
@@ -64,7 +65,8 @@ class PlainJavaArchitectureTest {
         "io.personalize.online..",
         "io.personalize.state..",
         "io.personalize.validation..",
-        "io.personalize.util.."
+        "io.personalize.util..",
+        "io.personalize.graph.."
       })
   void eachCorePackageIsPresentAndPlainJava(String pkg) {
     plainJava(pkg).check(CLASSES);
