@@ -1,5 +1,7 @@
 package io.personalize.online;
 
+import io.personalize.util.VersionedDelta;
+
 /**
  * One versioned, sparse change of the shared block, closed by the {@link GlobalModel} and applied
  * by every {@link SharedReplica}: the plain-Java form of the Avro {@code GradientCheckpoint} (the
@@ -8,7 +10,7 @@ package io.personalize.online;
  *
  * <p>A POJO of arrays, so that Flink keeps it in state and on the broadcast channel without Kryo.
  */
-public class ModelDelta {
+public class ModelDelta implements VersionedDelta {
   /** The model kind's name (MF, LOGISTIC, HYBRID); a replica applies only deltas of its kind. */
   public String modelKind;
 
@@ -42,6 +44,21 @@ public class ModelDelta {
   public double[] featureDeltas = new double[0];
 
   public ModelDelta() {}
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  @Override
+  public long previousVersion() {
+    return previousVersion;
+  }
+
+  @Override
+  public long maxEventTimeMillis() {
+    return maxEventTimeMillis;
+  }
 
   public int items() {
     return itemIds.length;

@@ -8,8 +8,7 @@ import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.model.features.ItemCatalog;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import io.personalize.util.VersionedDeltaQueue;
 
 /**
  * A per-user operator's copy of the global model's shared block, advanced by gradient checkpoints.
@@ -19,16 +18,15 @@ import java.util.ArrayList;
  * event up to the checkpoint's {@code maxEventTimeMillis} has been scored ({@link #advanceTo}; the
  * Flink operator passes its watermark), so no event is scored with parameters that already learned
  * it. Checkpoints apply in version order; a gap (a missed version) is counted and applied anyway,
- * since every delta is relative and the next ones still move the replica toward the master.
+ * since every delta is relative and the next ones still move the replica toward the master (the
+ * queue is {@link VersionedDeltaQueue}, shared with the item graph's replica).
  */
 public final class SharedReplica {
   private final Model model;
   private final ItemCatalog catalog;
   private final SharedParameters shared;
-  private final ArrayDeque<ModelDelta> pending = new ArrayDeque<>();
-  private long version;
-  private long gaps;
-  private long duplicates;
+  private final VersionedDeltaQueue<ModelDelta> checkpoints =
+      new VersionedDeltaQueue<>(this::apply);
 
   public SharedReplica(ModelConfig config, FeatureSpace space, double initialMean) {
     this.model = config.model(space.dimension());
@@ -44,22 +42,22 @@ public final class SharedReplica {
   }
 
   public long version() {
-    return version;
+    return checkpoints.version();
   }
 
   /** Checkpoints applied whose previous version was not this replica's version (one was missed). */
   public long gaps() {
-    return gaps;
+    return checkpoints.gaps();
   }
 
   /** Checkpoints skipped because their version was already applied (at-least-once redelivery). */
   public long duplicates() {
-    return duplicates;
+    return checkpoints.duplicates();
   }
 
   /** Checkpoints received but not applied yet (waiting for the watermark). */
   public int pending() {
-    return pending.size();
+    return checkpoints.pending();
   }
 
   /** Queues a checkpoint; it applies before the first event later than what it covers. */
@@ -67,7 +65,7 @@ public final class SharedReplica {
     if (!model.kind().name().equals(checkpoint.modelKind)) {
       return;
     }
-    pending.addLast(checkpoint);
+    checkpoints.offer(checkpoint);
   }
 
   /**
@@ -75,19 +73,10 @@ public final class SharedReplica {
    * before which every event has been scored.
    */
   public void advanceTo(long completeBefore) {
-    while (!pending.isEmpty() && pending.peekFirst().maxEventTimeMillis < completeBefore) {
-      apply(pending.pollFirst());
-    }
+    checkpoints.advanceTo(completeBefore);
   }
 
   private void apply(ModelDelta checkpoint) {
-    if (checkpoint.version <= version) {
-      duplicates++;
-      return; // a replayed or duplicate checkpoint: already applied
-    }
-    if (checkpoint.previousVersion != version) {
-      gaps++;
-    }
     shared.mean += checkpoint.meanDelta;
     int k = model.factors();
     int sentFactors = Math.min(k, checkpoint.factors);
@@ -107,7 +96,6 @@ public final class SharedReplica {
         w[j] += checkpoint.featureDeltas[d];
       }
     }
-    version = checkpoint.version;
   }
 
   /** The item's index in this replica, adding it (zero parameters) when new. */
@@ -139,8 +127,8 @@ public final class SharedReplica {
     ReplicaSnapshot s = new ReplicaSnapshot();
     int n = catalog.size();
     int k = model.factors();
-    s.version = version;
-    s.gaps = gaps;
+    s.version = checkpoints.version();
+    s.gaps = checkpoints.gaps();
     s.mean = shared.mean;
     s.featureWeights = shared.featureWeights().clone();
     s.itemIds = new String[n];
@@ -156,15 +144,13 @@ public final class SharedReplica {
       s.descriptionIndices[i] = catalog.description(i).indices();
       s.descriptionValues[i] = catalog.description(i).values();
     }
-    s.pending = new ArrayList<>(pending);
+    s.pending = checkpoints.pendingDeltas();
     return s;
   }
 
   /** Restores a snapshot into this freshly built replica (same configuration). */
   public void restore(ReplicaSnapshot s) {
     int k = model.factors();
-    version = s.version;
-    gaps = s.gaps;
     shared.mean = s.mean;
     System.arraycopy(s.featureWeights, 0, shared.featureWeights(), 0, s.featureWeights.length);
     for (int i = 0; i < s.itemIds.length; i++) {
@@ -175,7 +161,6 @@ public final class SharedReplica {
       catalog.describe(
           s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
     }
-    pending.clear();
-    pending.addAll(s.pending);
+    checkpoints.restore(s.version, s.gaps, s.pending);
   }
 }

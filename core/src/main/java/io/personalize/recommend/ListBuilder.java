@@ -21,7 +21,8 @@ import java.util.function.IntPredicate;
  *   <li>{@link RecommenderKind#WALKS}: the walks' best candidates by walk score.
  *   <li>{@link RecommenderKind#PERSONAL}: every item of the catalog (or the universe) by relevance.
  *   <li>{@link RecommenderKind#WALKS_RANK}: the walks' best {@code candidates} by relevance.
- *   <li>{@link RecommenderKind#WALKS_RANK_MMR}: the best {@code mmrPool} of those, re-ranked by MMR.
+ *   <li>{@link RecommenderKind#WALKS_RANK_MMR}: the best {@code mmrPool} of those, re-ranked by
+ *       MMR.
  * </ul>
  *
  * <p>With a universe (the evaluator's sampled items), candidates are the walks' best among the
@@ -95,15 +96,14 @@ public final class ListBuilder {
 
   private void rankCandidates(
       ListRequest request, IntPredicate excluded, BitSet universe, Picks picks) {
-    int wanted = settings.kind() == RecommenderKind.WALKS ? settings.length() : settings.candidates();
+    int wanted =
+        settings.kind() == RecommenderKind.WALKS ? settings.length() : settings.candidates();
     List<Candidate> found =
         walks.candidates(
             request.recentItems(),
             id -> {
               int item = items.indexOf(id);
-              return item < 0
-                  || excluded.test(item)
-                  || (universe != null && !universe.get(item));
+              return item < 0 || excluded.test(item) || (universe != null && !universe.get(item));
             },
             wanted,
             request.seed());

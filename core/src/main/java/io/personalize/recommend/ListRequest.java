@@ -15,8 +15,8 @@ import java.util.function.IntToDoubleFunction;
  * @param popularity recent popularity, the fallback and the tie-breaker
  * @param nowMillis the time popularity is read at
  * @param similarity the similarity MMR diversifies by; unused without MMR
- * @param universe the only items the list may hold (the evaluator's sampled items), or null for
- *     the whole catalog
+ * @param universe the only items the list may hold (the evaluator's sampled items), or null for the
+ *     whole catalog
  * @param seed the walks' seed: derived from the run's seed, the user and the event, so that a
  *     replay gives the same list
  */

@@ -4,9 +4,9 @@ import io.personalize.metrics.TopNAccumulator;
 
 /**
  * A list of recommended items, best first: item indices, their scores and where each came from.
- * Scores are comparable only between items of the same source: the ranking model's score for
- * ranked items, the walk score for walk candidates that were not ranked, the popularity for the
- * items that fill the list.
+ * Scores are comparable only between items of the same source: the ranking model's score for ranked
+ * items, the walk score for walk candidates that were not ranked, the popularity for the items that
+ * fill the list.
  */
 public record RecommendedList(int[] items, double[] scores, ItemSource[] sources) {
   public int size() {

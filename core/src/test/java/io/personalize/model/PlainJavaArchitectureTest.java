@@ -30,7 +30,9 @@ class PlainJavaArchitectureTest {
     "io.personalize.state..",
     "io.personalize.validation..",
     "io.personalize.util..",
-    "io.personalize.rank.."
+    "io.personalize.rank..",
+    "io.personalize.graph..",
+    "io.personalize.recommend.."
   };
 
   private static final JavaClasses CLASSES =
@@ -66,7 +68,9 @@ class PlainJavaArchitectureTest {
         "io.personalize.state..",
         "io.personalize.validation..",
         "io.personalize.util..",
-        "io.personalize.rank.."
+        "io.personalize.rank..",
+        "io.personalize.graph..",
+        "io.personalize.recommend.."
       })
   void eachCorePackageIsPresentAndPlainJava(String pkg) {
     plainJava(pkg).check(CLASSES);
