@@ -2,11 +2,18 @@ package io.personalize.job.config;
 
 import static io.personalize.job.config.PersonalizeOptions.*;
 
+import io.personalize.graph.GraphSettings;
+import io.personalize.graph.WalkSettings;
 import io.personalize.model.Loss;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.rank.NegativeSampling;
+import io.personalize.rank.SignalWeights;
+import io.personalize.recommend.ListSettings;
+import io.personalize.recommend.RecommendationDefaults;
+import io.personalize.recommend.RecommenderKind;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
@@ -47,7 +54,21 @@ public final class JobConfig implements Serializable {
               + " < "
               + copy.get(RATING_MIN));
     }
-    return new JobConfig(copy);
+    JobConfig result = new JobConfig(copy);
+    try {
+      result.listSettings();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          RecommendationOptions.CANDIDATES.key()
+              + " and "
+              + RecommendationOptions.MMR_POOL.key()
+              + " must be >= "
+              + RecommendationOptions.LENGTH.key()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return result;
   }
 
   private static <T> void copy(Setting<T> setting, ReadableConfig from, Configuration to) {
@@ -110,6 +131,53 @@ public final class JobConfig implements Serializable {
   /** The untrained model's mean: the middle of the rating scale. */
   public double initialMean() {
     return scale().midpoint();
+  }
+
+  public boolean recommends() {
+    return conf.get(RecommendationOptions.ENABLED);
+  }
+
+  /** The "will interact" model that goes with {@link #model()}. */
+  public ModelConfig rankingModel() {
+    return RecommendationDefaults.rankingModel(model());
+  }
+
+  public GraphSettings graphSettings() {
+    return new GraphSettings(
+        millis(RecommendationOptions.GRAPH_WINDOW),
+        millis(RecommendationOptions.GRAPH_HALF_LIFE),
+        conf.get(RecommendationOptions.GRAPH_MIN_WEIGHT),
+        conf.get(RecommendationOptions.GRAPH_MAX_NEIGHBORS),
+        conf.get(RecommendationOptions.GRAPH_RECENT_ITEMS),
+        conf.get(RecommendationOptions.GRAPH_GAP_EXPONENT));
+  }
+
+  public WalkSettings walkSettings() {
+    return new WalkSettings(
+        conf.get(RecommendationOptions.WALK_VISITS),
+        conf.get(RecommendationOptions.WALK_STEPS),
+        conf.get(RecommendationOptions.WALK_RESTART),
+        conf.get(RecommendationOptions.WALK_MAX_LENGTH),
+        conf.get(RecommendationOptions.WALK_POPULARITY_EXPONENT),
+        conf.get(RecommendationOptions.WALK_RECENCY_HALF_LIFE));
+  }
+
+  public ListSettings listSettings() {
+    return new ListSettings(
+        RecommenderKind.parse(conf.get(RecommendationOptions.RECOMMENDER)),
+        conf.get(RecommendationOptions.LENGTH),
+        conf.get(RecommendationOptions.CANDIDATES),
+        conf.get(RecommendationOptions.MMR_BETA),
+        conf.get(RecommendationOptions.MMR_POOL),
+        conf.get(RecommendationOptions.EXCLUDE_SEEN));
+  }
+
+  public SignalWeights signalWeights() {
+    return SignalWeights.parse(conf.get(RecommendationOptions.RANKING_SIGNAL_WEIGHTS));
+  }
+
+  public NegativeSampling negativeSampling() {
+    return NegativeSampling.parse(conf.get(RecommendationOptions.RANKING_NEGATIVE_SAMPLING));
   }
 
   @Override

@@ -63,6 +63,8 @@ public final class PersonalizeOptions {
       topic("metrics", "prequential metrics (Avro MetricSnapshot)");
   public static final ConfigOption<String> TOPIC_DEAD_LETTERS =
       topic("dead-letters", "rejected records with the reason (Avro DeadLetter)");
+  public static final ConfigOption<String> TOPIC_RECOMMENDATIONS =
+      topic("recommendations", "every user's latest list, keyed by user (Avro RecommendationList)");
 
   private static ConfigOption<String> topic(String name, String what) {
     return key(PREFIX + "topic." + name)
@@ -226,39 +228,46 @@ public final class PersonalizeOptions {
 
   /** Every setting of the job, in documentation order. */
   public static final List<Setting<?>> ALL =
-      List.of(
-          Setting.of(BOOTSTRAP_SERVERS, s -> !s.isBlank(), "non-empty"),
-          Setting.of(CONSUMER_GROUP, s -> !s.isBlank(), "non-empty"),
-          Setting.of(START_FROM),
-          Setting.of(TOPIC_INTERACTIONS, s -> !s.isBlank(), "non-empty"),
-          Setting.of(TOPIC_ITEMS, s -> !s.isBlank(), "non-empty"),
-          Setting.of(TOPIC_MODEL_UPDATES, s -> !s.isBlank(), "non-empty"),
-          Setting.of(TOPIC_METRICS, s -> !s.isBlank(), "non-empty"),
-          Setting.of(TOPIC_DEAD_LETTERS, s -> !s.isBlank(), "non-empty"),
-          Setting.of(
-              MODEL_KIND,
-              k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,
-              "HYBRID or MF (the job learns ratings, with the squared loss)"),
-          Setting.of(MODEL_FACTORS, k -> k >= 1 && k <= 1024, "1..1024"),
-          Setting.of(MODEL_GROUPS, c -> c >= 1 && c <= 100, "1..100"),
-          Setting.of(MODEL_SEED),
-          Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
-          Setting.of(RATING_MIN, Double::isFinite, "finite"),
-          Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
-          Setting.of(FEATURE_GENRES, g -> g.stream().noneMatch(String::isBlank), "no blank genre"),
-          Setting.of(FEATURE_HASH_BUCKETS, n -> n >= 1, ">= 1"),
-          Setting.of(SHADOW_MODES),
-          Setting.of(MODEL_UPDATES_EVERY_EVENTS, n -> n >= 1, ">= 1"),
-          Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
-          Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),
-          Setting.of(MAX_OUT_OF_ORDERNESS, d -> !d.isNegative(), ">= 0"),
-          Setting.of(IDLENESS, d -> d.toMillis() >= 1, ">= 1 ms"),
-          Setting.of(MAX_PARTITION_DRIFT, d -> d.toMillis() >= 1, ">= 1 ms"),
-          Setting.of(MAX_FUTURE, d -> !d.isNegative(), ">= 0"),
-          Setting.of(USER_IDLE_EXPIRY, d -> d.toMillis() >= 1, ">= 1 ms"),
-          Setting.of(RECENT_ITEMS, n -> n >= 0 && n <= 10_000, "0..10000"),
-          Setting.of(METRICS_INTERVAL, d -> d.compareTo(MIN_METRICS_INTERVAL) >= 0, ">= 100 ms"),
-          Setting.of(PARALLELISM, p -> p >= 1, ">= 1"));
+      java.util.stream.Stream.concat(
+              List.<Setting<?>>of(
+                  Setting.of(BOOTSTRAP_SERVERS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(CONSUMER_GROUP, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(START_FROM),
+                  Setting.of(TOPIC_INTERACTIONS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(TOPIC_ITEMS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(TOPIC_MODEL_UPDATES, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(TOPIC_METRICS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(TOPIC_DEAD_LETTERS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(TOPIC_RECOMMENDATIONS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(
+                      MODEL_KIND,
+                      k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,
+                      "HYBRID or MF (the job learns ratings, with the squared loss)"),
+                  Setting.of(MODEL_FACTORS, k -> k >= 1 && k <= 1024, "1..1024"),
+                  Setting.of(MODEL_GROUPS, c -> c >= 1 && c <= 100, "1..100"),
+                  Setting.of(MODEL_SEED),
+                  Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
+                  Setting.of(RATING_MIN, Double::isFinite, "finite"),
+                  Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
+                  Setting.of(
+                      FEATURE_GENRES, g -> g.stream().noneMatch(String::isBlank), "no blank genre"),
+                  Setting.of(FEATURE_HASH_BUCKETS, n -> n >= 1, ">= 1"),
+                  Setting.of(SHADOW_MODES),
+                  Setting.of(MODEL_UPDATES_EVERY_EVENTS, n -> n >= 1, ">= 1"),
+                  Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
+                  Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),
+                  Setting.of(MAX_OUT_OF_ORDERNESS, d -> !d.isNegative(), ">= 0"),
+                  Setting.of(IDLENESS, d -> d.toMillis() >= 1, ">= 1 ms"),
+                  Setting.of(MAX_PARTITION_DRIFT, d -> d.toMillis() >= 1, ">= 1 ms"),
+                  Setting.of(MAX_FUTURE, d -> !d.isNegative(), ">= 0"),
+                  Setting.of(USER_IDLE_EXPIRY, d -> d.toMillis() >= 1, ">= 1 ms"),
+                  Setting.of(RECENT_ITEMS, n -> n >= 0 && n <= 10_000, "0..10000"),
+                  Setting.of(
+                      METRICS_INTERVAL, d -> d.compareTo(MIN_METRICS_INTERVAL) >= 0, ">= 100 ms"),
+                  Setting.of(PARALLELISM, p -> p >= 1, ">= 1"))
+                  .stream(),
+              RecommendationOptions.ALL.stream())
+          .toList();
 
   /** The settings the evaluator shares with the job (the model and its item features). */
   public static final List<ConfigOption<?>> MODEL =

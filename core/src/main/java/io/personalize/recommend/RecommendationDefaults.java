@@ -1,0 +1,46 @@
+package io.personalize.recommend;
+
+import io.personalize.model.Loss;
+import io.personalize.model.ModelConfig;
+import io.personalize.rank.NegativeSampling;
+import java.time.Duration;
+
+/**
+ * The defaults of the recommendation settings that have no record of their own, tuned on ml-100k
+ * and the yoochoose sample only (docs/recommendations.md has the grids and the numbers). The item
+ * graph's and the walks' are {@code GraphSettings.defaults()} and {@code WalkSettings.defaults()}.
+ */
+public final class RecommendationDefaults {
+  private RecommendationDefaults() {}
+
+  public static final RecommenderKind RECOMMENDER = RecommenderKind.WALKS_RANK_MMR;
+  public static final int LENGTH = 10;
+  public static final int CANDIDATES = 200;
+  public static final double MMR_BETA = 0.2;
+  public static final int MMR_POOL = 30;
+  public static final int SEEN_ITEMS = 1000;
+  public static final Duration INTERVAL = Duration.ZERO;
+  public static final Duration POPULARITY_HALF_LIFE = Duration.ofDays(7);
+  public static final int POPULARITY_TOP = 1000;
+  public static final int GRAPH_UPDATES_EVERY_CHANGES = 100;
+  public static final int NEGATIVES = 4;
+  public static final NegativeSampling NEGATIVE_SAMPLING = NegativeSampling.mixed(0.5);
+
+  /**
+   * The "will interact" model that goes with a rating model: the same family, factors, groups and
+   * seed, with the logistic loss and its own tuned step sizes.
+   */
+  public static ModelConfig rankingModel(ModelConfig ratingModel) {
+    return ModelConfig.defaults(ratingModel.kind(), Loss.LOGISTIC, true).toBuilder()
+        .factors(ratingModel.factors())
+        .groups(ratingModel.groups())
+        .seed(ratingModel.seed())
+        .regroupEvery(ratingModel.regroupEvery())
+        .build();
+  }
+
+  /** The list settings at these defaults. */
+  public static ListSettings listSettings() {
+    return new ListSettings(RECOMMENDER, LENGTH, CANDIDATES, MMR_BETA, MMR_POOL, true);
+  }
+}
