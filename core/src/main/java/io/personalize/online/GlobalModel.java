@@ -10,6 +10,7 @@ import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.model.features.ItemCatalog;
+import io.personalize.rank.RankingSteps;
 import io.personalize.util.BoundedLruMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ import java.util.List;
  */
 public final class GlobalModel {
   private final Model model;
+  private final String objective;
   private final ItemCatalog catalog;
   private final SharedParameters shared;
   private final SharedParameters published;
@@ -49,6 +51,7 @@ public final class GlobalModel {
 
   public GlobalModel(ModelConfig config, FeatureSpace space, double initialMean, int maxUsers) {
     this.model = config.model(space.dimension());
+    this.objective = ModelDelta.objectiveOf(config);
     this.catalog = new ItemCatalog(space);
     this.initializer = config.initializer();
     this.shared =
@@ -113,6 +116,37 @@ public final class GlobalModel {
     return prediction;
   }
 
+  /**
+   * Learns the examples {@code steps} planned for one event of the ranking model (the positive and
+   * its negatives, planned with this model's item indices, see {@link #item}) and counts the event
+   * once, on the positive's item. Returns the prediction of the positive before learning, NaN for
+   * an empty plan (an event kind of weight 0), which counts nothing.
+   */
+  public double learnExamples(String userId, RankingSteps steps, long eventTimeMillis) {
+    if (steps.size() == 0) {
+      return Double.NaN;
+    }
+    PersonalParameters row =
+        userRows.computeIfAbsent(userId, id -> trainer.newUserRow(Ids.hash(id)));
+    double positive = steps.learnGlobal(trainer, row, catalog::features);
+    for (int e = 0; e < steps.size(); e++) {
+      int item = steps.item(e);
+      markDirty(item, catalog.features(item));
+    }
+    int item = steps.item(0);
+    catalog.addCount(item, 1);
+    pendingCounts[item]++;
+    eventsLearned++;
+    eventsSinceCheckpoint++;
+    maxEventTime = Math.max(maxEventTime, eventTimeMillis);
+    return positive;
+  }
+
+  /** The index of an item in this model, adding the item when it is new. */
+  public int item(String itemId) {
+    return ensureItem(itemId);
+  }
+
   public long eventsSinceCheckpoint() {
     return eventsSinceCheckpoint;
   }
@@ -167,6 +201,7 @@ public final class GlobalModel {
     version++;
     eventsSinceCheckpoint = 0;
     delta.modelKind = model.kind().name();
+    delta.objective = objective;
     delta.version = version;
     delta.createdAtMillis = nowMillis;
     delta.eventsCovered = eventsLearned;

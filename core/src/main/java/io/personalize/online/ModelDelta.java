@@ -1,5 +1,7 @@
 package io.personalize.online;
 
+import io.personalize.model.Loss;
+import io.personalize.model.ModelConfig;
 import io.personalize.util.VersionedDelta;
 
 /**
@@ -13,6 +15,20 @@ import io.personalize.util.VersionedDelta;
 public class ModelDelta implements VersionedDelta {
   /** The model kind's name (MF, LOGISTIC, HYBRID); a replica applies only deltas of its kind. */
   public String modelKind;
+
+  /**
+   * What the model learns: {@link #RATING} (squared loss) or {@link #RANKING} (the "will interact"
+   * model, logistic loss); a replica applies only deltas of its own objective and kind.
+   */
+  public String objective = RATING;
+
+  public static final String RATING = "RATING";
+  public static final String RANKING = "RANKING";
+
+  /** The objective of a model: a logistic model predicts interactions, the others ratings. */
+  public static String objectiveOf(ModelConfig config) {
+    return config.loss() == Loss.LOGISTIC ? RANKING : RATING;
+  }
 
   public long version;
 

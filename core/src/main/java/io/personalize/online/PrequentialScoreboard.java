@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prequential RMSE and MAE per mode and user group, from a stream of {@link Prediction}s.
+ * Prequential RMSE and MAE per mode and user group, from a stream of {@link Prediction}s; for a
+ * recommender's list checks (k > 0) the same sums count hits and reciprocal ranks instead, giving
+ * HR@k and MRR@k.
  *
  * <p>Cumulative figures group users by their current event count under boundaries computed from all
  * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
@@ -33,7 +35,8 @@ public final class PrequentialScoreboard {
       long events,
       long users,
       double squaredErrors,
-      double absoluteErrors) {
+      double absoluteErrors,
+      int k) {
     /** RMSE, or NaN without events. */
     public double rmse() {
       return events == 0 ? Double.NaN : Math.sqrt(squaredErrors / events);
@@ -43,12 +46,28 @@ public final class PrequentialScoreboard {
     public double mae() {
       return events == 0 ? Double.NaN : absoluteErrors / events;
     }
+
+    /** Whether the row is of a recommender's list checks: hitRate and mrr, no rmse and mae. */
+    public boolean isTopN() {
+      return k > 0;
+    }
+
+    /** HR@k of a list-check row: the share of events whose item was in the list; NaN without. */
+    public double hitRate() {
+      return events == 0 ? Double.NaN : squaredErrors / events;
+    }
+
+    /** MRR@k of a list-check row (1 / rank, 0 when absent); NaN without events. */
+    public double mrr() {
+      return events == 0 ? Double.NaN : absoluteErrors / events;
+    }
   }
 
   private final int groups;
   private final BoundedLruMap<String, Long> userEvents;
   private final Map<String, Map<String, double[]>> errors = new LinkedHashMap<>();
   private final Map<String, double[][]> window = new HashMap<>();
+  private final Map<String, Integer> listLengths = new HashMap<>();
   private final Map<String, Double> lastRmse = new java.util.concurrent.ConcurrentHashMap<>();
   private long windowStart;
   private boolean windowStarted;
@@ -67,18 +86,31 @@ public final class PrequentialScoreboard {
     } else {
       userEvents.putIfAbsent(p.userId, 0L);
     }
-    double e = p.prediction - p.label;
+    if (p.k > 0) {
+      listLengths.put(p.mode, p.k);
+    }
+    // A list check's two sums are hits and reciprocal ranks; a rating's, the errors.
+    double first;
+    double second;
+    if (p.k > 0) {
+      first = p.rank > 0 ? 1 : 0;
+      second = p.rank > 0 ? 1.0 / p.rank : 0;
+    } else {
+      double e = p.prediction - p.label;
+      first = e * e;
+      second = Math.abs(e);
+    }
     double[] acc =
         errors
             .computeIfAbsent(p.mode, m -> new HashMap<>())
             .computeIfAbsent(p.userId, u -> new double[3]);
-    acc[0] += e * e;
-    acc[1] += Math.abs(e);
+    acc[0] += first;
+    acc[1] += second;
     acc[2] += 1;
     double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][3]);
     for (int g : new int[] {0, Math.max(1, Math.min(groups, p.group))}) {
-      w[g][0] += e * e;
-      w[g][1] += Math.abs(e);
+      w[g][0] += first;
+      w[g][1] += second;
       w[g][2] += 1;
     }
   }
@@ -123,14 +155,14 @@ public final class PrequentialScoreboard {
             }
           });
       for (int g = 0; g <= groups; g++) {
-        rows.add(row(mode, g, true, 0, nowMillis, byGroup[g], users[g]));
+        rows.add(row(mode, g, true, 0, nowMillis, byGroup[g], users[g], k(mode)));
       }
       lastRmse.put(mode, rows.get(rows.size() - groups - 1).rmse());
       double[][] w = window.get(mode);
       if (w != null) {
         for (int g = 0; g <= groups; g++) {
           if (w[g][2] > 0) {
-            rows.add(row(mode, g, false, windowStart, nowMillis, w[g], -1));
+            rows.add(row(mode, g, false, windowStart, nowMillis, w[g], -1, k(mode)));
           }
           w[g] = new double[3];
         }
@@ -153,8 +185,9 @@ public final class PrequentialScoreboard {
 
   /** The cumulative rows of a report as a table: one line per mode, one column per group. */
   public String table(List<Row> rows) {
-    StringBuilder table = new StringBuilder("prequential RMSE by group (1 = least data):\n");
-    table.append(String.format(Locale.ROOT, "%-9s", "mode"));
+    StringBuilder table =
+        new StringBuilder("prequential RMSE (HR@k for lists) by group (1 = least data):\n");
+    table.append(String.format(Locale.ROOT, "%-14s", "mode"));
     for (int g = 1; g <= groups; g++) {
       table.append(String.format(Locale.ROOT, " %8s", "g" + g));
     }
@@ -167,7 +200,7 @@ public final class PrequentialScoreboard {
     }
     byMode.forEach(
         (mode, cells) -> {
-          table.append(String.format(Locale.ROOT, "%-9s", mode));
+          table.append(String.format(Locale.ROOT, "%-14s", mode));
           for (int g = 1; g <= groups; g++) {
             table.append(String.format(Locale.ROOT, " %8s", format(cells[g])));
           }
@@ -178,7 +211,10 @@ public final class PrequentialScoreboard {
   }
 
   private static String format(Row row) {
-    return row == null || row.events() == 0 ? "-" : String.format(Locale.ROOT, "%.4f", row.rmse());
+    if (row == null || row.events() == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.4f", row.isTopN() ? row.hitRate() : row.rmse());
   }
 
   private List<String> modesInOrder() {
@@ -196,10 +232,21 @@ public final class PrequentialScoreboard {
     return modes;
   }
 
+  private int k(String mode) {
+    return listLengths.getOrDefault(mode, 0);
+  }
+
   private static Row row(
-      String mode, int group, boolean cumulative, long start, long end, double[] acc, long users) {
+      String mode,
+      int group,
+      boolean cumulative,
+      long start,
+      long end,
+      double[] acc,
+      long users,
+      int k) {
     return new Row(
-        mode, group, cumulative, start, end, (long) acc[2], Math.max(0, users), acc[0], acc[1]);
+        mode, group, cumulative, start, end, (long) acc[2], Math.max(0, users), acc[0], acc[1], k);
   }
 
   public ScoreboardSnapshot snapshot() {
@@ -212,6 +259,7 @@ public final class PrequentialScoreboard {
     List<String> modes = new ArrayList<>(errors.keySet());
     s.modes = modes.toArray(new String[0]);
     s.errors = new double[modes.size()][];
+    s.listLengths = new int[modes.size()];
     for (int m = 0; m < modes.size(); m++) {
       double[] flat = new double[3 * s.users.length];
       Map<String, double[]> perUser = errors.get(modes.get(m));
@@ -222,6 +270,7 @@ public final class PrequentialScoreboard {
         }
       }
       s.errors[m] = flat;
+      s.listLengths[m] = k(modes.get(m));
     }
     return s;
   }
@@ -232,6 +281,9 @@ public final class PrequentialScoreboard {
       userEvents.merge(s.users[u], s.userEvents[u], Math::max);
     }
     for (int m = 0; m < s.modes.length; m++) {
+      if (m < s.listLengths.length && s.listLengths[m] > 0) {
+        listLengths.put(s.modes[m], s.listLengths[m]);
+      }
       Map<String, double[]> perUser = errors.computeIfAbsent(s.modes[m], x -> new HashMap<>());
       for (int u = 0; u < s.users.length; u++) {
         double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);

@@ -23,6 +23,7 @@ import io.personalize.util.VersionedDeltaQueue;
  */
 public final class SharedReplica {
   private final Model model;
+  private final String objective;
   private final ItemCatalog catalog;
   private final SharedParameters shared;
   private final VersionedDeltaQueue<ModelDelta> checkpoints =
@@ -30,6 +31,7 @@ public final class SharedReplica {
 
   public SharedReplica(ModelConfig config, FeatureSpace space, double initialMean) {
     this.model = config.model(space.dimension());
+    this.objective = ModelDelta.objectiveOf(config);
     this.catalog = new ItemCatalog(space);
     // Items a checkpoint has not mentioned yet start from zero, as ModelDelta documents.
     this.shared =
@@ -62,7 +64,8 @@ public final class SharedReplica {
 
   /** Queues a checkpoint; it applies before the first event later than what it covers. */
   public void offer(ModelDelta checkpoint) {
-    if (!model.kind().name().equals(checkpoint.modelKind)) {
+    if (!model.kind().name().equals(checkpoint.modelKind)
+        || !objective.equals(checkpoint.objective)) {
       return;
     }
     checkpoints.offer(checkpoint);

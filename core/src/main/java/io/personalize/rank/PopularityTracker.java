@@ -1,7 +1,10 @@
 package io.personalize.rank;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Item popularity as events arrive, and the {@code n} most popular items, kept exact at O(n) worst
@@ -57,13 +60,7 @@ public final class PopularityTracker {
 
   /** One event on {@code item} at {@code timeMillis} (ignored when counting). */
   public void add(int item, long timeMillis) {
-    if (item >= scores.length) {
-      int capacity = Math.max(item + 1, scores.length * 2);
-      scores = Arrays.copyOf(scores, capacity);
-      int old = rank.length;
-      rank = Arrays.copyOf(rank, capacity);
-      Arrays.fill(rank, old, capacity, -1);
-    }
+    grow(item);
     double increment = increment(timeMillis); // first: it may rescale every score, this one too
     scores[item] += increment;
     int position = rank[item];
@@ -111,6 +108,44 @@ public final class PopularityTracker {
     return top[position];
   }
 
+  /** The scores of every item with events, by id, for Flink state. */
+  public PopularitySnapshot snapshot() {
+    List<String> ids = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (int item = 0; item < scores.length; item++) {
+      if (scores[item] > 0) {
+        ids.add(this.ids.apply(item));
+        values.add(scores[item]);
+      }
+    }
+    PopularitySnapshot s = new PopularitySnapshot();
+    s.itemIds = ids.toArray(new String[0]);
+    s.scores = values.stream().mapToDouble(Double::doubleValue).toArray();
+    s.landmarkMillis = landmarkMillis;
+    return s;
+  }
+
+  /**
+   * Restores a snapshot into this fresh tracker (same n and half-life), the items by their index in
+   * the caller's catalog.
+   */
+  public void restore(PopularitySnapshot s, ToIntFunction<String> index) {
+    landmarkMillis = s.landmarkMillis;
+    List<Integer> restored = new ArrayList<>();
+    for (int k = 0; k < s.itemIds.length; k++) {
+      int item = index.applyAsInt(s.itemIds[k]);
+      grow(item);
+      scores[item] = s.scores[k];
+      restored.add(item);
+    }
+    restored.sort((a, b) -> before(a, b) ? -1 : before(b, a) ? 1 : 0);
+    topSize = Math.min(n, restored.size());
+    for (int position = 0; position < topSize; position++) {
+      top[position] = restored.get(position);
+      rank[top[position]] = position;
+    }
+  }
+
   private double increment(long timeMillis) {
     if (halfLifeMillis == Double.POSITIVE_INFINITY) {
       return 1;
@@ -135,6 +170,16 @@ public final class PopularityTracker {
       return scores[a] > scores[b];
     }
     return ids.apply(a).compareTo(ids.apply(b)) < 0;
+  }
+
+  private void grow(int item) {
+    if (item >= scores.length) {
+      int capacity = Math.max(item + 1, scores.length * 2);
+      scores = Arrays.copyOf(scores, capacity);
+      int old = rank.length;
+      rank = Arrays.copyOf(rank, capacity);
+      Arrays.fill(rank, old, capacity, -1);
+    }
   }
 
   private static int[] filled(int length) {

@@ -20,10 +20,9 @@ import java.util.function.IntPredicate;
  *
  * <p>Use: {@link #plan} once per event, then {@link #learnPersonal} (which reads the shared block)
  * before {@link #learnGlobal} (which writes it) when both run in one process, as the evaluator
- * does; the job's global and per-user operators each plan with their own sampler. The sampler's
- * counts are the caller's to keep: one {@code add} per event in the evaluator, the checkpoints'
- * count deltas in the job, so the popularity of the current event is counted after its negatives
- * are drawn.
+ * does. The job draws an event's negatives once, upstream in an operator keyed by user, and both of
+ * its model operators learn them ({@link #use}). The sampler's counts are the caller's to keep: one
+ * {@code add} per event, after its negatives are drawn.
  *
  * <p>An event type of weight 0 plans nothing: no example is learned and no event counted. Holds one
  * plan at a time in reused arrays; not thread-safe.
@@ -58,6 +57,21 @@ public final class RankingSteps {
    * items the user has not touched).
    */
   public int plan(int item, EventKind kind, IntPredicate userItems) {
+    if (signals.weight(kind) == 0) {
+      size = 0;
+      return 0;
+    }
+    int drawn =
+        sampler.sample(negativeBuffer, negativeBuffer.length, i -> i == item || userItems.test(i));
+    return use(item, kind, negativeBuffer, drawn);
+  }
+
+  /**
+   * Plans the examples of one event whose negatives were drawn elsewhere: the job draws them once
+   * per event, upstream, so that the global and the personal halves learn the same examples.
+   * Returns their number, as {@link #plan}; negatives beyond the configured number are ignored.
+   */
+  public int use(int item, EventKind kind, int[] negatives, int count) {
     double weight = signals.weight(kind);
     size = 0;
     if (weight == 0) {
@@ -66,15 +80,19 @@ public final class RankingSteps {
     items[0] = item;
     labels[0] = 1;
     weights[0] = weight;
-    int drawn =
-        sampler.sample(negativeBuffer, negativeBuffer.length, i -> i == item || userItems.test(i));
-    for (int n = 0; n < drawn; n++) {
-      items[1 + n] = negativeBuffer[n];
-      labels[1 + n] = 0;
-      weights[1 + n] = 1;
+    int n = Math.min(count, items.length - 1);
+    for (int k = 0; k < n; k++) {
+      items[1 + k] = negatives[k];
+      labels[1 + k] = 0;
+      weights[1 + k] = 1;
     }
-    size = 1 + drawn;
+    size = 1 + n;
     return size;
+  }
+
+  /** Negatives per positive this plans. */
+  public int negatives() {
+    return negativeBuffer.length;
   }
 
   /** Examples in the current plan. */

@@ -256,15 +256,39 @@ class PrequentialScoreboardTest {
     String table = board.table(board.report(1));
     assertThat(table.lines())
         .containsExactly(
-            "prequential RMSE by group (1 = least data):",
-            "mode            g1       g2      all    events",
-            "global      2.0000   1.0000   1.5811         2",
-            "adaptive    1.0000   0.5000   0.7071         3");
+            "prequential RMSE (HR@k for lists) by group (1 = least data):",
+            "mode                 g1       g2      all    events",
+            "global           2.0000   1.0000   1.5811         2",
+            "adaptive         1.0000   0.5000   0.7071         3");
     // A group without events shows a dash.
     board.add(p("global", "b", 2, 1, 3, 3));
     String next = board.table(board.report(2));
     // Counts {a=2, b=2}: everyone in group 1; global sse 5, n 3: sqrt(5/3) = 1.2910.
-    assertThat(next.lines()).contains("global      1.2910        -   1.2910         3");
+    assertThat(next.lines()).contains("global           1.2910        -   1.2910         3");
+  }
+
+  @Test
+  void listChecksGiveHitRateAndMrr() {
+    // User a: ranks 1 and 0 (a miss); user b: rank 4. Hits 2 of 3: HR 0.6667; reciprocal ranks
+    // 1 + 0 + 0.25: MRR 0.4167. Counts a=2, b=1 with 2 groups: b in group 1, a in group 2.
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
+    board.add(Prediction.listCheck("walks+rank", "a", 1, 1, 10, 1, 0, 0));
+    board.add(Prediction.listCheck("walks+rank", "a", 2, 1, 10, 0, 0, 0));
+    board.add(Prediction.listCheck("walks+rank", "b", 1, 1, 10, 4, 0, 0));
+    List<Row> rows = cumulative(board.report(1));
+    Row all = rows.get(0);
+    assertThat(all.isTopN()).isTrue();
+    assertThat(all.k()).isEqualTo(10);
+    assertThat(all.hitRate()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(all.mrr()).isCloseTo(1.25 / 3, within(1e-12));
+    assertThat(rows.get(1).hitRate()).isEqualTo(1.0); // b
+    assertThat(rows.get(2).hitRate()).isEqualTo(0.5); // a
+    assertThat(rows.get(2).mrr()).isEqualTo(0.5);
+    PrequentialScoreboard restored = new PrequentialScoreboard(2, 10);
+    restored.restore(board.snapshot());
+    Row again = cumulative(restored.report(2)).get(0);
+    assertThat(again.k()).isEqualTo(10);
+    assertThat(again.mrr()).isCloseTo(1.25 / 3, within(1e-12));
   }
 
   private static List<Row> cumulative(List<Row> rows) {

@@ -142,4 +142,27 @@ class PopularityTrackerTest {
     assertThatThrownBy(() -> PopularityTracker.counting(5, IDS).top(0))
         .isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Test
+  void aRestoredTrackerGoesOnAsTheOriginalWouldUnderOtherIndices() {
+    // The restoring side numbers the items in another order: index i there is item 5 - i here.
+    IntFunction<String> restoredIds = item -> IDS.apply(5 - item);
+    PopularityTracker original = PopularityTracker.decaying(3, 10, IDS);
+    PopularityTracker restored = PopularityTracker.decaying(3, 10, restoredIds);
+    long[][] before = {{0, 0}, {1, 10}, {2, 10}, {2, 15}, {3, 20}, {4, 20}};
+    for (long[] e : before) {
+      original.add((int) e[0], e[1]);
+    }
+    restored.restore(original.snapshot(), id -> 5 - (999 - Integer.parseInt(id.substring(5))));
+    for (int item = 0; item <= 5; item++) {
+      assertThat(restored.popularity(5 - item, 30)).isEqualTo(original.popularity(item, 30));
+    }
+    assertThat(top(restored))
+        .containsExactly(IntStream.of(top(original)).map(i -> 5 - i).toArray());
+    original.add(0, 40);
+    restored.add(5, 40);
+    assertThat(top(restored))
+        .containsExactly(IntStream.of(top(original)).map(i -> 5 - i).toArray());
+    assertThat(restored.popularity(5, 40)).isEqualTo(original.popularity(0, 40));
+  }
 }

@@ -7,6 +7,7 @@ import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.avro.ModelKind;
+import io.personalize.avro.Objective;
 import io.personalize.model.EventKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
@@ -51,6 +52,7 @@ public final class CoreRecords {
     }
     return GradientCheckpoint.newBuilder()
         .setModelKind(ModelKind.valueOf(delta.modelKind))
+        .setObjective(Objective.valueOf(delta.objective))
         .setVersion(delta.version)
         .setPreviousVersion(delta.previousVersion)
         .setCreatedAtMillis(delta.createdAtMillis)
@@ -73,6 +75,7 @@ public final class CoreRecords {
     int k = checkpoint.getFactors();
     int n = checkpoint.getItemDeltas().size();
     delta.modelKind = checkpoint.getModelKind().name();
+    delta.objective = checkpoint.getObjective().name();
     delta.version = checkpoint.getVersion();
     delta.previousVersion = checkpoint.getPreviousVersion();
     delta.createdAtMillis = checkpoint.getCreatedAtMillis();
