@@ -9,6 +9,7 @@ import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.model.features.ItemCatalog;
 import io.personalize.util.VersionedDeltaQueue;
+import java.util.function.Consumer;
 
 /**
  * A per-user operator's copy of the global model's shared block, advanced by gradient checkpoints.
@@ -28,6 +29,7 @@ public final class SharedReplica {
   private final SharedParameters shared;
   private final VersionedDeltaQueue<ModelDelta> checkpoints =
       new VersionedDeltaQueue<>(this::apply);
+  private Consumer<ModelDelta> applied = checkpoint -> {};
 
   public SharedReplica(ModelConfig config, FeatureSpace space, double initialMean) {
     this.model = config.model(space.dimension());
@@ -79,6 +81,11 @@ public final class SharedReplica {
     checkpoints.advanceTo(completeBefore);
   }
 
+  /** Calls {@code listener} with each checkpoint right after it is applied. */
+  public void onApplied(Consumer<ModelDelta> listener) {
+    this.applied = listener;
+  }
+
   private void apply(ModelDelta checkpoint) {
     shared.mean += checkpoint.meanDelta;
     int k = model.factors();
@@ -99,6 +106,7 @@ public final class SharedReplica {
         w[j] += checkpoint.featureDeltas[d];
       }
     }
+    applied.accept(checkpoint);
   }
 
   /** The item's index in this replica, adding it (zero parameters) when new. */
@@ -110,6 +118,11 @@ public final class SharedReplica {
 
   public FeatureVector features(int item) {
     return catalog.features(item);
+  }
+
+  /** The item's metadata vector, without popularity (see {@link ItemCatalog#metadata}). */
+  public FeatureVector metadata(int item) {
+    return catalog.metadata(item);
   }
 
   public void describeItem(String itemId, ItemDescription description) {

@@ -38,6 +38,8 @@ public final class RankingSteps {
 
   /**
    * @param negatives sampled negatives per positive, >= 0
+   * @param sampler draws the negatives of {@link #plan}; null when they always come from elsewhere
+   *     ({@link #use} only)
    */
   public RankingSteps(SignalWeights signals, int negatives, NegativeSampler sampler) {
     if (negatives < 0) {

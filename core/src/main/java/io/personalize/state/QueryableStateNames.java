@@ -9,6 +9,7 @@ public final class QueryableStateNames {
 
   public static final String USER_PROFILE = "user-profile";
   public static final String PERSONAL_MODEL = "personal-model";
+  public static final String RECOMMENDATIONS = "recommendations";
 
   /** The job's name, which a client uses to find the running job's id. */
   public static final String JOB_NAME = "personalize";

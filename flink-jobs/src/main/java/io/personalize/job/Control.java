@@ -2,16 +2,19 @@ package io.personalize.job;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
+import io.personalize.graph.GraphDelta;
 import io.personalize.online.ModelDelta;
 
 /**
  * One message of the broadcast channel to the per-user operators: exactly one of a gradient
- * checkpoint (the global model's delta), new group boundaries, or item metadata. A POJO.
+ * checkpoint (a global model's delta), new group boundaries, item metadata, or an item-graph delta.
+ * A POJO.
  */
 public class Control {
   public ModelDelta checkpoint;
   public GroupBoundaries boundaries;
   public ItemMetadata item;
+  public GraphDelta graph;
 
   public Control() {}
 
@@ -24,6 +27,12 @@ public class Control {
   public static Control of(GroupBoundaries boundaries) {
     Control c = new Control();
     c.boundaries = boundaries;
+    return c;
+  }
+
+  public static Control of(GraphDelta graph) {
+    Control c = new Control();
+    c.graph = graph;
     return c;
   }
 

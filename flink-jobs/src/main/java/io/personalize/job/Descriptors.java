@@ -2,6 +2,11 @@ package io.personalize.job;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GroupBoundaries;
+import io.personalize.graph.GraphDelta;
+import io.personalize.graph.GraphReplicaSnapshot;
+import io.personalize.graph.ItemEdges;
+import io.personalize.graph.ItemPair;
+import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
@@ -9,8 +14,11 @@ import io.personalize.online.ModelDelta;
 import io.personalize.online.ReplicaSnapshot;
 import io.personalize.online.ScoreboardSnapshot;
 import io.personalize.online.UserState;
+import io.personalize.rank.PopularitySnapshot;
+import io.personalize.recommend.SeenItems;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import io.personalize.validation.PartitionOffsets;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -71,6 +79,85 @@ public final class Descriptors {
     return new ListStateDescriptor<>("group-boundaries", TypeInformation.of(GroupBoundaries.class));
   }
 
+  /** Operator state of the global operator: its whole ranking ("will interact") model. */
+  public static ListStateDescriptor<GlobalModelSnapshot> globalRankingModel() {
+    return new ListStateDescriptor<>(
+        "global-ranking-model", TypeInformation.of(GlobalModelSnapshot.class));
+  }
+
+  /** The user-sequence operator's item sequence of one user (the item graph's pairs). */
+  public static ValueStateDescriptor<UserSequence> userSequence() {
+    return new ValueStateDescriptor<>("user-sequence", TypeInformation.of(UserSequence.class));
+  }
+
+  /** The user-sequence operator's seen items of one user (never drawn as negatives). */
+  public static ValueStateDescriptor<SeenItems> sequenceSeenItems() {
+    return new ValueStateDescriptor<>("sequence-seen-items", TypeInformation.of(SeenItems.class));
+  }
+
+  /** Operator state of the user-sequence operator: its negative sampler's counts. */
+  public static ListStateDescriptor<NegativeSamplerState> negativeSampler() {
+    return new ListStateDescriptor<>(
+        "negative-sampler", TypeInformation.of(NegativeSamplerState.class));
+  }
+
+  /** The graph operator's out-edges of one item. */
+  public static ValueStateDescriptor<ItemEdges> itemEdges() {
+    return new ValueStateDescriptor<>("item-edges", TypeInformation.of(ItemEdges.class));
+  }
+
+  /** Operator state of the graph-delta operator: the changes not closed into a delta yet. */
+  public static ListStateDescriptor<GraphDelta> openGraphDelta() {
+    return new ListStateDescriptor<>("open-graph-delta", TypeInformation.of(GraphDelta.class));
+  }
+
+  /** The recommendation operator's ranking model state of one user. */
+  public static ValueStateDescriptor<UserState> rankingUserState() {
+    return new ValueStateDescriptor<>("ranking-user-state", TypeInformation.of(UserState.class));
+  }
+
+  /** The recommendation operator's seen items of one user (left out of lists). */
+  public static ValueStateDescriptor<SeenItems> seenItems() {
+    return new ValueStateDescriptor<>("seen-items", TypeInformation.of(SeenItems.class));
+  }
+
+  /** Queryable: the user's current list of recommendations. */
+  public static ValueStateDescriptor<RecommendationView> recommendations() {
+    ValueStateDescriptor<RecommendationView> d =
+        new ValueStateDescriptor<>(
+            QueryableStateNames.RECOMMENDATIONS, TypeInformation.of(RecommendationView.class));
+    d.setQueryable(QueryableStateNames.RECOMMENDATIONS);
+    return d;
+  }
+
+  /** Operator union state of the recommendation operator: its replica of the ranking model. */
+  public static ListStateDescriptor<ReplicaSnapshot> rankingReplica() {
+    return new ListStateDescriptor<>("ranking-replica", TypeInformation.of(ReplicaSnapshot.class));
+  }
+
+  /** Operator union state of the recommendation operator: its replica of the item graph. */
+  public static ListStateDescriptor<GraphReplicaSnapshot> graphReplica() {
+    return new ListStateDescriptor<>(
+        "graph-replica", TypeInformation.of(GraphReplicaSnapshot.class));
+  }
+
+  /** Operator union state of the recommendation operator: recent popularity. */
+  public static ListStateDescriptor<PopularitySnapshot> popularity() {
+    return new ListStateDescriptor<>("popularity", TypeInformation.of(PopularitySnapshot.class));
+  }
+
+  /** Operator union state of the recommendation operator: the ranking selector's loss sums. */
+  public static ListStateDescriptor<SelectorSnapshot> rankingSelector() {
+    return new ListStateDescriptor<>(
+        "ranking-selector", TypeInformation.of(SelectorSnapshot.class));
+  }
+
+  /** Operator union state of the recommendation operator: the group boundaries. */
+  public static ListStateDescriptor<GroupBoundaries> rankingGroupBoundaries() {
+    return new ListStateDescriptor<>(
+        "ranking-group-boundaries", TypeInformation.of(GroupBoundaries.class));
+  }
+
   /** Operator state of the coordinator: events per user. */
   public static ListStateDescriptor<CountsSnapshot> userCounts() {
     return new ListStateDescriptor<>("user-counts", TypeInformation.of(CountsSnapshot.class));
@@ -103,4 +190,10 @@ public final class Descriptors {
 
   public static final OutputTag<ModelDelta> CHECKPOINTS =
       new OutputTag<>("gradient-checkpoints", TypeInformation.of(ModelDelta.class)) {};
+
+  public static final OutputTag<ItemPair> ITEM_PAIRS =
+      new OutputTag<>("item-pairs", TypeInformation.of(ItemPair.class)) {};
+
+  public static final OutputTag<RecommendationView> RECOMMENDATIONS =
+      new OutputTag<>("recommendations", TypeInformation.of(RecommendationView.class)) {};
 }

@@ -10,11 +10,13 @@ import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_RECOMMENDATIONS;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
+import io.personalize.avro.RecommendationList;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.Topics;
@@ -80,6 +82,8 @@ public final class JobRunner {
           config.get(TOPIC_MODEL_UPDATES),
           config.get(TOPIC_METRICS),
           config.get(TOPIC_DEAD_LETTERS));
+      // The latest list per user is what a reader wants: compaction keeps exactly that.
+      topics.create(config.parallelism(), Topics.COMPACTED, config.get(TOPIC_RECOMMENDATIONS));
     }
   }
 
@@ -140,7 +144,7 @@ public final class JobRunner {
                 servers,
                 config.get(TOPIC_MODEL_UPDATES),
                 GradientCheckpoint.class,
-                c -> String.valueOf(c.getModelKind()),
+                c -> c.getModelKind() + "/" + c.getObjective(),
                 GradientCheckpoint::getCreatedAtMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE))
         .uid("sink-model-updates")
@@ -159,6 +163,20 @@ public final class JobRunner {
         .uid("sink-metrics")
         .name("Kafka: " + config.get(TOPIC_METRICS))
         .setParallelism(1);
+    if (outputs.recommendations() != null) {
+      outputs
+          .recommendations()
+          .sinkTo(
+              KafkaConnectors.avroSink(
+                  servers,
+                  config.get(TOPIC_RECOMMENDATIONS),
+                  RecommendationList.class,
+                  RecommendationList::getUserId,
+                  RecommendationList::getGeneratedAtMillis,
+                  DeliveryGuarantee.AT_LEAST_ONCE))
+          .uid("sink-recommendations")
+          .name("Kafka: " + config.get(TOPIC_RECOMMENDATIONS));
+    }
     outputs
         .deadLetters()
         .sinkTo(

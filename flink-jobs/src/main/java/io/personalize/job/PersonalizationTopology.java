@@ -8,8 +8,10 @@ import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
+import io.personalize.avro.RecommendationList;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.graph.ItemPair;
 import io.personalize.job.config.JobConfig;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
@@ -29,13 +31,19 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class PersonalizationTopology {
   private PersonalizationTopology() {}
 
-  /** What the graph produces. */
+  /**
+   * What the graph produces.
+   *
+   * @param recommendations every list a user's event made, keyed by user downstream; null when
+   *     {@code recommend.enabled} is false
+   */
   public record Outputs(
       DataStream<GradientCheckpoint> modelUpdates,
       DataStream<GroupBoundaries> boundaries,
       DataStream<Prediction> predictions,
       DataStream<MetricSnapshot> metrics,
-      DataStream<DeadLetter> deadLetters) {}
+      DataStream<DeadLetter> deadLetters,
+      DataStream<RecommendationList> recommendations) {}
 
   /** All events go to one key for the operators that run at parallelism 1. */
   private static final KeySelector<ValidEvent, Integer> ONE_KEY = event -> 0;
@@ -74,8 +82,19 @@ public final class PersonalizationTopology {
             .uid("items-event-time")
             .name("Items: no event time");
 
+    // The recommending half draws each event's negatives once, keyed by user, before both model
+    // operators; the rating half needs none.
+    SingleOutputStreamOperator<ValidEvent> sequenced =
+        config.recommends()
+            ? events
+                .keyBy(event -> event.userId)
+                .process(new UserSequenceFunction(config))
+                .uid("user-sequences")
+                .name("User sequences (item pairs, negatives)")
+            : null;
+    DataStream<ValidEvent> globalInput = sequenced != null ? sequenced : events;
     SingleOutputStreamOperator<Prediction> global =
-        events
+        globalInput
             .keyBy(ONE_KEY)
             .connect(itemsWithoutEventTime.keyBy(item -> 0))
             .process(new GlobalTrainerFunction(config))
@@ -94,7 +113,7 @@ public final class PersonalizationTopology {
             .setParallelism(1)
             .setMaxParallelism(1);
 
-    BroadcastStream<Control> control =
+    DataStream<Control> controlMessages =
         checkpoints
             .map(Control::of)
             .uid("checkpoints-to-control")
@@ -109,8 +128,11 @@ public final class PersonalizationTopology {
                 itemsWithoutEventTime
                     .map(Control::of)
                     .uid("items-to-control")
-                    .name("Items to control channel"))
-            .broadcast(Descriptors.CONTROL_CHANNEL);
+                    .name("Items to control channel"));
+    if (sequenced != null) {
+      controlMessages = controlMessages.union(itemGraph(config, sequenced));
+    }
+    BroadcastStream<Control> control = controlMessages.broadcast(Descriptors.CONTROL_CHANNEL);
 
     SingleOutputStreamOperator<Prediction> personal =
         events
@@ -121,6 +143,24 @@ public final class PersonalizationTopology {
             .name("Personal models (adaptive, per user)");
 
     DataStream<Prediction> predictions = personal.union(global);
+    DataStream<RecommendationList> recommendations = null;
+    if (sequenced != null) {
+      SingleOutputStreamOperator<Prediction> lists =
+          sequenced
+              .keyBy(event -> event.userId)
+              .connect(control)
+              .process(new RecommendationFunction(config))
+              .uid("recommendations")
+              .name("Recommendations (ranking model and lists, per user)");
+      predictions = predictions.union(lists);
+      recommendations =
+          lists
+              .getSideOutput(Descriptors.RECOMMENDATIONS)
+              .map(CoreRecords::toAvro)
+              .returns(RecommendationList.class)
+              .uid("recommendations-to-avro")
+              .name("Recommendations to Avro");
+    }
     SingleOutputStreamOperator<MetricSnapshot> metrics =
         predictions
             .keyBy(p -> 0)
@@ -144,6 +184,31 @@ public final class PersonalizationTopology {
         validated
             .getSideOutput(Descriptors.DEAD_LETTERS)
             .union(itemMetadata.getSideOutput(Descriptors.DEAD_LETTERS));
-    return new Outputs(modelUpdates, boundaries, predictions, metrics, deadLetters);
+    return new Outputs(
+        modelUpdates, boundaries, predictions, metrics, deadLetters, recommendations);
+  }
+
+  /**
+   * The item co-interaction graph: pairs keyed by the item they leave, decaying edge lists per
+   * item, and their versioned deltas (parallelism 1) on their way to the control channel.
+   */
+  private static DataStream<Control> itemGraph(
+      JobConfig config, SingleOutputStreamOperator<ValidEvent> sequenced) {
+    return sequenced
+        .getSideOutput(Descriptors.ITEM_PAIRS)
+        .keyBy(ItemPair::from)
+        .process(new ItemGraphFunction(config))
+        .uid("item-graph")
+        .name("Item graph (decaying co-interaction edges)")
+        .keyBy(change -> 0)
+        .process(new GraphDeltaFunction(config))
+        .uid("graph-deltas")
+        .name("Item graph deltas")
+        .setParallelism(1)
+        .setMaxParallelism(1)
+        .map(Control::of)
+        .uid("graph-deltas-to-control")
+        .name("Graph deltas to control channel")
+        .setParallelism(1);
   }
 }

@@ -22,12 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prequential RMSE and MAE per mode and user group (parallelism 1), a thin adapter around {@link
- * PrequentialScoreboard}. Every {@code metrics.interval} of processing time while predictions
- * arrive, and once more when a bounded input ends ({@link PrequentialMetricsOperator}), the figures
- * go out as {@link MetricSnapshot}s, to the log as a table, and to Flink metrics as one RMSE gauge
- * per mode. It uses no event-time timer: a watermark at the end of time (which a quiet input can
- * produce) must not fire anything here.
+ * Prequential RMSE and MAE per mode and user group, and HR@k and MRR@k of the recommender's lists
+ * (parallelism 1), a thin adapter around {@link PrequentialScoreboard}. Every {@code
+ * metrics.interval} of processing time while predictions arrive, and once more when a bounded input
+ * ends ({@link PrequentialMetricsOperator}), the figures go out as {@link MetricSnapshot}s, to the
+ * log as a table, and to Flink metrics as one RMSE gauge per mode. It uses no event-time timer: a
+ * watermark at the end of time (which a quiet input can produce) must not fire anything here.
  */
 public class PrequentialMetricsFunction
     extends KeyedProcessFunction<Integer, Prediction, MetricSnapshot>
@@ -92,6 +92,25 @@ public class PrequentialMetricsFunction
 
   private static MetricSnapshot snapshot(String model, PrequentialScoreboard.Row row) {
     boolean any = row.events() > 0;
+    if (row.isTopN()) {
+      return MetricSnapshot.newBuilder()
+          .setModel(model)
+          .setMode(row.mode())
+          .setGroup(row.group())
+          .setCumulative(row.cumulative())
+          .setWindowStartMillis(row.startMillis())
+          .setWindowEndMillis(row.endMillis())
+          .setEvents(row.events())
+          .setUsers(row.users())
+          .setRmse(null)
+          .setMae(null)
+          .setLogloss(null)
+          .setAuc(null)
+          .setK(row.k())
+          .setHitRate(any ? row.hitRate() : null)
+          .setMrr(any ? row.mrr() : null)
+          .build();
+    }
     return MetricSnapshot.newBuilder()
         .setModel(model)
         .setMode(row.mode())

@@ -1,5 +1,7 @@
 package io.personalize.job;
 
+import io.personalize.model.EventKind;
+
 /** An interaction event that passed validation: what the model operators consume. A POJO. */
 public class ValidEvent {
   public String userId;
@@ -11,6 +13,13 @@ public class ValidEvent {
   public double value;
   public long eventTimeMillis;
 
+  /**
+   * The ranking model's negatives for this event, item ids drawn once by {@link
+   * UserSequenceFunction} so that the global and the per-user halves learn the same examples; empty
+   * before that operator.
+   */
+  public String[] negatives = new String[0];
+
   public ValidEvent() {}
 
   public ValidEvent(
@@ -20,6 +29,10 @@ public class ValidEvent {
     this.eventType = eventType;
     this.value = value;
     this.eventTimeMillis = eventTimeMillis;
+  }
+
+  public EventKind kind() {
+    return EventKind.valueOf(eventType);
   }
 
   @Override

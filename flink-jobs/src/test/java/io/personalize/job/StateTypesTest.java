@@ -7,7 +7,13 @@ import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
+import io.personalize.avro.RecommendationList;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.graph.GraphDelta;
+import io.personalize.graph.GraphReplicaSnapshot;
+import io.personalize.graph.ItemEdges;
+import io.personalize.graph.ItemPair;
+import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
@@ -16,7 +22,10 @@ import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
 import io.personalize.online.ScoreboardSnapshot;
 import io.personalize.online.UserState;
+import io.personalize.rank.PopularitySnapshot;
+import io.personalize.recommend.SeenItems;
 import io.personalize.state.PersonalModelView;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import io.personalize.validation.PartitionOffsets;
 import java.lang.reflect.Field;
@@ -61,7 +70,17 @@ class StateTypesTest {
           ValidEvent.class,
           Control.class,
           Prediction.class,
-          RawRecord.class);
+          RawRecord.class,
+          UserSequence.class,
+          SeenItems.class,
+          NegativeSamplerState.class,
+          ItemEdges.class,
+          ItemEdgesChange.class,
+          ItemPair.class,
+          GraphDelta.class,
+          GraphReplicaSnapshot.class,
+          PopularitySnapshot.class,
+          RecommendationView.class);
 
   /** State and channel types that are Avro records. */
   static final List<Class<?>> AVRO =
@@ -70,6 +89,7 @@ class StateTypesTest {
           GradientCheckpoint.class,
           ItemMetadata.class,
           MetricSnapshot.class,
+          RecommendationList.class,
           DeadLetter.class);
 
   static Stream<Class<?>> pojos() {

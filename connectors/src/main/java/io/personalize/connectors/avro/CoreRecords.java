@@ -8,10 +8,13 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.avro.ModelKind;
 import io.personalize.avro.Objective;
+import io.personalize.avro.RecommendationList;
+import io.personalize.avro.ScoredItem;
 import io.personalize.model.EventKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.online.ModelDelta;
+import io.personalize.state.RecommendationView;
 import io.personalize.validation.EventValidator;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +131,23 @@ public final class CoreRecords {
   }
 
   /** Item metadata (the wire format) as the static part of the item's features. */
+  /** A user's list as published on the recommendations topic. */
+  public static RecommendationList toAvro(RecommendationView view) {
+    List<ScoredItem> items = new ArrayList<>(view.itemIds.length);
+    for (int n = 0; n < view.itemIds.length; n++) {
+      items.add(new ScoredItem(view.itemIds[n], view.scores[n], view.sources[n]));
+    }
+    return RecommendationList.newBuilder()
+        .setUserId(view.userId)
+        .setGeneratedAtMillis(view.generatedAtMillis)
+        .setModelVersion(view.modelVersion)
+        .setItems(items)
+        .setGraphVersion(view.graphVersion)
+        .setRecommender(view.recommender)
+        .setFallback(false)
+        .build();
+  }
+
   public static ItemDescription describe(FeatureSpace space, ItemMetadata item) {
     return space.describe(
         item.getGenres() == null ? List.of() : item.getGenres(),

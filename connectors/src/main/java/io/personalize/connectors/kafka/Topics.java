@@ -47,6 +47,13 @@ public final class Topics implements AutoCloseable {
   public static final Map<String, String> KEEP_FOREVER =
       Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1");
 
+  /**
+   * The settings of a topic that keeps the latest record per key (a user's latest list):
+   * compaction, no deletion by age.
+   */
+  public static final Map<String, String> COMPACTED =
+      Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
   private final Admin admin;
   private final Duration timeout;
 

@@ -76,6 +76,16 @@ public final class ItemCatalog {
     counts[item]++;
   }
 
+  /**
+   * The item's metadata alone (genres, year, hashed features), without the popularity bucket: what
+   * item similarity compares, so that items of like popularity do not look alike. Empty when the
+   * item has no metadata.
+   */
+  public FeatureVector metadata(int item) {
+    ItemDescription description = descriptions.get(item);
+    return FeatureVector.of(description.indices(), description.values());
+  }
+
   /** The item's features now: metadata plus popularity, unit length. */
   public FeatureVector features(int item) {
     int bucket = FeatureSpace.popularityBucket(counts[item]);

@@ -1,0 +1,340 @@
+package io.personalize.job;
+
+import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
+import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
+import static io.personalize.job.config.RecommendationOptions.INTERVAL;
+import static io.personalize.job.config.RecommendationOptions.POPULARITY_HALF_LIFE;
+import static io.personalize.job.config.RecommendationOptions.POPULARITY_TOP;
+import static io.personalize.job.config.RecommendationOptions.RANKING_NEGATIVES;
+import static io.personalize.job.config.RecommendationOptions.SEEN_ITEMS;
+
+import io.personalize.avro.GroupBoundaries;
+import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.graph.GraphReplica;
+import io.personalize.graph.GraphReplicaSnapshot;
+import io.personalize.graph.RandomWalks;
+import io.personalize.job.config.JobConfig;
+import io.personalize.model.Model;
+import io.personalize.model.PersonalParameters;
+import io.personalize.model.SelectorSnapshot;
+import io.personalize.model.features.FeatureSpace;
+import io.personalize.online.Ids;
+import io.personalize.online.ModelDelta;
+import io.personalize.online.Prediction;
+import io.personalize.online.ReplicaSnapshot;
+import io.personalize.online.SharedReplica;
+import io.personalize.online.UserModels;
+import io.personalize.online.UserState;
+import io.personalize.rank.ItemSimilarity;
+import io.personalize.rank.PopularitySnapshot;
+import io.personalize.rank.PopularityTracker;
+import io.personalize.rank.RankingSteps;
+import io.personalize.recommend.ItemIndex;
+import io.personalize.recommend.ListBuilder;
+import io.personalize.recommend.ListRequest;
+import io.personalize.recommend.ListSettings;
+import io.personalize.recommend.RecommendedList;
+import io.personalize.recommend.SeenItems;
+import io.personalize.state.RecommendationView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The per-user operator of the recommending half, keyed by user: it keeps each user's ranking model
+ * (the personal blocks of the "will interact" model, {@link UserModels#learnPlan}) and each user's
+ * current list of recommendations, made by {@link ListBuilder} from replicas of the ranking model's
+ * shared block, of the item graph and of recent popularity, all advanced by the broadcast channel
+ * under the watermark rule of {@link PersonalModelFunction}.
+ *
+ * <p>Per event, in the evaluator's order ({@code prequential-topn}): the user's current list is
+ * checked against the event's item (the rank goes to the metrics as a {@link Prediction} list
+ * check), then the ranking model learns the event with the negatives drawn upstream, then the list
+ * is recomputed if {@code recommend.interval} of event time has passed since it was, and goes out
+ * on {@link Descriptors#RECOMMENDATIONS} and into queryable state.
+ *
+ * <p>State per user: the ranking {@link UserState} (blocks and recent items), {@link SeenItems},
+ * the queryable {@link RecommendationView} and one event-time timer for idle expiry. Popularity is
+ * read from the ranking checkpoints' count deltas, at their latest event time.
+ */
+public class RecommendationFunction
+    extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
+    implements CheckpointedFunction {
+  private final JobConfig config;
+  private transient SharedReplica replica;
+  private transient GraphReplica graph;
+  private transient PopularityTracker popularity;
+  private transient UserModels models;
+  private transient io.personalize.model.GroupBoundaries boundaries;
+  private transient FeatureSpace space;
+  private transient RankingSteps steps;
+  private transient ListBuilder builder;
+  private transient ListSettings list;
+  private transient long intervalMillis;
+  private transient long idleMillis;
+  private transient int recentItems;
+  private transient int seenCap;
+  private transient long seed;
+  private transient ValueState<UserState> rankingState;
+  private transient ValueState<SeenItems> seenState;
+  private transient ValueState<RecommendationView> listState;
+  private transient ListState<ReplicaSnapshot> storedReplica;
+  private transient ListState<GraphReplicaSnapshot> storedGraph;
+  private transient ListState<PopularitySnapshot> storedPopularity;
+  private transient ListState<SelectorSnapshot> storedSelector;
+  private transient ListState<GroupBoundaries> storedBoundaries;
+  private transient Counter listsComputed;
+  private transient Counter usersExpired;
+
+  public RecommendationFunction(JobConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    space = config.featureSpace();
+    replica = new SharedReplica(config.rankingModel(), space, 0);
+    graph = new GraphReplica(config.graphSettings());
+    popularity =
+        PopularityTracker.decaying(
+            config.get(POPULARITY_TOP),
+            config.millis(POPULARITY_HALF_LIFE),
+            item -> replica.itemId(item));
+    replica.onApplied(this::countPopularity);
+    models =
+        new UserModels(
+            config.rankingModel(),
+            space.dimension(),
+            0,
+            Set.of(),
+            item -> Ids.hash(replica.itemId(item)));
+    boundaries = io.personalize.model.GroupBoundaries.initial(config.model().groups());
+    var store = context.getOperatorStateStore();
+    storedReplica = store.getUnionListState(Descriptors.rankingReplica());
+    ReplicaSnapshot freshestReplica = null;
+    for (ReplicaSnapshot s : storedReplica.get()) {
+      if (freshestReplica == null || s.version > freshestReplica.version) {
+        freshestReplica = s;
+      }
+    }
+    storedPopularity = store.getUnionListState(Descriptors.popularity());
+    if (freshestReplica != null) {
+      replica.restore(freshestReplica);
+      // Every subtask's popularity follows the same checkpoints: any one is the whole.
+      var snapshots = storedPopularity.get().iterator();
+      if (snapshots.hasNext()) {
+        popularity.restore(snapshots.next(), replica::item);
+      }
+    }
+    storedGraph = store.getUnionListState(Descriptors.graphReplica());
+    GraphReplicaSnapshot freshestGraph = null;
+    for (GraphReplicaSnapshot s : storedGraph.get()) {
+      if (freshestGraph == null || s.version > freshestGraph.version) {
+        freshestGraph = s;
+      }
+    }
+    if (freshestGraph != null) {
+      graph.restore(freshestGraph);
+    }
+    storedBoundaries = store.getUnionListState(Descriptors.rankingGroupBoundaries());
+    for (GroupBoundaries b : storedBoundaries.get()) {
+      applyBoundaries(b);
+    }
+    storedSelector = store.getUnionListState(Descriptors.rankingSelector());
+    List<SelectorSnapshot> selectors = new ArrayList<>();
+    storedSelector.get().forEach(selectors::add);
+    models.selector().restoreMean(selectors);
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    rankingState = getRuntimeContext().getState(Descriptors.rankingUserState());
+    seenState = getRuntimeContext().getState(Descriptors.seenItems());
+    listState = getRuntimeContext().getState(Descriptors.recommendations());
+    list = config.listSettings();
+    intervalMillis = config.millis(INTERVAL);
+    idleMillis = config.millis(USER_IDLE_EXPIRY);
+    recentItems = config.get(RECENT_ITEMS);
+    seenCap = config.get(SEEN_ITEMS);
+    seed = config.get(MODEL_SEED);
+    steps = new RankingSteps(config.signalWeights(), config.get(RANKING_NEGATIVES), null);
+    builder = new ListBuilder(list, new RandomWalks(graph.graph(), config.walkSettings()), items());
+    listsComputed = getRuntimeContext().getMetricGroup().counter("lists-computed");
+    usersExpired = getRuntimeContext().getMetricGroup().counter("users-expired");
+    getRuntimeContext().getMetricGroup().gauge("ranking-replica-version", () -> replica.version());
+    getRuntimeContext().getMetricGroup().gauge("graph-replica-version", () -> graph.version());
+    getRuntimeContext().getMetricGroup().gauge("graph-replica-gaps", () -> graph.gaps());
+    getRuntimeContext().getMetricGroup().gauge("graph-items", () -> (long) graph.graph().size());
+  }
+
+  /** The ranking replica's items: the indices the model, popularity and lists share. */
+  private ItemIndex items() {
+    return new ItemIndex() {
+      @Override
+      public int size() {
+        return replica.items();
+      }
+
+      @Override
+      public String id(int item) {
+        return replica.itemId(item);
+      }
+
+      @Override
+      public int indexOf(String id) {
+        return replica.item(id);
+      }
+    };
+  }
+
+  @Override
+  public void processElement(ValidEvent event, ReadOnlyContext ctx, Collector<Prediction> out)
+      throws Exception {
+    long completeBefore = PersonalModelFunction.completeBefore(ctx.currentWatermark());
+    replica.advanceTo(completeBefore);
+    graph.advanceTo(completeBefore);
+    UserState state = rankingState.value();
+    SeenItems seen = seenState.value();
+    if (state == null) {
+      state = models.newUser(event.userId, Ids.hash(event.userId));
+      seen = new SeenItems();
+      // The user's one timer; it moves forward while the user stays active (see onTimer).
+      ctx.timerService().registerEventTimeTimer(event.eventTimeMillis + idleMillis);
+    }
+    RecommendationView current = listState.value();
+    int group = boundaries.groupOf(state.events);
+
+    int item = replica.item(event.itemId);
+    int[] negatives = new int[event.negatives.length];
+    for (int n = 0; n < negatives.length; n++) {
+      negatives[n] = replica.item(event.negatives[n]);
+    }
+    if (steps.use(item, event.kind(), negatives, negatives.length) > 0) {
+      models.learnPlan(state, replica.shared(), steps, replica::features, group);
+      seen.remember(event.itemId, seenCap);
+    }
+    state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);
+    state.rememberItem(event.itemId, recentItems);
+    if (current != null) {
+      out.collect(
+          Prediction.listCheck(
+              list.kind().label(),
+              event.userId,
+              state.events,
+              group,
+              list.length(),
+              current.rankOf(event.itemId),
+              event.eventTimeMillis,
+              replica.version()));
+    }
+    if (current == null || event.eventTimeMillis - current.eventTimeMillis >= intervalMillis) {
+      current = recommend(state, seen, event.eventTimeMillis);
+      listState.update(current);
+      ctx.output(Descriptors.RECOMMENDATIONS, current);
+      listsComputed.inc();
+    }
+    rankingState.update(state);
+    seenState.update(seen);
+  }
+
+  private RecommendationView recommend(UserState state, SeenItems seen, long eventTimeMillis) {
+    int group = boundaries.groupOf(state.events);
+    PersonalParameters block = models.chosenBlock(state, group);
+    Model model = models.model();
+    Set<String> seenIds = seen.asSet();
+    RecommendedList made =
+        builder.build(
+            new ListRequest(
+                state.recentItems,
+                item -> seenIds.contains(replica.itemId(item)),
+                item -> model.score(replica.shared(), block, item, replica.features(item)),
+                popularity,
+                eventTimeMillis,
+                ItemSimilarity.featuresElseFactors(replica::metadata, replica.shared()),
+                null,
+                Ids.hash(state.userId) ^ (seed * 31 + state.events)));
+    RecommendationView view = new RecommendationView();
+    view.userId = state.userId;
+    view.itemIds = new String[made.size()];
+    view.sources = new String[made.size()];
+    for (int n = 0; n < made.size(); n++) {
+      view.itemIds[n] = replica.itemId(made.items()[n]);
+      view.sources[n] = made.sources()[n].label();
+    }
+    view.scores = made.scores();
+    view.recommender = list.kind().label();
+    view.generatedAtMillis = System.currentTimeMillis();
+    view.eventTimeMillis = eventTimeMillis;
+    view.userEvents = state.events;
+    view.modelVersion = replica.version();
+    view.graphVersion = graph.version();
+    return view;
+  }
+
+  /** Recent popularity follows the ranking checkpoints' event counts, as of their latest event. */
+  private void countPopularity(ModelDelta checkpoint) {
+    for (int d = 0; d < checkpoint.itemIds.length; d++) {
+      int item = replica.item(checkpoint.itemIds[d]);
+      for (long n = 0; n < checkpoint.itemCountDeltas[d]; n++) {
+        popularity.add(item, checkpoint.maxEventTimeMillis);
+      }
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(Control control, Context ctx, Collector<Prediction> out) {
+    if (control.checkpoint != null) {
+      replica.offer(control.checkpoint);
+    } else if (control.graph != null) {
+      graph.offer(control.graph);
+    } else if (control.boundaries != null) {
+      applyBoundaries(control.boundaries);
+    } else if (control.item != null) {
+      replica.describeItem(control.item.getItemId(), CoreRecords.describe(space, control.item));
+    }
+  }
+
+  private void applyBoundaries(GroupBoundaries b) {
+    if (b.getVersion() > boundaries.version()) {
+      boundaries = CoreRecords.fromAvro(b);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
+      throws Exception {
+    UserState state = rankingState.value();
+    if (state == null) {
+      return;
+    }
+    long deadline = state.lastEventTimeMillis + idleMillis;
+    if (deadline > timestamp) {
+      ctx.timerService().registerEventTimeTimer(deadline);
+      return;
+    }
+    rankingState.clear();
+    seenState.clear();
+    listState.clear();
+    usersExpired.inc();
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    storedReplica.update(List.of(replica.snapshot()));
+    storedGraph.update(List.of(graph.snapshot()));
+    storedPopularity.update(List.of(popularity.snapshot()));
+    storedSelector.update(List.of(models.selector().snapshot()));
+    storedBoundaries.update(
+        boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));
+  }
+}
