@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class GlobalTrainerFunctionTest {
   private static final int EVERY_EVENTS = 4;
   private static final long EVERY_MILLIS = 1_000;
+
   /** The rating model alone: the ranking model's checkpoints have tests of their own. */
   private static final JobConfig CONFIG =
       Fixtures.config(EVERY_EVENTS, EVERY_MILLIS, 1_000, 5_000, 365L * 86_400_000L)
