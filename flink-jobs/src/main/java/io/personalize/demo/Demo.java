@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.ItemInfo;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.eval.Chart;
@@ -22,6 +23,7 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.Mode;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,6 +80,7 @@ public final class Demo {
       String user,
       Optional<UserProfile> profile,
       Optional<PersonalModelView> model,
+      Optional<RecommendationView> recommendations,
       Endpoints endpoints) {}
 
   /** Where the demo's services listen: written to {@code DIR/endpoints.json}. */
@@ -134,14 +137,21 @@ public final class Demo {
         String user = busiestUser(dataset);
         Optional<UserProfile> profile;
         Optional<PersonalModelView> model;
+        Optional<RecommendationView> list = Optional.empty();
         try (StateLookup lookup = new StateLookup("127.0.0.1", proxyPort)) {
           profile = lookup.profile(client.getJobID(), user);
           model = lookup.model(client.getJobID(), user);
+          if (job.recommends()) {
+            list = lookup.recommendations(client.getJobID(), user);
+          }
         }
         out.println();
         out.println("queryable state of the most active user:");
         out.println("  " + profile.map(Object::toString).orElse("no profile for user " + user));
         out.println("  " + model.map(Object::toString).orElse("no model for user " + user));
+        if (job.recommends()) {
+          printList(list, user, dataset);
+        }
         Summary summary =
             SnapshotSummary.of(
                 metrics,
@@ -168,7 +178,7 @@ public final class Demo {
                   : " --endpoints " + dir.resolve("endpoints.json"));
           new JobWatch(client, endpoints.flinkRest(), out).untilTerminated();
         }
-        return new Result(summary, user, profile, model, endpoints);
+        return new Result(summary, user, profile, model, list, endpoints);
       } finally {
         client.cancel().get();
       }
@@ -293,6 +303,25 @@ public final class Demo {
     Path file = dir.resolve("endpoints.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), endpoints);
     out.println("wrote " + file);
+  }
+
+  /** The user's list as the job keeps it, with the items' titles where the data set has them. */
+  private void printList(Optional<RecommendationView> list, String user, Dataset dataset) {
+    if (list.isEmpty()) {
+      out.println("  no recommendations for user " + user);
+      return;
+    }
+    RecommendationView view = list.get();
+    out.printf(
+        "  recommendations (%s, model version %d, graph version %d):%n",
+        view.recommender, view.modelVersion, view.graphVersion);
+    for (int n = 0; n < view.size(); n++) {
+      ItemInfo item = dataset.items().get(view.itemIds[n]);
+      String title = item == null ? "" : item.title();
+      out.printf(
+          "  %3d. %-10s %-45s %.3f  %s%n",
+          n + 1, view.itemIds[n], title, view.scores[n], view.sources[n]);
+    }
   }
 
   private static String busiestUser(Dataset dataset) {

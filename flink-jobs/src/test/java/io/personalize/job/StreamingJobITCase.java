@@ -3,6 +3,7 @@ package io.personalize.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.demo.Demo;
 import io.personalize.eval.Metrics;
@@ -61,5 +62,16 @@ class StreamingJobITCase {
     assertThat(result.model().get().factors).hasSize(32);
     assertThat(Files.size(dir.resolve("summary.json"))).isPositive();
     assertThat(console.toString()).contains("queryable state of the most active user");
+    // Recommendations are on by default: the busiest user has a full list, none of it rated.
+    assertThat(result.recommendations()).isPresent();
+    assertThat(result.recommendations().get().itemIds)
+        .hasSize(10)
+        .doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(
+            dataset.interactions().stream()
+                .filter(i -> i.userId().equals(result.user()))
+                .map(Interaction::itemId)
+                .toList());
+    assertThat(console.toString()).contains("recommendations (walks+rank+mmr");
   }
 }

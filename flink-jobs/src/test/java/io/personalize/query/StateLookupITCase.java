@@ -10,6 +10,7 @@ import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.query.StateLookupException;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import java.io.File;
 import java.io.IOException;
@@ -60,8 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lookup client against a real MiniCluster: one TaskManager with two slots, RocksDB, queryable
  * state on fixed free ports, and a job named {@value QueryableStateNames#JOB_NAME} at parallelism 2
- * that publishes a {@link UserProfile} and a {@link PersonalModelView} for users u1..u5 under the
- * job's state names. The job runs on an unbounded, rate-limited source until the class cancels it.
+ * that publishes a {@link UserProfile}, a {@link PersonalModelView} and (for all but u5) a {@link
+ * RecommendationView} for users u1..u5 under the job's state names. The job runs on an unbounded,
+ * rate-limited source until the class cancels it.
  *
  * <p>The no-runtime property is checked by running {@link QueryCommand} in a separate JVM on
  * exactly the classpath {@code bin/personalize query} uses (the serving jar plus {@code
@@ -148,6 +150,11 @@ class StateLookupITCase {
       for (String user : USERS) {
         assertThat(lookup.profile(id, user)).contains(expectedProfile(user));
         assertThat(lookup.model(id, user)).contains(expectedModel(user));
+        if (user.equals("u5")) {
+          assertThat(lookup.recommendations(id, user)).isEmpty();
+        } else {
+          assertThat(lookup.recommendations(id, user)).contains(expectedList(user));
+        }
       }
       System.out.printf(
           "StateLookupITCase: all state readable %d ms after submission%n",
@@ -155,6 +162,7 @@ class StateLookupITCase {
 
       assertThat(lookup.profile(id, "nobody")).isEmpty();
       assertThat(lookup.model(id, "nobody")).isEmpty();
+      assertThat(lookup.recommendations(id, "nobody")).isEmpty();
     }
   }
 
@@ -204,7 +212,9 @@ class StateLookupITCase {
     assertThat(readable.exitCode).as(readable.toString()).isZero();
     assertThat(readable.stdout)
         .containsExactly(
-            "profile: " + expectedProfile("u3"), "personal model: " + expectedModel("u3"));
+            "profile: " + expectedProfile("u3"),
+            "personal model: " + expectedModel("u3"),
+            "recommendations: " + expectedList("u3"));
 
     List<String> loaded = loadedClasses(classLog);
     assertThat(loaded).contains("org.apache.flink.queryablestate.client.QueryableStateClient");
@@ -235,6 +245,22 @@ class StateLookupITCase {
         .isEqualTo(expectedProfile("u4"));
     assertThat(mapper.treeToValue(object.get("model"), PersonalModelView.class))
         .isEqualTo(expectedModel("u4"));
+    assertThat(mapper.treeToValue(object.get("recommendations"), RecommendationView.class))
+        .isEqualTo(expectedList("u4"));
+
+    // A user with a profile and no list (as in a job with recommendations off): "none".
+    Result noList =
+        runQuery(
+            classpath,
+            null,
+            "--user",
+            "u5",
+            "--job",
+            job.getJobID().toHexString(),
+            "--proxy-port",
+            String.valueOf(PROXY_PORT));
+    assertThat(noList.exitCode).as(noList.toString()).isZero();
+    assertThat(noList.stdout).contains("recommendations: none");
 
     // A user the job has no state for.
     Result unknown =
@@ -276,6 +302,7 @@ class StateLookupITCase {
   static final class PublishState extends KeyedProcessFunction<String, String, String> {
     private transient ValueState<UserProfile> profile;
     private transient ValueState<PersonalModelView> model;
+    private transient ValueState<RecommendationView> list;
 
     @Override
     public void open(OpenContext openContext) {
@@ -289,6 +316,11 @@ class StateLookupITCase {
       modelDescriptor.setQueryable(QueryableStateNames.PERSONAL_MODEL);
       profile = getRuntimeContext().getState(profileDescriptor);
       model = getRuntimeContext().getState(modelDescriptor);
+      ValueStateDescriptor<RecommendationView> listDescriptor =
+          new ValueStateDescriptor<>(
+              QueryableStateNames.RECOMMENDATIONS, TypeInformation.of(RecommendationView.class));
+      listDescriptor.setQueryable(QueryableStateNames.RECOMMENDATIONS);
+      list = getRuntimeContext().getState(listDescriptor);
     }
 
     @Override
@@ -297,6 +329,9 @@ class StateLookupITCase {
       if (profile.value() == null) {
         profile.update(expectedProfile(user));
         model.update(expectedModel(user));
+        if (!user.equals("u5")) {
+          list.update(expectedList(user));
+        }
         USERS_WRITTEN.countDown();
       }
     }
@@ -313,6 +348,22 @@ class StateLookupITCase {
     p.lastEventTimeMillis = 1_700_000_000_000L + n;
     p.candidate = n % 3;
     return p;
+  }
+
+  static RecommendationView expectedList(String user) {
+    int n = Integer.parseInt(user.substring(1));
+    RecommendationView v = new RecommendationView();
+    v.userId = user;
+    v.itemIds = new String[] {"i" + n, "i" + (n + 1)};
+    v.scores = new double[] {0.5 * n, 0.25 * n};
+    v.sources = new String[] {"walks", "popularity"};
+    v.recommender = "walks+rank+mmr";
+    v.generatedAtMillis = 1_700_000_000_000L + n;
+    v.eventTimeMillis = 1_600_000_000_000L + n;
+    v.userEvents = 10L * n;
+    v.modelVersion = 7;
+    v.graphVersion = 3;
+    return v;
   }
 
   static PersonalModelView expectedModel(String user) {

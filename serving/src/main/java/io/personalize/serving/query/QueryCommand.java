@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import io.personalize.validation.EventValidator;
 import java.io.PrintWriter;
@@ -14,16 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
- * {@code personalize query}: a user's profile and personal model, read from the running job's
- * queryable state. Runs on a classpath without the Flink runtime (bin/personalize starts it from
- * the serving jar and {@code serving/target/client-classpath.txt}).
+ * {@code personalize query}: a user's profile, personal model and current list of recommendations,
+ * read from the running job's queryable state. Runs on a classpath without the Flink runtime
+ * (bin/personalize starts it from the serving jar and {@code serving/target/client-classpath.txt}).
  *
  * <p>The job is found through the Flink REST API and read through the queryable state proxy, both
  * on 127.0.0.1 with Flink's default ports unless given: by {@code --endpoints} (the {@code
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
     name = "query",
     sortOptions = false,
     description =
-        "Prints a user's profile and personal model from the running job's queryable state.",
+        "Prints a user's profile, personal model and list of recommendations from the running"
+            + " job's queryable state.",
     footer = {
       "",
       "Exit codes: 0 found, 1 no state for the user, 2 error (a malformed --user too).",
@@ -52,6 +54,8 @@ public final class QueryCommand implements Callable<Integer> {
    * first.
    */
   static final String DEFAULT_HOST = "127.0.0.1";
+
+  private static final Duration RECOMMENDATIONS_DEADLINE = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
 
@@ -175,6 +179,7 @@ public final class QueryCommand implements Callable<Integer> {
       profile = lookup.profile(jobId, user);
       model = lookup.model(jobId, user);
     }
+    Optional<RecommendationView> recommendations = recommendations(jobId);
     PrintWriter out = spec.commandLine().getOut();
     if (profile.isEmpty() && model.isEmpty()) {
       spec.commandLine()
@@ -187,12 +192,27 @@ public final class QueryCommand implements Callable<Integer> {
       return NO_STATE;
     }
     if (json) {
-      out.println(toJson(jobId, profile.orElse(null), model.orElse(null)));
+      out.println(
+          toJson(jobId, profile.orElse(null), model.orElse(null), recommendations.orElse(null)));
     } else {
       out.println("profile: " + profile.map(Object::toString).orElse("none"));
       out.println("personal model: " + model.map(Object::toString).orElse("none"));
+      out.println("recommendations: " + recommendations.map(Object::toString).orElse("none"));
     }
     return FOUND;
+  }
+
+  /**
+   * The user's list, once the profile lookup showed the job's state is registered: a job with
+   * recommendations off never registers the list state, so this lookup gets a short deadline and
+   * its absence is "none", not an error.
+   */
+  private Optional<RecommendationView> recommendations(JobID jobId) {
+    try (StateLookup lookup = new StateLookup(proxyHost, proxyPort, RECOMMENDATIONS_DEADLINE)) {
+      return lookup.recommendations(jobId, user);
+    } catch (StateLookupException e) {
+      return Optional.empty();
+    }
   }
 
   /** Takes the addresses from an endpoints file, except those given as options. */
@@ -223,12 +243,17 @@ public final class QueryCommand implements Callable<Integer> {
     }
   }
 
-  private String toJson(JobID jobId, UserProfile profile, PersonalModelView model) {
+  private String toJson(
+      JobID jobId,
+      UserProfile profile,
+      PersonalModelView model,
+      RecommendationView recommendations) {
     Map<String, Object> object = new LinkedHashMap<>();
     object.put("user", user);
     object.put("job", jobId.toHexString());
     object.put("profile", profile);
     object.put("model", model);
+    object.put("recommendations", recommendations);
     try {
       return new ObjectMapper().writeValueAsString(object);
     } catch (JsonProcessingException e) {

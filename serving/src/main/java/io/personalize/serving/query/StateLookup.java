@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -38,8 +39,9 @@ import org.apache.flink.queryablestate.client.QueryableStateClient;
  *
  * <p>Runs without the Flink runtime on the classpath: it needs flink-core, the queryable state
  * client and the runtime-free state types of {@code io.personalize.state}. The descriptors mirror
- * the job's: keyed by user id ({@code String}), {@link QueryableStateNames#USER_PROFILE} and {@link
- * QueryableStateNames#PERSONAL_MODEL}, POJO serializers from {@code TypeInformation.of(...)}.
+ * the job's: keyed by user id ({@code String}), {@link QueryableStateNames#USER_PROFILE}, {@link
+ * QueryableStateNames#PERSONAL_MODEL} and {@link QueryableStateNames#RECOMMENDATIONS}, POJO
+ * serializers from {@code TypeInformation.of(...)}.
  *
  * <p>Right after the job starts the proxy answers "not yet" ({@code UnknownKvStateLocation} and
  * similar) until the state registers; a lookup retries those with backoff until its deadline. The
@@ -114,6 +116,14 @@ public final class StateLookup implements AutoCloseable {
     return lookup(job, userId, modelDescriptor());
   }
 
+  /**
+   * The user's current list of recommendations, or empty when the job holds none for the user (it
+   * runs with recommendations off, or has not seen the user).
+   */
+  public Optional<RecommendationView> recommendations(JobID job, String userId) {
+    return lookup(job, userId, recommendationsDescriptor());
+  }
+
   /** The job's profile state: same name and type information as the job's descriptor. */
   static ValueStateDescriptor<UserProfile> profileDescriptor() {
     return new ValueStateDescriptor<>(
@@ -124,6 +134,12 @@ public final class StateLookup implements AutoCloseable {
   static ValueStateDescriptor<PersonalModelView> modelDescriptor() {
     return new ValueStateDescriptor<>(
         QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+  }
+
+  /** The job's list state: same name and type information as the job's descriptor. */
+  static ValueStateDescriptor<RecommendationView> recommendationsDescriptor() {
+    return new ValueStateDescriptor<>(
+        QueryableStateNames.RECOMMENDATIONS, TypeInformation.of(RecommendationView.class));
   }
 
   private <T> Optional<T> lookup(JobID job, String userId, ValueStateDescriptor<T> descriptor) {
