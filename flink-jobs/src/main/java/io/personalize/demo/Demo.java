@@ -131,7 +131,13 @@ public final class Demo {
       JobClient client = JobRunner.start(env, job);
       try (MetricsFollower metrics =
           new MetricsFollower(job.bootstrapServers(), job.get(TOPIC_METRICS))) {
-        follow(metrics, events, client, job.model().groups());
+        // Every event of a user with an earlier event is checked against the user's list.
+        long listChecks =
+            job.recommends()
+                ? events
+                    - dataset.interactions().stream().map(Interaction::userId).distinct().count()
+                : 0;
+        follow(metrics, events, listChecks, job.listSettings().kind().label(), client, job);
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
         writeThroughput(dir, events, jobSeconds, job);
         String user = busiestUser(dataset);
@@ -208,21 +214,36 @@ public final class Demo {
   }
 
   /**
-   * Prints the table every few seconds until every mode has scored every event: the modes are
-   * scored by different operators and their snapshots arrive one by one, so waiting for one mode
-   * alone would read the others a report early.
+   * Prints the table every few seconds until every mode has scored every event and every list check
+   * has been counted: the modes are scored by different operators and their snapshots arrive one by
+   * one, so waiting for one mode alone would read the others a report early.
    */
-  private void follow(MetricsFollower metrics, long events, JobClient client, int groups)
+  private void follow(
+      MetricsFollower metrics,
+      long events,
+      long listChecks,
+      String recommender,
+      JobClient client,
+      JobConfig job)
       throws Exception {
+    int groups = job.model().groups();
     long deadline = System.currentTimeMillis() + timeoutMillis;
     long lastPrint = 0;
     while (true) {
       long scored = scoredByEveryMode(metrics);
-      if (System.currentTimeMillis() - lastPrint > 5_000 || scored >= events) {
+      MetricSnapshot lists = metrics.latest(recommender, 0);
+      long checked = lists == null ? 0 : lists.getEvents();
+      boolean done = scored >= events && checked >= listChecks;
+      if (System.currentTimeMillis() - lastPrint > 5_000 || done) {
         lastPrint = System.currentTimeMillis();
         printProgress(metrics, scored, events, groups);
+        if (lists != null && lists.getHitRate() != null) {
+          out.printf(
+              "lists (%s): HR@%d %.4f, MRR@%d %.4f over %,d events checked%n",
+              recommender, lists.getK(), lists.getHitRate(), lists.getK(), lists.getMrr(), checked);
+        }
       }
-      if (scored >= events) {
+      if (done) {
         return;
       }
       if (client.getJobStatus().get().isGloballyTerminalState()) {

@@ -79,7 +79,7 @@ public final class Descriptors {
     return new ListStateDescriptor<>("group-boundaries", TypeInformation.of(GroupBoundaries.class));
   }
 
-  /** Operator state of the global operator: its whole ranking ("will interact") model. */
+  /** Operator state of the global ranking operator: its whole ranking ("will interact") model. */
   public static ListStateDescriptor<GlobalModelSnapshot> globalRankingModel() {
     return new ListStateDescriptor<>(
         "global-ranking-model", TypeInformation.of(GlobalModelSnapshot.class));

@@ -82,8 +82,9 @@ public final class PersonalizationTopology {
             .uid("items-event-time")
             .name("Items: no event time");
 
-    // The recommending half draws each event's negatives once, keyed by user, before both model
-    // operators; the rating half needs none.
+    // The recommending half draws each event's negatives once, keyed by user, before both of its
+    // model operators; the rating half needs none and reads the events directly, so its global
+    // operator stays as close behind the per-user one as without recommendations.
     SingleOutputStreamOperator<ValidEvent> sequenced =
         config.recommends()
             ? events
@@ -92,9 +93,8 @@ public final class PersonalizationTopology {
                 .uid("user-sequences")
                 .name("User sequences (item pairs, negatives)")
             : null;
-    DataStream<ValidEvent> globalInput = sequenced != null ? sequenced : events;
     SingleOutputStreamOperator<Prediction> global =
-        globalInput
+        events
             .keyBy(ONE_KEY)
             .connect(itemsWithoutEventTime.keyBy(item -> 0))
             .process(new GlobalTrainerFunction(config))
@@ -129,8 +129,25 @@ public final class PersonalizationTopology {
                     .map(Control::of)
                     .uid("items-to-control")
                     .name("Items to control channel"));
+    DataStream<ModelDelta> rankingCheckpoints = null;
     if (sequenced != null) {
-      controlMessages = controlMessages.union(itemGraph(config, sequenced));
+      rankingCheckpoints =
+          sequenced
+              .keyBy(ONE_KEY)
+              .connect(itemsWithoutEventTime.keyBy(item -> 0))
+              .process(new GlobalRankingFunction(config))
+              .uid("global-ranking-trainer")
+              .name("Global ranking model (SGD, gradient checkpoints)")
+              .setParallelism(1)
+              .setMaxParallelism(1);
+      controlMessages =
+          controlMessages.union(
+              rankingCheckpoints
+                  .map(Control::of)
+                  .uid("ranking-checkpoints-to-control")
+                  .name("Ranking checkpoints to control channel")
+                  .setParallelism(1),
+              itemGraph(config, sequenced));
     }
     BroadcastStream<Control> control = controlMessages.broadcast(Descriptors.CONTROL_CHANNEL);
 
@@ -173,7 +190,7 @@ public final class PersonalizationTopology {
             .setMaxParallelism(1);
 
     DataStream<GradientCheckpoint> modelUpdates =
-        checkpoints
+        (rankingCheckpoints == null ? checkpoints : checkpoints.union(rankingCheckpoints))
             .map(CoreRecords::toAvro)
             .returns(GradientCheckpoint.class)
             .uid("checkpoints-to-avro")

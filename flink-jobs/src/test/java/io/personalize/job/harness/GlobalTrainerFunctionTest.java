@@ -16,7 +16,6 @@ import io.personalize.job.GlobalTrainerFunction;
 import io.personalize.job.ValidEvent;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.GlobalModelSnapshot;
@@ -45,11 +44,8 @@ import org.junit.jupiter.api.Test;
 class GlobalTrainerFunctionTest {
   private static final int EVERY_EVENTS = 4;
   private static final long EVERY_MILLIS = 1_000;
-
-  /** The rating model alone: the ranking model's checkpoints have tests of their own. */
   private static final JobConfig CONFIG =
-      Fixtures.config(EVERY_EVENTS, EVERY_MILLIS, 1_000, 5_000, 365L * 86_400_000L)
-          .with(RecommendationOptions.ENABLED, false);
+      Fixtures.config(EVERY_EVENTS, EVERY_MILLIS, 1_000, 5_000, 365L * 86_400_000L);
 
   private KeyedTwoInputStreamOperatorTestHarness<Integer, ValidEvent, ItemMetadata, Prediction>
       harness;
