@@ -100,8 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         evaluate.getCommandSpec(), EvaluatorOptions.ALL, EvaluatorOptions.PREFIX);
     command.settings.addTo(
         evaluate.getCommandSpec(), PersonalizeOptions.MODEL, PersonalizeOptions.PREFIX);
-    command.settings.addTo(
-        evaluate.getCommandSpec(), TOP_N_SETTINGS, PersonalizeOptions.PREFIX);
+    command.settings.addTo(evaluate.getCommandSpec(), TOP_N_SETTINGS, PersonalizeOptions.PREFIX);
   }
 
   /** The job's settings the top-N protocols take too: the recommending half's and recent items. */

@@ -38,15 +38,15 @@ import java.util.function.IntPredicate;
  * core pieces and stepped in the same order per event ({@link #learn}), with the freshest state
  * (the job's replicas trail by one checkpoint or graph delta).
  *
- * <p>Items are indexed in order of first appearance among the learned events, as the job's
- * replicas and negative sampler index them: an item no learned event names is unknown, and no
- * list can hold it. Per event of a kind of weight > 0 (the job's {@code UserSequenceFunction},
- * {@code GlobalTrainerFunction} and {@code RecommendationFunction} in that order): the user's
- * sequence makes the graph's pairs, negatives are drawn excluding the positive and the user's seen
- * items (the sampler knows an item from its first event on, and counts the event after drawing),
- * the user's personal blocks learn the plan ({@link UserModels#learnPlan}, with the user's group
- * before the event), then the global model learns the same plan, then the seen items and recent
- * popularity take the event. Every event, whatever its kind, becomes the user's latest item.
+ * <p>Items are indexed in order of first appearance among the learned events, as the job's replicas
+ * and negative sampler index them: an item no learned event names is unknown, and no list can hold
+ * it. Per event of a kind of weight > 0 (the job's {@code UserSequenceFunction}, {@code
+ * GlobalTrainerFunction} and {@code RecommendationFunction} in that order): the user's sequence
+ * makes the graph's pairs, negatives are drawn excluding the positive and the user's seen items
+ * (the sampler knows an item from its first event on, and counts the event after drawing), the
+ * user's personal blocks learn the plan ({@link UserModels#learnPlan}, with the user's group before
+ * the event), then the global model learns the same plan, then the seen items and recent popularity
+ * take the event. Every event, whatever its kind, becomes the user's latest item.
  */
 final class RankingWorld {
   final EventLog log;
@@ -97,20 +97,11 @@ final class RankingWorld {
     this.model = hyper.model(dimension);
     this.shared =
         new SharedParameters(
-            model.factors(),
-            dimension,
-            0,
-            hyper.initializer(),
-            item -> Ids.hash(catalog.id(item)));
+            model.factors(), dimension, 0, hyper.initializer(), item -> Ids.hash(catalog.id(item)));
     this.trainer =
         new GlobalTrainer(
-            model,
-            shared,
-            hyper.initializer(),
-            hyper.globalSteps(),
-            hyper.globalRegularization());
-    this.models =
-        new UserModels(hyper, dimension, 0, Set.of(), item -> Ids.hash(catalog.id(item)));
+            model, shared, hyper.initializer(), hyper.globalSteps(), hyper.globalRegularization());
+    this.models = new UserModels(hyper, dimension, 0, Set.of(), item -> Ids.hash(catalog.id(item)));
     this.sampler = new NegativeSampler(settings.sampling(), hyper.seed());
     this.steps = new RankingSteps(settings.signals(), settings.negatives(), sampler);
     this.popularity =
@@ -265,9 +256,9 @@ final class RankingWorld {
   }
 
   /**
-   * The user's list by {@code builder}, as the job's {@code RecommendationFunction.recommend}
-   * makes it: the user's chosen block, seen items left out (unless the settings keep them),
-   * popularity read at {@code nowMillis}, walks seeded by the user and the user's event count.
+   * The user's list by {@code builder}, as the job's {@code RecommendationFunction.recommend} makes
+   * it: the user's chosen block, seen items left out (unless the settings keep them), popularity
+   * read at {@code nowMillis}, walks seeded by the user and the user's event count.
    *
    * @param universe the only items the list may hold (sampled metrics), or null for the catalog
    */

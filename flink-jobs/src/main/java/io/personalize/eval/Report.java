@@ -115,21 +115,18 @@ public final class Report {
     List<String> groupKeys = new ArrayList<>(results.get(0).groups().get(0).metrics().keySet());
     for (String key : groupKeys) {
       out.printf(
-          Locale.ROOT,
-          "%n%s by user group (1 = least data .. %d = most)%n",
-          key,
-          summary.groups());
+          Locale.ROOT, "%n%s by user group (1 = least data .. %d = most)%n", key, summary.groups());
       StringBuilder groupHeader =
           new StringBuilder(String.format(Locale.ROOT, "%-6s %7s %9s", "group", "users", "lists"));
-      results.forEach(r -> groupHeader.append(String.format(Locale.ROOT, " %14s", r.recommender())));
+      results.forEach(
+          r -> groupHeader.append(String.format(Locale.ROOT, " %14s", r.recommender())));
       out.println(groupHeader);
       RecommenderResult first = results.get(0);
       for (int g = 0; g < first.groups().size(); g++) {
         RecommenderResult.Group ref = first.groups().get(g);
         StringBuilder row =
             new StringBuilder(
-                String.format(
-                    Locale.ROOT, "%-6d %7d %9d", ref.group(), ref.users(), ref.events()));
+                String.format(Locale.ROOT, "%-6d %7d %9d", ref.group(), ref.users(), ref.events()));
         for (RecommenderResult r : results) {
           Double v = r.groups().get(g).metrics().get(key);
           row.append(

@@ -195,7 +195,10 @@ final class TopNRun {
       int item = world.indexOf(log.item[e]);
       for (int r = 0; r < kinds.size(); r++) {
         int[] current = lists[r][u];
-        ranks[r][e] = current == null ? -1 : item < 0 ? 0 : TopNAccumulator.rankOf(current, current.length, item);
+        ranks[r][e] =
+            current == null
+                ? -1
+                : item < 0 ? 0 : TopNAccumulator.rankOf(current, current.length, item);
       }
       world.learn(e, true);
       for (int r = 0; r < kinds.size(); r++) {

@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The recommending half's settings for the top-N protocols: the job's own (read from the same
- * options, {@link JobConfig}), plus which recommenders to score side by side and how many items
- * the sampled metrics rank the held-out item among.
+ * options, {@link JobConfig}), plus which recommenders to score side by side and how many items the
+ * sampled metrics rank the held-out item among.
  *
  * @param list the list settings; its kind is replaced by each of {@code recommenders} in turn
  * @param recommenders the recommenders scored side by side, in report order
@@ -72,6 +72,24 @@ public record TopNSettings(
   /** The job's defaults, every recommender, 100 sampled items. */
   public static TopNSettings defaults() {
     return from(JobConfig.defaults(), List.of(RecommenderKind.values()), 100);
+  }
+
+  /** These settings with other recommenders. */
+  public TopNSettings withRecommenders(List<RecommenderKind> value) {
+    return new TopNSettings(
+        graph,
+        walks,
+        list,
+        signals,
+        sampling,
+        negatives,
+        seenItems,
+        recentItems,
+        intervalMillis,
+        popularityHalfLifeMillis,
+        popularityTop,
+        value,
+        sampledItems);
   }
 
   /** The list settings of one recommender, at {@code length} items. */
