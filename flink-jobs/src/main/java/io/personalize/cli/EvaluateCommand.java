@@ -5,6 +5,7 @@ import static io.personalize.job.config.EvaluatorOptions.LIKE_THRESHOLD;
 import static io.personalize.job.config.EvaluatorOptions.MODES;
 import static io.personalize.job.config.EvaluatorOptions.PERSONAL_EPOCHS;
 import static io.personalize.job.config.EvaluatorOptions.PROTOCOL;
+import static io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS;
 import static io.personalize.job.config.EvaluatorOptions.RATE_SCALE;
 import static io.personalize.job.config.EvaluatorOptions.RECOMMENDERS;
 import static io.personalize.job.config.EvaluatorOptions.SAMPLED_ITEMS;
@@ -202,7 +203,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .filter(r -> !r.isEmpty())
                 .map(RecommenderKind::parse)
                 .toList(),
-            conf.get(SAMPLED_ITEMS)));
+            conf.get(SAMPLED_ITEMS),
+            conf.get(RANKING_EPOCHS)));
   }
 
   /**

@@ -77,7 +77,7 @@ public final class Evaluator {
     settings.put("factors", m.factors());
     settings.put("featureDimension", context.space.dimension());
     settings.put("seed", m.seed());
-    settings.put("epochs", config.protocol() == Protocol.LEAVE_LAST_OUT ? m.epochs() : 1);
+    settings.put("epochs", config.protocol() == Protocol.LEAVE_LAST_OUT ? t.epochs() : 1);
     settings.put("groups", m.groups());
     settings.put("recommenders", t.recommenders().stream().map(Object::toString).toList());
     settings.put("list", t.list().toString());

@@ -84,12 +84,8 @@ final class RankingWorld {
     this.log = context.log;
     this.settings = context.config.topN();
     ModelConfig rating = context.hyper;
-    // The job's ranking model, with the run's epochs (leave-last-out makes several passes).
-    this.hyper =
-        RecommendationDefaults.rankingModel(rating).toBuilder()
-            .epochs(rating.epochs())
-            .personalEpochs(rating.personalEpochs())
-            .build();
+    // The job's ranking model; leave-last-out makes settings.epochs() passes.
+    this.hyper = RecommendationDefaults.rankingModel(rating);
     this.groups = hyper.groups();
     int dimension = context.space.dimension();
     this.described = log.catalog(context.space);

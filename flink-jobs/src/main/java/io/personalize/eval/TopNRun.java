@@ -69,7 +69,7 @@ final class TopNRun {
       }
     }
     RankingWorld world = new RankingWorld(context);
-    int epochs = world.hyper.epochs();
+    int epochs = settings.epochs();
     int n = log.events();
     context.progress.task("leave-last-out: " + epochs + " epoch(s)");
     for (int epoch = 0; epoch < epochs; epoch++) {

@@ -24,6 +24,8 @@ import java.util.List;
  * @param list the list settings; its kind is replaced by each of {@code recommenders} in turn
  * @param recommenders the recommenders scored side by side, in report order
  * @param sampledItems leave-last-out: items ranked with the held-out item for the sampled metrics
+ * @param epochs leave-last-out: passes of the ranking model over the training events (the stream
+ *     protocols make one)
  */
 public record TopNSettings(
     GraphSettings graph,
@@ -38,7 +40,8 @@ public record TopNSettings(
     long popularityHalfLifeMillis,
     int popularityTop,
     List<RecommenderKind> recommenders,
-    int sampledItems) {
+    int sampledItems,
+    int epochs) {
 
   public TopNSettings {
     recommenders = List.copyOf(recommenders);
@@ -48,11 +51,14 @@ public record TopNSettings(
     if (sampledItems < 1) {
       throw new IllegalArgumentException("sampled items must be >= 1, was " + sampledItems);
     }
+    if (epochs < 1) {
+      throw new IllegalArgumentException("ranking epochs must be >= 1, was " + epochs);
+    }
   }
 
   /** The job's settings in {@code job}, with these recommenders and sampled items. */
   public static TopNSettings from(
-      JobConfig job, List<RecommenderKind> recommenders, int sampledItems) {
+      JobConfig job, List<RecommenderKind> recommenders, int sampledItems, int epochs) {
     return new TopNSettings(
         job.graphSettings(),
         job.walkSettings(),
@@ -66,12 +72,17 @@ public record TopNSettings(
         job.millis(POPULARITY_HALF_LIFE),
         job.get(POPULARITY_TOP),
         recommenders,
-        sampledItems);
+        sampledItems,
+        epochs);
   }
 
-  /** The job's defaults, every recommender, 100 sampled items. */
+  /** The job's defaults, every recommender, 100 sampled items, the default ranking epochs. */
   public static TopNSettings defaults() {
-    return from(JobConfig.defaults(), List.of(RecommenderKind.values()), 100);
+    return from(
+        JobConfig.defaults(),
+        List.of(RecommenderKind.values()),
+        100,
+        io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS.defaultValue());
   }
 
   /** These settings with other recommenders. */
@@ -89,7 +100,8 @@ public record TopNSettings(
         popularityHalfLifeMillis,
         popularityTop,
         value,
-        sampledItems);
+        sampledItems,
+        epochs);
   }
 
   /** The list settings of one recommender, at {@code length} items. */

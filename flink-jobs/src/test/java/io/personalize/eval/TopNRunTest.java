@@ -35,7 +35,7 @@ class TopNRunTest {
         4,
         0.2,
         0.1,
-        ModelConfig.defaults(ModelKind.HYBRID, Loss.LOGISTIC, false).toBuilder().epochs(2).build(),
+        ModelConfig.defaults(ModelKind.HYBRID, Loss.LOGISTIC, false),
         EnumSet.of(Mode.GLOBAL),
         new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 16),
         TopNSettings.defaults().withRecommenders(List.of(kinds)));

@@ -91,6 +91,14 @@ public final class EvaluatorOptions {
               "leave-last-out: items the held-out item is ranked among for the sampled HR and"
                   + " nDCG (seeded, never one the user interacted with).");
 
+  public static final ConfigOption<Integer> RANKING_EPOCHS =
+      key(PREFIX + "ranking-epochs")
+          .intType()
+          .defaultValue(5)
+          .withDescription(
+              "leave-last-out: passes of the ranking model (global and personal) over the"
+                  + " training events; the stream protocols make one, as the job does.");
+
   /** Every evaluator-only setting, in documentation order. */
   public static final List<ConfigOption<?>> ALL =
       List.of(
@@ -103,5 +111,6 @@ public final class EvaluatorOptions {
           LIKE_THRESHOLD,
           TEST_FRACTION,
           RECOMMENDERS,
-          SAMPLED_ITEMS);
+          SAMPLED_ITEMS,
+          RANKING_EPOCHS);
 }
