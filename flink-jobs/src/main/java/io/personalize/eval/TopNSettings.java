@@ -1,25 +1,18 @@
 package io.personalize.eval;
 
-import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
-import static io.personalize.job.config.RecommendationOptions.INTERVAL;
-import static io.personalize.job.config.RecommendationOptions.POPULARITY_HALF_LIFE;
-import static io.personalize.job.config.RecommendationOptions.POPULARITY_TOP;
-import static io.personalize.job.config.RecommendationOptions.RANKING_NEGATIVES;
-import static io.personalize.job.config.RecommendationOptions.SEEN_ITEMS;
-
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.WalkSettings;
-import io.personalize.job.config.JobConfig;
 import io.personalize.rank.NegativeSampling;
 import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.ListSettings;
+import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
 import java.util.List;
 
 /**
- * The recommending half's settings for the top-N protocols: the job's own (read from the same
- * options, {@link JobConfig}), plus which recommenders to score side by side and how many items the
- * sampled metrics rank the held-out item among.
+ * The recommending half's settings for the top-N protocols: the job's own (the command line reads
+ * them from the job's options), plus which recommenders to score side by side and how many items
+ * the sampled metrics rank the held-out item among.
  *
  * @param list the list settings; its kind is replaced by each of {@code recommenders} in turn
  * @param recommenders the recommenders scored side by side, in report order
@@ -56,33 +49,33 @@ public record TopNSettings(
     }
   }
 
-  /** The job's settings in {@code job}, with these recommenders and sampled items. */
-  public static TopNSettings from(
-      JobConfig job, List<RecommenderKind> recommenders, int sampledItems, int epochs) {
-    return new TopNSettings(
-        job.graphSettings(),
-        job.walkSettings(),
-        job.listSettings(),
-        job.signalWeights(),
-        job.negativeSampling(),
-        job.get(RANKING_NEGATIVES),
-        job.get(SEEN_ITEMS),
-        job.get(RECENT_ITEMS),
-        job.millis(INTERVAL),
-        job.millis(POPULARITY_HALF_LIFE),
-        job.get(POPULARITY_TOP),
-        recommenders,
-        sampledItems,
-        epochs);
-  }
+  /** The job's default recent items per user ({@code users.recent-items}). */
+  public static final int DEFAULT_RECENT_ITEMS = 20;
 
-  /** The job's defaults, every recommender, 100 sampled items, the default ranking epochs. */
+  /** The evaluator's default ranking epochs of leave-last-out ({@code --ranking-epochs}). */
+  public static final int DEFAULT_EPOCHS = 10;
+
+  /**
+   * The job's defaults (the core records' and {@link RecommendationDefaults}), every recommender,
+   * 100 sampled items, {@link #DEFAULT_EPOCHS}. The command line reads the same from the job's
+   * options.
+   */
   public static TopNSettings defaults() {
-    return from(
-        JobConfig.defaults(),
+    return new TopNSettings(
+        GraphSettings.defaults(),
+        WalkSettings.defaults(),
+        RecommendationDefaults.listSettings(),
+        SignalWeights.defaults(),
+        RecommendationDefaults.NEGATIVE_SAMPLING,
+        RecommendationDefaults.NEGATIVES,
+        RecommendationDefaults.SEEN_ITEMS,
+        DEFAULT_RECENT_ITEMS,
+        RecommendationDefaults.INTERVAL.toMillis(),
+        RecommendationDefaults.POPULARITY_HALF_LIFE.toMillis(),
+        RecommendationDefaults.POPULARITY_TOP,
         List.of(RecommenderKind.values()),
         100,
-        io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS.defaultValue());
+        DEFAULT_EPOCHS);
   }
 
   /** These settings with other recommenders. */

@@ -424,4 +424,15 @@ class EvaluateCommandTest {
     assertThat(json.get("settings").get("sampledItems").asInt()).isEqualTo(50);
     assertThat(out.resolve("chart.png")).isRegularFile();
   }
+
+  @Test
+  void theEvaluatorsDefaultRecommendationSettingsAreTheJobs() {
+    assertThat(
+            EvaluateCommand.topNSettings(
+                io.personalize.job.config.JobConfig.defaults(),
+                java.util.List.of(io.personalize.recommend.RecommenderKind.values()),
+                100,
+                io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS.defaultValue()))
+        .isEqualTo(io.personalize.eval.TopNSettings.defaults());
+  }
 }

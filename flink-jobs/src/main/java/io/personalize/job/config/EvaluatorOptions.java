@@ -94,7 +94,7 @@ public final class EvaluatorOptions {
   public static final ConfigOption<Integer> RANKING_EPOCHS =
       key(PREFIX + "ranking-epochs")
           .intType()
-          .defaultValue(10)
+          .defaultValue(io.personalize.eval.TopNSettings.DEFAULT_EPOCHS)
           .withDescription(
               "leave-last-out: passes of the ranking model (global and personal) over the"
                   + " training events; the stream protocols make one, as the job does.");
