@@ -68,7 +68,9 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group.",
+      "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group"
+          + " (rating protocols), or the recommenders' lists side by side (top-N protocols"
+          + " leave-last-out, prequential-topn, session).",
       "Prints a table per metric, writes DIR/summary.json and DIR/chart.png."
     })
 public final class EvaluateCommand implements Callable<Integer> {
