@@ -246,9 +246,9 @@ final class RankingWorld {
     return states[u] != null;
   }
 
-  /** Whether the user's seen items hold the log's item. */
-  boolean hasSeen(int u, int logItem) {
-    return seenSets[u] != null && seenSets[u].contains(log.itemIds.get(logItem));
+  /** Whether the user's seen items hold the known item {@code item}. */
+  boolean hasSeen(int u, int item) {
+    return seenSets[u] != null && seenSets[u].contains(catalog.id(item));
   }
 
   /**

@@ -112,7 +112,7 @@ final class TopNRun {
               : sampledUniverse(
                   item,
                   world.catalog.size(),
-                  i -> world.seen[uu] != null && world.seen[uu].contains(world.catalog.id(i)),
+                  i -> world.hasSeen(uu, i),
                   settings.sampledItems(),
                   context.hyper.seed() ^ Ids.hash(log.userIds.get(u)));
       for (int r = 0; r < kinds.size(); r++) {
