@@ -12,15 +12,21 @@ package io.personalize.graph;
  *       and costs less than 10,000 sampled steps.
  *   <li>{@code steps} 2,000: Pixie's budget scale; it only splits the start items' shares under
  *       EXPECTED, and sets the noise of SAMPLED.
- *   <li>{@code maxWalkLength} 2 and {@code restartProbability} 0.5: two steps reach the neighbors
+ *   <li>{@code maxWalkLength} 2 and {@code restartProbability} 0.3: two steps reach the neighbors
  *       of neighbors (and items the user returns to); one step scored 0.527 against 0.557 on
- *       ml-100k leave-last-out, three no better than two at three times the cost. Between 0.3 and
- *       0.8 the restart probability changed little.
+ *       ml-100k leave-last-out, three no better than two at three times the cost. With walks alone,
+ *       between 0.3 and 0.8 the restart probability changed little; retuned with the ranking stage
+ *       (docs/recommendations.md), 0.3 with the recency half-life 1 and the graph's gap exponent 2
+ *       did best on ml-100k leave-last-out and the yoochoose sessions.
  *   <li>{@code popularityExponent} 0.25: raw visits (0) put the most popular items on top; 0.25
  *       keeps the hit rate and widens the catalog reached (ml-100k leave-last-out: HR@10 0.562 /
  *       coverage 492 items at 0, 0.557 / 643 at 0.25, 0.548 / 908 at 0.5).
- *   <li>{@code recencyHalfLife} 3 positions: the latest items lead (weights 1, 0.79, 0.63, 0.5
- *       ...); equal weights scored 0.523, a half-life of one item 0.559, three 0.562.
+ *   <li>{@code recencyHalfLife} 1 position: the latest item leads (weights 1, 0.5, 0.25, ...). With
+ *       walks alone equal weights scored 0.523, a half-life of one item 0.559, three 0.562; with
+ *       the ranking stage (docs/recommendations.md) one item did better in every top-N protocol:
+ *       walks+rank+mmr ml-100k leave-last-out HR@10 0.664 against 0.661 (full catalog 0.181 against
+ *       0.158), prequential-topn 0.176 against 0.175, yoochoose session walks HR@20 0.603 against
+ *       0.590.
  * </ul>
  *
  * @param visits how visits are counted: sampled walks, or their exact expectation
@@ -80,7 +86,7 @@ public record WalkSettings(
   }
 
   public static WalkSettings defaults() {
-    return new WalkSettings(Visits.EXPECTED, 2_000, 0.5, 2, 0.25, 3);
+    return new WalkSettings(Visits.EXPECTED, 2_000, 0.3, 2, 0.25, 1);
   }
 
   public WalkSettings withVisits(Visits value) {

@@ -223,7 +223,7 @@ class ItemEdgesTest {
     assertThat(d.minWeight()).isEqualTo(0.01);
     assertThat(d.maxNeighbors()).isEqualTo(50);
     assertThat(d.recentItems()).isEqualTo(20);
-    assertThat(d.gapExponent()).isEqualTo(1.0);
+    assertThat(d.gapExponent()).isEqualTo(2.0);
     assertThatThrownBy(() -> d.withWindowMillis(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withHalfLifeMillis(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withMinWeight(0)).isInstanceOf(IllegalArgumentException.class);
@@ -232,10 +232,10 @@ class ItemEdgesTest {
     assertThatThrownBy(() -> d.withGapExponent(-1)).isInstanceOf(IllegalArgumentException.class);
     // Whole half-lives are exact: 2^-3.
     assertThat(TEN_SECONDS.decay(30_000)).isEqualTo(0.125);
-    // Gap weights: 1 / g by default, 1 / g^2 with exponent 2, 1 with 0.
+    // Gap weights: 1 / g^2 by default, 1 / g with exponent 1, 1 with 0.
     assertThat(d.gapWeight(1)).isEqualTo(1.0);
-    assertThat(d.gapWeight(4)).isEqualTo(0.25);
-    assertThat(d.withGapExponent(2).gapWeight(4)).isEqualTo(0.0625);
+    assertThat(d.gapWeight(4)).isEqualTo(0.0625);
+    assertThat(d.withGapExponent(1).gapWeight(4)).isEqualTo(0.25);
     assertThat(d.withGapExponent(0).gapWeight(4)).isEqualTo(1.0);
   }
 }

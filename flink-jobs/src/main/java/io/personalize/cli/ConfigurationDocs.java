@@ -45,7 +45,12 @@ final class ConfigurationDocs implements Runnable {
         .append("`bin/personalize evaluate` takes the model settings above that it shares with the")
         .append(" job (`--model-kind`, `--model-factors`, `--model-groups`, `--model-seed`,")
         .append(" `--model-regroup-every-events`, `--features-genres`, `--features-hash-buckets`;")
-        .append(" it also runs `LOGISTIC`), plus these:\n\n")
+        .append(
+            " it also runs `LOGISTIC`); for the top-N protocols (docs/recommendations.md) also the")
+        .append(
+            " recommendation settings (`--recommend-*` but `--recommend-enabled`, `--graph-*` but")
+        .append(" the graph updates, `--walks-*`, `--ranking-*`) and `--users-recent-items`; plus")
+        .append(" these:\n\n")
         .append("| key | flag | default | valid | what it does |\n")
         .append("|---|---|---|---|---|\n");
     for (ConfigOption<?> o : EvaluatorOptions.ALL) {

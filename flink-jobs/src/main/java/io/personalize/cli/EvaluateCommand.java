@@ -5,7 +5,10 @@ import static io.personalize.job.config.EvaluatorOptions.LIKE_THRESHOLD;
 import static io.personalize.job.config.EvaluatorOptions.MODES;
 import static io.personalize.job.config.EvaluatorOptions.PERSONAL_EPOCHS;
 import static io.personalize.job.config.EvaluatorOptions.PROTOCOL;
+import static io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS;
 import static io.personalize.job.config.EvaluatorOptions.RATE_SCALE;
+import static io.personalize.job.config.EvaluatorOptions.RECOMMENDERS;
+import static io.personalize.job.config.EvaluatorOptions.SAMPLED_ITEMS;
 import static io.personalize.job.config.EvaluatorOptions.TARGET;
 import static io.personalize.job.config.EvaluatorOptions.TEST_FRACTION;
 import static io.personalize.job.config.PersonalizeOptions.FEATURE_GENRES;
@@ -17,6 +20,7 @@ import static io.personalize.job.config.PersonalizeOptions.MODEL_REGROUP_EVERY_E
 import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
 
 import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.SessionSplits;
 import io.personalize.eval.Chart;
 import io.personalize.eval.EvaluationConfig;
 import io.personalize.eval.Evaluator;
@@ -26,14 +30,18 @@ import io.personalize.eval.Protocol;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
+import io.personalize.eval.TopNSettings;
 import io.personalize.job.config.EvaluatorOptions;
+import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.job.config.Setting;
 import io.personalize.model.Loss;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.recommend.RecommenderKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,7 +68,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group.",
+      "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group"
+          + " (rating protocols), or the recommenders' lists side by side (top-N protocols"
+          + " leave-last-out, prequential-topn, session).",
       "Prints a table per metric, writes DIR/summary.json and DIR/chart.png."
     })
 public final class EvaluateCommand implements Callable<Integer> {
@@ -93,6 +103,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         evaluate.getCommandSpec(), EvaluatorOptions.ALL, EvaluatorOptions.PREFIX);
     command.settings.addTo(
         evaluate.getCommandSpec(), PersonalizeOptions.MODEL, PersonalizeOptions.PREFIX);
+    command.settings.addTo(evaluate.getCommandSpec(), TOP_N_SETTINGS, PersonalizeOptions.PREFIX);
+  }
+
+  /** The job's settings the top-N protocols take too: the recommending half's and recent items. */
+  static final List<ConfigOption<?>> TOP_N_SETTINGS = topNSettings();
+
+  private static List<ConfigOption<?>> topNSettings() {
+    List<ConfigOption<?>> options = new java.util.ArrayList<>();
+    for (Setting<?> setting : RecommendationOptions.ALL) {
+      ConfigOption<?> option = setting.option();
+      if (option != RecommendationOptions.ENABLED
+          && option != RecommendationOptions.GRAPH_UPDATES_EVERY
+          && option != RecommendationOptions.GRAPH_UPDATES_EVERY_CHANGES) {
+        options.add(option);
+      }
+    }
+    options.add(PersonalizeOptions.RECENT_ITEMS);
+    return List.copyOf(options);
   }
 
   @Override
@@ -109,6 +137,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     System.err.printf(
         "read %s (%s): %,d events%n",
         dataset.name(), dataset.layout(), dataset.interactions().size());
+    if (config.protocol() == Protocol.SESSION
+        && dataset.testStart() == dataset.interactions().size()) {
+      dataset = SessionSplits.lastDays(dataset, SessionSplits.DIGINETICA_TEST_DAYS);
+      System.err.printf(
+          "split by the last %d days: %,d training and %,d test events%n",
+          SessionSplits.DIGINETICA_TEST_DAYS,
+          dataset.trainingPart().size(),
+          dataset.testPart().size());
+    }
     EventLog log = EventLog.of(dataset);
     Summary summary = Evaluator.evaluate(log, config, new Progress(System.err, !noProgress));
     Report.printTables(summary, System.out);
@@ -159,7 +196,37 @@ public final class EvaluateCommand implements Callable<Integer> {
         0.1,
         hyper,
         selected,
-        new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)));
+        new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)),
+        topNSettings(
+            JobConfig.from(conf),
+            conf.get(RECOMMENDERS).stream()
+                .flatMap(r -> java.util.Arrays.stream(r.split(",")))
+                .map(String::trim)
+                .filter(r -> !r.isEmpty())
+                .map(RecommenderKind::parse)
+                .toList(),
+            conf.get(SAMPLED_ITEMS),
+            conf.get(RANKING_EPOCHS)));
+  }
+
+  /** The job's recommendation settings in {@code job}, with the evaluator's own. */
+  static TopNSettings topNSettings(
+      JobConfig job, List<RecommenderKind> recommenders, int sampledItems, int epochs) {
+    return new TopNSettings(
+        job.graphSettings(),
+        job.walkSettings(),
+        job.listSettings(),
+        job.signalWeights(),
+        job.negativeSampling(),
+        job.get(RecommendationOptions.RANKING_NEGATIVES),
+        job.get(RecommendationOptions.SEEN_ITEMS),
+        job.get(PersonalizeOptions.RECENT_ITEMS),
+        job.millis(RecommendationOptions.INTERVAL),
+        job.millis(RecommendationOptions.POPULARITY_HALF_LIFE),
+        job.get(RecommendationOptions.POPULARITY_TOP),
+        recommenders,
+        sampledItems,
+        epochs);
   }
 
   /**

@@ -18,6 +18,9 @@ public final class Chart {
   private Chart() {}
 
   public static Path writePng(Summary summary, Path dir) throws IOException {
+    if (!summary.recommenders().isEmpty()) {
+      return writeRecommenders(summary, dir);
+    }
     Map.Entry<String, Function<Metrics, Double>> metric = mainMetric(summary);
     CategoryChart chart =
         new CategoryChartBuilder()
@@ -52,6 +55,38 @@ public final class Chart {
       double pad = Math.max(1e-3, (max - min) * 0.15);
       chart.getStyler().setYAxisMin(Math.max(0, min - pad));
       chart.getStyler().setYAxisMax(max + pad);
+    }
+    Path file = dir.resolve("chart.png");
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+
+  /** The top-N protocols: the main hit rate per user group, one bar per recommender. */
+  private static Path writeRecommenders(Summary summary, Path dir) throws IOException {
+    List<RecommenderResult> results = new ArrayList<>(summary.recommenders().values());
+    String key = results.get(0).groups().get(0).metrics().keySet().iterator().next();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1000)
+            .height(560)
+            .title(
+                String.format(
+                    "%s per user group by recommender: %s, %s protocol",
+                    key, summary.dataset(), summary.protocol()))
+            .xAxisTitle("user group (1 = least data)")
+            .yAxisTitle(key)
+            .build();
+    chart.getStyler().setYAxisDecimalPattern("0.000");
+    chart.getStyler().setYAxisMin(0.0);
+    for (RecommenderResult r : results) {
+      List<String> groups = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      for (RecommenderResult.Group g : r.groups()) {
+        Double value = g.metrics().get(key);
+        groups.add(String.valueOf(g.group()));
+        values.add(value == null || value.isNaN() ? 0.0 : value);
+      }
+      chart.addSeries(r.recommender(), groups, values);
     }
     Path file = dir.resolve("chart.png");
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

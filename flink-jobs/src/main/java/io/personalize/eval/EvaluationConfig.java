@@ -18,6 +18,7 @@ import java.util.Set;
  * @param model hyper-parameters
  * @param modes which modes to run (those the protocol cannot run are skipped)
  * @param features the item feature space (genre vocabulary, hashed buckets), as in the job
+ * @param topN the recommending half's settings, for the top-N protocols
  */
 public record EvaluationConfig(
     Protocol protocol,
@@ -27,7 +28,30 @@ public record EvaluationConfig(
     double validationFraction,
     ModelConfig model,
     Set<Mode> modes,
-    FeatureSpace features) {
+    FeatureSpace features,
+    TopNSettings topN) {
+
+  /** A run with the job's default recommendation settings. */
+  public EvaluationConfig(
+      Protocol protocol,
+      Target target,
+      double likeThreshold,
+      double testFraction,
+      double validationFraction,
+      ModelConfig model,
+      Set<Mode> modes,
+      FeatureSpace features) {
+    this(
+        protocol,
+        target,
+        likeThreshold,
+        testFraction,
+        validationFraction,
+        model,
+        modes,
+        features,
+        TopNSettings.defaults());
+  }
 
   /** A run with the default feature space (the MovieLens genres, 16 hashed buckets). */
   public EvaluationConfig(
@@ -60,6 +84,7 @@ public record EvaluationConfig(
     if (!Double.isFinite(likeThreshold)) {
       throw new IllegalArgumentException("likeThreshold must be finite");
     }
+    java.util.Objects.requireNonNull(topN, "topN");
     if (modes.isEmpty()) {
       throw new IllegalArgumentException("no mode to run");
     }

@@ -17,11 +17,15 @@ public final class Evaluator {
     if (log.events() == 0) {
       throw new IllegalArgumentException("data set '" + log.name + "' has no events");
     }
-    requireRatings(log, config.protocol());
     long start = System.nanoTime();
+    if (config.protocol().isTopN()) {
+      return evaluateTopN(log, config, progress, start);
+    }
+    requireRatings(log, config.protocol());
     RunContext context = new RunContext(log, config, progress);
     List<ModeResult> results =
         switch (config.protocol()) {
+          case LEAVE_LAST_OUT, PREQUENTIAL_TOPN, SESSION -> throw new IllegalStateException();
           case PREQUENTIAL -> new PrequentialRun(context).run();
           case BATCH ->
               new SplitRun(
@@ -53,6 +57,57 @@ public final class Evaluator {
         modes,
         context.selection,
         settings(config, context.space.dimension()));
+  }
+
+  /**
+   * A top-N protocol: every event is an interaction (a rating too, whatever its value), learned by
+   * the ranking model; the recommenders' lists are scored side by side.
+   */
+  private static Summary evaluateTopN(
+      EventLog log, EvaluationConfig config, Progress progress, long start) {
+    RunContext context = new RunContext(log, config, progress);
+    Map<String, RecommenderResult> recommenders = new LinkedHashMap<>();
+    for (RecommenderResult result : new TopNRun(context).run()) {
+      recommenders.put(result.recommender(), result);
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    ModelConfig m = config.model();
+    TopNSettings t = config.topN();
+    settings.put("rankingModel", m.kind().name().toLowerCase(java.util.Locale.ROOT) + " logistic");
+    settings.put("factors", m.factors());
+    settings.put("featureDimension", context.space.dimension());
+    settings.put("seed", m.seed());
+    settings.put("epochs", config.protocol() == Protocol.LEAVE_LAST_OUT ? t.epochs() : 1);
+    settings.put("groups", m.groups());
+    settings.put("recommenders", t.recommenders().stream().map(Object::toString).toList());
+    settings.put("list", t.list().toString());
+    settings.put("graph", t.graph().toString());
+    settings.put("walks", t.walks().toString());
+    settings.put("signalWeights", t.signals().toString());
+    settings.put("negativeSampling", t.sampling().toString());
+    settings.put("negatives", t.negatives());
+    settings.put("seenItems", t.seenItems());
+    settings.put("recentItems", t.recentItems());
+    settings.put("intervalMillis", t.intervalMillis());
+    settings.put("popularityHalfLifeMillis", t.popularityHalfLifeMillis());
+    settings.put("popularityTop", t.popularityTop());
+    if (config.protocol() == Protocol.LEAVE_LAST_OUT) {
+      settings.put("sampledItems", t.sampledItems());
+    }
+    return new Summary(
+        log.name,
+        config.protocol().label(),
+        config.model().kind().name().toLowerCase(java.util.Locale.ROOT),
+        "interaction",
+        log.events(),
+        log.users(),
+        log.items(),
+        config.model().groups(),
+        (System.nanoTime() - start) / 1e9,
+        Map.of(),
+        List.of(),
+        settings,
+        recommenders);
   }
 
   /**

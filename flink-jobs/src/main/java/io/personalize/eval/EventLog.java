@@ -29,6 +29,12 @@ public final class EventLog {
   /** What kind of event each one is: a rating, or an implicit event (click, view, purchase). */
   public final EventKind[] kind;
 
+  /**
+   * Whether each event is in the data set's own test part ({@link Dataset#testPart()}, e.g. the
+   * yoochoose test sessions); all false for a data set without a split of its own.
+   */
+  public final boolean[] inTestPart;
+
   public final List<String> userIds;
   public final List<String> itemIds;
 
@@ -45,6 +51,7 @@ public final class EventLog {
       double[] value,
       long[] time,
       EventKind[] kind,
+      boolean[] inTestPart,
       List<String> userIds,
       List<String> itemIds,
       RatingScale scale,
@@ -56,6 +63,7 @@ public final class EventLog {
     this.value = value;
     this.time = time;
     this.kind = kind;
+    this.inTestPart = inTestPart;
     this.userIds = userIds;
     this.itemIds = itemIds;
     this.scale = scale;
@@ -64,9 +72,18 @@ public final class EventLog {
   }
 
   public static EventLog of(Dataset dataset) {
-    List<Interaction> events = new ArrayList<>(dataset.interactions());
-    events.sort(Comparator.comparingLong(Interaction::timeMillis));
-    int n = events.size();
+    List<Interaction> all = dataset.interactions();
+    Integer[] order = new Integer[all.size()];
+    Arrays.setAll(order, i -> i);
+    // Stable: ties keep file order.
+    Arrays.sort(order, Comparator.comparingLong(i -> all.get(i).timeMillis()));
+    List<Interaction> events = new ArrayList<>(all.size());
+    int n = order.length;
+    boolean[] inTestPart = new boolean[n];
+    for (int e = 0; e < n; e++) {
+      events.add(all.get(order[e]));
+      inTestPart[e] = order[e] >= dataset.testStart();
+    }
     int[] user = new int[n];
     int[] item = new int[n];
     double[] value = new double[n];
@@ -95,6 +112,7 @@ public final class EventLog {
         value,
         time,
         kind,
+        inTestPart,
         List.copyOf(userIds),
         List.copyOf(itemIds),
         dataset.scale(),
@@ -117,6 +135,22 @@ public final class EventLog {
 
   public int items() {
     return itemIds.size();
+  }
+
+  /** The item's genres from the item file; null when the file does not list the item. */
+  public List<String> genres(int item) {
+    ItemInfo info = itemInfos.get(item);
+    return info == null ? null : info.genres();
+  }
+
+  /** Whether the data set came with a test part of its own (session data). */
+  public boolean hasTestPart() {
+    for (boolean test : inTestPart) {
+      if (test) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean hasItemMetadata() {

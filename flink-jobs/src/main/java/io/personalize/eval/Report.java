@@ -44,6 +44,7 @@ public final class Report {
         summary.users(),
         summary.items(),
         summary.seconds());
+    printRecommenders(summary, out);
     List<ModeResult> modes = new ArrayList<>(summary.modes().values());
     if (modes.isEmpty()) {
       return;
@@ -93,6 +94,57 @@ public final class Report {
     }
   }
 
+  /** The top-N protocols' table: a row per recommender, then the main hit rate per user group. */
+  static void printRecommenders(Summary summary, PrintStream out) {
+    if (summary.recommenders().isEmpty()) {
+      return;
+    }
+    List<RecommenderResult> results = new ArrayList<>(summary.recommenders().values());
+    List<String> keys = new ArrayList<>(results.get(0).metrics().keySet());
+    out.println();
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-16s", "recommender"));
+    keys.forEach(k -> header.append(String.format(Locale.ROOT, " %12s", k)));
+    out.println(header);
+    for (RecommenderResult r : results) {
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-16s", r.recommender()));
+      for (String k : keys) {
+        row.append(number(r.metrics().get(k)));
+      }
+      out.println(row);
+    }
+    List<String> groupKeys = new ArrayList<>(results.get(0).groups().get(0).metrics().keySet());
+    for (String key : groupKeys) {
+      out.printf(
+          Locale.ROOT, "%n%s by user group (1 = least data .. %d = most)%n", key, summary.groups());
+      StringBuilder groupHeader =
+          new StringBuilder(String.format(Locale.ROOT, "%-6s %7s %9s", "group", "users", "lists"));
+      results.forEach(
+          r -> groupHeader.append(String.format(Locale.ROOT, " %14s", r.recommender())));
+      out.println(groupHeader);
+      RecommenderResult first = results.get(0);
+      for (int g = 0; g < first.groups().size(); g++) {
+        RecommenderResult.Group ref = first.groups().get(g);
+        StringBuilder row =
+            new StringBuilder(
+                String.format(Locale.ROOT, "%-6d %7d %9d", ref.group(), ref.users(), ref.events()));
+        for (RecommenderResult r : results) {
+          Double v = r.groups().get(g).metrics().get(key);
+          row.append(
+              v == null || v.isNaN()
+                  ? String.format(Locale.ROOT, " %14s", "-")
+                  : String.format(Locale.ROOT, " %14.4f", v));
+        }
+        out.println(row);
+      }
+    }
+  }
+
+  private static String number(Double v) {
+    return v == null || v.isNaN()
+        ? String.format(Locale.ROOT, " %12s", "-")
+        : String.format(Locale.ROOT, " %12.4f", v);
+  }
+
   public static Path writeJson(Summary summary, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("summary.json");
@@ -137,6 +189,25 @@ public final class Report {
     root.put("modes", modes);
     root.put("adaptiveSelection", summary.adaptiveSelection());
     root.put("settings", summary.settings());
+    if (!summary.recommenders().isEmpty()) {
+      Map<String, Object> recommenders = new java.util.LinkedHashMap<>();
+      for (RecommenderResult r : summary.recommenders().values()) {
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        r.metrics().forEach((k, v) -> entry.put(k, v == null || v.isNaN() ? null : v));
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (RecommenderResult.Group group : r.groups()) {
+          Map<String, Object> g = new java.util.LinkedHashMap<>();
+          g.put("group", group.group());
+          g.put("users", group.users());
+          g.put("events", group.events());
+          group.metrics().forEach((k, v) -> g.put(k, v == null || v.isNaN() ? null : v));
+          groups.add(g);
+        }
+        entry.put("groups", groups);
+        recommenders.put(r.recommender(), entry);
+      }
+      root.put("recommenders", recommenders);
+    }
     return root;
   }
 

@@ -84,6 +84,8 @@ class EvaluateCommandTest {
     assertThat(modes.get("global").get("events").asInt()).isEqualTo(5000);
     assertThat(modes.get("global").get("rmse").asDouble()).isBetween(0.5, 1.5);
     assertThat(modes.get("global").get("groups")).hasSize(7);
+    // The rating protocols' summary has no recommenders block.
+    assertThat(json.has("recommenders")).isFalse();
 
     byte[] png = Files.readAllBytes(chart);
     byte[] head = new byte[8];
@@ -380,5 +382,57 @@ class EvaluateCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("personalize: ").contains("taken");
     assertThat(run.err().lines()).as("one line, no stack trace").hasSize(1);
+  }
+
+  @Test
+  void topNProtocolWritesRecommendersSideBySide(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("eval");
+    Run run =
+        run(
+            "evaluate",
+            "--data=generated",
+            "--protocol=leave-last-out",
+            "--out=" + out,
+            "--no-progress",
+            "--generated-users=100",
+            "--generated-items=200",
+            "--generated-events=3000",
+            "--ranking-epochs=1",
+            "--recommenders=popularity;walks+rank+mmr",
+            "--recommend-candidates=30",
+            "--sampled-items=50");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("recommender").contains("hr@10 by user group");
+    JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(json.get("protocol").asText()).isEqualTo("leave-last-out");
+    assertThat(json.get("modes")).isEmpty();
+    JsonNode recommenders = json.get("recommenders");
+    assertThat(recommenders.size()).isEqualTo(2);
+    JsonNode mmr = recommenders.get("walks+rank+mmr");
+    for (String key :
+        new String[] {
+          "hr@10", "ndcg@10", "hr@10-full", "ndcg@10-full", "coverage@10", "ild@10", "mrr@10"
+        }) {
+      assertThat(mmr.has(key)).as(key).isTrue();
+    }
+    assertThat(mmr.has("hr@20")).isFalse();
+    assertThat(mmr.get("hr@10").asDouble()).isBetween(0.0, 1.0);
+    assertThat(mmr.get("groups")).hasSize(7);
+    assertThat(mmr.get("groups").get(0).has("mrr@10")).isTrue();
+    assertThat(json.get("settings").get("list").asText()).contains("candidates=30");
+    assertThat(json.get("settings").get("sampledItems").asInt()).isEqualTo(50);
+    assertThat(out.resolve("chart.png")).isRegularFile();
+  }
+
+  @Test
+  void theEvaluatorsDefaultRecommendationSettingsAreTheJobs() {
+    assertThat(
+            EvaluateCommand.topNSettings(
+                io.personalize.job.config.JobConfig.defaults(),
+                java.util.List.of(io.personalize.recommend.RecommenderKind.values()),
+                100,
+                io.personalize.job.config.EvaluatorOptions.RANKING_EPOCHS.defaultValue()))
+        .isEqualTo(io.personalize.eval.TopNSettings.defaults());
   }
 }

@@ -246,6 +246,61 @@ class ReportTest {
     return String.format(Locale.ROOT, "%.4f", value);
   }
 
+  @Test
+  void recommendersBlockHasTheProtocolsKeysNullsAndGroups() throws IOException {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("hr@10", 0.5);
+    metrics.put("ild@10", Double.NaN);
+    Map<String, Double> groupOne = new LinkedHashMap<>();
+    groupOne.put("hr@10", 0.25);
+    groupOne.put("mrr@10", 0.125);
+    Map<String, Double> groupTwo = new LinkedHashMap<>();
+    groupTwo.put("hr@10", Double.NaN);
+    groupTwo.put("mrr@10", Double.NaN);
+    RecommenderResult walks =
+        new RecommenderResult(
+            "walks",
+            metrics,
+            List.of(
+                new RecommenderResult.Group(1, 3, 4, groupOne),
+                new RecommenderResult.Group(2, 0, 0, groupTwo)));
+    Map<String, RecommenderResult> recommenders = new LinkedHashMap<>();
+    recommenders.put("walks", walks);
+    Summary summary =
+        new Summary(
+            "hand",
+            "leave-last-out",
+            "hybrid",
+            "interaction",
+            10,
+            3,
+            5,
+            2,
+            0.5,
+            Map.of(),
+            List.of(),
+            Map.of("seed", 1),
+            recommenders);
+
+    JsonNode block = roundTrip(summary).get("recommenders").get("walks");
+    assertThat(block.get("hr@10").asDouble()).isEqualTo(0.5);
+    assertThat(block.get("ild@10").isNull()).isTrue();
+    assertThat(block.has("hr@20")).isFalse();
+    JsonNode first = block.get("groups").get(0);
+    assertThat(first.get("group").asInt()).isEqualTo(1);
+    assertThat(first.get("users").asInt()).isEqualTo(3);
+    assertThat(first.get("events").asInt()).isEqualTo(4);
+    assertThat(first.get("mrr@10").asDouble()).isEqualTo(0.125);
+    assertThat(block.get("groups").get(1).get("hr@10").isNull()).isTrue();
+
+    String table = print(summary);
+    assertThat(table).contains(String.format(Locale.ROOT, "%-16s %12.4f %12s", "walks", 0.5, "-"));
+    assertThat(tableRows(table, "hr@10 by user group"))
+        .containsExactly(
+            String.format(Locale.ROOT, "%-6d %7d %9d %14.4f", 1, 3, 4, 0.25),
+            String.format(Locale.ROOT, "%-6d %7d %9d %14s", 2, 0, 0, "-"));
+  }
+
   private static String print(Summary summary) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Report.printTables(summary, new PrintStream(bytes, true, StandardCharsets.UTF_8));

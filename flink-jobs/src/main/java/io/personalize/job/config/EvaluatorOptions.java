@@ -25,7 +25,9 @@ public final class EvaluatorOptions {
       key(PREFIX + "protocol")
           .stringType()
           .defaultValue("prequential")
-          .withDescription("prequential | batch | user-split.");
+          .withDescription(
+              "prequential | batch | user-split (ratings); leave-last-out | prequential-topn |"
+                  + " session (recommendation lists, docs/recommendations.md).");
 
   public static final ConfigOption<String> TARGET =
       key(PREFIX + "target")
@@ -72,6 +74,31 @@ public final class EvaluatorOptions {
           .defaultValue(0.2)
           .withDescription("Test share of the batch and user-split protocols.");
 
+  public static final ConfigOption<List<String>> RECOMMENDERS =
+      key(PREFIX + "recommenders")
+          .stringType()
+          .asList()
+          .defaultValues("popularity", "walks", "personal", "walks+rank", "walks+rank+mmr")
+          .withDescription(
+              "Recommenders the top-N protocols score side by side, separated by ';' (every"
+                  + " other recommendation setting is the job's).");
+
+  public static final ConfigOption<Integer> SAMPLED_ITEMS =
+      key(PREFIX + "sampled-items")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "leave-last-out: items the held-out item is ranked among for the sampled HR and"
+                  + " nDCG (seeded, never one the user interacted with).");
+
+  public static final ConfigOption<Integer> RANKING_EPOCHS =
+      key(PREFIX + "ranking-epochs")
+          .intType()
+          .defaultValue(io.personalize.eval.TopNSettings.DEFAULT_EPOCHS)
+          .withDescription(
+              "leave-last-out: passes of the ranking model (global and personal) over the"
+                  + " training events; the stream protocols make one, as the job does.");
+
   /** Every evaluator-only setting, in documentation order. */
   public static final List<ConfigOption<?>> ALL =
       List.of(
@@ -82,5 +109,8 @@ public final class EvaluatorOptions {
           PERSONAL_EPOCHS,
           RATE_SCALE,
           LIKE_THRESHOLD,
-          TEST_FRACTION);
+          TEST_FRACTION,
+          RECOMMENDERS,
+          SAMPLED_ITEMS,
+          RANKING_EPOCHS);
 }
