@@ -428,7 +428,7 @@ class EvaluateCommandTest {
   @Test
   void theEvaluatorsDefaultRecommendationSettingsAreTheJobs() {
     assertThat(
-            EvaluateCommand.topNSettings(
+            TopNSettings.of(
                 io.personalize.job.config.JobConfig.defaults(),
                 java.util.List.of(io.personalize.recommend.RecommenderKind.values()),
                 100,
