@@ -40,10 +40,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 /**
  * The job's throughput with the recommending half off and on, back to back in one JVM on the same
  * data: each run is the demo's path ({@link Demo}: in-process Kafka, the data replayed into it, the
- * job on a local Flink with RocksDB at parallelism 1, throughput from job submission until the last
- * event is scored and, with recommendations on, taken by the recommendation operator). Then the
- * serialized size of the recommending half's keyed state per user, by Flink's serializers of the
- * job's state descriptors, for every user of the data replayed in plain Java.
+ * job on a local Flink with RocksDB at the default parallelism (2) unless {@code -D
+ * personalize.parallelism=N}, throughput from job submission until the last event is scored and,
+ * with recommendations on, taken by the recommendation operator). Then the serialized size of the
+ * recommending half's keyed state per user, by Flink's serializers of the job's state descriptors,
+ * for every user of the data replayed in plain Java.
  *
  * <p>{@code bin/benchmark throughput [--rounds N] [--data NAME] [-D KEY=VALUE]...}; each round runs
  * off, then on. Every demo's output goes to {@code OUT/<round>-<off|on>/demo.log}.
@@ -106,8 +107,9 @@ public final class RecommendThroughput {
         String row =
             String.format(
                 Locale.ROOT,
-                "| %d | %s | %,d | %.1f | %,.0f | %s | %s | %s | %s |",
+                "| %d | %d | %s | %,d | %.1f | %,.0f | %s | %s | %s | %s |",
                 round,
+                t.path("parallelism").asInt(),
                 recommend ? "on" : "off",
                 t.path("events").asLong(),
                 t.path("seconds").asDouble(),
@@ -126,9 +128,9 @@ public final class RecommendThroughput {
     }
     System.out.println();
     System.out.println(
-        "| round | recommend | events | seconds | events/s | on / off | lists | lists/s | load"
+        "| round | parallelism | recommend | events | seconds | events/s | on / off | lists | lists/s | load"
             + " average before / after |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---|");
+    System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
     System.out.println();
     printStateSizes(dataset);
