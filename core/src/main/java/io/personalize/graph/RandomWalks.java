@@ -71,7 +71,8 @@ public final class RandomWalks {
    * The top {@code count} candidates for a user.
    *
    * @param recentItems the user's recent items, oldest first (as {@link UserSequence#items})
-   * @param exclude items never returned (the user's own, unless configured otherwise)
+   * @param exclude items never returned (the user's own, unless configured otherwise); asked only
+   *     about items whose score could still place them in the top {@code count}
    * @param seed the walks' seed (unused by {@link WalkSettings.Visits#EXPECTED}); derive it from
    *     the run's seed, the user and the event, so that a replay gives the same lists
    */
@@ -271,25 +272,38 @@ public final class RandomWalks {
       double b = boost[slot];
       boost[slot] = 0;
       isScored[slot] = false;
-      if (slot == none || count == 0 || exclude.test(graph.idAt(slot))) {
+      if (slot == none || count == 0) {
         continue;
       }
       double score = b * b;
       if (alpha > 0) {
         score /= Math.pow(Math.max(graph.weightedInDegree(slot), floor), alpha);
       }
-      Candidate candidate = new Candidate(graph.idAt(slot), score);
-      if (best.size() < count) {
-        best.add(candidate);
-      } else if (worstFirst.compare(candidate, best.peek()) > 0) {
-        best.poll();
-        best.add(candidate);
+      String id = graph.idAt(slot);
+      // Once the heap is full most items cannot enter it: test that first, and only then ask the
+      // caller's predicate (map lookups in the job) and allocate. Same result: an item that
+      // cannot enter is left out whether excluded or not.
+      if (best.size() == count && !beatsWorst(score, id, best.peek())) {
+        continue;
       }
+      if (exclude.test(id)) {
+        continue;
+      }
+      if (best.size() == count) {
+        best.poll();
+      }
+      best.add(new Candidate(id, score));
     }
     scoredCount = 0;
     List<Candidate> result = new ArrayList<>(best);
     result.sort(worstFirst.reversed());
     return result;
+  }
+
+  /** Whether (score, id) goes after {@code worst} in the heap's worst-first order. */
+  private static boolean beatsWorst(double score, String id, Candidate worst) {
+    int byScore = Double.compare(score, worst.score());
+    return byScore != 0 ? byScore > 0 : id.compareTo(worst.item()) < 0;
   }
 
   private void ensureCapacity(int slots) {

@@ -21,7 +21,7 @@ public class SeenItems {
 
   /** Remembers an interaction: the item becomes the latest; the oldest goes beyond {@code cap}. */
   public void remember(String item, int cap) {
-    int at = List.of(items).indexOf(item);
+    int at = indexOf(item);
     String[] next;
     if (at >= 0) {
       next = new String[items.length];
@@ -37,7 +37,20 @@ public class SeenItems {
   }
 
   public boolean contains(String item) {
-    return List.of(items).contains(item);
+    return indexOf(item) >= 0;
+  }
+
+  /**
+   * A plain scan: {@code List.of(items)} would copy the array (up to the cap) on every call, and
+   * the negative sampler asks once per draw.
+   */
+  private int indexOf(String item) {
+    for (int n = 0; n < items.length; n++) {
+      if (items[n].equals(item)) {
+        return n;
+      }
+    }
+    return -1;
   }
 
   public int size() {

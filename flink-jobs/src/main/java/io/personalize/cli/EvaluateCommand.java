@@ -197,7 +197,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         hyper,
         selected,
         new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)),
-        TopNSettings.of(
+        topNSettings(
             JobConfig.from(conf),
             conf.get(RECOMMENDERS).stream()
                 .flatMap(r -> java.util.Arrays.stream(r.split(",")))
@@ -207,6 +207,26 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .toList(),
             conf.get(SAMPLED_ITEMS),
             conf.get(RANKING_EPOCHS)));
+  }
+
+  /** The job's recommendation settings in {@code job}, with the evaluator's own. */
+  public static TopNSettings topNSettings(
+      JobConfig job, List<RecommenderKind> recommenders, int sampledItems, int epochs) {
+    return new TopNSettings(
+        job.graphSettings(),
+        job.walkSettings(),
+        job.listSettings(),
+        job.signalWeights(),
+        job.negativeSampling(),
+        job.get(RecommendationOptions.RANKING_NEGATIVES),
+        job.get(RecommendationOptions.SEEN_ITEMS),
+        job.get(PersonalizeOptions.RECENT_ITEMS),
+        job.millis(RecommendationOptions.INTERVAL),
+        job.millis(RecommendationOptions.POPULARITY_HALF_LIFE),
+        job.get(RecommendationOptions.POPULARITY_TOP),
+        recommenders,
+        sampledItems,
+        epochs);
   }
 
   /**

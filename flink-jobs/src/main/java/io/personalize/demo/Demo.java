@@ -20,6 +20,7 @@ import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -96,6 +98,11 @@ public final class Demo {
       conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
       JobConfig job = JobConfig.from(conf);
+      boolean recommend = job.get(RecommendationOptions.ENABLED);
+      if (!conf.contains(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL)) {
+        // The demo reads operator counters over REST; Flink's default caches them for 10 s.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofMillis(500));
+      }
       JobRunner.createTopics(job);
       long events = replay(dataset, job);
 
@@ -133,13 +140,15 @@ public final class Demo {
           new MetricsFollower(job.bootstrapServers(), job.get(TOPIC_METRICS))) {
         // Every event of a user with an earlier event is checked against the user's list.
         long listChecks =
-            job.recommends()
+            recommend
                 ? events
                     - dataset.interactions().stream().map(Interaction::userId).distinct().count()
                 : 0;
         follow(metrics, events, listChecks, job.listSettings().kind().label(), client, job);
+        OperatorCounters counters = new OperatorCounters(restPort, client.getJobID());
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
-        writeThroughput(dir, events, jobSeconds, job);
+        long lists = recommend ? counters.sum(".lists-computed") : 0;
+        writeThroughput(dir, events, jobSeconds, job, lists);
         String user = busiestUser(dataset);
         Optional<UserProfile> profile;
         Optional<PersonalModelView> model;
@@ -297,16 +306,22 @@ public final class Demo {
   }
 
   /**
-   * Events per second from job submission until the last event was scored, including the job's
-   * start (a few seconds) and up to one metrics interval of reporting delay: a lower bound on the
-   * steady-state rate.
+   * Events per second from job submission until the last event was scored (and, with {@code
+   * recommend.enabled}, taken by the recommendation operator), including the job's start (a few
+   * seconds) and up to one metrics interval of reporting delay: a lower bound on the steady-state
+   * rate.
    */
-  private void writeThroughput(Path dir, long events, double seconds, JobConfig job)
+  private void writeThroughput(Path dir, long events, double seconds, JobConfig job, long lists)
       throws IOException {
     double rate = events / seconds;
+    boolean recommend = job.get(RecommendationOptions.ENABLED);
     out.printf(
-        "%nthroughput: %,d events in %.1f s = %,.0f events/s (parallelism %d, RocksDB, job start included)%n",
-        events, seconds, rate, job.parallelism());
+        "%nthroughput: %,d events in %.1f s = %,.0f events/s (parallelism %d, RocksDB, recommend %s,"
+            + " job start included)%n",
+        events, seconds, rate, job.parallelism(), recommend ? "on" : "off");
+    if (recommend) {
+      out.printf("lists computed: %,d = %,.0f lists/s%n", lists, lists / seconds);
+    }
     Map<String, Object> throughput = new LinkedHashMap<>();
     throughput.put("events", events);
     throughput.put("seconds", seconds);
@@ -314,6 +329,9 @@ public final class Demo {
     throughput.put("parallelism", job.parallelism());
     throughput.put("stateBackend", "rocksdb");
     throughput.put("shadowModes", job.get(PersonalizeOptions.SHADOW_MODES));
+    throughput.put("recommend", recommend);
+    throughput.put("listsComputed", lists);
+    throughput.put("listsPerSecond", lists / seconds);
     throughput.put("cores", Runtime.getRuntime().availableProcessors());
     Path file = dir.resolve("throughput.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), throughput);

@@ -7,9 +7,6 @@ import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
-import io.personalize.job.config.JobConfig;
-import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.RecommendationOptions;
 import java.util.List;
 
 /**
@@ -79,26 +76,6 @@ public record TopNSettings(
         List.of(RecommenderKind.values()),
         100,
         DEFAULT_EPOCHS);
-  }
-
-  /** The job's recommendation settings in {@code job}, with the evaluator's own. */
-  public static TopNSettings of(
-      JobConfig job, List<RecommenderKind> recommenders, int sampledItems, int epochs) {
-    return new TopNSettings(
-        job.graphSettings(),
-        job.walkSettings(),
-        job.listSettings(),
-        job.signalWeights(),
-        job.negativeSampling(),
-        job.get(RecommendationOptions.RANKING_NEGATIVES),
-        job.get(RecommendationOptions.SEEN_ITEMS),
-        job.get(PersonalizeOptions.RECENT_ITEMS),
-        job.millis(RecommendationOptions.INTERVAL),
-        job.millis(RecommendationOptions.POPULARITY_HALF_LIFE),
-        job.get(RecommendationOptions.POPULARITY_TOP),
-        recommenders,
-        sampledItems,
-        epochs);
   }
 
   /** These settings with other recommenders. */

@@ -94,6 +94,7 @@ public class RecommendationFunction
   private transient ListState<SelectorSnapshot> storedSelector;
   private transient ListState<GroupBoundaries> storedBoundaries;
   private transient Counter listsComputed;
+  private transient Counter eventsProcessed;
   private transient Counter usersExpired;
 
   public RecommendationFunction(JobConfig config) {
@@ -170,6 +171,7 @@ public class RecommendationFunction
     steps = new RankingSteps(config.signalWeights(), config.get(RANKING_NEGATIVES), null);
     builder = new ListBuilder(list, new RandomWalks(graph.graph(), config.walkSettings()), items());
     listsComputed = getRuntimeContext().getMetricGroup().counter("lists-computed");
+    eventsProcessed = getRuntimeContext().getMetricGroup().counter("recommend-events");
     usersExpired = getRuntimeContext().getMetricGroup().counter("users-expired");
     getRuntimeContext().getMetricGroup().gauge("ranking-replica-version", () -> replica.version());
     getRuntimeContext().getMetricGroup().gauge("graph-replica-version", () -> graph.version());
@@ -245,6 +247,7 @@ public class RecommendationFunction
     }
     rankingState.update(state);
     seenState.update(seen);
+    eventsProcessed.inc();
   }
 
   private RecommendationView recommend(UserState state, SeenItems seen, long eventTimeMillis) {

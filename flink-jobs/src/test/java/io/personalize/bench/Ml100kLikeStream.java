@@ -52,14 +52,32 @@ final class Ml100kLikeStream {
   final FeatureVector[] x;
   final int[] group;
 
+  /**
+   * The event times (epoch ms, non-decreasing), for {@link #withSessions} streams; null for {@link
+   * #generate}, whose events have no time.
+   */
+  final long[] timeMillis;
+
+  /** The items' catalog as of the end of the stream (ids are "0".."1681"). */
+  final ItemCatalog catalog;
+
   private Ml100kLikeStream(
-      FeatureSpace space, int[] user, int[] item, double[] label, FeatureVector[] x, int[] group) {
+      FeatureSpace space,
+      int[] user,
+      int[] item,
+      double[] label,
+      FeatureVector[] x,
+      int[] group,
+      long[] timeMillis,
+      ItemCatalog catalog) {
     this.space = space;
     this.user = user;
     this.item = item;
     this.label = label;
     this.x = x;
     this.group = group;
+    this.timeMillis = timeMillis;
+    this.catalog = catalog;
   }
 
   int events() {
@@ -71,6 +89,38 @@ final class Ml100kLikeStream {
    * @param regroupEvery events between recomputations of the group boundaries
    */
   static Ml100kLikeStream generate(long seed, int groups, int regroupEvery) {
+    return generate(seed, groups, regroupEvery, false);
+  }
+
+  /** ml-100k's first rating, 1997-09-20 (epoch ms): where {@link #withSessions} times start. */
+  static final long START_MILLIS = 874_724_710_000L;
+
+  private static final long DAY_MILLIS = 24L * 3600 * 1000;
+
+  /** ml-100k spans about 7 months: users arrive within its first 200 days. */
+  private static final long FIRST_SESSION_SPAN_MILLIS = 200 * DAY_MILLIS;
+
+  /** Sessions start before the end of ml-100k's 215 days. */
+  private static final long END_MILLIS = START_MILLIS + 215 * DAY_MILLIS;
+
+  private static final double SAME_SESSION = 0.9;
+  private static final double IN_SESSION_GAP_MILLIS = 2 * 60_000;
+
+  /**
+   * The same kind of stream with event times, in sessions as ml-100k's users rate: each user
+   * arrives at a uniform time in the first 200 days, with a first session; each next event of the
+   * user comes in the same session with probability 0.9 (exponential gap, mean 2 minutes), else
+   * starts a new session, at a uniform time between the user's arrival and day 215. Events are in
+   * time order. Times matter to what the item graph pairs (a 24 h window) and decays; the uniform
+   * interleaving of {@link #generate} would spread every user's events over the whole 7 months and
+   * make few pairs.
+   */
+  static Ml100kLikeStream withSessions(long seed, int groups, int regroupEvery) {
+    return generate(seed, groups, regroupEvery, true);
+  }
+
+  private static Ml100kLikeStream generate(
+      long seed, int groups, int regroupEvery, boolean sessions) {
     SplittableRandom random = new SplittableRandom(seed);
 
     // Items: genres and a release year (most in the 1990s, a long tail back to the 1920s).
@@ -124,6 +174,7 @@ final class Ml100kLikeStream {
       user[a] = user[b];
       user[b] = swap;
     }
+    long[] times = sessions ? sessionTimes(user, new SplittableRandom(seed * 31 + 17)) : null;
 
     int[] item = new int[EVENTS];
     double[] label = new double[EVENTS];
@@ -154,7 +205,64 @@ final class Ml100kLikeStream {
         boundaries = Coordinator.boundaries(boundaries.version() + 1, groups, counts);
       }
     }
-    return new Ml100kLikeStream(space, user, item, label, x, group);
+    return new Ml100kLikeStream(space, user, item, label, x, group, times, features);
+  }
+
+  /**
+   * Gives each event a time in its user's sessions and sorts {@code user} (in place) by time;
+   * returns the times, parallel to the sorted array.
+   */
+  private static long[] sessionTimes(int[] user, SplittableRandom random) {
+    // Which session of its user each event belongs to.
+    int[] sessions = new int[USERS];
+    int[] session = new int[user.length];
+    boolean[] started = new boolean[USERS];
+    for (int e = 0; e < user.length; e++) {
+      int u = user[e];
+      if (started[u] && random.nextDouble() >= SAME_SESSION) {
+        sessions[u]++;
+      }
+      started[u] = true;
+      session[e] = sessions[u];
+    }
+    // Session starts: the first at the user's arrival, the others uniform from there to the end.
+    long[][] starts = new long[USERS][];
+    for (int u = 0; u < USERS; u++) {
+      long arrival = START_MILLIS + (long) (random.nextDouble() * FIRST_SESSION_SPAN_MILLIS);
+      starts[u] = new long[sessions[u] + 1];
+      starts[u][0] = arrival;
+      for (int k = 1; k < starts[u].length; k++) {
+        starts[u][k] = arrival + (long) (random.nextDouble() * (END_MILLIS - arrival));
+      }
+      java.util.Arrays.sort(starts[u]);
+    }
+    // Within a session, exponential gaps of mean 2 minutes.
+    long[] times = new long[user.length];
+    long[] keyed = new long[user.length];
+    int[] last = new int[USERS];
+    java.util.Arrays.fill(last, -1);
+    long[] clock = new long[USERS];
+    for (int e = 0; e < user.length; e++) {
+      int u = user[e];
+      if (session[e] != last[u]) {
+        last[u] = session[e];
+        clock[u] = starts[u][session[e]];
+      } else {
+        clock[u] += 1 + (long) (-IN_SESSION_GAP_MILLIS * Math.log(1 - random.nextDouble()));
+      }
+      times[e] = clock[u];
+    }
+    Integer[] order = new Integer[user.length];
+    for (int e = 0; e < order.length; e++) {
+      order[e] = e;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
+    int[] users = user.clone();
+    for (int e = 0; e < order.length; e++) {
+      user[e] = users[order[e]];
+      keyed[e] = times[order[e]];
+    }
+    return keyed;
   }
 
   /** Index drawn with probability proportional to {@code weights}. */

@@ -428,7 +428,7 @@ class EvaluateCommandTest {
   @Test
   void theEvaluatorsDefaultRecommendationSettingsAreTheJobs() {
     assertThat(
-            TopNSettings.of(
+            EvaluateCommand.topNSettings(
                 io.personalize.job.config.JobConfig.defaults(),
                 java.util.List.of(io.personalize.recommend.RecommenderKind.values()),
                 100,

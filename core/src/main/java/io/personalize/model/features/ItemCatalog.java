@@ -20,6 +20,7 @@ public final class ItemCatalog {
   private final List<ItemDescription> descriptions = new ArrayList<>();
   private long[] counts = new long[64];
   private final List<FeatureVector> cached = new ArrayList<>();
+  private final List<FeatureVector> cachedMetadata = new ArrayList<>();
   private int[] cachedBucket = new int[64];
 
   public ItemCatalog(FeatureSpace space) {
@@ -37,6 +38,7 @@ public final class ItemCatalog {
     ids.add(itemId);
     descriptions.add(ItemDescription.NONE);
     cached.add(null);
+    cachedMetadata.add(null);
     if (item >= counts.length) {
       counts = Arrays.copyOf(counts, counts.length * 2);
       cachedBucket = Arrays.copyOf(cachedBucket, cachedBucket.length * 2);
@@ -57,6 +59,7 @@ public final class ItemCatalog {
     int item = indexOf(itemId);
     descriptions.set(item, description);
     cached.set(item, null);
+    cachedMetadata.set(item, null);
   }
 
   public ItemDescription description(int item) {
@@ -82,8 +85,14 @@ public final class ItemCatalog {
    * item has no metadata.
    */
   public FeatureVector metadata(int item) {
-    ItemDescription description = descriptions.get(item);
-    return FeatureVector.of(description.indices(), description.values());
+    // Kept until the item's description changes: MMR asks for it hundreds of times per list.
+    FeatureVector vector = cachedMetadata.get(item);
+    if (vector == null) {
+      ItemDescription description = descriptions.get(item);
+      vector = FeatureVector.of(description.indices(), description.values());
+      cachedMetadata.set(item, vector);
+    }
+    return vector;
   }
 
   /** The item's features now: metadata plus popularity, unit length. */

@@ -202,6 +202,21 @@ class FeaturesTest {
     assertThat(catalog.id(201)).isEqualTo("item-199");
   }
 
+  @Test
+  void catalogMetadataIsKeptUntilTheDescriptionChanges() {
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    assertThat(catalog.metadata(catalog.indexOf("a")).size()).isZero(); // no metadata yet
+    catalog.describe("a", SPACE.describe(List.of("Horror"), null, Map.of()));
+    FeatureVector horror = catalog.metadata(0);
+    assertVector(horror, new int[] {2}, new double[] {1});
+    catalog.observe(0); // popularity is not part of the metadata
+    assertThat(catalog.metadata(0)).isSameAs(horror);
+    catalog.describe("a", SPACE.describe(List.of("Horror", "Comedy"), null, Map.of()));
+    assertThat(catalog.metadata(0)).isNotSameAs(horror);
+    assertThat(catalog.metadata(0).size()).isEqualTo(2);
+    assertVector(horror, new int[] {2}, new double[] {1}); // handed-out vectors never change
+  }
+
   // ---- HashedFeatures ----
 
   /** 32-bit FNV-1a written out with unsigned arithmetic in a long, independently of the class. */

@@ -1,0 +1,62 @@
+package io.personalize.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.flink.api.common.JobID;
+
+/**
+ * Reads a running job's operator counters from the Flink REST API: the sum over every subtask of
+ * every vertex of the metrics whose id ends with a suffix. REST serves what its metric fetcher last
+ * fetched ({@code metrics.fetcher.update-interval}; the demo sets 500 ms).
+ */
+final class OperatorCounters {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final JobID job;
+
+  OperatorCounters(int restPort, JobID job) {
+    this.base = "http://127.0.0.1:" + restPort;
+    this.job = job;
+  }
+
+  /** The sum of the counters whose id ends with {@code suffix}; 0 while none is reported. */
+  long sum(String suffix) throws IOException, InterruptedException {
+    long sum = 0;
+    for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+      String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
+      for (JsonNode metric : get(path + "/subtasks/metrics")) {
+        String id = metric.path("id").asText();
+        if (id.endsWith(suffix)) {
+          JsonNode value =
+              get(
+                  path
+                      + "/subtasks/metrics?agg=sum&get="
+                      + URLEncoder.encode(id, StandardCharsets.UTF_8));
+          sum += value.path(0).path("sum").asLong();
+        }
+      }
+    }
+    return sum;
+  }
+
+  private JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+}

@@ -1,0 +1,273 @@
+package io.personalize.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.connectors.data.DataSetReader;
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.SharedData;
+import io.personalize.demo.Demo;
+import io.personalize.graph.GraphSettings;
+import io.personalize.graph.UserSequence;
+import io.personalize.job.Descriptors;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
+import io.personalize.online.Ids;
+import io.personalize.online.UserModels;
+import io.personalize.online.UserState;
+import io.personalize.recommend.RecommendationDefaults;
+import io.personalize.recommend.SeenItems;
+import io.personalize.state.RecommendationView;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * The job's throughput with the recommending half off and on, back to back in one JVM on the same
+ * data: each run is the demo's path ({@link Demo}: in-process Kafka, the data replayed into it, the
+ * job on a local Flink with RocksDB at the default parallelism (2) unless {@code -D
+ * personalize.parallelism=N}, throughput from job submission until the last event is scored and,
+ * with recommendations on, taken by the recommendation operator). Then the serialized size of the
+ * recommending half's keyed state per user, by Flink's serializers of the job's state descriptors,
+ * for every user of the data replayed in plain Java.
+ *
+ * <p>{@code bin/benchmark throughput [--rounds N] [--data NAME] [-D KEY=VALUE]...}; each round runs
+ * off, then on. Every demo's output goes to {@code OUT/<round>-<off|on>/demo.log}.
+ */
+public final class RecommendThroughput {
+  private RecommendThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of("out/bench/throughput");
+    String data = "ml-100k";
+    int rounds = 1;
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (int a = 0; a < args.length; a++) {
+      switch (args[a]) {
+        case "--out" -> out = Path.of(args[++a]);
+        case "--data" -> data = args[++a];
+        case "--rounds" -> rounds = Integer.parseInt(args[++a]);
+        case "-D" -> {
+          String[] kv = args[++a].split("=", 2);
+          extra.put(kv[0], kv[1]);
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[a]);
+      }
+    }
+    String name = data;
+    Path path =
+        Files.exists(Path.of(data))
+            ? Path.of(data)
+            : SharedData.find(data)
+                .orElseThrow(() -> new IllegalArgumentException("no data set " + name));
+    Dataset dataset = DataSetReader.read(path);
+    System.out.printf(
+        "data: %s, %,d events; cores %d; load average at start %s%n",
+        dataset.name(),
+        dataset.interactions().size(),
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage());
+
+    List<String> rows = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      double off = 0;
+      for (boolean recommend : new boolean[] {false, true}) {
+        String label = round + "-" + (recommend ? "on" : "off");
+        Path dir = out.resolve(label);
+        Files.createDirectories(dir);
+        Configuration conf = new Configuration();
+        // As `personalize demo`: metrics every second.
+        conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
+        extra.forEach(conf::setString);
+        conf.set(RecommendationOptions.ENABLED, recommend);
+        String before = loadAverage();
+        try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("demo.log")))) {
+          new Demo(conf, log, 600_000, false).run(dataset, dir);
+        }
+        JsonNode t = new ObjectMapper().readTree(dir.resolve("throughput.json").toFile());
+        double rate = t.path("eventsPerSecond").asDouble();
+        if (!recommend) {
+          off = rate;
+        }
+        String row =
+            String.format(
+                Locale.ROOT,
+                "| %d | %d | %s | %,d | %.1f | %,.0f | %s | %s | %s | %s |",
+                round,
+                t.path("parallelism").asInt(),
+                recommend ? "on" : "off",
+                t.path("events").asLong(),
+                t.path("seconds").asDouble(),
+                rate,
+                recommend ? String.format(Locale.ROOT, "%.2f", rate / off) : "1",
+                recommend
+                    ? String.format(Locale.ROOT, "%,d", t.path("listsComputed").asLong())
+                    : "-",
+                recommend
+                    ? String.format(Locale.ROOT, "%,.0f", t.path("listsPerSecond").asDouble())
+                    : "-",
+                before + " / " + loadAverage());
+        System.out.println(row);
+        rows.add(row);
+      }
+    }
+    System.out.println();
+    System.out.println(
+        "| round | parallelism | recommend | events | seconds | events/s | on / off | lists | lists/s | load"
+            + " average before / after |");
+    System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---|");
+    rows.forEach(System.out::println);
+    System.out.println();
+    printStateSizes(dataset);
+  }
+
+  /**
+   * Replays the data's events per user through the recommending half's keyed state (as the user
+   * sequence and recommendation operators keep it) and prints the serialized sizes per user.
+   */
+  static void printStateSizes(Dataset dataset) throws IOException {
+    JobConfig config = JobConfig.from(new Configuration());
+    UserModels models =
+        new UserModels(
+            config.rankingModel(), config.featureSpace().dimension(), 0, Set.of(), item -> item);
+    GraphSettings graph = config.graphSettings();
+    int recent = config.get(PersonalizeOptions.RECENT_ITEMS);
+    int seenCap = config.get(RecommendationOptions.SEEN_ITEMS);
+    int length = config.listSettings().length();
+    Map<String, UserState> states = new HashMap<>();
+    Map<String, SeenItems> seen = new HashMap<>();
+    Map<String, UserSequence> sequences = new HashMap<>();
+    for (Interaction i : dataset.interactions()) {
+      UserState state = states.computeIfAbsent(i.userId(), id -> models.newUser(id, Ids.hash(id)));
+      state.events++;
+      state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, i.timeMillis());
+      state.rememberItem(i.itemId(), recent);
+      SeenItems s = seen.computeIfAbsent(i.userId(), id -> new SeenItems());
+      s.remember(i.itemId(), seenCap);
+      s.lastEventTimeMillis = Math.max(s.lastEventTimeMillis, i.timeMillis());
+      sequences
+          .computeIfAbsent(i.userId(), id -> new UserSequence())
+          .remember(i.itemId(), 1, i.timeMillis(), graph);
+    }
+    Sizes rankingState = new Sizes(Descriptors.rankingUserState());
+    Sizes seenItems = new Sizes(Descriptors.seenItems());
+    Sizes view = new Sizes(Descriptors.recommendations());
+    Sizes sequence = new Sizes(Descriptors.userSequence());
+    Sizes sequenceSeen = new Sizes(Descriptors.sequenceSeenItems());
+    for (String user : states.keySet()) {
+      UserState state = states.get(user);
+      rankingState.add(state);
+      seenItems.add(seen.get(user));
+      sequenceSeen.add(seen.get(user));
+      sequence.add(sequences.get(user));
+      // A full list: K of the user's items stand in for the recommended ones (ids alike).
+      RecommendationView v = new RecommendationView();
+      v.userId = user;
+      String[] items = state.recentItems;
+      v.itemIds = new String[length];
+      v.sources = new String[length];
+      v.scores = new double[length];
+      for (int n = 0; n < length; n++) {
+        v.itemIds[n] = items[n % items.length];
+        v.sources[n] = "walks";
+        v.scores[n] = 0.5;
+      }
+      v.recommender = config.listSettings().kind().label();
+      view.add(v);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "keyed state per user, serialized (Flink's serializers; %,d users of %s; ranking model k ="
+            + " %d, %d candidates; seen items cap %d; recent items %d):%n%n",
+        states.size(),
+        dataset.name(),
+        config.rankingModel().factors(),
+        config.rankingModel().adaptiveCandidates().size(),
+        seenCap,
+        recent);
+    System.out.println("| operator | state | mean bytes | max bytes |");
+    System.out.println("|---|---|---:|---:|");
+    rankingState.print("recommendations");
+    seenItems.print("recommendations");
+    view.print("recommendations");
+    sequence.print("user sequences");
+    sequenceSeen.print("user sequences");
+    long mean =
+        Math.round(
+            rankingState.mean()
+                + seenItems.mean()
+                + view.mean()
+                + sequence.mean()
+                + sequenceSeen.mean());
+    System.out.printf(Locale.ROOT, "| all | | %,d | |%n", mean);
+    System.out.printf(
+        Locale.ROOT,
+        "%n(seen items cap %d vs the most distinct items of a user in the data: %d)%n",
+        RecommendationDefaults.SEEN_ITEMS,
+        seen.values().stream().mapToInt(SeenItems::size).max().orElse(0));
+  }
+
+  /** Serialized sizes of the values of one state descriptor. */
+  private static final class Sizes {
+    private final String name;
+    private final TypeSerializer<Object> serializer;
+    private final DataOutputSerializer buffer = new DataOutputSerializer(4096);
+    private long total;
+    private long max;
+    private int count;
+
+    @SuppressWarnings("unchecked")
+    Sizes(ValueStateDescriptor<?> descriptor) {
+      descriptor.initializeSerializerUnlessSet(new ExecutionConfig());
+      this.name = descriptor.getName();
+      this.serializer = (TypeSerializer<Object>) descriptor.getSerializer();
+    }
+
+    void add(Object value) throws IOException {
+      buffer.clear();
+      serializer.serialize(value, buffer);
+      total += buffer.length();
+      max = Math.max(max, buffer.length());
+      count++;
+    }
+
+    double mean() {
+      return (double) total / count;
+    }
+
+    void print(String operator) {
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | `%s` (%s) | %,.0f | %,d |%n",
+          operator,
+          name,
+          serializer.getClass().getSimpleName(),
+          mean(),
+          max);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+}
