@@ -177,7 +177,8 @@ public final class Demo {
                 (int) dataset.interactions().stream().map(Interaction::itemId).distinct().count(),
                 job.model().groups(),
                 (System.nanoTime() - start) / 1e9,
-                settings(job));
+                settings(job),
+                recommend ? job.listSettings().kind().label() : null);
         out.println();
         Report.printTables(summary, out);
         out.println("wrote " + Report.writeJson(summary, dir));

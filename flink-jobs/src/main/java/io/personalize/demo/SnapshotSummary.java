@@ -3,6 +3,7 @@ package io.personalize.demo;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.eval.Metrics;
 import io.personalize.eval.ModeResult;
+import io.personalize.eval.RecommenderResult;
 import io.personalize.eval.Summary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ final class SnapshotSummary {
       int items,
       int groups,
       double seconds,
-      Map<String, Object> settings) {
+      Map<String, Object> settings,
+      String recommender) {
     Map<String, ModeResult> modes = new LinkedHashMap<>();
     for (String mode : MODES) {
       MetricSnapshot overall = metrics.latest(mode, 0);
@@ -56,7 +58,38 @@ final class SnapshotSummary {
         seconds,
         modes,
         List.of(),
-        settings);
+        settings,
+        recommender == null ? Map.of() : recommenders(metrics, recommender, groups));
+  }
+
+  /**
+   * The job's live list checks in the evaluator's shape ({@code prequential-topn}): hr@K and mrr@K
+   * overall and per group; empty when the job made no lists.
+   */
+  private static Map<String, RecommenderResult> recommenders(
+      MetricsFollower metrics, String recommender, int groups) {
+    MetricSnapshot overall = metrics.latest(recommender, 0);
+    if (overall == null || overall.getHitRate() == null) {
+      return Map.of();
+    }
+    List<RecommenderResult.Group> perGroup = new ArrayList<>();
+    for (int g = 1; g <= groups; g++) {
+      MetricSnapshot s = metrics.latest(recommender, g);
+      perGroup.add(
+          new RecommenderResult.Group(
+              g, s == null ? 0 : s.getUsers(), s == null ? 0 : s.getEvents(), topN(s)));
+    }
+    return Map.of(
+        recommender, new RecommenderResult(recommender, topN(overall), List.copyOf(perGroup)));
+  }
+
+  private static Map<String, Double> topN(MetricSnapshot s) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    if (s != null && s.getHitRate() != null) {
+      values.put("hr@" + s.getK(), s.getHitRate());
+      values.put("mrr@" + s.getK(), s.getMrr());
+    }
+    return values;
   }
 
   private static Metrics metrics(MetricSnapshot s) {

@@ -18,7 +18,8 @@ public final class Chart {
   private Chart() {}
 
   public static Path writePng(Summary summary, Path dir) throws IOException {
-    if (!summary.recommenders().isEmpty()) {
+    // The top-N protocols have only recommenders; the demo has both and charts the modes.
+    if (summary.modes().isEmpty() && !summary.recommenders().isEmpty()) {
       return writeRecommenders(summary, dir);
     }
     Map.Entry<String, Function<Metrics, Double>> metric = mainMetric(summary);
