@@ -16,6 +16,7 @@ import io.personalize.eval.Protocol;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
