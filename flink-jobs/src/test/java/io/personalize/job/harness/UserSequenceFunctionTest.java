@@ -70,12 +70,13 @@ class UserSequenceFunctionTest {
     send(click("u1", "a", 1_000));
     send(click("u1", "b", 2_000));
     send(rating("u1", "c", 4, 3_000));
-    // Gap weights 1/g: b after a (g 1) 1; c after b (g 1) 1, c after a (g 2) 0.5.
+    // Gap weights 1/g^2 (gap exponent 2): b after a (g 1) 1; c after b (g 1) 1, c after a (g 2)
+    // 0.25.
     assertThat(pairs())
         .containsExactly(
             new ItemPair(CoInteractionGraph.NO_ITEM, "a", 1, 1_000),
             new ItemPair("a", "b", 1, 2_000),
-            new ItemPair("a", "c", 0.5, 3_000),
+            new ItemPair("a", "c", 0.25, 3_000),
             new ItemPair("b", "c", 1, 3_000));
   }
 
