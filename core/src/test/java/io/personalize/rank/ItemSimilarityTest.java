@@ -83,4 +83,40 @@ class ItemSimilarityTest {
     // an item the shared block does not hold yet
     assertThat(ItemSimilarity.factors(shared).between(0, 9)).isZero();
   }
+
+  @Test
+  void genreJaccardWhenBothHaveGenresElseFactors() {
+    SharedParameters shared = new SharedParameters(2, 0, 0, new Initializer(1, 0));
+    shared.ensureItem(3);
+    double[] p = shared.itemFactors();
+    // factor rows (1, 0), (1, 1), (0, 1), (1, 1)
+    p[0] = 1;
+    p[2] = 1;
+    p[3] = 1;
+    p[5] = 1;
+    p[6] = 1;
+    p[7] = 1;
+    // 3 genres (indices 0..2), then other features (a year bucket at 5, say).
+    List<FeatureVector> vectors =
+        List.of(
+            // genres {0, 1}, year 5
+            FeatureVector.of(new int[] {0, 1, 5}, new double[] {0.7, 0.7, 1}),
+            // genres {1, 2}, the same year
+            FeatureVector.of(new int[] {5, 2, 1}, new double[] {1, 0.7, 0.7}),
+            // a year, no genre
+            FeatureVector.of(new int[] {5}, new double[] {1}),
+            FeatureVector.EMPTY);
+    ItemSimilarity similarity = ItemSimilarity.genresElseFactors(vectors::get, 3, shared);
+    // {0, 1} vs {1, 2}: 1 common of 3 (the shared year is not a genre): Jaccard 1/3
+    assertThat(similarity.between(0, 1)).isCloseTo(1.0 / 3, within(EPS));
+    assertThat(similarity.between(1, 0)).isCloseTo(1.0 / 3, within(EPS));
+    assertThat(similarity.between(0, 0)).isCloseTo(1, within(EPS));
+    // 2 has no genre: factors (1, 1) vs (0, 1) = 1 / sqrt 2
+    assertThat(similarity.between(1, 2)).isCloseTo(1 / Math.sqrt(2), within(EPS));
+    // 3 has no metadata: factors (1, 0) vs (1, 1)
+    assertThat(similarity.between(0, 3)).isCloseTo(1 / Math.sqrt(2), within(EPS));
+    // the same genres as the evaluator's ILD measure on those items
+    assertThat(ItemSimilarity.genres(i -> List.of(Set.of(0, 1), Set.of(1, 2)).get(i)).between(0, 1))
+        .isCloseTo(similarity.between(0, 1), within(EPS));
+  }
 }

@@ -78,6 +78,7 @@ final class RankingWorld {
 
   GroupBoundaries boundaries;
   private long learned;
+  private final int genreCount;
 
   @SuppressWarnings("unchecked")
   RankingWorld(RunContext context) {
@@ -88,6 +89,7 @@ final class RankingWorld {
     this.hyper = RecommendationDefaults.rankingModel(rating);
     this.groups = hyper.groups();
     int dimension = context.space.dimension();
+    this.genreCount = context.space.genreCount();
     this.described = log.catalog(context.space);
     this.catalog = new ItemCatalog(context.space);
     this.model = hyper.model(dimension);
@@ -271,7 +273,7 @@ final class RankingWorld {
             item -> model.score(shared, block, item, catalog.features(item)),
             popularity,
             nowMillis,
-            ItemSimilarity.featuresElseFactors(catalog::metadata, shared),
+            ItemSimilarity.genresElseFactors(catalog::metadata, genreCount, shared),
             universe,
             Ids.hash(state.userId) ^ (hyper.seed() * 31 + state.events)));
   }

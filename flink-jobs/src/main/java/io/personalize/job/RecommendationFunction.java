@@ -263,7 +263,8 @@ public class RecommendationFunction
                 item -> model.score(replica.shared(), block, item, replica.features(item)),
                 popularity,
                 eventTimeMillis,
-                ItemSimilarity.featuresElseFactors(replica::metadata, replica.shared()),
+                ItemSimilarity.genresElseFactors(
+                    replica::metadata, space.genreCount(), replica.shared()),
                 null,
                 Ids.hash(state.userId) ^ (seed * 31 + state.events)));
     RecommendationView view = new RecommendationView();

@@ -81,22 +81,24 @@ class TopNOnRealDataTest {
     Map<String, Double> walks = summary.recommenders().get("walks").metrics();
     Map<String, Double> mmr = summary.recommenders().get("walks+rank+mmr").metrics();
     assertThat(walks.get("hr@20")).isCloseTo(WALKS_HR20, within(TOLERANCE)).isGreaterThan(0.60);
-    assertThat(walks.get("mrr@20")).isCloseTo(WALKS_MRR20, within(TOLERANCE));
+    assertThat(walks.get("mrr@20"))
+        .isCloseTo(WALKS_MRR20, within(TOLERANCE))
+        .isGreaterThanOrEqualTo(0.30);
     assertThat(mmr.get("hr@20")).isCloseTo(MMR_HR20, within(TOLERANCE));
     assertThat(mmr.get("mrr@20")).isCloseTo(MMR_MRR20, within(TOLERANCE));
   }
 
   // Measured at the defaults (docs/recommendations.md, "Measured").
-  private static final double MMR_HR = 0.66702;
-  private static final double MMR_HR_FULL = 0.176034;
-  private static final double MMR_NDCG = 0.380461;
-  private static final double MMR_ILD = 0.817608;
+  private static final double MMR_HR = 0.653234;
+  private static final double MMR_HR_FULL = 0.184517;
+  private static final double MMR_NDCG = 0.378112;
+  private static final double MMR_ILD = 0.838854;
   private static final double RANKED_HR = 0.698834;
   private static final double RANKED_NDCG = 0.396635;
   private static final double RANKED_ILD = 0.794898;
   private static final double POPULARITY_HR = 0.425239;
-  private static final double WALKS_HR20 = 0.617809;
-  private static final double WALKS_MRR20 = 0.223942;
-  private static final double MMR_HR20 = 0.617809;
-  private static final double MMR_MRR20 = 0.143524;
+  private static final double WALKS_HR20 = 0.685382;
+  private static final double WALKS_MRR20 = 0.35165;
+  private static final double MMR_HR20 = 0.685382;
+  private static final double MMR_MRR20 = 0.152646;
 }

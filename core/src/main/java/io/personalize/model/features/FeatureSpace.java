@@ -59,6 +59,11 @@ public final class FeatureSpace {
     this.hashed = new HashedFeatures(hashBuckets);
   }
 
+  /** The genre vocabulary's size: a metadata vector's indices below it are its genres. */
+  public int genreCount() {
+    return genres;
+  }
+
   public int dimension() {
     return genres + YEAR_BUCKETS + POPULARITY_BUCKETS + hashed.dimension();
   }
