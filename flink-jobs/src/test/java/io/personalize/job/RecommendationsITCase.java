@@ -35,12 +35,13 @@ import org.junit.jupiter.api.Test;
  * on a MiniCluster at parallelism 2, every user's lists read back from the compacted
  * recommendations topic and the live top-N metrics from the metrics topic.
  *
- * <p>The stream comes in three parts. First 4 clusters of 5 items, each of 48 users clicking the
- * items of one cluster in order, one a minute. Then each user clicks its first item once more,
- * which moves the watermark past the first part: the graph and model replicas take a delta only
- * once the watermark passed all of its events, so lists made during a fast replay can still be
- * empty. Last, a user "probe" clicks the first two items of cluster 2: its list must start with the
- * rest of cluster 2, found by the walks.
+ * <p>The stream comes in parts. First 4 clusters of 5 items, each of 48 users clicking the items of
+ * one cluster in order, one a minute. Then, twice, an hour apart, each user clicks its first item
+ * once more: the graph and model replicas take a delta only once the watermark passed all of its
+ * events, and the watermark is the slowest partition's, so lists made during a fast replay can be
+ * empty; the second round moves every partition's watermark past the first part, and the third
+ * round's lists have it all. Last, a user "probe" clicks the first two items of cluster 2: its list
+ * must start with the rest of cluster 2, found by the walks.
  */
 class RecommendationsITCase {
   private static final long START = System.currentTimeMillis() - Duration.ofDays(2).toMillis();
@@ -58,9 +59,10 @@ class RecommendationsITCase {
     return new Dataset("clusters", "generated", events, Map.of(), Dataset.IMPLICIT, events.size());
   }
 
-  private static Dataset secondPart(Map<String, Set<String>> clicked) {
+  /** Every user clicks its first item again, {@code hours} after the first part. */
+  private static Dataset again(int hours, Map<String, Set<String>> clicked) {
     List<Interaction> events = new ArrayList<>();
-    long time = START + USERS * 600_000L;
+    long time = START + USERS * 600_000L + hours * 3_600_000L;
     for (int u = 0; u < USERS; u++) {
       events.add(click("u" + u, item(u % 4, 0), time + u * 1_000L, clicked));
     }
@@ -69,7 +71,7 @@ class RecommendationsITCase {
 
   private static Dataset probe(Map<String, Set<String>> clicked) {
     List<Interaction> events = new ArrayList<>();
-    long time = START + USERS * 600_000L + 600_000L;
+    long time = START + USERS * 600_000L + 3 * 3_600_000L;
     for (int k = 0; k < 2; k++) {
       events.add(click("probe", item(2, k), time + k * 60_000L, clicked));
     }
@@ -116,9 +118,10 @@ class RecommendationsITCase {
   void everyUsersListComesBackThroughKafka() throws Exception {
     Map<String, Set<String>> clicked = new HashMap<>();
     Dataset first = firstPart(clicked);
-    Dataset second = secondPart(clicked);
+    Dataset second = again(1, clicked);
+    Dataset third = again(2, clicked);
     Dataset last = probe(clicked);
-    int events = first.interactions().size() + second.interactions().size() + 2;
+    int events = 7 * USERS + 2;
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.PARALLELISM, 2);
     settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
@@ -136,6 +139,8 @@ class RecommendationsITCase {
         awaitLists(kafkaJob, 5 * USERS, 4 * USERS, "first part");
         producer.sendInteractions(second, interactions, 0, 1_000, (s, t) -> {});
         awaitLists(kafkaJob, 6 * USERS, 5 * USERS, "second part");
+        producer.sendInteractions(third, interactions, 0, 1_000, (s, t) -> {});
+        awaitLists(kafkaJob, 7 * USERS, 6 * USERS, "third part");
         producer.sendInteractions(last, interactions, 0, 1_000, (s, t) -> {});
 
         Map<String, RecommendationList> latest = new HashMap<>();
