@@ -32,9 +32,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>It is an operator of its own, beside the rating model's {@link GlobalTrainerFunction}, so that
  * the rating model's global operator reads the events as directly as the per-user rating operator
- * does: behind the user-sequence stage, and sharing a thread with the ranking model's heavier step
- * (one positive and four negatives), it fell further behind and the rating replicas grew staler
- * (adaptive 0.0024 worse than the evaluator at parallelism 1, against 0.0011).
+ * does, not behind the user-sequence stage and not sharing a thread with the ranking model's
+ * heavier step (one positive and four negatives); docs/architecture.md ("Freshness") has the
+ * measurements.
  */
 public class GlobalRankingFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, ModelDelta>

@@ -16,7 +16,6 @@ import io.personalize.eval.Protocol;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
 import io.personalize.job.config.JobConfig;
-import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
@@ -86,11 +85,6 @@ class EvaluatorParityITCase {
   private static void compare(Dataset dataset, Path dir, Map<Mode, Tolerance> tolerances)
       throws Exception {
     Configuration settings = StreamingJobITCase.settings(1);
-    // The rating modes alone: the recommending half competes for the same two cores and makes
-    // the replicas staler (adaptive measured +0.0021 overall and +0.0031 in group 7 with it on,
-    // against at most +0.0011 overall and 0.003 in a group without, see docs/architecture.md);
-    // these tolerances are the rating path's own.
-    settings.set(RecommendationOptions.ENABLED, false);
     Demo.Result job =
         new Demo(settings, new PrintStream(new ByteArrayOutputStream(), true), 170_000, false)
             .run(dataset, dir);
