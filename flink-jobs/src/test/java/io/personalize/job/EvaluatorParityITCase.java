@@ -50,6 +50,13 @@ class EvaluatorParityITCase {
    * ({@link #NEVER_BETTER_GROUP} in a group, where staleness of the popularity counts moves a few
    * thousand predictions either way): more would mean it scored events with parameters that had
    * learned them (that leak once gave 0.900 against 0.933).
+   *
+   * <p>ml-100k's group 7 (10 users, 5,511 events) varies most from run to run, because how stale
+   * the job's replica is, counted in events, grows with the replay's speed: with recommendations
+   * on, adaptive measured +0.0013 to +0.0063 there in five runs on 2026-12-02 (the most on an
+   * otherwise quiet machine, where the replay is fastest), mtl up to +0.0060 and local up to
+   * +0.0041, while every other group stayed within +0.0020. The group bounds of the personal modes
+   * cover that.
    */
   private record Tolerance(double overall, double group) {}
 
@@ -60,9 +67,9 @@ class EvaluatorParityITCase {
   private static final Map<Mode, Tolerance> ML100K =
       Map.of(
           Mode.GLOBAL, new Tolerance(0.0010, 0.0015),
-          Mode.LOCAL, new Tolerance(0.0010, 0.0025),
-          Mode.MTL, new Tolerance(0.0020, 0.0045),
-          Mode.ADAPTIVE, new Tolerance(0.0025, 0.0045));
+          Mode.LOCAL, new Tolerance(0.0010, 0.0055),
+          Mode.MTL, new Tolerance(0.0020, 0.0080),
+          Mode.ADAPTIVE, new Tolerance(0.0025, 0.0080));
 
   private static final Map<Mode, Tolerance> GENERATED =
       Map.of(
