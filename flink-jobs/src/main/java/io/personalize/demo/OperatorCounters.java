@@ -17,20 +17,20 @@ import org.apache.flink.api.common.JobID;
  * every vertex of the metrics whose id ends with a suffix. REST serves what its metric fetcher last
  * fetched ({@code metrics.fetcher.update-interval}; the demo sets 500 ms).
  */
-final class OperatorCounters {
+public final class OperatorCounters {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final JobID job;
 
-  OperatorCounters(int restPort, JobID job) {
+  public OperatorCounters(int restPort, JobID job) {
     this.base = "http://127.0.0.1:" + restPort;
     this.job = job;
   }
 
   /** The sum of the counters whose id ends with {@code suffix}; 0 while none is reported. */
-  long sum(String suffix) throws IOException, InterruptedException {
+  public long sum(String suffix) throws IOException, InterruptedException {
     long sum = 0;
     for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
       String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
@@ -49,7 +49,8 @@ final class OperatorCounters {
     return sum;
   }
 
-  private JsonNode get(String path) throws IOException, InterruptedException {
+  /** GET of a REST path ("/jobs/..."), parsed; an error status is an IOException. */
+  public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),

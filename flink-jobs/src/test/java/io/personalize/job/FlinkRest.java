@@ -1,12 +1,8 @@
 package io.personalize.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.demo.OperatorCounters;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.JobID;
@@ -17,26 +13,16 @@ import org.apache.flink.api.common.JobID;
  * RUNNING), and its completed checkpoints.
  */
 final class FlinkRest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String base;
+  private final OperatorCounters rest;
   private final JobID job;
 
   FlinkRest(int port, JobID job) {
-    this.base = "http://127.0.0.1:" + port;
+    this.rest = new OperatorCounters(port, job);
     this.job = job;
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return JSON.readTree(response.body());
+    return rest.get(path);
   }
 
   String status() throws IOException, InterruptedException {
@@ -68,18 +54,7 @@ final class FlinkRest {
    * suffix} (0 when none is reported yet).
    */
   long operatorMetricSum(String suffix) throws IOException, InterruptedException {
-    long sum = 0;
-    for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
-      String base = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
-      for (JsonNode metric : get(base + "/subtasks/metrics")) {
-        String id = metric.path("id").asText();
-        if (id.endsWith(suffix)) {
-          JsonNode value = get(base + "/subtasks/metrics?agg=sum&get=" + id);
-          sum += value.get(0).path("sum").asLong();
-        }
-      }
-    }
-    return sum;
+    return rest.sum(suffix);
   }
 
   /** Polls until {@code condition} holds or {@code timeout} passes; returns whether it held. */
