@@ -73,7 +73,7 @@ class EvaluatorParityITCase {
   private static final Map<Mode, Tolerance> GENERATED =
       Map.of(
           Mode.GLOBAL, new Tolerance(0.0010, 0.0015),
-          Mode.LOCAL, new Tolerance(0.0030, 0.0050),
+          Mode.LOCAL, new Tolerance(0.0050, 0.0080),
           Mode.MTL, new Tolerance(0.0110, 0.0120),
           Mode.ADAPTIVE, new Tolerance(0.0110, 0.0120));
 
