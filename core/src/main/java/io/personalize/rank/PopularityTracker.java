@@ -60,9 +60,17 @@ public final class PopularityTracker {
 
   /** One event on {@code item} at {@code timeMillis} (ignored when counting). */
   public void add(int item, long timeMillis) {
+    add(item, 1, timeMillis);
+  }
+
+  /** {@code events} events on {@code item}, all at {@code timeMillis}. */
+  public void add(int item, long events, long timeMillis) {
+    if (events <= 0) {
+      return;
+    }
     grow(item);
     double increment = increment(timeMillis); // first: it may rescale every score, this one too
-    scores[item] += increment;
+    scores[item] += events * increment;
     int position = rank[item];
     if (position < 0) {
       if (topSize < n) {

@@ -60,6 +60,25 @@ class PopularityTrackerTest {
   }
 
   @Test
+  void severalEventsAtOnceCountAsThatManySingleOnes() {
+    // half-life 10 ms: 3 events on item 1 at 10 are 3 x 2^-1 = 1.5 at 20; 0 events change nothing.
+    PopularityTracker many = PopularityTracker.decaying(2, 10, IDS);
+    PopularityTracker single = PopularityTracker.decaying(2, 10, IDS);
+    many.add(0, 2, 0);
+    many.add(1, 3, 10);
+    many.add(0, 0, 20);
+    for (int n = 0; n < 2; n++) {
+      single.add(0, 0);
+    }
+    for (int n = 0; n < 3; n++) {
+      single.add(1, 10);
+    }
+    assertThat(many.popularity(1, 20)).isCloseTo(1.5, within(1e-12));
+    assertThat(many.popularity(0, 20)).isCloseTo(single.popularity(0, 20), within(1e-12));
+    assertThat(top(many)).containsExactly(1, 0).isEqualTo(top(single));
+  }
+
+  @Test
   void lateEventsCountByTheirOwnTime() {
     // The same events in two arrival orders give the same popularity and the same top.
     long[][] events = {{0, 0}, {1, 50}, {2, 20}, {1, 5}, {0, 60}, {2, 60}, {3, 59}};

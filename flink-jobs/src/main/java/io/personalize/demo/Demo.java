@@ -138,12 +138,9 @@ public final class Demo {
       JobClient client = JobRunner.start(env, job);
       try (MetricsFollower metrics =
           new MetricsFollower(job.bootstrapServers(), job.get(TOPIC_METRICS))) {
+        long users = dataset.interactions().stream().map(Interaction::userId).distinct().count();
         // Every event of a user with an earlier event is checked against the user's list.
-        long listChecks =
-            recommend
-                ? events
-                    - dataset.interactions().stream().map(Interaction::userId).distinct().count()
-                : 0;
+        long listChecks = recommend ? events - users : 0;
         follow(metrics, events, listChecks, job.listSettings().kind().label(), client, job);
         OperatorCounters counters = new OperatorCounters(restPort, client.getJobID());
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
@@ -173,7 +170,7 @@ public final class Demo {
                 dataset.name(),
                 job.model().kind().name().toLowerCase(Locale.ROOT),
                 (int) events,
-                (int) dataset.interactions().stream().map(Interaction::userId).distinct().count(),
+                (int) users,
                 (int) dataset.interactions().stream().map(Interaction::itemId).distinct().count(),
                 job.model().groups(),
                 (System.nanoTime() - start) / 1e9,

@@ -1,8 +1,6 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
-import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY;
-import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS;
 import static io.personalize.job.config.RecommendationOptions.RANKING_NEGATIVES;
 
 import io.personalize.avro.ItemMetadata;
@@ -44,7 +42,7 @@ public class GlobalRankingFunction
   private transient GlobalModel ranking;
   private transient RankingSteps steps;
   private transient ListState<GlobalModelSnapshot> stored;
-  private transient boolean timerPending;
+  private transient CheckpointCadence cadence;
   private transient Counter notLearned;
   private transient volatile long version;
 
@@ -54,6 +52,7 @@ public class GlobalRankingFunction
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
+    cadence = new CheckpointCadence(config);
     space = config.featureSpace();
     ranking = new GlobalModel(config.rankingModel(), space, 0, config.get(MAX_USERS));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalRankingModel());
@@ -82,12 +81,8 @@ public class GlobalRankingFunction
       return;
     }
     ranking.learnExamples(event.userId, steps, event.eventTimeMillis);
-    if (ranking.eventsSinceCheckpoint() >= config.get(MODEL_UPDATES_EVERY_EVENTS)) {
+    if (cadence.dueAfterLearning(ranking.eventsSinceCheckpoint(), ctx.timerService())) {
       emitCheckpoint(out);
-    } else if (!timerPending) {
-      long now = ctx.timerService().currentProcessingTime();
-      ctx.timerService().registerProcessingTimeTimer(now + config.millis(MODEL_UPDATES_EVERY));
-      timerPending = true;
     }
   }
 
@@ -98,7 +93,7 @@ public class GlobalRankingFunction
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelDelta> out) {
-    timerPending = false;
+    cadence.timerFired();
     emitCheckpoint(out);
   }
 

@@ -1,8 +1,6 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
-import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY;
-import static io.personalize.job.config.PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS;
 
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.CoreRecords;
@@ -38,7 +36,7 @@ public class GlobalTrainerFunction
   private transient FeatureSpace space;
   private transient GlobalModel model;
   private transient ListState<GlobalModelSnapshot> stored;
-  private transient boolean timerPending;
+  private transient CheckpointCadence cadence;
   private transient Counter notLearned;
   private transient volatile long version;
 
@@ -48,6 +46,7 @@ public class GlobalTrainerFunction
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
+    cadence = new CheckpointCadence(config);
     space = config.featureSpace();
     model = new GlobalModel(config.model(), space, config.initialMean(), config.get(MAX_USERS));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalModel());
@@ -83,12 +82,8 @@ public class GlobalTrainerFunction
             event.value,
             event.eventTimeMillis,
             model.version()));
-    if (model.eventsSinceCheckpoint() >= config.get(MODEL_UPDATES_EVERY_EVENTS)) {
+    if (cadence.dueAfterLearning(model.eventsSinceCheckpoint(), ctx.timerService())) {
       emitCheckpoint(ctx);
-    } else if (!timerPending) {
-      long now = ctx.timerService().currentProcessingTime();
-      ctx.timerService().registerProcessingTimeTimer(now + config.millis(MODEL_UPDATES_EVERY));
-      timerPending = true;
     }
   }
 
@@ -99,7 +94,7 @@ public class GlobalTrainerFunction
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out) {
-    timerPending = false;
+    cadence.timerFired();
     emitCheckpoint(ctx);
   }
 

@@ -288,10 +288,10 @@ public class RecommendationFunction
   /** Recent popularity follows the ranking checkpoints' event counts, as of their latest event. */
   private void countPopularity(ModelDelta checkpoint) {
     for (int d = 0; d < checkpoint.itemIds.length; d++) {
-      int item = replica.item(checkpoint.itemIds[d]);
-      for (long n = 0; n < checkpoint.itemCountDeltas[d]; n++) {
-        popularity.add(item, checkpoint.maxEventTimeMillis);
-      }
+      popularity.add(
+          replica.item(checkpoint.itemIds[d]),
+          checkpoint.itemCountDeltas[d],
+          checkpoint.maxEventTimeMillis);
     }
   }
 
