@@ -4,6 +4,7 @@ import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.EvaluatorOptions;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.Setting;
+import io.personalize.serving.config.SettingFlags;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 

@@ -5,6 +5,7 @@ import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.Setting;
+import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

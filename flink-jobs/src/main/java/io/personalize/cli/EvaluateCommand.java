@@ -42,6 +42,7 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
+import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

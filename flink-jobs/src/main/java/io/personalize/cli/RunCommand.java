@@ -8,6 +8,7 @@ import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.Setting;
+import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.Setting;
+import io.personalize.serving.config.SettingFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

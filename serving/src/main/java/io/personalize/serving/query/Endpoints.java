@@ -61,9 +61,19 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
               + QUERYABLE_STATE_PROXY
               + "'");
     }
-    String rest = text(root, FLINK_REST, source);
-    String proxy = text(root, QUERYABLE_STATE_PROXY, source);
+    return of(
+        text(root, FLINK_REST, source),
+        text(root, QUERYABLE_STATE_PROXY, source),
+        "endpoints file " + source);
+  }
 
+  /**
+   * The endpoints of a Flink REST address ({@code http://host:port}) and a queryable state proxy
+   * ({@code host:port}); {@code source} names where they came from in messages.
+   *
+   * @throws IllegalArgumentException when either is malformed
+   */
+  public static Endpoints of(String rest, String proxy, String source) {
     URI restUri;
     try {
       restUri = new URI(rest);
@@ -75,8 +85,7 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
         || restUri.getHost() == null
         || !validPort(restUri.getPort())) {
       throw new IllegalArgumentException(
-          String.format(
-              "'%s' in endpoints file %s is not http://host:port: '%s'", FLINK_REST, source, rest));
+          String.format("'%s' in %s is not http://host:port: '%s'", FLINK_REST, source, rest));
     }
 
     int colon = proxy.lastIndexOf(':');
@@ -84,9 +93,7 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
     int proxyPort = colon > 0 ? port(proxy.substring(colon + 1)) : -1;
     if (proxyHost.isEmpty() || !validPort(proxyPort)) {
       throw new IllegalArgumentException(
-          String.format(
-              "'%s' in endpoints file %s is not host:port: '%s'",
-              QUERYABLE_STATE_PROXY, source, proxy));
+          String.format("'%s' in %s is not host:port: '%s'", QUERYABLE_STATE_PROXY, source, proxy));
     }
     return new Endpoints(unbracket(restUri.getHost()), restUri.getPort(), proxyHost, proxyPort);
   }

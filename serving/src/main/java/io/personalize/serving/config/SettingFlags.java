@@ -1,6 +1,5 @@
-package io.personalize.cli;
+package io.personalize.serving.config;
 
-import io.personalize.job.config.PersonalizeOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,11 +26,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * sets any key (a setting or a Flink option) and {@code --config-file} reads a Flink config file;
  * the precedence is defaults, then the file, then {@code -D}, then flags.
  */
-final class SettingFlags {
+public final class SettingFlags {
   private final Configuration fromFlags = new Configuration();
 
   /** The flag of an option: its key without {@code prefix}, dots as dashes. */
-  static String flag(ConfigOption<?> option, String prefix) {
+  public static String flag(ConfigOption<?> option, String prefix) {
     String key = option.key();
     if (!key.startsWith(prefix)) {
       throw new IllegalArgumentException(key + " does not start with " + prefix);
@@ -40,7 +39,7 @@ final class SettingFlags {
   }
 
   /** Adds a flag for each option to {@code spec}. */
-  void addTo(CommandSpec spec, Collection<ConfigOption<?>> options, String prefix) {
+  public void addTo(CommandSpec spec, Collection<ConfigOption<?>> options, String prefix) {
     for (ConfigOption<?> option : options) {
       spec.addOption(flagSpec(option, prefix));
     }
@@ -103,7 +102,7 @@ final class SettingFlags {
   }
 
   /** The description of an option as plain text. */
-  static String text(ConfigOption<?> option) {
+  public static String text(ConfigOption<?> option) {
     return new HtmlFormatter()
         .format(option.description())
         .replace("&lt;", "<")
@@ -112,7 +111,7 @@ final class SettingFlags {
   }
 
   /** The default of an option as the documentation and help show it. */
-  static String show(ConfigOption<?> option) {
+  public static String show(ConfigOption<?> option) {
     Object d = option.defaultValue();
     if (d == null) {
       return "-";
@@ -154,7 +153,7 @@ final class SettingFlags {
    * The configuration of a command: a Flink config file, then {@code -D} settings, then the flags
    * given, each overriding the one before.
    */
-  Configuration configuration(Path configFile, Map<String, String> properties) {
+  public Configuration configuration(Path configFile, Map<String, String> properties) {
     Configuration conf = configFile == null ? new Configuration() : readFile(configFile);
     if (properties != null) {
       properties.forEach(conf::setString);
@@ -164,7 +163,7 @@ final class SettingFlags {
   }
 
   /** A Flink config file ({@code config.yaml} syntax, nested or flat keys). */
-  static Configuration readFile(Path file) {
+  public static Configuration readFile(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no config file " + file);
     }
@@ -181,10 +180,5 @@ final class SettingFlags {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Every job setting's flag, for the documentation. */
-  static String jobFlag(ConfigOption<?> option) {
-    return flag(option, PersonalizeOptions.PREFIX);
   }
 }

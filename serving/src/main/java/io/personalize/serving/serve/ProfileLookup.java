@@ -1,0 +1,88 @@
+package io.personalize.serving.serve;
+
+import io.personalize.serving.query.Endpoints;
+import io.personalize.serving.query.StateLookup;
+import io.personalize.serving.query.StateLookupException;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.QueryableStateNames;
+import io.personalize.state.UserProfile;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.JobID;
+
+/**
+ * A user's profile and personal model from the running job's queryable state: the job is found
+ * through the Flink REST API (and remembered until a lookup fails), and read through the queryable
+ * state proxy. When the job is not running or does not answer in time, the lookup says why instead:
+ * the lists keep being served from the topic, but a profile lives only in the job.
+ */
+final class ProfileLookup implements AutoCloseable {
+  /** What a lookup found: the state (possibly none for this user), or why there is no answer. */
+  record Result(
+      boolean available,
+      String reason,
+      String job,
+      Optional<UserProfile> profile,
+      Optional<PersonalModelView> model) {}
+
+  private final Endpoints endpoints;
+  private final Duration timeout;
+  private volatile JobID job;
+  private volatile StateLookup lookup;
+
+  ProfileLookup(Endpoints endpoints, Duration timeout) {
+    this.endpoints = endpoints;
+    this.timeout = timeout;
+  }
+
+  Result find(String userId) {
+    try {
+      JobID id = job();
+      StateLookup state = lookup();
+      Optional<UserProfile> profile = state.profile(id, userId);
+      Optional<PersonalModelView> model = state.model(id, userId);
+      return new Result(true, null, id.toHexString(), profile, model);
+    } catch (StateLookupException | IllegalArgumentException e) {
+      job = null; // the job may have been restarted with a new id: find it again next time
+      return new Result(false, e.getMessage(), null, Optional.empty(), Optional.empty());
+    }
+  }
+
+  private JobID job() {
+    JobID id = job;
+    if (id == null) {
+      id =
+          StateLookup.findRunningJob(
+              endpoints.restHost(), endpoints.restPort(), QueryableStateNames.JOB_NAME);
+      job = id;
+    }
+    return id;
+  }
+
+  private synchronized StateLookup lookup() {
+    if (lookup == null) {
+      lookup = new StateLookup(endpoints.proxyHost(), endpoints.proxyPort(), timeout);
+    }
+    return lookup;
+  }
+
+  /** The answer of GET /users/{id} when the job answered. */
+  static Map<String, Object> answer(String userId, Result result) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("user", userId);
+    answer.put("job", result.job());
+    answer.put("known", result.profile().isPresent() || result.model().isPresent());
+    answer.put("profile", result.profile().orElse(null));
+    answer.put("model", result.model().orElse(null));
+    return answer;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (lookup != null) {
+      lookup.close();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.personalize.serving.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.serving.config.SettingFlags;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code personalize serve}: the recommendation server as a process of its own, on a classpath
+ * without the Flink runtime. Runs until stopped (Ctrl-C).
+ */
+@Command(
+    name = "serve",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves every user's recommendations over HTTP from the job's compacted recommendations",
+      "topic (read from its beginning at start, then as it grows), with item titles from the",
+      "items topic; profiles come from the running job's queryable state. Binds 127.0.0.1 unless",
+      "--host says otherwise. Endpoints: GET /users/{id}/recommendations?k=10, GET /users/{id},",
+      "GET /health, GET /metrics (Prometheus), and a status page at /. Runs until stopped."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  private final SettingFlags settings = new SettingFlags();
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--endpoints",
+      paramLabel = "FILE",
+      description =
+          "The endpoints.json the demo writes: take Kafka, the Flink REST API and the queryable"
+              + " state proxy from it (flags and -D override it).")
+  Path endpoints;
+
+  @Option(
+      names = "--config-file",
+      paramLabel = "FILE",
+      description = "A Flink config file (config.yaml syntax) with personalize.serve.* keys.")
+  Path configFile;
+
+  @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Any personalize.serve.* setting.")
+  Map<String, String> properties;
+
+  public static void main(String[] args) {
+    // Kafka's clients log their whole configuration at INFO: only warnings from them.
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+    }
+    CommandLine cli = commandLine();
+    int code = cli.execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  static CommandLine commandLine() {
+    ServeCommand command = new ServeCommand();
+    CommandLine cli = new CommandLine(command);
+    command.settings.addTo(cli.getCommandSpec(), ServeOptions.ALL, ServeOptions.PREFIX);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("serve: " + (e.getMessage() == null ? e : e.getMessage()));
+          return 2;
+        });
+    return cli;
+  }
+
+  /** The settings: the endpoints file, then the config file, -D and flags over it. */
+  Configuration configuration() {
+    Configuration conf = new Configuration();
+    if (endpoints != null) {
+      conf.addAll(fromEndpoints(endpoints));
+    }
+    conf.addAll(settings.configuration(configFile, properties));
+    return conf;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServeSettings serve = ServeSettings.from(configuration());
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (RecommendationServer server = RecommendationServer.start(serve)) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  }));
+      out.printf(
+          "serving on %s (lists from topic %s at %s)%n"
+              + "  try: curl '%s/users/1/recommendations?k=10'%n"
+              + "  status page: %s/%n"
+              + "stop with Ctrl-C%n",
+          server.address(),
+          serve.recommendationsTopic(),
+          serve.bootstrapServers(),
+          server.address(),
+          server.address());
+      out.flush();
+      stopped.await();
+    }
+    return 0;
+  }
+
+  /** Kafka and the job's addresses from a demo's endpoints.json, as settings. */
+  static Configuration fromEndpoints(Path file) {
+    io.personalize.serving.query.Endpoints job = io.personalize.serving.query.Endpoints.read(file);
+    Configuration conf = new Configuration();
+    conf.set(ServeOptions.FLINK_REST, "http://" + bracket(job.restHost()) + ":" + job.restPort());
+    conf.set(ServeOptions.QUERYABLE_STATE_PROXY, bracket(job.proxyHost()) + ":" + job.proxyPort());
+    try {
+      JsonNode kafka = new ObjectMapper().readTree(file.toFile()).get("kafka");
+      if (kafka != null && kafka.isTextual() && !kafka.asText().isBlank()) {
+        conf.set(ServeOptions.BOOTSTRAP_SERVERS, kafka.asText());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read endpoints file " + file + ": " + e, e);
+    }
+    return conf;
+  }
+
+  private static String bracket(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+}

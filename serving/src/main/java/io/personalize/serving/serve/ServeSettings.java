@@ -1,0 +1,74 @@
+package io.personalize.serving.serve;
+
+import static io.personalize.serving.serve.ServeOptions.BOOTSTRAP_SERVERS;
+import static io.personalize.serving.serve.ServeOptions.DEFAULT_K;
+import static io.personalize.serving.serve.ServeOptions.FLINK_REST;
+import static io.personalize.serving.serve.ServeOptions.HOST;
+import static io.personalize.serving.serve.ServeOptions.LOOKUP_TIMEOUT;
+import static io.personalize.serving.serve.ServeOptions.MAX_K;
+import static io.personalize.serving.serve.ServeOptions.PORT;
+import static io.personalize.serving.serve.ServeOptions.QUERYABLE_STATE_PROXY;
+import static io.personalize.serving.serve.ServeOptions.TOPIC_ITEMS;
+import static io.personalize.serving.serve.ServeOptions.TOPIC_METRICS;
+import static io.personalize.serving.serve.ServeOptions.TOPIC_RECOMMENDATIONS;
+
+import io.personalize.serving.query.Endpoints;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+
+/** The server's settings, read from a configuration and checked once. */
+public record ServeSettings(
+    String host,
+    int port,
+    String bootstrapServers,
+    String recommendationsTopic,
+    String itemsTopic,
+    String metricsTopic,
+    Endpoints job,
+    Duration lookupTimeout,
+    int defaultK,
+    int maxK) {
+
+  /**
+   * @throws IllegalArgumentException naming the key and the rule of the first invalid value
+   */
+  public static ServeSettings from(Configuration conf) {
+    int port = conf.get(PORT);
+    check(port >= 0 && port <= 65_535, PORT.key() + " must be 0..65535: " + port);
+    int maxK = conf.get(MAX_K);
+    check(maxK >= 1, MAX_K.key() + " must be >= 1: " + maxK);
+    int defaultK = conf.get(DEFAULT_K);
+    check(
+        defaultK >= 1 && defaultK <= maxK,
+        DEFAULT_K.key() + " must be 1.." + MAX_K.key() + " (" + maxK + "): " + defaultK);
+    Duration timeout = conf.get(LOOKUP_TIMEOUT);
+    check(!timeout.isNegative() && !timeout.isZero(), LOOKUP_TIMEOUT.key() + " must be > 0");
+    for (var option :
+        java.util.List.of(
+            HOST, BOOTSTRAP_SERVERS, TOPIC_RECOMMENDATIONS, TOPIC_ITEMS, TOPIC_METRICS)) {
+      check(!conf.get(option).isBlank(), option.key() + " must not be blank");
+    }
+    Endpoints job =
+        Endpoints.of(
+            conf.get(FLINK_REST).trim(),
+            conf.get(QUERYABLE_STATE_PROXY).trim(),
+            "the settings " + FLINK_REST.key() + " / " + QUERYABLE_STATE_PROXY.key());
+    return new ServeSettings(
+        conf.get(HOST).trim(),
+        port,
+        conf.get(BOOTSTRAP_SERVERS).trim(),
+        conf.get(TOPIC_RECOMMENDATIONS).trim(),
+        conf.get(TOPIC_ITEMS).trim(),
+        conf.get(TOPIC_METRICS).trim(),
+        job,
+        timeout,
+        defaultK,
+        maxK);
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

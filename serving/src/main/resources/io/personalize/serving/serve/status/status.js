@@ -1,0 +1,1 @@
+fetch("api/status").then(r => r.json()).then(s => { document.getElementById("status").textContent = s.lists + " lists"; });
