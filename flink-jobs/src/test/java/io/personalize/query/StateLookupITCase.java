@@ -1,13 +1,20 @@
 package io.personalize.query;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.avro.RecommendationList;
+import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.connectors.kafka.Topics;
 import io.personalize.serving.query.QueryCommand;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.query.StateLookupException;
+import io.personalize.serving.serve.ServeCommand;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.RecommendationView;
@@ -15,7 +22,11 @@ import io.personalize.state.UserProfile;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +60,9 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -393,6 +407,109 @@ class StateLookupITCase {
     classpath.add(connectors.toString());
     classpath.addAll(Arrays.asList(Files.readString(file).trim().split(File.pathSeparator)));
     return classpath;
+  }
+
+  /**
+   * {@code personalize serve} on the same classpath, as its own process: lists from a real broker,
+   * profiles from the running job's queryable state, and no class of the Flink runtime loaded.
+   */
+  @Test
+  @Order(5)
+  void serveRunsWithoutTheFlinkRuntimeAndAnswersProfilesFromTheJob(@TempDir Path tmp)
+      throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      try (Topics topics = new Topics(kafka.bootstrapServers())) {
+        topics.create(1, Topics.COMPACTED, "recommendations", "items");
+        topics.create(1, Topics.KEEP_FOREVER, "metrics");
+      }
+      Map<String, Object> props =
+          Map.of(
+              "bootstrap.servers", kafka.bootstrapServers(),
+              "key.serializer", ByteArraySerializer.class.getName(),
+              "value.serializer", ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        byte[] value =
+            AvroCodec.of(RecommendationList.class).encode(CoreRecords.toAvro(expectedList("u3")));
+        producer.send(new ProducerRecord<>("recommendations", "u3".getBytes(UTF_8), value)).get();
+      }
+      Path classLog = tmp.resolve("serve-classes.log");
+      Path out = tmp.resolve("serve-out.txt");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xlog:class+load=info:file=" + classLog);
+      command.add("-cp");
+      command.add(String.join(File.pathSeparator, clientClasspath()));
+      command.add(ServeCommand.class.getName());
+      command.addAll(
+          List.of(
+              "--port",
+              "0",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--flink-rest",
+              "http://127.0.0.1:" + REST_PORT,
+              "--queryable-state-proxy",
+              "127.0.0.1:" + PROXY_PORT));
+      Process serve =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(tmp.resolve("serve-err.txt").toFile())
+              .start();
+      try {
+        String address = awaitAddress(out, serve);
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode list = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (list == null || list.path("fallback").asBoolean(true)) {
+          assertThat(System.currentTimeMillis()).as("u3's list served").isLessThan(deadline);
+          Thread.sleep(100);
+          HttpResponse<String> r = get(http, address + "/users/u3/recommendations");
+          list = r.statusCode() == 200 ? mapper.readTree(r.body()) : null;
+        }
+        assertThat(list.get("items").get(0).get("item").asText())
+            .isEqualTo(expectedList("u3").itemIds[0]);
+
+        HttpResponse<String> profile = get(http, address + "/users/u3");
+        assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
+        JsonNode answer = mapper.readTree(profile.body());
+        assertThat(answer.get("job").asText()).isEqualTo(job.getJobID().toHexString());
+        assertThat(answer.get("profile").get("events").asLong())
+            .isEqualTo(expectedProfile("u3").events);
+        assertThat(answer.get("model").get("bias").asDouble()).isEqualTo(expectedModel("u3").bias);
+        assertThat(get(http, address + "/users/nobody").statusCode()).isEqualTo(404);
+      } finally {
+        serve.destroy();
+        serve.waitFor(10, TimeUnit.SECONDS);
+      }
+      List<String> loaded = loadedClasses(classLog);
+      assertThat(loaded).contains("io.undertow.Undertow");
+      assertThat(loaded)
+          .as("classes the serve command loaded")
+          .noneMatch(name -> name.startsWith("org.apache.flink.runtime."))
+          .noneMatch(name -> name.startsWith("org.apache.flink.streaming."));
+    }
+  }
+
+  /** The address the serve process prints on its first line ("serving on http://..."). */
+  private static String awaitAddress(Path out, Process serve) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      assertThat(serve.isAlive()).as("the serve process runs").isTrue();
+      for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        if (line.startsWith("serving on ")) {
+          return line.substring("serving on ".length()).split(" ")[0];
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("serve printed no address in 60 s");
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private record Result(int exitCode, List<String> stdout, List<String> stderr) {}

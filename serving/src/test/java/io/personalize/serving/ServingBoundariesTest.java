@@ -8,9 +8,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The serving module answers with no Flink runtime: its classes use flink-core and the
- * queryable-state client only, never the runtime, the DataStream API or a connector.
- * (StateLookupITCase checks the same on the classpath the query command really runs on.)
+ * The serving module answers with no Flink runtime: its classes use flink-core, the queryable-state
+ * client and the plain Kafka client only, never the runtime, the DataStream API, a Flink connector
+ * or the Kafka broker. (StateLookupITCase checks the same on the classpath the query command really
+ * runs on.)
  */
 class ServingBoundariesTest {
   @Test
@@ -28,7 +29,8 @@ class ServingBoundariesTest {
             "org.apache.flink.runtime..",
             "org.apache.flink.streaming..",
             "org.apache.flink.connector..",
-            "org.apache.kafka..")
+            "kafka..",
+            "org.apache.kafka.server..")
         .allowEmptyShould(false)
         .check(classes);
   }
