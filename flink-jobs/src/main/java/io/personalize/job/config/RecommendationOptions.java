@@ -100,7 +100,7 @@ public final class RecommendationOptions {
                   + " processing time; a list computed sooner waits for the end of the interval and"
                   + " only the newest waiting list goes out (0: every list as computed). Queryable"
                   + " state gets every list at once. Also the least time between two global fallback"
-                  + " lists (key \"\"). The job's only.");
+                  + " lists (key \"\"). The job only: the evaluator publishes nothing.");
 
   public static final ConfigOption<Duration> POPULARITY_HALF_LIFE =
       key(PREFIX + "recommend.popularity-half-life")
