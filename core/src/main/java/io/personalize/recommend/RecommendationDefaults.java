@@ -27,6 +27,7 @@ public final class RecommendationDefaults {
   public static final int MMR_POOL = 30;
   public static final int SEEN_ITEMS = 1000;
   public static final Duration INTERVAL = Duration.ZERO;
+  public static final Duration PUBLISH_INTERVAL = Duration.ofMillis(500);
   public static final Duration POPULARITY_HALF_LIFE = Duration.ofDays(30);
   public static final int POPULARITY_TOP = 1000;
   public static final int GRAPH_UPDATES_EVERY_CHANGES = 100;

@@ -38,6 +38,12 @@ public class RecommendationView {
   /** Version of the item graph the walks ran on. */
   public long graphVersion;
 
+  /**
+   * True for the global fallback list (userId {@code ""}): what a user the engine does not know
+   * gets, made for no user in particular.
+   */
+  public boolean fallback;
+
   public RecommendationView() {}
 
   public int size() {
@@ -66,7 +72,8 @@ public class RecommendationView {
         && eventTimeMillis == v.eventTimeMillis
         && userEvents == v.userEvents
         && modelVersion == v.modelVersion
-        && graphVersion == v.graphVersion;
+        && graphVersion == v.graphVersion
+        && fallback == v.fallback;
   }
 
   @Override

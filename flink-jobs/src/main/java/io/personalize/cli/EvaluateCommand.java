@@ -116,6 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       ConfigOption<?> option = setting.option();
       if (option != RecommendationOptions.ENABLED
           && option != RecommendationOptions.GRAPH_UPDATES_EVERY
+          && option != RecommendationOptions.PUBLISH_INTERVAL
           && option != RecommendationOptions.GRAPH_UPDATES_EVERY_CHANGES) {
         options.add(option);
       }

@@ -130,6 +130,14 @@ public final class Descriptors {
     return d;
   }
 
+  /**
+   * The recommendation operator's processing time of the user's last list sent to the
+   * recommendations topic (the publish rate limit, {@code recommend.publish-interval}).
+   */
+  public static ValueStateDescriptor<Long> lastPublished() {
+    return new ValueStateDescriptor<>("last-published", Types.LONG);
+  }
+
   /** Operator union state of the recommendation operator: its replica of the ranking model. */
   public static ListStateDescriptor<ReplicaSnapshot> rankingReplica() {
     return new ListStateDescriptor<>("ranking-replica", TypeInformation.of(ReplicaSnapshot.class));

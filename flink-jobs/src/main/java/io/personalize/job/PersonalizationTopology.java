@@ -34,8 +34,9 @@ public final class PersonalizationTopology {
   /**
    * What the graph produces.
    *
-   * @param recommendations every list a user's event made, keyed by user downstream; null when
-   *     {@code recommend.enabled} is false
+   * @param recommendations the users' lists (at most one per user per {@code
+   *     recommend.publish-interval}, the newest) and the global fallback list (user ""), keyed by
+   *     user downstream; null when {@code recommend.enabled} is false
    */
   public record Outputs(
       DataStream<GradientCheckpoint> modelUpdates,

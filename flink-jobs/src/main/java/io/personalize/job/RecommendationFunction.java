@@ -6,6 +6,7 @@ import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 import static io.personalize.job.config.RecommendationOptions.INTERVAL;
 import static io.personalize.job.config.RecommendationOptions.POPULARITY_HALF_LIFE;
 import static io.personalize.job.config.RecommendationOptions.POPULARITY_TOP;
+import static io.personalize.job.config.RecommendationOptions.PUBLISH_INTERVAL;
 import static io.personalize.job.config.RecommendationOptions.RANKING_NEGATIVES;
 import static io.personalize.job.config.RecommendationOptions.SEEN_ITEMS;
 
@@ -40,12 +41,14 @@ import io.personalize.state.RecommendationView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -60,16 +63,35 @@ import org.apache.flink.util.Collector;
  * <p>Per event, in the evaluator's order ({@code prequential-topn}): the user's current list is
  * checked against the event's item (the rank goes to the metrics as a {@link Prediction} list
  * check), then the ranking model learns the event with the negatives drawn upstream, then the list
- * is recomputed if {@code recommend.interval} of event time has passed since it was, and goes out
- * on {@link Descriptors#RECOMMENDATIONS} and into queryable state.
+ * is recomputed if {@code recommend.interval} of event time has passed since it was, and goes into
+ * queryable state at once.
+ *
+ * <p>Publishing on {@link Descriptors#RECOMMENDATIONS} (the recommendations topic) is rate-limited
+ * per user by {@code recommend.publish-interval} of processing time: a list computed within the
+ * interval after the user's last published one waits, in queryable state, for one processing-time
+ * timer at the end of the interval, which publishes the user's then current list, the newest. At
+ * most one such timer per user, and only while a list waits.
+ *
+ * <p>Subtask 0 also publishes the global fallback list (user {@link #FALLBACK_USER}, {@code
+ * fallback} true, recommender {@link #FALLBACK_RECOMMENDER}): what a brand-new user with no history
+ * gets, made for no user's state, whenever the ranking or graph replica's version changed since the
+ * last one, at most once per publish interval. Every subtask holds the same replicas, so one is
+ * enough.
  *
  * <p>State per user: the ranking {@link UserState} (blocks and recent items), {@link SeenItems},
- * the queryable {@link RecommendationView} and one event-time timer for idle expiry. Popularity is
- * read from the ranking checkpoints' count deltas, at their latest event time.
+ * the queryable {@link RecommendationView}, the processing time of the last published list, one
+ * event-time timer for idle expiry and at most one processing-time timer for a waiting list.
+ * Popularity is read from the ranking checkpoints' count deltas, at their latest event time.
  */
 public class RecommendationFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
     implements CheckpointedFunction {
+  /** The user id (and Kafka key) of the global fallback list: never a valid user id. */
+  public static final String FALLBACK_USER = "";
+
+  /** The recommender label of the global fallback list. */
+  public static final String FALLBACK_RECOMMENDER = "fallback";
+
   private final JobConfig config;
   private transient SharedReplica replica;
   private transient GraphReplica graph;
@@ -81,6 +103,7 @@ public class RecommendationFunction
   private transient ListBuilder builder;
   private transient ListSettings list;
   private transient long intervalMillis;
+  private transient long publishMillis;
   private transient long idleMillis;
   private transient int recentItems;
   private transient int seenCap;
@@ -88,14 +111,28 @@ public class RecommendationFunction
   private transient ValueState<UserState> rankingState;
   private transient ValueState<SeenItems> seenState;
   private transient ValueState<RecommendationView> listState;
+  private transient ValueState<Long> lastPublished;
   private transient ListState<ReplicaSnapshot> storedReplica;
   private transient ListState<GraphReplicaSnapshot> storedGraph;
   private transient ListState<PopularitySnapshot> storedPopularity;
   private transient ListState<SelectorSnapshot> storedSelector;
   private transient ListState<GroupBoundaries> storedBoundaries;
   private transient Counter listsComputed;
+  private transient Counter listsPublished;
+  private transient Counter fallbacksPublished;
   private transient Counter eventsProcessed;
   private transient Counter usersExpired;
+  private transient boolean publishesFallback;
+
+  /**
+   * Replica versions of the last fallback list published, -1 before the first (also on restore).
+   */
+  private transient long fallbackModelVersion;
+
+  private transient long fallbackGraphVersion;
+
+  /** Processing time of the last fallback list published. */
+  private transient long fallbackPublishedMillis;
 
   public RecommendationFunction(JobConfig config) {
     this.config = config;
@@ -162,8 +199,13 @@ public class RecommendationFunction
     rankingState = getRuntimeContext().getState(Descriptors.rankingUserState());
     seenState = getRuntimeContext().getState(Descriptors.seenItems());
     listState = getRuntimeContext().getState(Descriptors.recommendations());
+    lastPublished = getRuntimeContext().getState(Descriptors.lastPublished());
     list = config.listSettings();
     intervalMillis = config.millis(INTERVAL);
+    publishMillis = config.millis(PUBLISH_INTERVAL);
+    publishesFallback = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    fallbackModelVersion = -1;
+    fallbackGraphVersion = -1;
     idleMillis = config.millis(USER_IDLE_EXPIRY);
     recentItems = config.get(RECENT_ITEMS);
     seenCap = config.get(SEEN_ITEMS);
@@ -171,6 +213,8 @@ public class RecommendationFunction
     steps = new RankingSteps(config.signalWeights(), config.get(RANKING_NEGATIVES), null);
     builder = new ListBuilder(list, new RandomWalks(graph.graph(), config.walkSettings()), items());
     listsComputed = getRuntimeContext().getMetricGroup().counter("lists-computed");
+    listsPublished = getRuntimeContext().getMetricGroup().counter("lists-published");
+    fallbacksPublished = getRuntimeContext().getMetricGroup().counter("fallback-lists-published");
     eventsProcessed = getRuntimeContext().getMetricGroup().counter("recommend-events");
     usersExpired = getRuntimeContext().getMetricGroup().counter("users-expired");
     getRuntimeContext().getMetricGroup().gauge("ranking-replica-version", () -> replica.version());
@@ -205,6 +249,10 @@ public class RecommendationFunction
     long completeBefore = PersonalModelFunction.completeBefore(ctx.currentWatermark());
     replica.advanceTo(completeBefore);
     graph.advanceTo(completeBefore);
+    long now = ctx.timerService().currentProcessingTime();
+    if (publishesFallback) {
+      publishFallbackIfChanged(event.eventTimeMillis, now, ctx);
+    }
     UserState state = rankingState.value();
     SeenItems seen = seenState.value();
     if (state == null) {
@@ -240,26 +288,91 @@ public class RecommendationFunction
               replica.version()));
     }
     if (current == null || event.eventTimeMillis - current.eventTimeMillis >= intervalMillis) {
-      current = recommend(state, seen, event.eventTimeMillis);
-      listState.update(current);
-      ctx.output(Descriptors.RECOMMENDATIONS, current);
+      Set<String> seenIds = seen.asSet();
+      current =
+          recommend(state, i -> seenIds.contains(replica.itemId(i)), event.eventTimeMillis, now);
       listsComputed.inc();
+      publishOrWait(current, now, ctx);
+      listState.update(current);
     }
     rankingState.update(state);
     seenState.update(seen);
     eventsProcessed.inc();
   }
 
-  private RecommendationView recommend(UserState state, SeenItems seen, long eventTimeMillis) {
+  /**
+   * Publishes a user's new list now if the user's last one went out at least {@code
+   * recommend.publish-interval} ago; else the list waits for the user's one processing-time timer
+   * at the end of the interval (registering the same time again adds no timer).
+   */
+  private void publishOrWait(RecommendationView view, long now, ReadOnlyContext ctx)
+      throws Exception {
+    if (publishMillis == 0) {
+      publish(view, ctx);
+      return;
+    }
+    Long last = lastPublished.value();
+    if (last == null || now - last >= publishMillis) {
+      publish(view, ctx);
+      lastPublished.update(now);
+      return;
+    }
+    // A waiting list must read as newer than the published one, even within the same millisecond.
+    view.generatedAtMillis = Math.max(view.generatedAtMillis, last + 1);
+    ctx.timerService().registerProcessingTimeTimer(last + publishMillis);
+  }
+
+  private void publish(RecommendationView view, ReadOnlyContext ctx) {
+    ctx.output(Descriptors.RECOMMENDATIONS, view);
+    listsPublished.inc();
+  }
+
+  /**
+   * The global fallback list, when a replica's version changed since the last one (or none went out
+   * yet, also after a restore) and the publish interval has passed since the last one.
+   */
+  private void publishFallbackIfChanged(long eventTimeMillis, long now, ReadOnlyContext ctx) {
+    long modelVersion = replica.version();
+    long graphVersion = graph.version();
+    if ((modelVersion == 0 && graphVersion == 0)
+        || (modelVersion == fallbackModelVersion && graphVersion == fallbackGraphVersion)) {
+      return;
+    }
+    if (fallbackModelVersion >= 0 && now - fallbackPublishedMillis < publishMillis) {
+      return;
+    }
+    ctx.output(Descriptors.RECOMMENDATIONS, fallback(eventTimeMillis, now));
+    fallbackModelVersion = modelVersion;
+    fallbackGraphVersion = graphVersion;
+    fallbackPublishedMillis = now;
+    fallbacksPublished.inc();
+  }
+
+  /**
+   * What a brand-new user with no history gets (walks from the "no item yet" node, then recent
+   * popularity), made with no user's state: no recent items, nothing seen, the initial block of a
+   * new user.
+   */
+  private RecommendationView fallback(long popularityAtMillis, long now) {
+    UserState nobody = models.newUser(FALLBACK_USER, Ids.hash(FALLBACK_USER));
+    RecommendationView view = recommend(nobody, item -> false, popularityAtMillis, now);
+    view.recommender = FALLBACK_RECOMMENDER;
+    view.fallback = true;
+    view.eventTimeMillis = 0;
+    view.userEvents = 0;
+    return view;
+  }
+
+  private RecommendationView recommend(
+      UserState state, IntPredicate seen, long eventTimeMillis, long now) {
     int group = boundaries.groupOf(state.events);
     PersonalParameters block = models.chosenBlock(state, group);
     Model model = models.model();
-    Set<String> seenIds = seen.asSet();
     RecommendedList made =
         builder.build(
             new ListRequest(
                 state.recentItems,
-                item -> seenIds.contains(replica.itemId(item)),
+                seen,
                 item -> model.score(replica.shared(), block, item, replica.features(item)),
                 popularity,
                 eventTimeMillis,
@@ -277,7 +390,7 @@ public class RecommendationFunction
     }
     view.scores = made.scores();
     view.recommender = list.kind().label();
-    view.generatedAtMillis = System.currentTimeMillis();
+    view.generatedAtMillis = now;
     view.eventTimeMillis = eventTimeMillis;
     view.userEvents = state.events;
     view.modelVersion = replica.version();
@@ -317,6 +430,11 @@ public class RecommendationFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      publishWaiting(ctx);
+      return;
+    }
+    // The event-time timer: idle expiry.
     UserState state = rankingState.value();
     if (state == null) {
       return;
@@ -329,7 +447,24 @@ public class RecommendationFunction
     rankingState.clear();
     seenState.clear();
     listState.clear();
+    Long last = lastPublished.value();
+    if (last != null) {
+      // A list still waiting is dropped with the user: no timer outlives the user's state.
+      ctx.timerService().deleteProcessingTimeTimer(last + publishMillis);
+      lastPublished.clear();
+    }
     usersExpired.inc();
+  }
+
+  /** The end of a user's publish interval: the current list goes out if newer than the last. */
+  private void publishWaiting(OnTimerContext ctx) throws Exception {
+    RecommendationView current = listState.value();
+    Long last = lastPublished.value();
+    if (current == null || last == null || current.generatedAtMillis <= last) {
+      return; // the user expired, or the list went out already
+    }
+    publish(current, ctx);
+    lastPublished.update(ctx.timerService().currentProcessingTime());
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.EventKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.Test;
  * empty; the second round moves every partition's watermark past the first part, and the third
  * round's lists have it all. Last, a user "probe" clicks the first two items of cluster 2: its list
  * must start with the rest of cluster 2, found by the walks.
+ *
+ * <p>The global fallback list (key "", for users the engine does not know) comes back on the same
+ * topic; it is counted apart from the users' lists.
  */
 class RecommendationsITCase {
   private static final long START = System.currentTimeMillis() - Duration.ofDays(2).toMillis();
@@ -79,8 +83,8 @@ class RecommendationsITCase {
   }
 
   /**
-   * Waits until {@code lists} lists came back in all (one per event) and {@code checks} events were
-   * checked against a list (every event but a user's first).
+   * Waits until {@code lists} users' lists came back in all (one per event) and {@code checks}
+   * events were checked against a list (every event but a user's first).
    */
   private static void awaitLists(KafkaJob kafkaJob, int lists, long checks, String part) {
     JobConfig job = kafkaJob.config();
@@ -91,7 +95,9 @@ class RecommendationsITCase {
             List.of(recommendations, job.get(PersonalizeOptions.TOPIC_METRICS)),
             r -> {
               if (r.topic().equals(recommendations)) {
-                seen[0]++;
+                if (!LISTS.decode(r.value()).getFallback()) {
+                  seen[0]++;
+                }
               } else {
                 MetricSnapshot m = AvroCodec.of(MetricSnapshot.class).decode(r.value());
                 if (m.getCumulative() && m.getGroup() == 0 && m.getK() > 0) {
@@ -125,6 +131,9 @@ class RecommendationsITCase {
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.PARALLELISM, 2);
     settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
+    // Every list on the topic, one per event: the test counts them (the default publish interval
+    // would keep back all but the newest of a user's lists computed within 500 ms).
+    settings.set(RecommendationOptions.PUBLISH_INTERVAL, Duration.ZERO);
     try (KafkaJob kafkaJob = new KafkaJob(settings, Files.createTempDirectory("checkpoints"))) {
       JobConfig job = kafkaJob.config();
       String recommendations = job.get(PersonalizeOptions.TOPIC_RECOMMENDATIONS);
@@ -167,18 +176,35 @@ class RecommendationsITCase {
                   }
                 },
                 x ->
-                    lists.values().stream().mapToInt(Integer::intValue).sum() == events
+                    lists.entrySet().stream()
+                                .filter(
+                                    e -> !e.getKey().equals(RecommendationFunction.FALLBACK_USER))
+                                .mapToInt(Map.Entry::getValue)
+                                .sum()
+                            == events
                         && checked[0] >= expectedChecks,
                 Duration.ofMinutes(2));
         assertThat(done).as("a list for every user, every later event checked").isTrue();
         assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
 
+        RecommendationList fallback = latest.remove(RecommendationFunction.FALLBACK_USER);
+        assertThat(fallback).as("the global fallback list").isNotNull();
+        assertThat(keys.get("")).as("its record key").isEmpty();
+        assertThat(fallback.getFallback()).isTrue();
+        assertThat(fallback.getRecommender()).isEqualTo("fallback");
+        assertThat(fallback.getUserEvents()).isZero();
+        assertThat(fallback.getItems()).isNotEmpty();
+        assertThat(fallback.getItems())
+            .extracting(ScoredItem::getSource)
+            .allMatch(source -> source.equals("new-users") || source.equals("popularity"));
         for (Map.Entry<String, RecommendationList> entry : latest.entrySet()) {
           String user = entry.getKey();
           RecommendationList list = entry.getValue();
           assertThat(keys.get(user)).as("record key").isEqualTo(user);
           assertThat(list.getRecommender()).isEqualTo("walks+rank+mmr");
           assertThat(list.getFallback()).isFalse();
+          assertThat(list.getUserEvents()).as("%s's events", user).isPositive();
+          assertThat(list.getEventTimeMillis()).isGreaterThanOrEqualTo(START);
           List<String> items = list.getItems().stream().map(ScoredItem::getItemId).toList();
           assertThat(items).as("%s's list", user).isNotEmpty().doesNotHaveDuplicates();
           assertThat(items)

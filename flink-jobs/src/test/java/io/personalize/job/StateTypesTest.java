@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
@@ -92,6 +93,9 @@ class StateTypesTest {
           RecommendationList.class,
           DeadLetter.class);
 
+  /** State types that are Flink's basic types (a processing time). */
+  static final List<Class<?>> BASIC = List.of(Long.class);
+
   static Stream<Class<?>> pojos() {
     return POJOS.stream();
   }
@@ -110,6 +114,15 @@ class StateTypesTest {
       assertThat(pojo.getPojoFieldAt(f).getTypeInformation())
           .as("%s.%s", type.getSimpleName(), pojo.getPojoFieldAt(f).getField().getName())
           .isNotInstanceOf(GenericTypeInfo.class);
+    }
+  }
+
+  @Test
+  void basicTypesUseFlinksBasicSerializers() {
+    for (Class<?> type : BASIC) {
+      assertThat(TypeInformation.of(type))
+          .as(type.getSimpleName())
+          .isInstanceOf(BasicTypeInfo.class);
     }
   }
 
@@ -149,6 +162,7 @@ class StateTypesTest {
         .contains(UserState.class, PartitionOffsets.class, ModelDelta.class, DeadLetter.class);
     List<Class<?>> listed = new ArrayList<>(POJOS);
     listed.addAll(AVRO);
+    listed.addAll(BASIC);
     assertThat(listed).containsAll(declared);
   }
 

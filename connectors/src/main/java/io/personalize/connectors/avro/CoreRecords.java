@@ -130,8 +130,7 @@ public final class CoreRecords {
         b.getVersion(), b.getGroups(), b.getLogCountMin(), b.getLogCountMax());
   }
 
-  /** Item metadata (the wire format) as the static part of the item's features. */
-  /** A user's list as published on the recommendations topic. */
+  /** A user's list (or the global fallback list) as published on the recommendations topic. */
   public static RecommendationList toAvro(RecommendationView view) {
     List<ScoredItem> items = new ArrayList<>(view.itemIds.length);
     for (int n = 0; n < view.itemIds.length; n++) {
@@ -144,10 +143,13 @@ public final class CoreRecords {
         .setItems(items)
         .setGraphVersion(view.graphVersion)
         .setRecommender(view.recommender)
-        .setFallback(false)
+        .setFallback(view.fallback)
+        .setEventTimeMillis(view.eventTimeMillis)
+        .setUserEvents(view.userEvents)
         .build();
   }
 
+  /** Item metadata (the wire format) as the static part of the item's features. */
   public static ItemDescription describe(FeatureSpace space, ItemMetadata item) {
     return space.describe(
         item.getGenres() == null ? List.of() : item.getGenres(),

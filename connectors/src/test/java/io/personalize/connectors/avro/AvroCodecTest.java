@@ -83,7 +83,15 @@ class AvroCodecTest {
             .build(),
         new GroupBoundaries(4L, 7, 0.0, 6.5, 943L, 1234L),
         new RecommendationList(
-            "u1", 99L, 3L, List.of(new ScoredItem("i1", 4.9, "walks")), 7L, "walks+rank", false),
+            "u1",
+            99L,
+            3L,
+            List.of(new ScoredItem("i1", 4.9, "walks")),
+            7L,
+            "walks+rank",
+            false,
+            98L,
+            12L),
         new MetricSnapshot(
             "HYBRID", "adaptive", 0, true, 0L, 100L, 10L, 3L, 0.9, 0.7, null, null, 10, 0.2, 0.1),
         DeadLetter.newBuilder()

@@ -3,7 +3,10 @@ package io.personalize.connectors.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.avro.EventType;
+import io.personalize.avro.RecommendationList;
+import io.personalize.avro.ScoredItem;
 import io.personalize.model.EventKind;
+import io.personalize.state.RecommendationView;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +19,32 @@ class CoreRecordsTest {
     for (EventKind kind : EventKind.values()) {
       assertThat(CoreRecords.eventType(kind).name()).isEqualTo(kind.name());
     }
+  }
+
+  @Test
+  void aListKeepsWhatItFollowedAndWhetherItIsTheFallback() {
+    RecommendationView view = new RecommendationView();
+    view.userId = "u1";
+    view.itemIds = new String[] {"a", "b"};
+    view.scores = new double[] {2.0, 1.0};
+    view.sources = new String[] {"walks", "popularity"};
+    view.recommender = "walks+rank+mmr";
+    view.generatedAtMillis = 5_000;
+    view.eventTimeMillis = 4_000;
+    view.userEvents = 7;
+    view.modelVersion = 3;
+    view.graphVersion = 2;
+    RecommendationList list = CoreRecords.toAvro(view);
+    assertThat(list.getUserId()).isEqualTo("u1");
+    assertThat(list.getItems())
+        .containsExactly(new ScoredItem("a", 2.0, "walks"), new ScoredItem("b", 1.0, "popularity"));
+    assertThat(list.getEventTimeMillis()).isEqualTo(4_000);
+    assertThat(list.getUserEvents()).isEqualTo(7);
+    assertThat(list.getModelVersion()).isEqualTo(3);
+    assertThat(list.getGraphVersion()).isEqualTo(2);
+    assertThat(list.getFallback()).isFalse();
+
+    view.fallback = true;
+    assertThat(CoreRecords.toAvro(view).getFallback()).isTrue();
   }
 }

@@ -64,7 +64,10 @@ public final class PersonalizeOptions {
   public static final ConfigOption<String> TOPIC_DEAD_LETTERS =
       topic("dead-letters", "rejected records with the reason (Avro DeadLetter)");
   public static final ConfigOption<String> TOPIC_RECOMMENDATIONS =
-      topic("recommendations", "every user's latest list, keyed by user (Avro RecommendationList)");
+      topic(
+          "recommendations",
+          "every user's latest list, keyed by user, and the global fallback list for unknown users,"
+              + " keyed \"\" (Avro RecommendationList)");
 
   private static ConfigOption<String> topic(String name, String what) {
     return key(PREFIX + "topic." + name)

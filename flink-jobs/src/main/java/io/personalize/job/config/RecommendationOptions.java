@@ -91,6 +91,17 @@ public final class RecommendationOptions {
               "A user's list is recomputed on the user's events at most once per this much event"
                   + " time (0: after every event).");
 
+  public static final ConfigOption<Duration> PUBLISH_INTERVAL =
+      key(PREFIX + "recommend.publish-interval")
+          .durationType()
+          .defaultValue(RecommendationDefaults.PUBLISH_INTERVAL)
+          .withDescription(
+              "A user's list goes to the recommendations topic at most once per this much"
+                  + " processing time; a list computed sooner waits for the end of the interval and"
+                  + " only the newest waiting list goes out (0: every list as computed). Queryable"
+                  + " state gets every list at once. Also the least time between two global fallback"
+                  + " lists (key \"\"). The job only: the evaluator publishes nothing.");
+
   public static final ConfigOption<Duration> POPULARITY_HALF_LIFE =
       key(PREFIX + "recommend.popularity-half-life")
           .durationType()
@@ -239,6 +250,7 @@ public final class RecommendationOptions {
           Setting.of(EXCLUDE_SEEN),
           Setting.of(SEEN_ITEMS, n -> n >= 1 && n <= 100_000, "1..100000"),
           Setting.of(INTERVAL, d -> !d.isNegative(), ">= 0"),
+          Setting.of(PUBLISH_INTERVAL, d -> !d.isNegative(), ">= 0"),
           Setting.of(POPULARITY_HALF_LIFE, d -> d.toMillis() >= 1, ">= 1 ms"),
           Setting.of(POPULARITY_TOP, n -> n >= 1 && n <= 1_000_000, "1..1000000"),
           Setting.of(GRAPH_WINDOW, d -> !d.isNegative(), ">= 0"),

@@ -3,6 +3,7 @@ package io.personalize.job.harness;
 import static io.personalize.job.harness.Fixtures.click;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.graph.CoInteractionGraph;
 import io.personalize.graph.GraphDelta;
 import io.personalize.graph.ItemEdges;
@@ -11,16 +12,20 @@ import io.personalize.job.Descriptors;
 import io.personalize.job.RecommendationFunction;
 import io.personalize.job.ValidEvent;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.state.RecommendationView;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +37,10 @@ import org.junit.jupiter.api.Test;
  * channel: a -> b and a -> c (weight 1 each), the "no item yet" node -> x and y; the ranking
  * checkpoint gives c item bias 2 and b 1 (item factors 0, so they decide the order of b and c) and
  * popularity x 5 events, y 3. Both apply once the watermark passes their latest event (500).
+ *
+ * <p>Publishing: a user's lists go out at most once per {@code recommend.publish-interval} of
+ * processing time (the harness's clock, set by hand), the newest waiting list at the end of the
+ * interval; subtask 0 also publishes the global fallback list (user "").
  */
 class RecommendationFunctionTest {
   private static final long IDLE = 10_000;
@@ -47,6 +56,28 @@ class RecommendationFunctionTest {
             e -> e.userId,
             Types.STRING,
             Descriptors.CONTROL_CHANNEL);
+    feedGraphAndModel();
+  }
+
+  /**
+   * Replaces the harness with subtask {@code index} of {@code parallelism} under {@code config}.
+   */
+  private void reopen(JobConfig config, int parallelism, int index) throws Exception {
+    harness.close();
+    harness =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(
+                new RecommendationFunction(config), List.of(Descriptors.CONTROL_CHANNEL)),
+            e -> e.userId,
+            Types.STRING,
+            128,
+            parallelism,
+            index);
+    harness.open();
+    feedGraphAndModel();
+  }
+
+  private void feedGraphAndModel() throws Exception {
     harness.processBroadcastElement(Control.of(graph()), 0);
     harness.processBroadcastElement(Control.of(rankingCheckpoint()), 0);
     harness.watermark(600);
@@ -104,10 +135,18 @@ class RecommendationFunctionTest {
         .value();
   }
 
+  /** The users' lists published so far (the fallback lists left out). */
   private List<RecommendationView> published() {
-    return harness.getSideOutput(Descriptors.RECOMMENDATIONS).stream()
-        .map(record -> record.getValue())
-        .toList();
+    return allPublished().stream().filter(v -> !v.fallback).toList();
+  }
+
+  private List<RecommendationView> fallbacks() {
+    return allPublished().stream().filter(v -> v.fallback).toList();
+  }
+
+  private List<RecommendationView> allPublished() {
+    var records = harness.getSideOutput(Descriptors.RECOMMENDATIONS);
+    return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();
   }
 
   @Test
@@ -151,17 +190,170 @@ class RecommendationFunctionTest {
 
   @Test
   void anIdleUserLeavesNoStateAndNoTimer() throws Exception {
+    harness.setProcessingTime(10_000);
     harness.processElement(click("u1", "a", 1_000), 1_000);
-    assertThat(stateEntries()).as("ranking-user-state, seen-items, recommendations").isEqualTo(3);
+    assertThat(stateEntries())
+        .as("ranking-user-state, seen-items, recommendations, last-published")
+        .isEqualTo(4);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     harness.processElement(click("u1", "b", 5_000), 5_000);
     assertThat(harness.numEventTimeTimers()).as("still one timer").isEqualTo(1);
+    assertThat(harness.numProcessingTimeTimers()).as("the second list waits").isEqualTo(1);
     harness.watermark(1_000 + IDLE);
-    assertThat(stateEntries()).as("the timer moved to the later event").isEqualTo(3);
+    assertThat(stateEntries()).as("the timer moved to the later event").isEqualTo(4);
     harness.watermark(5_000 + IDLE);
     assertThat(stateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).as("the waiting list's timer went too").isZero();
     assertThat(list("u1")).isNull();
+    harness.setProcessingTime(20_000);
+    assertThat(published()).as("the expired user's waiting list never goes out").hasSize(1);
+  }
+
+  @Test
+  void aUsersListsGoOutAtMostOncePerPublishIntervalTheNewestWaiting() throws Exception {
+    reopen(CONFIG.with(RecommendationOptions.PUBLISH_INTERVAL, Duration.ofSeconds(1)), 1, 0);
+    harness.setProcessingTime(10_000);
+    harness.processElement(click("u1", "a", 1_000), 1_000);
+    assertThat(published()).as("the user's first list goes out at once").hasSize(1);
+    assertThat(published().get(0).eventTimeMillis).isEqualTo(1_000);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+
+    harness.setProcessingTime(10_100);
+    harness.processElement(click("u1", "b", 2_000), 2_000);
+    assertThat(list("u1").eventTimeMillis).as("queryable state has every list").isEqualTo(2_000);
+    harness.setProcessingTime(10_200);
+    harness.processElement(click("u1", "z", 3_000), 3_000);
+    assertThat(list("u1").eventTimeMillis).isEqualTo(3_000);
+    assertThat(list("u1").userEvents).isEqualTo(3);
+    assertThat(published()).as("within the interval: nothing more").hasSize(1);
+    assertThat(harness.numProcessingTimeTimers()).as("one timer for the waiting list").isEqualTo(1);
+
+    harness.setProcessingTime(10_999);
+    assertThat(published()).hasSize(1);
+    harness.setProcessingTime(11_000);
+    assertThat(published()).as("the end of the interval: the newest list").hasSize(2);
+    RecommendationView second = published().get(1);
+    assertThat(second.eventTimeMillis).isEqualTo(3_000);
+    assertThat(second).isEqualTo(list("u1"));
+    // a, b and z are the user's: c is what the walks from a still reach.
+    assertThat(second.itemIds).containsExactly("c", "x", "y");
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(OperatorMetrics.count(harness, "lists-computed")).isEqualTo(3);
+    assertThat(OperatorMetrics.count(harness, "lists-published")).isEqualTo(2);
+
+    harness.setProcessingTime(15_000);
+    assertThat(published()).as("nothing waits: nothing more").hasSize(2);
+    harness.processElement(click("u1", "c", 4_000), 4_000);
+    assertThat(published()).as("the interval has passed: at once").hasSize(3);
+    assertThat(published().get(2).eventTimeMillis).isEqualTo(4_000);
+  }
+
+  @Test
+  void processingTimeTimersAreOnePerUserWithAWaitingList() throws Exception {
+    reopen(CONFIG.with(RecommendationOptions.PUBLISH_INTERVAL, Duration.ofSeconds(1)), 1, 0);
+    harness.setProcessingTime(10_000);
+    for (String user : List.of("u1", "u2", "u3")) {
+      harness.processElement(click(user, "a", 1_000), 1_000);
+    }
+    assertThat(harness.numProcessingTimeTimers()).as("every first list went out").isZero();
+    harness.setProcessingTime(10_100);
+    for (int n = 0; n < 5; n++) {
+      harness.processElement(click("u1", "item" + n, 2_000 + n), 2_000 + n);
+      harness.processElement(click("u3", "item" + n, 2_000 + n), 2_000 + n);
+    }
+    assertThat(harness.numProcessingTimeTimers())
+        .as("u1 and u3 wait, five lists each; u2 does not")
+        .isEqualTo(2);
+    harness.setProcessingTime(11_000);
+    assertThat(published()).hasSize(5);
+    assertThat(published().subList(3, 5))
+        .extracting(v -> v.userId + "@" + v.eventTimeMillis)
+        .containsExactlyInAnyOrder("u1@2004", "u3@2004");
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void aZeroPublishIntervalPublishesEveryListAsComputed() throws Exception {
+    reopen(CONFIG.with(RecommendationOptions.PUBLISH_INTERVAL, Duration.ZERO), 1, 0);
+    harness.setProcessingTime(10_000);
+    harness.processElement(click("u1", "a", 1_000), 1_000);
+    harness.processElement(click("u1", "b", 2_000), 2_000);
+    harness.processElement(click("u1", "z", 3_000), 3_000);
+    assertThat(published())
+        .extracting(v -> v.eventTimeMillis)
+        .containsExactly(1_000L, 2_000L, 3_000L);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(stateEntries()).as("no last-published state").isEqualTo(3);
+  }
+
+  @Test
+  void subtaskZeroPublishesTheFallbackListOfNewUsersItemsAndPopularity() throws Exception {
+    harness.setProcessingTime(10_000);
+    harness.processElement(click("u1", "a", 1_000), 1_000);
+    assertThat(fallbacks()).as("published as soon as the replicas have versions").hasSize(1);
+    RecommendationView fallback = fallbacks().get(0);
+    assertThat(fallback.userId).isEqualTo(RecommendationFunction.FALLBACK_USER).isEmpty();
+    assertThat(fallback.fallback).isTrue();
+    assertThat(fallback.recommender).isEqualTo("fallback");
+    // What the "no item yet" node leads to, not u1's walks from a (b, c).
+    assertThat(fallback.itemIds).containsExactly("x", "y");
+    assertThat(fallback.sources).containsExactly("new-users", "new-users");
+    assertThat(fallback.modelVersion).isEqualTo(1);
+    assertThat(fallback.graphVersion).isEqualTo(1);
+    assertThat(fallback.eventTimeMillis).isZero();
+    assertThat(fallback.userEvents).isZero();
+    assertThat(CoreRecords.toAvro(fallback).getUserId()).as("the Kafka key").isEmpty();
+    assertThat(CoreRecords.toAvro(fallback).getFallback()).isTrue();
+
+    // u1 sees x and p; a new ranking checkpoint makes p popular (and x more so).
+    harness.processElement(click("u1", "x", 1_100), 1_100);
+    harness.processBroadcastElement(Control.of(popularityCheckpoint()), 1_500);
+    harness.watermark(2_000);
+    harness.setProcessingTime(10_100);
+    harness.processElement(click("u1", "p", 2_100), 2_100);
+    assertThat(fallbacks()).as("the version changed, but within the publish interval").hasSize(1);
+    harness.setProcessingTime(10_500);
+    harness.processElement(click("u2", "a", 2_200), 2_200);
+    assertThat(fallbacks()).hasSize(2);
+    RecommendationView next = fallbacks().get(1);
+    assertThat(next.modelVersion).isEqualTo(2);
+    assertThat(next.itemIds).as("nothing left out for what u1 saw").containsExactly("x", "y", "p");
+    assertThat(next.sources).containsExactly("new-users", "new-users", "popularity");
+    harness.setProcessingTime(20_000);
+    harness.processElement(click("u2", "b", 2_300), 2_300);
+    assertThat(fallbacks()).as("no version changed").hasSize(2);
+  }
+
+  @Test
+  void otherSubtasksPublishNoFallback() throws Exception {
+    reopen(CONFIG, 2, 1);
+    String user = userOfSubtask(1, 2);
+    harness.setProcessingTime(10_000);
+    harness.processElement(click(user, "a", 1_000), 1_000);
+    assertThat(published()).hasSize(1);
+    assertThat(fallbacks()).isEmpty();
+  }
+
+  private static String userOfSubtask(int index, int parallelism) {
+    for (int n = 0; ; n++) {
+      if (KeyGroupRangeAssignment.assignKeyToParallelOperator("u" + n, 128, parallelism) == index) {
+        return "u" + n;
+      }
+    }
+  }
+
+  /** Ranking checkpoint 2 (after 1): p is clicked once and x 4 more times, at 1,500. */
+  private static ModelDelta popularityCheckpoint() {
+    ModelDelta delta = rankingCheckpoint();
+    delta.version = 2;
+    delta.previousVersion = 1;
+    delta.maxEventTimeMillis = 1_500;
+    delta.itemIds = new String[] {"x", "p"};
+    delta.itemBiasDeltas = new double[2];
+    delta.itemFactorDeltas = new float[2 * CONFIG.rankingModel().factors()];
+    delta.itemCountDeltas = new long[] {4, 1};
+    return delta;
   }
 
   private int stateEntries() {
