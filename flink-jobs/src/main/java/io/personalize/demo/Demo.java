@@ -23,6 +23,9 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.serving.query.StateLookup;
+import io.personalize.serving.serve.RecommendationServer;
+import io.personalize.serving.serve.ServeOptions;
+import io.personalize.serving.serve.ServeSettings;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
@@ -59,6 +62,9 @@ public final class Demo {
 
   static final int QUERY_PROXY_PORT = 9069;
 
+  /** The port the demo's recommendation server prefers: {@code personalize recommend}'s default. */
+  static final int SERVE_PORT = 8090;
+
   private final Configuration settings;
   private final PrintStream out;
   private final long timeoutMillis;
@@ -86,7 +92,8 @@ public final class Demo {
       Endpoints endpoints) {}
 
   /** Where the demo's services listen: written to {@code DIR/endpoints.json}. */
-  public record Endpoints(String kafka, String flinkRest, String queryableStateProxy) {}
+  public record Endpoints(
+      String kafka, String flinkRest, String queryableStateProxy, String serve) {}
 
   /** Runs the demo on {@code dataset}; the summary is also written to {@code dir}. */
   public Result run(Dataset dataset, Path dir) throws Exception {
@@ -120,20 +127,31 @@ public final class Demo {
             CheckpointingOptions.CHECKPOINTS_DIRECTORY,
             checkpoints.toAbsolutePath().toUri().toString());
       }
+      RecommendationServer server =
+          recommend
+              ? RecommendationServer.start(serveSettings(conf, job, restPort, proxyPort))
+              : null;
       Endpoints endpoints =
           new Endpoints(
-              kafka.bootstrapServers(), "http://127.0.0.1:" + restPort, "127.0.0.1:" + proxyPort);
+              kafka.bootstrapServers(),
+              "http://127.0.0.1:" + restPort,
+              "127.0.0.1:" + proxyPort,
+              server == null ? null : server.address().toString());
       writeEndpoints(dir, endpoints);
       StreamExecutionEnvironment env = PipelineSettings.environment(conf);
       out.printf(
           "starting the job on a local Flink (parallelism %d, RocksDB)%n"
               + "  Kafka:                 %s%n"
               + "  Flink REST API and UI: %s%n"
-              + "  queryable state proxy: %s%n",
+              + "  queryable state proxy: %s%n"
+              + "  recommendations:       %s%n",
           job.parallelism(),
           endpoints.kafka(),
           endpoints.flinkRest(),
-          endpoints.queryableStateProxy());
+          endpoints.queryableStateProxy(),
+          server == null
+              ? "off (recommend.enabled is false)"
+              : endpoints.serve() + "/ (status page; GET /users/{id}/recommendations)");
       long jobStart = System.nanoTime();
       JobClient client = JobRunner.start(env, job);
       try (MetricsFollower metrics =
@@ -180,22 +198,56 @@ public final class Demo {
         Report.printTables(summary, out);
         out.println("wrote " + Report.writeJson(summary, dir));
         out.println("wrote " + Chart.writePng(summary, dir));
+        if (server != null) {
+          out.printf(
+              "%nserved: curl '%s/users/%s/recommendations?k=10'%n", endpoints.serve(), user);
+        }
         if (keepRunning) {
+          boolean defaultPorts =
+              restPort == REST_PORT
+                  && proxyPort == QUERY_PROXY_PORT
+                  && (server == null || server.address().getPort() == SERVE_PORT);
+          String where = defaultPorts ? "" : " --endpoints " + dir.resolve("endpoints.json");
           out.printf(
               "%nthe job keeps running; look a user up from another terminal with%n"
                   + "  bin/personalize query --user %s%s%n"
+                  + (server == null ? "" : "  bin/personalize recommend --user %1$s%2$s%n")
+                  + (server == null ? "" : "  or open %3$s/ in a browser%n")
                   + "stop with Ctrl-C%n",
               user,
-              restPort == REST_PORT && proxyPort == QUERY_PROXY_PORT
-                  ? ""
-                  : " --endpoints " + dir.resolve("endpoints.json"));
+              where,
+              endpoints.serve());
           new JobWatch(client, endpoints.flinkRest(), out).untilTerminated();
         }
         return new Result(summary, user, profile, model, list, endpoints);
       } finally {
         client.cancel().get();
+        if (server != null) {
+          server.close();
+        }
       }
     }
+  }
+
+  /**
+   * The demo's recommendation server: the job's topics on the demo's broker, the job's REST and
+   * proxy ports, port 8090 when free (else a free one) unless {@code personalize.serve.port} is
+   * set.
+   */
+  private static ServeSettings serveSettings(
+      Configuration conf, JobConfig job, int restPort, int proxyPort) {
+    Configuration serve = new Configuration(conf);
+    serve.set(ServeOptions.BOOTSTRAP_SERVERS, job.bootstrapServers());
+    serve.set(
+        ServeOptions.TOPIC_RECOMMENDATIONS, job.get(PersonalizeOptions.TOPIC_RECOMMENDATIONS));
+    serve.set(ServeOptions.TOPIC_ITEMS, job.get(TOPIC_ITEMS));
+    serve.set(ServeOptions.TOPIC_METRICS, job.get(TOPIC_METRICS));
+    serve.set(ServeOptions.FLINK_REST, "http://127.0.0.1:" + restPort);
+    serve.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:" + proxyPort);
+    serve.setString(
+        ServeOptions.PORT.key(),
+        String.valueOf(portFor(conf, ServeOptions.PORT.key(), SERVE_PORT)));
+    return ServeSettings.from(serve);
   }
 
   private long replay(Dataset dataset, JobConfig job) {

@@ -41,6 +41,10 @@ final class Answers {
     answer.put("graphVersion", list.graphVersion());
     answer.put("generatedAt", Instant.ofEpochMilli(list.generatedAtMillis()).toString());
     answer.put("ageMillis", Math.max(0, nowMillis - list.generatedAtMillis()));
+    if (!list.fallback()) {
+      answer.put("userEvents", list.userEvents());
+      answer.put("afterEventAt", Instant.ofEpochMilli(list.eventTimeMillis()).toString());
+    }
     return answer;
   }
 

@@ -54,6 +54,10 @@ public final class ServeCommand implements Callable<Integer> {
   Map<String, String> properties;
 
   public static void main(String[] args) {
+    // Undertow logs through jboss-logging, which would pick java.util.logging: one binding.
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
     // Kafka's clients log their whole configuration at INFO: only warnings from them.
     if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");

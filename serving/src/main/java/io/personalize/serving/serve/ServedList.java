@@ -17,6 +17,8 @@ record ServedList(
     long modelVersion,
     long graphVersion,
     long generatedAtMillis,
+    long eventTimeMillis,
+    long userEvents,
     long receivedAtMillis,
     boolean fallback) {
 
@@ -40,6 +42,8 @@ record ServedList(
         list.getModelVersion(),
         list.getGraphVersion(),
         list.getGeneratedAtMillis(),
+        list.getEventTimeMillis(),
+        list.getUserEvents(),
         receivedAtMillis,
         list.getFallback());
   }
