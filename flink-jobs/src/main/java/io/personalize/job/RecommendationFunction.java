@@ -334,8 +334,9 @@ public class RecommendationFunction
   private void publishFallbackIfChanged(long eventTimeMillis, long now, ReadOnlyContext ctx) {
     long modelVersion = replica.version();
     long graphVersion = graph.version();
-    if ((modelVersion == 0 && graphVersion == 0)
-        || (modelVersion == fallbackModelVersion && graphVersion == fallbackGraphVersion)) {
+    // The first goes out at once, even before any model or graph update (then it may be empty):
+    // a server must be able to tell an unknown user "nothing yet" from "no answer".
+    if (modelVersion == fallbackModelVersion && graphVersion == fallbackGraphVersion) {
       return;
     }
     if (fallbackModelVersion >= 0 && now - fallbackPublishedMillis < publishMillis) {

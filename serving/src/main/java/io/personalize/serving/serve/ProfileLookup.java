@@ -5,6 +5,7 @@ import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.query.StateLookupException;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.state.RecommendationView;
 import io.personalize.state.UserProfile;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,10 +14,10 @@ import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 
 /**
- * A user's profile and personal model from the running job's queryable state: the job is found
- * through the Flink REST API (and remembered until a lookup fails), and read through the queryable
- * state proxy. When the job is not running or does not answer in time, the lookup says why instead:
- * the lists keep being served from the topic, but a profile lives only in the job.
+ * A user's profile, personal model and current list from the running job's queryable state: the job
+ * is found through the Flink REST API (and remembered until a lookup fails), and read through the
+ * queryable state proxy. When the job is not running or does not answer in time, the lookup says
+ * why instead: the lists keep being served from the topic, but a profile lives only in the job.
  */
 final class ProfileLookup implements AutoCloseable {
   /** What a lookup found: the state (possibly none for this user), or why there is no answer. */
@@ -25,7 +26,14 @@ final class ProfileLookup implements AutoCloseable {
       String reason,
       String job,
       Optional<UserProfile> profile,
-      Optional<PersonalModelView> model) {}
+      Optional<PersonalModelView> model,
+      Optional<RecommendationView> list) {
+
+    /** True when the job holds any state for the user. */
+    boolean known() {
+      return profile.isPresent() || model.isPresent() || list.isPresent();
+    }
+  }
 
   private final Endpoints endpoints;
   private final Duration timeout;
@@ -43,10 +51,23 @@ final class ProfileLookup implements AutoCloseable {
       StateLookup state = lookup();
       Optional<UserProfile> profile = state.profile(id, userId);
       Optional<PersonalModelView> model = state.model(id, userId);
-      return new Result(true, null, id.toHexString(), profile, model);
+      return new Result(true, null, id.toHexString(), profile, model, list(state, id, userId));
     } catch (StateLookupException | IllegalArgumentException e) {
       job = null; // the job may have been restarted with a new id: find it again next time
-      return new Result(false, e.getMessage(), null, Optional.empty(), Optional.empty());
+      return new Result(
+          false, e.getMessage(), null, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * The user's list as the job holds it (fresher than the topic's by up to the publish interval);
+   * empty when the job runs without recommendations, which registers no such state.
+   */
+  private static Optional<RecommendationView> list(StateLookup state, JobID id, String userId) {
+    try {
+      return state.recommendations(id, userId);
+    } catch (StateLookupException e) {
+      return Optional.empty();
     }
   }
 
@@ -73,9 +94,10 @@ final class ProfileLookup implements AutoCloseable {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("user", userId);
     answer.put("job", result.job());
-    answer.put("known", result.profile().isPresent() || result.model().isPresent());
+    answer.put("known", result.known());
     answer.put("profile", result.profile().orElse(null));
     answer.put("model", result.model().orElse(null));
+    answer.put("list", result.list().orElse(null));
     return answer;
   }
 

@@ -217,10 +217,7 @@ public final class RecommendationServer implements AutoCloseable {
                   "/users/{id}/recommendations still answers from the lists already published");
               send(exchange, 503, answer);
             } else {
-              send(
-                  exchange,
-                  result.profile().isPresent() || result.model().isPresent() ? 200 : 404,
-                  ProfileLookup.answer(userId, result));
+              send(exchange, result.known() ? 200 : 404, ProfileLookup.answer(userId, result));
             }
           } catch (RuntimeException e) {
             LOG.error("failed to look up user {}", userId, e);
