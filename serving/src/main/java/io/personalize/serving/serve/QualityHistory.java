@@ -18,6 +18,7 @@ import org.apache.avro.AvroRuntimeException;
 final class QualityHistory {
   static final int MAX_POINTS = 400;
   private static final long RATE_WINDOW_MILLIS = 30_000;
+  private static final long MIN_RATE_SPAN_MILLIS = 2_000;
 
   /** One cumulative snapshot: events scored and the metrics that apply (null: not applicable). */
   record Point(
@@ -101,7 +102,10 @@ final class QualityHistory {
     rate.removeIf(r -> now - r[0] > RATE_WINDOW_MILLIS);
   }
 
-  /** Events scored per second over the last 30 s of snapshots; null without two of them. */
+  /**
+   * Events scored per second over the last 30 s of snapshots; null without two of them at least
+   * 2 s apart.
+   */
   synchronized Double eventsPerSecond() {
     long now = System.currentTimeMillis();
     rate.removeIf(r -> now - r[0] > RATE_WINDOW_MILLIS);
@@ -110,7 +114,10 @@ final class QualityHistory {
     }
     long[] first = rate.get(0);
     long[] last = rate.get(rate.size() - 1);
-    return last[0] == first[0] ? null : (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
+    // Snapshots read in a burst (a restart reading the topic's history) say nothing of the rate.
+    return last[0] - first[0] < MIN_RATE_SPAN_MILLIS
+        ? null
+        : (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
   }
 
   /** Events scored by the first mode (all users); 0 before any snapshot. */
