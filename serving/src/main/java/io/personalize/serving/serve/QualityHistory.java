@@ -103,8 +103,8 @@ final class QualityHistory {
   }
 
   /**
-   * Events scored per second over the last 30 s of snapshots; null without two of them at least
-   * 2 s apart.
+   * Events scored per second over the last 30 s of snapshots; null without two of them at least 2 s
+   * apart.
    */
   synchronized Double eventsPerSecond() {
     long now = System.currentTimeMillis();
