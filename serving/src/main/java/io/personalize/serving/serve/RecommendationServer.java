@@ -91,13 +91,26 @@ public final class RecommendationServer implements AutoCloseable {
             .setWorkerThreads(4)
             .setHandler(this::handle)
             .build();
-    undertow.start();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot listen on " + settings.host() + ":" + settings.port() + ": " + rootMessage(e), e);
+    }
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     String host = bound.getAddress().getHostAddress();
     address =
         URI.create(
             "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
     followers.forEach(TopicFollower::start);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
   /** Starts the server: it answers at once, from the lists read so far. */

@@ -24,13 +24,13 @@ import picocli.CommandLine.Spec;
     name = "serve",
     sortOptions = false,
     mixinStandardHelpOptions = true,
-    description = {
-      "Serves every user's recommendations over HTTP from the job's compacted recommendations",
-      "topic (read from its beginning at start, then as it grows), with item titles from the",
-      "items topic; profiles come from the running job's queryable state. Binds 127.0.0.1 unless",
-      "--host says otherwise. Endpoints: GET /users/{id}/recommendations?k=10, GET /users/{id},",
-      "GET /health, GET /metrics (Prometheus), and a status page at /. Runs until stopped."
-    })
+    description =
+        "Serves every user's recommendations over HTTP from the job's compacted recommendations"
+            + " topic (read from its beginning at start, then as it grows), with item titles from"
+            + " the items topic; profiles come from the running job's queryable state. Binds"
+            + " 127.0.0.1 unless --host says otherwise. Endpoints: GET"
+            + " /users/{id}/recommendations?k=10, GET /users/{id}, GET /health, GET /metrics"
+            + " (Prometheus), and a status page at /. Runs until stopped (Ctrl-C).")
 public final class ServeCommand implements Callable<Integer> {
   private final SettingFlags settings = new SettingFlags();
 
@@ -58,9 +58,10 @@ public final class ServeCommand implements Callable<Integer> {
     if (System.getProperty("org.jboss.logging.provider") == null) {
       System.setProperty("org.jboss.logging.provider", "slf4j");
     }
-    // Kafka's clients log their whole configuration at INFO: only warnings from them.
+    // Kafka's clients log their whole configuration at INFO, and a broker away as a warning a
+    // second: only errors from them (the followers say once when a topic cannot be read).
     if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
     }
     CommandLine cli = commandLine();
     int code = cli.execute(args);

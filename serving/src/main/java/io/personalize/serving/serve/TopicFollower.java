@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -43,6 +44,7 @@ final class TopicFollower implements AutoCloseable {
   private final AtomicLong rejected = new AtomicLong();
   private volatile boolean caughtUp;
   private volatile boolean closed;
+  private boolean saidMissing;
 
   TopicFollower(String bootstrapServers, String topic, Handler handler) {
     this.topic = topic;
@@ -95,27 +97,51 @@ final class TopicFollower implements AutoCloseable {
   }
 
   private void run() {
+    List<TopicPartition> partitions = null;
+    long lagAt = 0;
+    long partitionsAt = 0;
+    boolean failing = false;
     try {
-      List<TopicPartition> partitions = awaitPartitions();
-      if (partitions == null) {
-        return;
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long lagAt = 0;
-      long partitionsAt = System.currentTimeMillis();
       while (!closed) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          handle(record);
-        }
-        long now = System.currentTimeMillis();
-        if (now - lagAt >= LAG_EVERY_MILLIS) {
-          lagAt = now;
-          updateLag(partitions);
-        }
-        if (now - partitionsAt >= PARTITIONS_EVERY_MILLIS) {
-          partitionsAt = now;
-          partitions = addNewPartitions(partitions);
+        try {
+          if (partitions == null) {
+            partitions = findPartitions();
+            if (partitions == null) {
+              sleep(1_000);
+              continue;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitionsAt = System.currentTimeMillis();
+          }
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+            handle(record);
+          }
+          long now = System.currentTimeMillis();
+          if (now - lagAt >= LAG_EVERY_MILLIS) {
+            lagAt = now;
+            updateLag(partitions);
+          }
+          if (now - partitionsAt >= PARTITIONS_EVERY_MILLIS) {
+            partitionsAt = now;
+            partitions = addNewPartitions(partitions);
+          }
+          if (failing) {
+            LOG.info("reading topic {} again", topic);
+            failing = false;
+          }
+        } catch (WakeupException e) {
+          throw e;
+        } catch (KafkaException e) {
+          // The broker is away or slow: keep what was read, say so once, and try again.
+          if (!failing) {
+            LOG.warn(
+                "cannot read topic {} ({}); answers use what was read; retrying",
+                topic,
+                e.toString());
+            failing = true;
+          }
+          sleep(1_000);
         }
       }
     } catch (WakeupException e) {
@@ -123,7 +149,7 @@ final class TopicFollower implements AutoCloseable {
         LOG.error("reading topic {} stopped unexpectedly", topic, e);
       }
     } catch (RuntimeException e) {
-      LOG.error("reading topic {} failed; answers keep the lists read so far", topic, e);
+      LOG.error("reading topic {} failed; answers keep what was read so far", topic, e);
     } finally {
       consumer.close(Duration.ofSeconds(1));
     }
@@ -148,23 +174,19 @@ final class TopicFollower implements AutoCloseable {
     }
   }
 
-  /** The topic's partitions, waiting (and saying so once) while it does not exist. */
-  private List<TopicPartition> awaitPartitions() {
-    boolean said = false;
-    while (!closed) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-      if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        return partitions;
-      }
-      if (!said) {
+  /** The topic's partitions; null (said once) while it does not exist. */
+  private List<TopicPartition> findPartitions() {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+    if (infos == null || infos.isEmpty()) {
+      if (!saidMissing) {
         LOG.info("topic {} does not exist yet; waiting for it", topic);
-        said = true;
+        saidMissing = true;
       }
-      sleep(1_000);
+      return null;
     }
-    return null;
+    List<TopicPartition> partitions = new ArrayList<>();
+    infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    return partitions;
   }
 
   private List<TopicPartition> addNewPartitions(List<TopicPartition> partitions) {
