@@ -1,10 +1,8 @@
 package io.personalize.serving.serve;
 
 import io.personalize.avro.ItemMetadata;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 
 /**
  * Titles and genres of the items, from the items topic, for answers a person can read: the newest
@@ -20,12 +18,7 @@ final class ItemCatalog {
     if (value == null) {
       return;
     }
-    ItemMetadata record;
-    try {
-      record = ItemMetadata.getDecoder().decode(ByteBuffer.wrap(value));
-    } catch (java.io.IOException | AvroRuntimeException e) {
-      throw new IllegalArgumentException("not an ItemMetadata: " + e.getMessage(), e);
-    }
+    ItemMetadata record = AvroValues.decode(ItemMetadata.getDecoder(), value, "ItemMetadata");
     Item item =
         new Item(
             record.getTitle(),

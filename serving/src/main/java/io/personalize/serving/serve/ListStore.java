@@ -1,12 +1,10 @@
 package io.personalize.serving.serve;
 
 import io.personalize.avro.RecommendationList;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.avro.AvroRuntimeException;
 
 /**
  * Every user's latest published list, and the global fallback, as read from the recommendations
@@ -31,12 +29,8 @@ final class ListStore {
       }
       return;
     }
-    RecommendationList record;
-    try {
-      record = RecommendationList.getDecoder().decode(ByteBuffer.wrap(value));
-    } catch (java.io.IOException | AvroRuntimeException e) {
-      throw new IllegalArgumentException("not a RecommendationList: " + e.getMessage(), e);
-    }
+    RecommendationList record =
+        AvroValues.decode(RecommendationList.getDecoder(), value, "RecommendationList");
     ServedList list = ServedList.of(record, now);
     if (list.fallback()) {
       fallback.set(list);

@@ -1,13 +1,11 @@
 package io.personalize.serving.serve;
 
 import io.personalize.avro.MetricSnapshot;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.AvroRuntimeException;
 
 /**
  * The job's prequential quality over time, from the metrics topic: for every mode (and recommender)
@@ -42,12 +40,7 @@ final class QualityHistory {
     if (value == null) {
       return;
     }
-    MetricSnapshot m;
-    try {
-      m = MetricSnapshot.getDecoder().decode(ByteBuffer.wrap(value));
-    } catch (java.io.IOException | AvroRuntimeException e) {
-      throw new IllegalArgumentException("not a MetricSnapshot: " + e.getMessage(), e);
-    }
+    MetricSnapshot m = AvroValues.decode(MetricSnapshot.getDecoder(), value, "MetricSnapshot");
     if (!m.getCumulative()) {
       return;
     }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's Prometheus metrics: requests by endpoint and status, request latency by endpoint (a
@@ -59,36 +60,36 @@ final class ServingMetrics {
                       : (System.currentTimeMillis() - fallback.generatedAtMillis()) / 1000.0);
             })
         .register(registry);
+    perTopic(
+        followers,
+        "personalize_serve_topic_lag_records",
+        "Records in the topic not read yet (-1: topic not found yet)",
+        TopicFollower::lag);
+    perTopic(
+        followers,
+        "personalize_serve_topic_records",
+        "Records read from the topic since the start",
+        TopicFollower::records);
+    perTopic(
+        followers,
+        "personalize_serve_topic_rejected_records",
+        "Records of the topic that could not be read (skipped, logged)",
+        TopicFollower::rejected);
+  }
+
+  private void perTopic(
+      List<TopicFollower> followers,
+      String name,
+      String help,
+      ToLongFunction<TopicFollower> value) {
     GaugeWithCallback.builder()
-        .name("personalize_serve_topic_lag_records")
-        .help("Records in the topic not read yet (-1: topic not found yet)")
+        .name(name)
+        .help(help)
         .labelNames("topic")
         .callback(
             cb -> {
               for (TopicFollower f : followers) {
-                cb.call(f.lag(), f.topic());
-              }
-            })
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("personalize_serve_topic_records")
-        .help("Records read from the topic since the start")
-        .labelNames("topic")
-        .callback(
-            cb -> {
-              for (TopicFollower f : followers) {
-                cb.call(f.records(), f.topic());
-              }
-            })
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("personalize_serve_topic_rejected_records")
-        .help("Records of the topic that could not be read (skipped, logged)")
-        .labelNames("topic")
-        .callback(
-            cb -> {
-              for (TopicFollower f : followers) {
-                cb.call(f.rejected(), f.topic());
+                cb.call(value.applyAsLong(f), f.topic());
               }
             })
         .register(registry);

@@ -67,6 +67,9 @@ class RecommendationServerITCase {
 
     Configuration conf = new Configuration();
     conf.set(ServeOptions.PORT, 0);
+    // No job runs there, whatever else runs on this machine (a demo on 8081, say).
+    conf.set(ServeOptions.FLINK_REST, "http://127.0.0.1:" + unusedPort());
+    conf.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:" + unusedPort());
     conf.set(ServeOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     server = RecommendationServer.start(ServeSettings.from(conf));
     await(() -> server.caughtUp() && get("/users/u1/recommendations").statusCode() == 200);
@@ -297,6 +300,12 @@ class RecommendationServerITCase {
       String topic, String key, org.apache.avro.specific.SpecificRecord value) {
     byte[] bytes = AvroCodec.of((Class) value.getClass()).encode(value);
     producer.send(new ProducerRecord<>(topic, bytes(key), bytes));
+  }
+
+  private static int unusedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static byte[] bytes(String s) {
