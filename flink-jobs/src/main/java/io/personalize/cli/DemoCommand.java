@@ -57,6 +57,16 @@ public final class DemoCommand implements Callable<Integer> {
   boolean keepRunning;
 
   @Option(
+      names = "--replay-rate",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Replay N events a second while the job runs (the job and the server start first; the"
+              + " timeout counts from the replay's scheduled end). 0, the default: the whole data"
+              + " set goes into Kafka before the job starts.")
+  double replayRate;
+
+  @Option(
       names = "-D",
       paramLabel = "KEY=VALUE",
       description = "Any setting or Flink option, e.g. -D rest.port=8082.")
@@ -81,7 +91,9 @@ public final class DemoCommand implements Callable<Integer> {
     // Metrics every second: the table refreshes often and the end of the replay is seen at once.
     conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
     conf.addAll(settings.configuration(null, properties));
-    new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning).run(dataset, out);
+    new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning)
+        .replayRate(replayRate)
+        .run(dataset, out);
     return 0;
   }
 

@@ -13,6 +13,7 @@ import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.ReplayObserver;
 import io.personalize.eval.Chart;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
@@ -41,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
@@ -69,6 +72,9 @@ public final class Demo {
   private final PrintStream out;
   private final long timeoutMillis;
   private final boolean keepRunning;
+  private double replayRate;
+  private ReplayObserver replayObserver;
+  private AfterRun beforeTeardown;
 
   /**
    * @param settings the job's settings (defaults for what it leaves unset) and any Flink options
@@ -80,6 +86,42 @@ public final class Demo {
     this.out = out;
     this.timeoutMillis = timeoutMillis;
     this.keepRunning = keepRunning;
+  }
+
+  /**
+   * Replays the events at {@code eventsPerSecond} while the job runs, instead of all of them into
+   * Kafka before it starts (0, the default): the job and the server start first, then the replay
+   * goes on in the background, so the job processes live arrivals rather than a backlog. The
+   * timeout is counted from the replay's scheduled end.
+   */
+  public Demo replayRate(double eventsPerSecond) {
+    if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
+      throw new IllegalArgumentException("the replay rate must be >= 0, got " + eventsPerSecond);
+    }
+    this.replayRate = eventsPerSecond;
+    return this;
+  }
+
+  /** Tells {@code observer} of each replayed event as the broker acknowledges it. */
+  public Demo observeReplay(ReplayObserver observer) {
+    this.replayObserver = observer;
+    return this;
+  }
+
+  /** Something to run once every event is scored, with the job, broker and server still up. */
+  @FunctionalInterface
+  public interface AfterRun {
+    void run(Endpoints endpoints) throws Exception;
+  }
+
+  /**
+   * Runs {@code hook} after the summary, before {@code --keep-running} waits and before everything
+   * stops: the job is then idle and the broker and the server still up (the serving benchmark
+   * measures the idle server there).
+   */
+  public Demo beforeTeardown(AfterRun hook) {
+    this.beforeTeardown = hook;
+    return this;
   }
 
   /** What a demo run measured and looked up. */
@@ -111,7 +153,10 @@ public final class Demo {
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofMillis(500));
       }
       JobRunner.createTopics(job);
-      long events = replay(dataset, job);
+      long events = dataset.interactions().size();
+      if (replayRate == 0) {
+        replay(dataset, job);
+      }
 
       int restPort = portFor(conf, RestOptions.PORT.key(), REST_PORT);
       int proxyPort = portFor(conf, "queryable-state.proxy.ports", QUERY_PROXY_PORT);
@@ -154,12 +199,27 @@ public final class Demo {
               : endpoints.serve() + "/ (status page; GET /users/{id}/recommendations)");
       long jobStart = System.nanoTime();
       JobClient client = JobRunner.start(env, job);
+      FutureTask<Long> pacedReplay = null;
       try (MetricsFollower metrics =
           new MetricsFollower(job.bootstrapServers(), job.get(TOPIC_METRICS))) {
         long users = dataset.interactions().stream().map(Interaction::userId).distinct().count();
         // Every event of a user with an earlier event is checked against the user's list.
         long listChecks = recommend ? events - users : 0;
-        follow(metrics, events, listChecks, job.listSettings().kind().label(), client, job);
+        if (replayRate > 0) {
+          new JobWatch(client, endpoints.flinkRest(), out).untilEveryTaskRuns(timeoutMillis);
+          pacedReplay = new FutureTask<>(() -> replay(dataset, job));
+          Thread replayThread = new Thread(pacedReplay, "demo-replay");
+          replayThread.setDaemon(true);
+          replayThread.start();
+        }
+        follow(
+            metrics,
+            events,
+            listChecks,
+            job.listSettings().kind().label(),
+            client,
+            job,
+            pacedReplay);
         OperatorCounters counters = new OperatorCounters(restPort, client.getJobID());
         double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
         long lists = recommend ? counters.sum(".lists-computed") : 0;
@@ -202,6 +262,9 @@ public final class Demo {
           out.printf(
               "%nserved: curl '%s/users/%s/recommendations?k=10'%n", endpoints.serve(), user);
         }
+        if (beforeTeardown != null) {
+          beforeTeardown.run(endpoints);
+        }
         if (keepRunning) {
           boolean defaultPorts =
               restPort == REST_PORT
@@ -221,6 +284,9 @@ public final class Demo {
         }
         return new Result(summary, user, profile, model, list, endpoints);
       } finally {
+        if (pacedReplay != null) {
+          pacedReplay.cancel(true);
+        }
         client.cancel().get();
         if (server != null) {
           server.close();
@@ -260,10 +326,18 @@ public final class Demo {
           producer.sendInteractions(
               dataset,
               job.get(TOPIC_INTERACTIONS),
-              0,
+              replayRate,
               10_000,
               (done, all) ->
-                  out.printf("\rreplaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
+                  out.printf(
+                      replayRate > 0
+                          ? "%nreplayed %,d / %,d events of %s at %,.0f events/s%n"
+                          : "\rreplaying %3$s into Kafka: %1$,d / %2$,d",
+                      done,
+                      all,
+                      dataset.name(),
+                      replayRate),
+              replayObserver);
       out.println();
       if (sent != total) {
         throw new IllegalStateException("sent " + sent + " of " + total + " events");
@@ -283,10 +357,12 @@ public final class Demo {
       long listChecks,
       String recommender,
       JobClient client,
-      JobConfig job)
+      JobConfig job,
+      Future<Long> pacedReplay)
       throws Exception {
     int groups = job.model().groups();
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long replayMillis = replayRate > 0 ? (long) (events * 1000 / replayRate) : 0;
+    long deadline = System.currentTimeMillis() + replayMillis + timeoutMillis;
     long lastPrint = 0;
     while (true) {
       long scored = scoredByEveryMode(metrics);
@@ -304,6 +380,9 @@ public final class Demo {
       }
       if (done) {
         return;
+      }
+      if (pacedReplay != null && pacedReplay.isDone()) {
+        pacedReplay.get(); // throws if the replay failed
       }
       if (client.getJobStatus().get().isGloballyTerminalState()) {
         throw new IllegalStateException("the job stopped: " + client.getJobStatus().get());
@@ -367,8 +446,13 @@ public final class Demo {
     boolean recommend = job.get(RecommendationOptions.ENABLED);
     out.printf(
         "%nthroughput: %,d events in %.1f s = %,.0f events/s (parallelism %d, RocksDB, recommend %s,"
-            + " job start included)%n",
-        events, seconds, rate, job.parallelism(), recommend ? "on" : "off");
+            + " job start included%s)%n",
+        events,
+        seconds,
+        rate,
+        job.parallelism(),
+        recommend ? "on" : "off",
+        replayRate > 0 ? String.format(", replay paced at %,.0f events/s", replayRate) : "");
     if (recommend) {
       out.printf("lists computed: %,d = %,.0f lists/s%n", lists, lists / seconds);
     }
@@ -383,6 +467,7 @@ public final class Demo {
     throughput.put("listsComputed", lists);
     throughput.put("listsPerSecond", lists / seconds);
     throughput.put("cores", Runtime.getRuntime().availableProcessors());
+    throughput.put("replayEventsPerSecond", replayRate);
     Path file = dir.resolve("throughput.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), throughput);
     out.println("wrote " + file);

@@ -65,6 +65,32 @@ final class JobWatch {
     }
   }
 
+  /**
+   * Returns once every task of the job runs (read from the Flink REST API), so what is sent next is
+   * read live rather than as a backlog at the start.
+   */
+  void untilEveryTaskRuns(long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      JsonNode job = get("/jobs/" + client.getJobID());
+      JsonNode vertices = job.path("vertices");
+      boolean running = vertices.size() > 0;
+      for (JsonNode vertex : vertices) {
+        running &= vertex.path("status").asText().equals("RUNNING");
+      }
+      if (running) {
+        return;
+      }
+      if (client.getJobStatus().get().isGloballyTerminalState()) {
+        throw new IllegalStateException("the job stopped: " + client.getJobStatus().get());
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the job's tasks did not all start in time: " + job);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
   private JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(

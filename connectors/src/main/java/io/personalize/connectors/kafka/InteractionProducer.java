@@ -143,6 +143,20 @@ public final class InteractionProducer implements AutoCloseable {
       double eventsPerSecond,
       long progressEvery,
       ProgressListener progress) {
+    return sendInteractions(dataset, topic, eventsPerSecond, progressEvery, progress, null);
+  }
+
+  /**
+   * As {@link #sendInteractions(Dataset, String, double, long, ProgressListener)}, and tells {@code
+   * observer} (when not null) of each event the broker acknowledged.
+   */
+  public long sendInteractions(
+      Dataset dataset,
+      String topic,
+      double eventsPerSecond,
+      long progressEvery,
+      ProgressListener progress,
+      ReplayObserver observer) {
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(progress, "progress");
@@ -167,10 +181,19 @@ public final class InteractionProducer implements AutoCloseable {
         failure.check();
         byte[] key = interaction.userId().getBytes(StandardCharsets.UTF_8);
         // The record timestamp is the event time, so a consumer can align partitions on it.
+        Callback acked =
+            observer == null
+                ? failure
+                : (metadata, e) -> {
+                  failure.onCompletion(metadata, e);
+                  if (e == null) {
+                    observer.acknowledged(interaction, System.currentTimeMillis());
+                  }
+                };
         producer.send(
             new ProducerRecord<>(
                 topic, null, interaction.timeMillis(), key, EVENTS.encode(toEvent(interaction))),
-            failure);
+            acked);
         sent++;
         if (sent % progressEvery == 0 && sent < total) {
           progress.progress(sent, total);

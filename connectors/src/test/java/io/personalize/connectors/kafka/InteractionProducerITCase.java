@@ -114,6 +114,43 @@ class InteractionProducerITCase {
   }
 
   @Test
+  void tellsTheObserverOfEveryAcknowledgedEventInEachUsersOrder() {
+    Dataset data = SyntheticData.generate(11, 40, 80, 2000);
+    String topic = "observed-interactions";
+    kafka.createTopics(3, topic);
+    Map<String, List<Interaction>> acknowledged = new HashMap<>();
+    Map<String, Long> lastAck = new HashMap<>();
+    long before = System.currentTimeMillis();
+    try (InteractionProducer producer = new InteractionProducer(kafka.bootstrapServers())) {
+      producer.sendInteractions(
+          data,
+          topic,
+          0,
+          1000,
+          (done, total) -> {},
+          (event, ackMillis) -> {
+            synchronized (acknowledged) {
+              acknowledged.computeIfAbsent(event.userId(), u -> new ArrayList<>()).add(event);
+              Long last = lastAck.put(event.userId(), ackMillis);
+              assertThat(ackMillis).isGreaterThanOrEqualTo(last == null ? before : last);
+            }
+          });
+    }
+    Map<String, List<Interaction>> expected = new HashMap<>();
+    List<Interaction> sorted = new ArrayList<>(data.interactions());
+    sorted.sort(Comparator.comparingLong(Interaction::timeMillis));
+    for (Interaction i : sorted) {
+      expected.computeIfAbsent(i.userId(), u -> new ArrayList<>()).add(i);
+    }
+    assertThat(acknowledged.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    for (var entry : expected.entrySet()) {
+      assertThat(acknowledged.get(entry.getKey()))
+          .as("acknowledged events of user %s, in order", entry.getKey())
+          .containsExactlyElementsOf(entry.getValue());
+    }
+  }
+
+  @Test
   void sendsTheMetadataOfEveryItemKeyedByItem() {
     Dataset data = SyntheticData.generate(3, 10, 50, 100);
     kafka.createTopics(2, "items");
