@@ -81,12 +81,18 @@ class ServingITCase {
 
       // The job goes away: the lists stay, the profile says why it is missing.
       JsonNode before = JSON.readTree(get(base + "/users/u1/recommendations").body());
-      first.cancel().get();
+      first.cancel().get(); // its local cluster shuts down with it
       JsonNode during = JSON.readTree(get(base + "/users/u1/recommendations").body());
       assertThat(during.get("generatedAt")).isEqualTo(before.get("generatedAt"));
       assertThat(during.get("items")).isEqualTo(before.get("items"));
+      // The cluster may answer for a moment while it shuts down; then the lookup fails.
       HttpResponse<String> down = get(base + "/users/u1");
-      assertThat(down.statusCode()).isEqualTo(503);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (down.statusCode() != 503 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+        down = get(base + "/users/u1");
+      }
+      assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
       assertThat(JSON.readTree(down.body()).get("error").asText()).contains("cannot be read");
       assertThat(get(base + "/health").statusCode()).isEqualTo(200);
 
