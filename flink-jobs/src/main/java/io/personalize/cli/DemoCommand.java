@@ -67,6 +67,13 @@ public final class DemoCommand implements Callable<Integer> {
   double replayRate;
 
   @Option(
+      names = "--no-serve",
+      description =
+          "Don't start the recommendation server (endpoints.json then has no 'serve'; run"
+              + " `personalize serve --endpoints DIR/endpoints.json` as a process of its own).")
+  boolean noServe;
+
+  @Option(
       names = "-D",
       paramLabel = "KEY=VALUE",
       description = "Any setting or Flink option, e.g. -D rest.port=8082.")
@@ -91,9 +98,12 @@ public final class DemoCommand implements Callable<Integer> {
     // Metrics every second: the table refreshes often and the end of the replay is seen at once.
     conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
     conf.addAll(settings.configuration(null, properties));
-    new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning)
-        .replayRate(replayRate)
-        .run(dataset, out);
+    Demo demo =
+        new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning).replayRate(replayRate);
+    if (noServe) {
+      demo.withoutServer();
+    }
+    demo.run(dataset, out);
     return 0;
   }
 

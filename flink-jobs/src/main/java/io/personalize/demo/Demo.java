@@ -6,6 +6,7 @@ import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.data.Dataset;
@@ -73,6 +74,7 @@ public final class Demo {
   private final long timeoutMillis;
   private final boolean keepRunning;
   private double replayRate;
+  private boolean startServer = true;
   private ReplayObserver replayObserver;
   private AfterRun beforeTeardown;
 
@@ -99,6 +101,16 @@ public final class Demo {
       throw new IllegalArgumentException("the replay rate must be >= 0, got " + eventsPerSecond);
     }
     this.replayRate = eventsPerSecond;
+    return this;
+  }
+
+  /**
+   * Does not start the in-process recommendation server: endpoints.json then has no {@code serve},
+   * and the server runs as a process of its own ({@code personalize serve --endpoints
+   * DIR/endpoints.json}), as in production.
+   */
+  public Demo withoutServer() {
+    this.startServer = false;
     return this;
   }
 
@@ -133,7 +145,11 @@ public final class Demo {
       Optional<RecommendationView> recommendations,
       Endpoints endpoints) {}
 
-  /** Where the demo's services listen: written to {@code DIR/endpoints.json}. */
+  /**
+   * Where the demo's services listen: written to {@code DIR/endpoints.json}; {@code serve} is null
+   * (and left out of the file) when the demo starts no recommendation server.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Endpoints(
       String kafka, String flinkRest, String queryableStateProxy, String serve) {}
 
@@ -173,7 +189,7 @@ public final class Demo {
             checkpoints.toAbsolutePath().toUri().toString());
       }
       RecommendationServer server =
-          recommend
+          recommend && startServer
               ? RecommendationServer.start(serveSettings(conf, job, restPort, proxyPort))
               : null;
       Endpoints endpoints =
@@ -195,7 +211,11 @@ public final class Demo {
           endpoints.flinkRest(),
           endpoints.queryableStateProxy(),
           server == null
-              ? "off (recommend.enabled is false)"
+              ? recommend
+                  ? "not started here (run: personalize serve --endpoints "
+                      + dir.resolve("endpoints.json")
+                      + ")"
+                  : "off (recommend.enabled is false)"
               : endpoints.serve() + "/ (status page; GET /users/{id}/recommendations)");
       long jobStart = System.nanoTime();
       JobClient client = JobRunner.start(env, job);

@@ -2,6 +2,7 @@ package io.personalize.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.bench.ServingLoad.Latencies;
 import io.personalize.connectors.data.DataSetReader;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
@@ -19,13 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -35,57 +37,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The recommendation server under load while the demo replays: {@link Demo} runs in-process on a
- * data set (ml-100k by default) with {@code --replay-rate} (default 500 events/s), so the job
- * processes live arrivals; as soon as the server answers with a list (the fallback exists), an
- * open-loop load generator sends {@code GET /users/{id}/recommendations} at a fixed rate (default
- * 500/s) with the JDK's {@link HttpClient} (HTTP/1.1, sendAsync) until the last event is
- * acknowledged. Each request's latency runs from its scheduled send time to the complete response,
- * so a stall of the server or of the sender counts in full (no coordinated omission). Ids: the data
- * set's users, about 10% unknown ids, and about 5% bad input of the {@link #BAD} kinds; statuses
- * are counted per kind and any 5xx is a failure.
+ * The recommendation server under load while the demo replays, deployed as in production: three
+ * processes on the machine. This JVM runs {@link Demo} (the Kafka broker and the job on a local
+ * Flink) on a data set (ml-100k by default) with {@code --replay-rate} (default 500 events/s), so
+ * the job processes live arrivals, and without its in-process server ({@link Demo#withoutServer}).
+ * Once the demo wrote its endpoints.json (before the job starts), the server runs as a child
+ * process exactly as {@code bin/personalize serve --endpoints DIR/endpoints.json --port 0} (the
+ * serving jar and {@code serving/target/client-classpath.txt}, {@code --server-java-opts}, default
+ * {@code -Xmx256m}). As soon as it answers with a list (the fallback exists), the load generator
+ * ({@link ServingLoad}, a child JVM of its own, {@code --load-java-opts}, default {@code -Xmx128m})
+ * sends {@code GET /users/{id}/recommendations} at a fixed rate (default 500/s) until the last
+ * event is acknowledged, after a few seconds of unrecorded warm-up.
  *
- * <p>Freshness: every {@code --sample-every}th acknowledged event (a user's first event skipped: it
- * has no list to update) is followed by polling its user's list every 10 ms until it is the user's
- * own (fallback false) and follows that event ({@code userEvents} at least the event's ordinal for
- * the user); freshness is the time from the broker's acknowledgement to that answer. After 30 s a
- * sample is a timeout.
+ * <p>Freshness, from this JVM (polling the server over HTTP): every {@code --sample-every}th
+ * acknowledged event (a user's first event skipped: it has no list to update) is followed by
+ * polling its user's list every 10 ms until it is the user's own (fallback false) and follows that
+ * event ({@code userEvents} at least the event's ordinal for the user); freshness is the time from
+ * the broker's acknowledgement to that answer. After 30 s a sample is a timeout.
  *
- * <p>Then, with every event scored and the job idle (the demo's {@code beforeTeardown} hook), the
- * same load runs for {@code --idle-seconds} against the same server: the ratio of the two in one
- * run is what a shared machine allows to compare.
+ * <p>Then, with every event scored and the job idle (the demo's {@code beforeTeardown} hook), a new
+ * load process runs the same load for {@code --idle-seconds} against the same server: the ratio of
+ * the two in one run is what a shared machine allows to compare. Each phase records the CPU of each
+ * process (from /proc) and the G1 pauses of each (their -Xlog:gc files; this JVM's when {@code
+ * bin/benchmark} started it with one).
  *
  * <p>{@code bin/benchmark serve [--data NAME] [--replay-rate N] [--rate R] [--idle-seconds S]
- * [--sample-every M] [-D KEY=VALUE]...}; results in {@code out/bench/serving.json}, the demo's
- * output in {@code out/bench/serving/demo.log}.
+ * [--sample-every M] [--warmup-seconds W] [--server-java-opts "..."] [--load-java-opts "..."] [-D
+ * KEY=VALUE]...}; results in {@code out/bench/serving.json}, the demo's output in {@code
+ * out/bench/serving/demo.log}, the server's in {@code server.log}, GC logs next to them.
  */
 public final class ServingBenchmark {
-  /** Bad input: the kinds of malformed ids and parameters mixed into the load. */
-  static final Map<String, String> BAD = new LinkedHashMap<>();
-
-  static {
-    String user = "/users/1/recommendations";
-    BAD.put("k=abc", user + "?k=abc");
-    BAD.put("k=0", user + "?k=0");
-    BAD.put("k=-1", user + "?k=-1");
-    BAD.put("k=1000", user + "?k=1000");
-    BAD.put("k=2147483648", user + "?k=2147483648");
-    BAD.put("k= (empty)", user + "?k=");
-    BAD.put("k=1&k=2", user + "?k=1&k=2");
-    BAD.put("id %20u (leading space)", "/users/%20u/recommendations");
-    BAD.put("id %09 (tab)", "/users/%09/recommendations");
-    BAD.put("id %00 (NUL)", "/users/%00/recommendations");
-    BAD.put("id of 300 chars", "/users/" + "u".repeat(300) + "/recommendations");
-    BAD.put("id %E2%82 (not UTF-8)", "/users/%E2%82/recommendations");
-    BAD.put("id empty (//)", "/users//recommendations");
-    BAD.put("k=1.5", user + "?k=1.5");
-  }
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FRESHNESS_TIMEOUT_MILLIS = 30_000;
+  private static final String SERVER_JAR = "serving/target/personalize-serving-0.1.0-SNAPSHOT.jar";
+  private static final String SERVER_CLASSPATH = "serving/target/client-classpath.txt";
 
   private ServingBenchmark() {}
 
@@ -98,6 +88,9 @@ public final class ServingBenchmark {
     double requestRate = 500;
     int idleSeconds = 10;
     int sampleEvery = 100;
+    double warmupSeconds = 3;
+    String serverJavaOpts = "-Xmx256m";
+    String loadJavaOpts = "-Xmx128m";
     Map<String, String> extra = new LinkedHashMap<>();
     for (int a = 0; a < args.length; a++) {
       switch (args[a]) {
@@ -107,12 +100,26 @@ public final class ServingBenchmark {
         case "--rate" -> requestRate = Double.parseDouble(args[++a]);
         case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++a]);
         case "--sample-every" -> sampleEvery = Integer.parseInt(args[++a]);
+        case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++a]);
+        case "--server-java-opts" -> serverJavaOpts = args[++a];
+        case "--load-java-opts" -> loadJavaOpts = args[++a];
         case "-D" -> {
           String[] kv = args[++a].split("=", 2);
           extra.put(kv[0], kv[1]);
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[a]);
       }
+    }
+    Path serverJar = Path.of(SERVER_JAR).toAbsolutePath();
+    Path serverClasspath = Path.of(SERVER_CLASSPATH).toAbsolutePath();
+    if (!Files.exists(serverJar) || !Files.exists(serverClasspath)) {
+      throw new IllegalStateException(
+          "no "
+              + serverJar
+              + " or "
+              + serverClasspath
+              + ": build the serving module (bin/benchmark serve packages it) and run from the"
+              + " project's root");
     }
     String name = data;
     Path path =
@@ -134,10 +141,18 @@ public final class ServingBenchmark {
         requestRate,
         Runtime.getRuntime().availableProcessors(),
         loadAverage());
+    System.out.printf(
+        "processes: demo (this JVM: %s), server (%s), load (%s)%n",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
+        serverJavaOpts,
+        loadJavaOpts);
 
-    Path dir = out.resolve("serving");
+    Path dir = out.resolve("serving").toAbsolutePath();
     Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve("endpoints.json"));
+    Path endpointsFile = dir.resolve("endpoints.json");
+    Files.deleteIfExists(endpointsFile);
+    Path ids = dir.resolve("ids.txt");
+    Files.write(ids, users);
     Configuration conf = new Configuration();
     conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1)); // as `personalize demo`
     extra.forEach(conf::setString);
@@ -148,6 +163,7 @@ public final class ServingBenchmark {
     PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("demo.log")), true);
     Demo demo =
         new Demo(conf, log, 600_000, false)
+            .withoutServer()
             .replayRate(replayRate)
             .observeReplay(freshness::acknowledged)
             .beforeTeardown(
@@ -160,29 +176,73 @@ public final class ServingBenchmark {
     demoThread.setDaemon(true);
     demoThread.start();
 
-    // A small fixed pool for the client's callbacks: the default pool makes a thread per burst.
-    HttpClient http =
-        HttpClient.newBuilder()
-            .executor(
-                java.util.concurrent.Executors.newFixedThreadPool(
-                    4,
-                    r -> {
-                      Thread t = new Thread(r, "load-client");
-                      t.setDaemon(true);
-                      return t;
-                    }))
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    URI serve = awaitServer(dir.resolve("endpoints.json"), http, run);
-    System.out.println("server: " + serve + " (answers with lists); load starts");
+    List<Process> children = new ArrayList<>();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> children.forEach(ServingBenchmark::stop), "children"));
+    HttpClient http = ServingLoad.client();
+
+    awaitEndpoints(endpointsFile, run);
+    List<String> serverCommand = new ArrayList<>();
+    serverCommand.add(java());
+    serverCommand.addAll(options(serverJavaOpts));
+    serverCommand.add("-Xlog:gc:file=" + dir.resolve("server-gc.log") + ":time");
+    serverCommand.add("-cp");
+    serverCommand.add(serverJar + ":" + Files.readString(serverClasspath).trim());
+    serverCommand.add("io.personalize.serving.serve.ServeCommand");
+    serverCommand.add("--endpoints");
+    serverCommand.add(endpointsFile.toString());
+    serverCommand.add("--port");
+    serverCommand.add("0");
+    Path serverLog = dir.resolve("server.log");
+    Process server =
+        new ProcessBuilder(serverCommand)
+            .redirectOutput(serverLog.toFile())
+            .redirectError(dir.resolve("server.err").toFile())
+            .start();
+    children.add(server);
+    URI serve = awaitServing(server, serverLog, run);
+    System.out.println("server: " + serve + " (pid " + server.pid() + ")");
+    awaitLists(serve, http, run, server);
+    System.out.println("the server answers with lists; load starts");
 
     // During the replay: the load until the last event is acknowledged, and freshness samples.
-    Load replay = new Load("replay", serve, http, users, requestRate, 42);
+    Path stopFile = dir.resolve("load-replay.stop");
+    Files.deleteIfExists(stopFile);
     freshness.start(serve, http);
-    Cpu cpu = Cpu.start();
-    replay.runUntil(() -> freshness.acknowledged.get() >= total || run.isDone());
+    Path replayOut = dir.resolve("load-replay.json");
+    Process replayLoad =
+        startLoad(
+            loadJavaOpts,
+            dir,
+            "replay",
+            List.of(
+                "--url",
+                serve.toString(),
+                "--ids",
+                ids.toString(),
+                "--out",
+                replayOut.toString(),
+                "--rate",
+                String.valueOf(requestRate),
+                "--warmup-seconds",
+                String.valueOf(warmupSeconds),
+                "--phase",
+                "replay",
+                "--seed",
+                "42",
+                "--stop-file",
+                stopFile.toString()));
+    children.add(replayLoad);
+    awaitStarted(replayOut, replayLoad, server, run);
+    ProcessCpu cpu = ProcessCpu.start(server, replayLoad);
+    while (freshness.acknowledged.get() < total && !run.isDone()) {
+      alive(replayLoad, "the load");
+      alive(server, "the server");
+      Thread.sleep(100);
+    }
     Map<String, Object> replayCpu = cpu.stop();
+    Files.createFile(stopFile);
+    JsonNode replay = awaitResult(replayLoad, replayOut);
     freshness.drain();
     if (run.isDone()) {
       run.get(); // the demo stopped early: its exception
@@ -195,17 +255,47 @@ public final class ServingBenchmark {
       }
     }
     // Idle: every event scored, the job waiting for more; the same load on the same server.
-    Load idleLoad = new Load("idle", serve, http, users, requestRate, 43);
-    cpu = Cpu.start();
-    long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(idleSeconds);
-    idleLoad.runUntil(() -> System.nanoTime() >= idleEnd);
+    Path idleOut = dir.resolve("load-idle.json");
+    Process idleLoad =
+        startLoad(
+            loadJavaOpts,
+            dir,
+            "idle",
+            List.of(
+                "--url",
+                serve.toString(),
+                "--ids",
+                ids.toString(),
+                "--out",
+                idleOut.toString(),
+                "--rate",
+                String.valueOf(requestRate),
+                "--warmup-seconds",
+                String.valueOf(warmupSeconds),
+                "--phase",
+                "idle",
+                "--seed",
+                "43",
+                "--seconds",
+                String.valueOf(idleSeconds)));
+    children.add(idleLoad);
+    awaitStarted(idleOut, idleLoad, server, run);
+    cpu = ProcessCpu.start(server, idleLoad);
+    Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
     Map<String, Object> idleCpu = cpu.stop();
+    JsonNode idleResult = awaitResult(idleLoad, idleOut);
+    stop(server);
     idleMeasured.countDown();
     try {
       run.get();
     } finally {
       log.close();
     }
+
+    Map<String, Object> gc = new LinkedHashMap<>();
+    gc.put(
+        "replay", gcPauses(dir, "load-replay-gc.log", replayCpu, replayLoad.pid(), server.pid()));
+    gc.put("idle", gcPauses(dir, "load-idle-gc.log", idleCpu, idleLoad.pid(), server.pid()));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("date", Instant.now().toString());
@@ -214,15 +304,30 @@ public final class ServingBenchmark {
     result.put("replayEventsPerSecond", replayRate);
     result.put("requestsPerSecond", requestRate);
     result.put("cores", Runtime.getRuntime().availableProcessors());
+    Map<String, Object> setup = new LinkedHashMap<>();
+    setup.put("demoJvm", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    setup.put("serverCommand", serverCommand.subList(0, serverCommand.size() - 6));
+    setup.put("serverJavaOptions", serverJavaOpts);
+    setup.put("loadJavaOptions", loadJavaOpts);
+    setup.put("loadWarmupSeconds", warmupSeconds);
+    result.put("setup", setup);
     result.put("throughput", JSON.readTree(dir.resolve("throughput.json").toFile()));
-    result.put("replay", replay.summary(replayCpu));
-    result.put("idle", idleLoad.summary(idleCpu));
+    result.put("replay", replay);
+    result.put("replayCpu", replayCpu);
+    result.put("idle", idleResult);
+    result.put("idleCpu", idleCpu);
+    result.put("gcPauses", gc);
     result.put("freshness", freshness.summary());
     Map<String, Object> ratios = new LinkedHashMap<>();
-    ratios.put("p50ReplayOverIdle", replay.good.percentile(50) / idleLoad.good.percentile(50));
-    ratios.put("p99ReplayOverIdle", replay.good.percentile(99) / idleLoad.good.percentile(99));
+    ratios.put(
+        "p50ReplayOverIdle",
+        p(replay, "goodRequests", "p50Millis") / p(idleResult, "goodRequests", "p50Millis"));
+    ratios.put(
+        "p99ReplayOverIdle",
+        p(replay, "goodRequests", "p99Millis") / p(idleResult, "goodRequests", "p99Millis"));
     result.put("ratios", ratios);
-    long serverErrors = replay.serverErrors() + idleLoad.serverErrors();
+    long serverErrors =
+        replay.path("serverErrors").asLong() + idleResult.path("serverErrors").asLong();
     result.put("serverErrors", serverErrors);
     Path file = out.resolve("serving.json");
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), result);
@@ -230,40 +335,61 @@ public final class ServingBenchmark {
     System.out.println();
     System.out.println(
         "| phase | requests | achieved req/s | p50 ms | p95 ms | p99 ms | max ms | all p99 ms |"
-            + " 5xx | errors | process CPU | machine CPU |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    replay.printRow(replayCpu);
+            + " 5xx | errors | CPU demo / server / load | machine CPU |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+    printRow(replay, replayCpu);
+    JsonNode later = replay.path("goodRequestsAfterFirst10s");
     System.out.printf(
         Locale.ROOT,
         "| replay after its first 10 s | %,d | | %.2f | %.2f | %.2f | %.1f | | | | | |%n",
-        replay.good.from(10).size(),
-        replay.good.from(10).percentile(50),
-        replay.good.from(10).percentile(95),
-        replay.good.from(10).percentile(99),
-        replay.good.from(10).percentile(100));
-    idleLoad.printRow(idleCpu);
+        later.path("count").asLong(),
+        later.path("p50Millis").asDouble(),
+        later.path("p95Millis").asDouble(),
+        later.path("p99Millis").asDouble(),
+        later.path("maxMillis").asDouble());
+    printRow(idleResult, idleCpu);
     System.out.printf(
         Locale.ROOT,
         "%nratio replay / idle (one run): p50 %.2f, p99 %.2f%n",
         ratios.get("p50ReplayOverIdle"),
         ratios.get("p99ReplayOverIdle"));
     freshness.print();
-    System.out.println("server-side latency shares (replay): " + replay.serverLatency());
-    System.out.println("server-side latency shares (idle):   " + idleLoad.serverLatency());
     System.out.println(
-        "seconds of the replay with requests over 10 ms: " + replay.good.slowSeconds(10));
+        "server-side latency shares (replay): " + replay.path("serverSideLatencyShares"));
+    System.out.println(
+        "server-side latency shares (idle):   " + idleResult.path("serverSideLatencyShares"));
+    System.out.println("G1 pauses during the replay: " + gc.get("replay"));
+    System.out.println("G1 pauses while idle:        " + gc.get("idle"));
+    System.out.println(
+        "seconds of the replay with requests over 10 ms: "
+            + replay.path("secondsWithRequestsOver10ms"));
     System.out.println();
     System.out.println("| bad input | replay statuses | idle statuses |");
     System.out.println("|---|---|---|");
-    for (String kind : BAD.keySet()) {
+    for (String kind : ServingLoad.BAD.keySet()) {
       System.out.printf(
-          "| `%s` | %s | %s |%n", kind, replay.statuses.get(kind), idleLoad.statuses.get(kind));
+          "| `%s` | %s | %s |%n",
+          kind,
+          replay.path("statusesByKind").path(kind),
+          idleResult.path("statusesByKind").path(kind));
     }
     for (String kind : List.of("known", "unknown")) {
       System.out.printf(
-          "| (%s ids) | %s | %s |%n", kind, replay.statuses.get(kind), idleLoad.statuses.get(kind));
+          "| (%s ids) | %s | %s |%n",
+          kind,
+          replay.path("statusesByKind").path(kind),
+          idleResult.path("statusesByKind").path(kind));
     }
     System.out.println();
+    long clientErrors =
+        replay.path("clientErrors").asLong() + idleResult.path("clientErrors").asLong();
+    if (clientErrors > 0) {
+      System.out.println(
+          "client errors: "
+              + replay.path("clientErrorSamples")
+              + " "
+              + idleResult.path("clientErrorSamples"));
+    }
     if (serverErrors > 0) {
       System.out.println("!!!!! FAILURE: " + serverErrors + " answers with a 5xx status !!!!!");
     } else {
@@ -274,309 +400,237 @@ public final class ServingBenchmark {
     System.exit(serverErrors > 0 ? 1 : 0);
   }
 
-  /**
-   * The server's address from the demo's endpoints.json, once it answers an unknown user with 200
-   * (the fallback list exists); then a short sequential warm-up of the client.
-   */
-  private static URI awaitServer(Path endpoints, HttpClient http, FutureTask<?> run)
+  private static double p(JsonNode load, String latencies, String field) {
+    return load.path(latencies).path(field).asDouble(Double.NaN);
+  }
+
+  private static void printRow(JsonNode load, Map<String, Object> cpu) {
+    JsonNode good = load.path("goodRequests");
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %,d | %.0f | %.2f | %.2f | %.2f | %.1f | %.2f | %d | %d | %s / %s / %s | %s |%n",
+        load.path("phase").asText(),
+        load.path("requests").asLong(),
+        load.path("achievedRequestsPerSecond").asDouble(),
+        good.path("p50Millis").asDouble(),
+        good.path("p95Millis").asDouble(),
+        good.path("p99Millis").asDouble(),
+        good.path("maxMillis").asDouble(),
+        load.path("allRequests").path("p99Millis").asDouble(),
+        load.path("serverErrors").asLong(),
+        load.path("clientErrors").asLong(),
+        cpu.get("demo"),
+        cpu.get("server"),
+        cpu.get("load"),
+        cpu.get("machine"));
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static List<String> options(String javaOpts) {
+    return Arrays.stream(javaOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+  }
+
+  /** A load process for one phase: this JVM's classpath, its own small heap and GC log. */
+  private static Process startLoad(String javaOpts, Path dir, String phase, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    command.addAll(options(javaOpts));
+    command.add("-Xlog:gc:file=" + dir.resolve("load-" + phase + "-gc.log") + ":time");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ServingLoad.class.getName());
+    command.addAll(args);
+    Files.deleteIfExists(Path.of(args.get(args.indexOf("--out") + 1)));
+    Path log = dir.resolve("load-" + phase + ".log");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static void alive(Process process, String what) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(what + " exited with " + process.exitValue());
+    }
+  }
+
+  /** Stops a child: SIGTERM, then after 10 s SIGKILL. */
+  private static void stop(Process process) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until the demo wrote a readable endpoints.json (before its job starts). */
+  private static void awaitEndpoints(Path file, FutureTask<?> run) throws Exception {
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (true) {
+      if (run.isDone()) {
+        run.get();
+        throw new IllegalStateException("the demo ended before it wrote " + file);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("no " + file + " in 180 s");
+      }
+      if (Files.exists(file)) {
+        try {
+          if (JSON.readTree(file.toFile()).path("kafka").isTextual()) {
+            return;
+          }
+        } catch (IOException e) {
+          // being written
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The server's address from the first line of its output: "serving on http://HOST:PORT ...". */
+  private static URI awaitServing(Process server, Path log, FutureTask<?> run) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    Pattern first = Pattern.compile("^serving on (\\S+)");
+    while (true) {
+      if (run.isDone()) {
+        run.get();
+        throw new IllegalStateException("the demo ended before the server started");
+      }
+      alive(server, "the server (see server.err)");
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the server did not say where it serves in 60 s");
+      }
+      List<String> lines = Files.readAllLines(log);
+      if (!lines.isEmpty()) {
+        Matcher m = first.matcher(lines.get(0));
+        if (!m.find()) {
+          throw new IllegalStateException("the server's first line: " + lines.get(0));
+        }
+        return URI.create(m.group(1));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Waits until the server answers an unknown user with 200: the fallback list exists. */
+  private static void awaitLists(URI serve, HttpClient http, FutureTask<?> run, Process server)
       throws Exception {
     long deadline = System.currentTimeMillis() + 180_000;
-    URI serve = null;
     while (true) {
       if (run.isDone()) {
         run.get();
         throw new IllegalStateException("the demo ended before the server answered");
       }
+      alive(server, "the server (see server.err)");
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("the server did not answer with a list in 180 s");
       }
-      if (serve == null && Files.exists(endpoints)) {
-        JsonNode serveNode = JSON.readTree(endpoints.toFile()).path("serve");
-        serve = serveNode.isTextual() ? URI.create(serveNode.asText()) : null;
-      }
-      if (serve != null) {
-        try {
-          HttpResponse<Void> response =
-              http.send(
-                  HttpRequest.newBuilder(serve.resolve("/users/nobody/recommendations")).build(),
-                  HttpResponse.BodyHandlers.discarding());
-          if (response.statusCode() == 200) {
-            for (int n = 0; n < 200; n++) {
-              http.send(
-                  HttpRequest.newBuilder(serve.resolve("/users/" + n + "/recommendations")).build(),
-                  HttpResponse.BodyHandlers.discarding());
-            }
-            return serve;
-          }
-        } catch (IOException e) {
-          // not listening yet
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(serve.resolve("/users/nobody/recommendations")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
         }
+      } catch (IOException e) {
+        // not listening yet
       }
       Thread.sleep(50);
     }
   }
 
-  /** Latencies in nanoseconds, appended from any thread. */
-  static final class Latencies {
-    private long[] values = new long[1 << 16];
-    private int[] seconds = new int[1 << 16];
-    private int size;
-
-    void add(long nanos) {
-      add(nanos, 0);
-    }
-
-    /** A latency, and the second of the phase its request was due in. */
-    synchronized void add(long nanos, int second) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-        seconds = Arrays.copyOf(seconds, size * 2);
+  /** Waits until the load process starts its measured phase (after its warm-up). */
+  private static void awaitStarted(Path out, Process load, Process server, FutureTask<?> run)
+      throws Exception {
+    Path started = Path.of(out + ".started");
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!Files.exists(started)) {
+      alive(load, "the load (see its log)");
+      alive(server, "the server (see server.err)");
+      if (run.isDone()) {
+        run.get();
+        throw new IllegalStateException("the demo ended before the load started");
       }
-      seconds[size] = second;
-      values[size++] = nanos;
-    }
-
-    /**
-     * Per second of the phase where some request took over {@code slowMillis}: "second: requests
-     * over / max ms".
-     */
-    synchronized List<String> slowSeconds(double slowMillis) {
-      Map<Integer, long[]> bySecond = new java.util.TreeMap<>();
-      for (int n = 0; n < size; n++) {
-        if (values[n] / 1e6 > slowMillis) {
-          long[] s = bySecond.computeIfAbsent(seconds[n], k -> new long[2]);
-          s[0]++;
-          s[1] = Math.max(s[1], values[n]);
-        }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the load did not start in 120 s");
       }
-      List<String> slow = new ArrayList<>();
-      bySecond.forEach(
-          (second, s) ->
-              slow.add(
-                  String.format(
-                      Locale.ROOT, "%d s: %d over / max %.0f ms", second, s[0], s[1] / 1e6)));
-      return slow;
-    }
-
-    synchronized int size() {
-      return size;
-    }
-
-    /** The nearest-rank percentile in milliseconds; NaN when empty. */
-    synchronized double percentile(double p) {
-      if (size == 0) {
-        return Double.NaN;
-      }
-      long[] sorted = Arrays.copyOf(values, size);
-      Arrays.sort(sorted);
-      int rank = (int) Math.ceil(p / 100 * size);
-      return sorted[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
-    }
-
-    /** The latencies of the requests due from {@code second} of the phase on. */
-    synchronized Latencies from(int second) {
-      Latencies later = new Latencies();
-      for (int n = 0; n < size; n++) {
-        if (seconds[n] >= second) {
-          later.add(values[n], seconds[n]);
-        }
-      }
-      return later;
-    }
-
-    Map<String, Object> summary() {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("count", size());
-      s.put("p50Millis", percentile(50));
-      s.put("p95Millis", percentile(95));
-      s.put("p99Millis", percentile(99));
-      s.put("p999Millis", percentile(99.9));
-      s.put("maxMillis", percentile(100));
-      return s;
+      Thread.sleep(10);
     }
   }
 
-  /** An open-loop load at a fixed rate: request i is due at start + i / rate, sent then. */
-  static final class Load {
-    final String phase;
-    final URI serve;
-    final HttpClient http;
-    final List<String> users;
-    final double rate;
-    final Random random;
-    final Latencies good = new Latencies();
-    final Latencies all = new Latencies();
-    final Map<String, Map<Integer, LongAdder>> statuses = new ConcurrentHashMap<>();
-    final LongAdder errors = new LongAdder();
-    final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
-    final AtomicLong inFlight = new AtomicLong();
-    long sent;
-    long maxLagNanos;
-    double seconds;
-    long start;
-    Map<String, Double> serverBefore;
-    Map<String, Double> serverAfter;
-
-    Load(String phase, URI serve, HttpClient http, List<String> users, double rate, long seed) {
-      this.phase = phase;
-      this.serve = serve;
-      this.http = http;
-      this.users = users;
-      this.rate = rate;
-      this.random = new Random(seed);
+  private static JsonNode awaitResult(Process load, Path out) throws Exception {
+    if (!load.waitFor(60, TimeUnit.SECONDS)) {
+      stop(load);
+      throw new IllegalStateException("the load did not end within 60 s of its phase");
     }
-
-    interface Stop {
-      boolean now();
+    if (load.exitValue() != 0 || !Files.exists(out)) {
+      throw new IllegalStateException(
+          "the load exited with " + load.exitValue() + " (see its log)");
     }
+    return JSON.readTree(out.toFile());
+  }
 
-    void runUntil(Stop stop) throws InterruptedException {
-      List<String> badKinds = new ArrayList<>(BAD.keySet());
-      serverBefore = serverHistogram(serve, http);
-      start = System.nanoTime();
-      long period = (long) (1e9 / rate);
-      for (long i = 0; !stop.now(); i++) {
-        long due = start + i * period;
-        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-          LockSupport.parkNanos(wait);
-        }
-        maxLagNanos = Math.max(maxLagNanos, System.nanoTime() - due);
-        double r = random.nextDouble();
-        String kind;
-        String target;
-        if (r < 0.05) {
-          kind = badKinds.get(random.nextInt(badKinds.size()));
-          target = BAD.get(kind);
-        } else if (r < 0.15) {
-          kind = "unknown";
-          target = "/users/unknown-" + random.nextInt(1_000_000) + "/recommendations?k=10";
-        } else {
-          kind = "known";
-          target = "/users/" + users.get(random.nextInt(users.size())) + "/recommendations?k=10";
-        }
-        send(kind, target, due);
-        sent++;
-      }
-      seconds = (System.nanoTime() - start) / 1e9;
-      // Let the last answers arrive.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      serverAfter = serverHistogram(serve, http);
+  /**
+   * The GC pauses (G1 or other, from -Xlog:gc files with the time decoration) of each process
+   * within a phase's window: count, median, max and total in ms.
+   */
+  private static Map<String, Object> gcPauses(
+      Path dir, String loadLog, Map<String, Object> window, long loadPid, long serverPid) {
+    long from = (Long) window.get("fromEpochMillis");
+    long to = (Long) window.get("toEpochMillis");
+    Map<String, Object> byProcess = new LinkedHashMap<>();
+    byProcess.put("demo", pauses(dir.resolve("demo-gc.log"), from, to));
+    byProcess.put("server", pauses(dir.resolve("server-gc.log"), from, to));
+    byProcess.put("load", pauses(dir.resolve(loadLog), from, to));
+    return byProcess;
+  }
+
+  private static final Pattern PAUSE =
+      Pattern.compile("^\\[([^\\]]+)\\].*\\bPause\\b.* ([0-9.]+)ms$");
+  private static final DateTimeFormatter GC_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+  private static String pauses(Path log, long from, long to) {
+    if (!Files.exists(log)) {
+      return "no GC log";
     }
-
-    /**
-     * The server's own view of the phase: the share of list requests it answered within each bound
-     * of its latency histogram (from reading the request to sending the answer, so without the time
-     * a request waits to be read).
-     */
-    Map<String, String> serverLatency() {
-      Map<String, String> shares = new LinkedHashMap<>();
-      double count = serverAfter.getOrDefault("+Inf", 0.0) - serverBefore.getOrDefault("+Inf", 0.0);
-      serverAfter.forEach(
-          (le, n) ->
-              shares.put(
-                  "<= " + le + " s",
-                  String.format(
-                      Locale.ROOT,
-                      "%.4f",
-                      (n - serverBefore.getOrDefault(le, 0.0)) / Math.max(1, count))));
-      shares.put("requests", String.format(Locale.ROOT, "%.0f", count));
-      return shares;
-    }
-
-    private void send(String kind, String target, long due) {
-      boolean goodKind = !BAD.containsKey(kind);
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(serve + target))
-              .timeout(Duration.ofSeconds(10))
-              .build();
-      inFlight.incrementAndGet();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-          .whenComplete(
-              (response, e) -> {
-                long latency = System.nanoTime() - due;
-                inFlight.decrementAndGet();
-                if (e != null) {
-                  errors.increment();
-                  if (errorSamples.size() < 5) {
-                    errorSamples.add(kind + ": " + e);
-                  }
-                  return;
-                }
-                statuses
-                    .computeIfAbsent(kind, k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(response.statusCode(), s -> new LongAdder())
-                    .increment();
-                int second = (int) ((due - start) / 1_000_000_000L);
-                all.add(latency, second);
-                if (goodKind) {
-                  good.add(latency, second);
-                }
-                if (response.statusCode() >= 500) {
-                  System.out.printf(
-                      "!!!!! %s: %d for %s: %s%n",
-                      phase, response.statusCode(), target, new String(response.body()));
-                }
-              });
-    }
-
-    long serverErrors() {
-      long n = 0;
-      for (Map<Integer, LongAdder> byStatus : statuses.values()) {
-        for (Map.Entry<Integer, LongAdder> e : byStatus.entrySet()) {
-          if (e.getKey() >= 500) {
-            n += e.getValue().sum();
+    List<Double> millis = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(log)) {
+        Matcher m = PAUSE.matcher(line);
+        if (m.find()) {
+          long at = OffsetDateTime.parse(m.group(1), GC_TIME).toInstant().toEpochMilli();
+          if (at >= from && at <= to) {
+            millis.add(Double.parseDouble(m.group(2)));
           }
         }
       }
-      return n;
+    } catch (IOException | RuntimeException e) {
+      return "unreadable GC log: " + e;
     }
-
-    Map<String, Object> summary(Map<String, Object> cpu) {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("requests", sent);
-      s.put("seconds", seconds);
-      s.put("achievedRequestsPerSecond", sent / seconds);
-      s.put("maxSendLagMillis", maxLagNanos / 1e6);
-      s.put("goodRequests", good.summary());
-      s.put("goodRequestsAfterFirst10s", good.from(10).summary());
-      s.put("allRequests", all.summary());
-      s.put("serverErrors", serverErrors());
-      s.put("clientErrors", errors.sum());
-      s.put("clientErrorSamples", new ArrayList<>(errorSamples));
-      Map<String, Map<String, Long>> byKind = new LinkedHashMap<>();
-      statuses.forEach(
-          (kind, byStatus) -> {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            byStatus.forEach((status, n) -> counts.put(String.valueOf(status), n.sum()));
-            byKind.put(kind, counts);
-          });
-      s.put("statusesByKind", byKind);
-      s.put("cpu", cpu);
-      s.put("serverSideLatencyShares", serverLatency());
-      s.put("secondsWithRequestsOver10ms", good.slowSeconds(10));
-      return s;
+    if (millis.isEmpty()) {
+      return "0 pauses";
     }
-
-    void printRow(Map<String, Object> cpu) {
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %,d | %.0f | %.2f | %.2f | %.2f | %.1f | %.2f | %d | %d | %s | %s |%n",
-          phase,
-          sent,
-          sent / seconds,
-          good.percentile(50),
-          good.percentile(95),
-          good.percentile(99),
-          good.percentile(100),
-          all.percentile(99),
-          serverErrors(),
-          errors.sum(),
-          cpu.get("processCpu"),
-          cpu.get("machineCpu"));
-    }
+    double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return String.format(
+        Locale.ROOT,
+        "%d pauses, median %.1f ms, max %.1f ms, %.0f ms in all",
+        sorted.length,
+        sorted[(sorted.length - 1) / 2],
+        sorted[sorted.length - 1],
+        Arrays.stream(sorted).sum());
   }
 
   /**
@@ -706,27 +760,48 @@ public final class ServingBenchmark {
     }
   }
 
-  /** This process's CPU and the whole machine's over a phase, as fractions of all cores. */
-  static final class Cpu {
+  /**
+   * Each process's CPU over a phase (utime + stime from /proc/PID/stat) and the whole machine's
+   * (/proc/stat), as shares of all cores; "demo" is this JVM (the job, the broker, the freshness
+   * poller).
+   */
+  static final class ProcessCpu {
+    private static final double TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+    private final long fromMillis = System.currentTimeMillis();
     private final long wallNanos = System.nanoTime();
-    private final long processNanos = processCpuNanos();
     private final long[] machine = machineTicks();
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, Long> ticks = new LinkedHashMap<>();
 
-    static Cpu start() {
-      return new Cpu();
+    static ProcessCpu start(Process server, Process load) {
+      ProcessCpu cpu = new ProcessCpu();
+      cpu.pids.put("demo", ProcessHandle.current().pid());
+      cpu.pids.put("server", server.pid());
+      cpu.pids.put("load", load.pid());
+      cpu.pids.forEach((name, pid) -> cpu.ticks.put(name, processTicks(pid)));
+      return cpu;
     }
 
     Map<String, Object> stop() {
-      double wall = System.nanoTime() - wallNanos;
+      double wallSeconds = (System.nanoTime() - wallNanos) / 1e9;
       int cores = Runtime.getRuntime().availableProcessors();
       long[] now = machineTicks();
       Map<String, Object> cpu = new LinkedHashMap<>();
+      pids.forEach(
+          (name, pid) -> {
+            long before = ticks.get(name);
+            long after = processTicks(pid);
+            cpu.put(
+                name,
+                before < 0 || after < 0
+                    ? "n/a"
+                    : String.format(
+                        Locale.ROOT,
+                        "%.0f%%",
+                        100 * (after - before) / TICKS_PER_SECOND / wallSeconds / cores));
+          });
       cpu.put(
-          "processCpu",
-          String.format(
-              Locale.ROOT, "%.0f%%", 100 * (processCpuNanos() - processNanos) / wall / cores));
-      cpu.put(
-          "machineCpu",
+          "machine",
           machine == null || now == null
               ? "n/a"
               : String.format(
@@ -734,13 +809,21 @@ public final class ServingBenchmark {
                   "%.0f%%",
                   100.0 * (now[0] - machine[0]) / Math.max(1, now[1] - machine[1])));
       cpu.put("loadAverage", loadAverage());
+      cpu.put("seconds", wallSeconds);
+      cpu.put("fromEpochMillis", fromMillis);
+      cpu.put("toEpochMillis", System.currentTimeMillis());
       return cpu;
     }
 
-    private static long processCpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean)
-              ManagementFactory.getOperatingSystemMXBean())
-          .getProcessCpuTime();
+    /** utime + stime of a process in clock ticks; -1 when unreadable. */
+    private static long processTicks(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
     }
 
     /** Busy and total jiffies of all cores from /proc/stat; null elsewhere. */
@@ -757,28 +840,6 @@ public final class ServingBenchmark {
         return null;
       }
     }
-  }
-
-  /** The server's list-request latency histogram from /metrics: cumulative count by bound. */
-  static Map<String, Double> serverHistogram(URI serve, HttpClient http) {
-    Map<String, Double> buckets = new LinkedHashMap<>();
-    try {
-      String text =
-          http.send(
-                  HttpRequest.newBuilder(serve.resolve("/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile(
-                  "personalize_serve_request_duration_seconds_bucket\\{endpoint=\"recommendations\",le=\"([^\"]+)\"\\} (\\S+)")
-              .matcher(text);
-      while (m.find()) {
-        buckets.put(m.group(1), Double.parseDouble(m.group(2)));
-      }
-    } catch (IOException | InterruptedException e) {
-      System.out.println("cannot read the server's /metrics: " + e);
-    }
-    return buckets;
   }
 
   private static String loadAverage() {

@@ -154,7 +154,11 @@ public final class RecommendCommand implements Callable<Integer> {
     if (url == null && endpoints != null) {
       JsonNode serve = new ObjectMapper().readTree(endpoints.toFile()).get("serve");
       if (serve == null || !serve.isTextual()) {
-        throw new IllegalArgumentException("endpoints file " + endpoints + " has no 'serve'");
+        throw new IllegalArgumentException(
+            "endpoints file "
+                + endpoints
+                + " has no 'serve' (the demo started no server: --no-serve, or recommend.enabled"
+                + " false); give --server URL");
       }
       url = serve.asText();
     }
