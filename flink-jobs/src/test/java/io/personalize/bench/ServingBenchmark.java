@@ -68,8 +68,9 @@ import org.apache.flink.configuration.Configuration;
  *
  * <p>{@code bin/benchmark serve [--data NAME] [--replay-rate N] [--rate R] [--idle-seconds S]
  * [--sample-every M] [--warmup-seconds W] [--server-java-opts "..."] [--load-java-opts "..."]
- * [--priority N] [-D KEY=VALUE]...}; results in {@code out/bench/serving.json}, the demo's output
- * in {@code out/bench/serving/demo.log}, the server's in {@code server.log}, GC logs next to them.
+ * [--priority N | --server-priority N --load-priority N] [-D KEY=VALUE]...}; results in {@code
+ * out/bench/serving.json}, the demo's output in {@code out/bench/serving/demo.log}, the server's in
+ * {@code server.log}, GC logs next to them.
  */
 public final class ServingBenchmark {
   /**
@@ -78,8 +79,10 @@ public final class ServingBenchmark {
    */
   private static final long STEADY_AFTER_MILLIS = 30_000;
 
-  /** Nice level the server and load processes run above the demo's (0: the same). */
+  /** Nice levels the server and the load process run above the demo's (0: the same). */
   private static int priority;
+
+  private static int loadPriority;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long FRESHNESS_TIMEOUT_MILLIS = 30_000;
@@ -101,6 +104,7 @@ public final class ServingBenchmark {
     String serverJavaOpts = "-Xmx256m";
     String loadJavaOpts = "-Xmx128m";
     priority = 0;
+    loadPriority = 0;
     Map<String, String> extra = new LinkedHashMap<>();
     for (int a = 0; a < args.length; a++) {
       switch (args[a]) {
@@ -113,7 +117,9 @@ public final class ServingBenchmark {
         case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++a]);
         case "--server-java-opts" -> serverJavaOpts = args[++a];
         case "--load-java-opts" -> loadJavaOpts = args[++a];
-        case "--priority" -> priority = Integer.parseInt(args[++a]);
+        case "--priority" -> priority = loadPriority = Integer.parseInt(args[++a]);
+        case "--server-priority" -> priority = Integer.parseInt(args[++a]);
+        case "--load-priority" -> loadPriority = Integer.parseInt(args[++a]);
         case "-D" -> {
           String[] kv = args[++a].split("=", 2);
           extra.put(kv[0], kv[1]);
@@ -194,7 +200,7 @@ public final class ServingBenchmark {
 
     awaitEndpoints(endpointsFile, run);
     List<String> serverCommand = new ArrayList<>();
-    serverCommand.addAll(niceness());
+    serverCommand.addAll(niceness(priority));
     serverCommand.add(java());
     serverCommand.addAll(options(serverJavaOpts));
     serverCommand.add("-Xlog:gc:file=" + dir.resolve("server-gc.log") + ":time");
@@ -442,11 +448,12 @@ public final class ServingBenchmark {
   }
 
   /**
-   * With {@code --priority N} (N > 0), the server and the load run at nice -N: the way a
-   * latency-critical service shares a machine with a batch or stream job (like a higher CPU weight
-   * of its cgroup). Needs root or CAP_SYS_NICE. 0, the default: everything at the same priority.
+   * With {@code --priority N} (N > 0), the server and the load run at nice -N ({@code
+   * --server-priority} and {@code --load-priority} set one each): the way a latency-critical
+   * service shares a machine with a batch or stream job (like a higher CPU weight of its cgroup).
+   * Needs root or CAP_SYS_NICE. 0, the default: everything at the same priority.
    */
-  private static List<String> niceness() {
+  private static List<String> niceness(int priority) {
     return priority > 0 ? List.of("nice", "-n", String.valueOf(-priority)) : List.of();
   }
 
@@ -457,7 +464,7 @@ public final class ServingBenchmark {
   /** A load process for one phase: this JVM's classpath, its own small heap and GC log. */
   private static Process startLoad(String javaOpts, Path dir, String phase, List<String> args)
       throws IOException {
-    List<String> command = new ArrayList<>(niceness());
+    List<String> command = new ArrayList<>(niceness(loadPriority));
     command.add(java());
     command.addAll(options(javaOpts));
     command.add("-Xlog:gc:file=" + dir.resolve("load-" + phase + "-gc.log") + ":time");
