@@ -8,6 +8,12 @@ public final class AdaptiveUserState {
   public long events;
   public final PersonalParameters[] blocks;
 
+  /**
+   * The user's row of the global model, kept here and stepped as the global side steps it: the
+   * "borrow everything" candidate. Null when the learner has no such candidate.
+   */
+  public PersonalParameters globalRow;
+
   public AdaptiveUserState(PersonalParameters[] blocks) {
     this.blocks = blocks;
   }
@@ -18,6 +24,9 @@ public final class AdaptiveUserState {
     for (int c = 0; c < candidates; c++) {
       blocks[c] = start.copy();
     }
-    return new AdaptiveUserState(blocks);
+    AdaptiveUserState state = new AdaptiveUserState(blocks);
+    state.globalRow = new PersonalParameters(start.factors.length, 0);
+    state.globalRow.copyFrom(start);
+    return state;
   }
 }

@@ -6,21 +6,61 @@ package io.personalize.model;
  * group predicts with the candidate whose summed loss is lowest so far (follow the leader), so each
  * group ends about as good as its best candidate. Ties go to the lowest index: candidate 0 is the
  * default until evidence says otherwise.
+ *
+ * <p>With a reference candidate (the global row, "borrow everything"), the reference is the default
+ * instead, and a group leaves it only for a candidate whose loss is lower by more than {@code
+ * evidence} standard errors of the mean paired difference (per event, the candidate's loss minus
+ * the reference's): a group whose evidence is thin, such as nine heavy users, stays with the global
+ * model rather than follow noise.
  */
 public final class CandidateSelector {
   private final int groups;
   private final int candidates;
   private final double[] lossSums;
   private final long[] events;
+  private final double[] chosenLossSums;
+  private final long[] chosenEvents;
+
+  private final int reference;
+
+  /** Standard errors by which a candidate must beat the reference to be chosen over it. */
+  private final double evidence;
+
+  /** Per group and candidate: sums of the paired differences to the reference, and of squares. */
+  private final double[] differenceSums;
+
+  private final double[] differenceSquares;
 
   public CandidateSelector(int groups, int candidates) {
+    this(groups, candidates, -1, 0);
+  }
+
+  /**
+   * @param reference the candidate that is the default and must be beaten with evidence, or -1 for
+   *     none (plain follow the leader, candidate 0 the default)
+   * @param evidence standard errors of the mean paired difference by which a candidate must beat
+   *     the reference (0: any lower loss will do)
+   */
+  public CandidateSelector(int groups, int candidates, int reference, double evidence) {
     if (groups < 1 || candidates < 1) {
       throw new IllegalArgumentException("need >= 1 group and >= 1 candidate");
     }
+    if (reference < -1 || reference >= candidates) {
+      throw new IllegalArgumentException("reference " + reference + " outside -1.." + candidates);
+    }
+    if (!(evidence >= 0)) {
+      throw new IllegalArgumentException("evidence must be >= 0, was " + evidence);
+    }
+    this.reference = reference;
+    this.evidence = evidence;
+    this.differenceSums = new double[groups * candidates];
+    this.differenceSquares = new double[groups * candidates];
     this.groups = groups;
     this.candidates = candidates;
     this.lossSums = new double[groups * candidates];
     this.events = new long[groups];
+    this.chosenLossSums = new double[groups];
+    this.chosenEvents = new long[groups];
   }
 
   public int groups() {
@@ -31,12 +71,61 @@ public final class CandidateSelector {
     return candidates;
   }
 
+  /** The candidate that is the default and must be beaten with evidence; -1 when none. */
+  public int reference() {
+    return reference;
+  }
+
+  /**
+   * Records every candidate's loss on one event of a user in {@code group} (the losses indexed by
+   * candidate), each times {@code weight}.
+   */
+  public void recordEvent(int group, double[] losses, double weight) {
+    int base = (group - 1) * candidates;
+    for (int c = 0; c < candidates; c++) {
+      lossSums[base + c] += weight * losses[c];
+      if (reference >= 0) {
+        double d = weight * (losses[c] - losses[reference]);
+        differenceSums[base + c] += d;
+        differenceSquares[base + c] += d * d;
+      }
+    }
+    events[group - 1]++;
+  }
+
   /** Records the loss of candidate {@code candidate} on an event of a user in {@code group}. */
   public void record(int group, int candidate, double loss) {
     lossSums[(group - 1) * candidates + candidate] += loss;
     if (candidate == 0) {
       events[group - 1]++;
     }
+  }
+
+  /**
+   * Records the loss of the prediction a user of {@code group} was given (the candidate chosen at
+   * the time): with the candidates' sums this measures what choosing online costs.
+   */
+  public void recordChosen(int group, double loss) {
+    chosenLossSums[group - 1] += loss;
+    chosenEvents[group - 1]++;
+  }
+
+  /**
+   * The selection noise of a group: the mean loss of the predictions given (each by the candidate
+   * chosen at the time) minus the mean loss of the best candidate in hindsight; NaN before the
+   * group's first event, or when losses were recorded without the predictions given (held-out
+   * validation). Follow the leader pays this for not knowing the best candidate in advance.
+   */
+  public double selectionRegret(int group) {
+    long n = events[group - 1];
+    if (n == 0 || chosenEvents[group - 1] != n) {
+      return Double.NaN;
+    }
+    double best = Double.POSITIVE_INFINITY;
+    for (int c = 0; c < candidates; c++) {
+      best = Math.min(best, lossSums[(group - 1) * candidates + c]);
+    }
+    return (chosenLossSums[group - 1] - best) / n;
   }
 
   /** The candidate a user of {@code group} predicts with now. */
@@ -48,7 +137,17 @@ public final class CandidateSelector {
         best = c;
       }
     }
-    return best;
+    if (reference < 0 || best == reference) {
+      return best;
+    }
+    long n = events[group - 1];
+    if (n < 2) {
+      return reference;
+    }
+    double mean = differenceSums[base + best] / n;
+    double variance = Math.max(0, differenceSquares[base + best] / n - mean * mean);
+    double standardError = Math.sqrt(variance / (n - 1));
+    return mean < -evidence * standardError ? best : reference;
   }
 
   /** Mean loss of a candidate in a group so far; NaN before the group's first event. */
@@ -76,6 +175,8 @@ public final class CandidateSelector {
     SelectorSnapshot snapshot = new SelectorSnapshot();
     snapshot.lossSums = lossSums();
     snapshot.events = eventCounts();
+    snapshot.differenceSums = differenceSums.clone();
+    snapshot.differenceSquares = differenceSquares.clone();
     return snapshot;
   }
 
@@ -95,6 +196,13 @@ public final class CandidateSelector {
         sums[i] /= snapshots.size();
       }
       add(sums, new long[snapshot.events.length]);
+      if (snapshot.differenceSums.length == differenceSums.length
+          && snapshot.differenceSquares.length == differenceSquares.length) {
+        for (int i = 0; i < differenceSums.length; i++) {
+          differenceSums[i] += snapshot.differenceSums[i] / snapshots.size();
+          differenceSquares[i] += snapshot.differenceSquares[i] / snapshots.size();
+        }
+      }
       for (int g = 0; g < totals.length; g++) {
         totals[g] += snapshot.events[g];
       }

@@ -51,6 +51,15 @@ public final class GlobalTrainer {
     this.rowSteps = new StepSizes(0, steps.bias(), steps.factor(), 0);
   }
 
+  /** The steps of a user row at this trainer's step sizes: b_u and q_u only. */
+  public StepSizes rowSteps() {
+    return rowSteps;
+  }
+
+  public Regularization regularization() {
+    return regularization;
+  }
+
   /** The starting global row of a user: deterministic in the user id. */
   public PersonalParameters newUserRow(long user) {
     if (!model.kind().globalHasUserRows()) {
@@ -85,15 +94,44 @@ public final class GlobalTrainer {
    */
   public double learn(
       PersonalParameters userRow, int item, FeatureVector x, double label, double weight) {
+    return learn(userRow, item, x, label, weight, rowSteps);
+  }
+
+  /**
+   * One SGD step of weight 1 whose user row moves at {@code userRowSteps} (a user's early steps),
+   * the shared block at this trainer's steps. Returns the prediction made before the step.
+   */
+  public double learn(
+      PersonalParameters userRow,
+      int item,
+      FeatureVector x,
+      double label,
+      double weight,
+      StepSizes userRowSteps) {
+    return learn(userRow, item, x, label, weight, userRowSteps, steps);
+  }
+
+  /**
+   * One SGD step with the user row at {@code userRowSteps} and the shared block at {@code
+   * sharedSteps} (a new item's early steps). Returns the prediction made before the step.
+   */
+  public double learn(
+      PersonalParameters userRow,
+      int item,
+      FeatureVector x,
+      double label,
+      double weight,
+      StepSizes userRowSteps,
+      StepSizes sharedSteps) {
     shared.ensureItem(item);
     double prediction =
         model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
     if (weight != 1) {
       gradient.scale(weight, x.size());
     }
-    Sgd.applyShared(gradient, shared, item, x, steps, model.kind());
+    Sgd.applyShared(gradient, shared, item, x, sharedSteps, model.kind());
     if (model.kind().globalHasUserRows()) {
-      Sgd.applyPersonal(gradient, userRow, x, rowSteps, model.kind());
+      Sgd.applyPersonal(gradient, userRow, x, userRowSteps, model.kind());
     }
     return prediction;
   }

@@ -1,11 +1,13 @@
 package io.personalize.online;
 
 import io.personalize.model.FeatureVector;
-import io.personalize.model.GlobalTrainer;
+import io.personalize.model.GlobalUserRow;
 import io.personalize.model.Initializer;
+import io.personalize.model.LearnedSettings;
 import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.PersonalParameters;
+import io.personalize.model.SelfTuningTrainer;
 import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
@@ -17,8 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The global operator's model: SGD on every event with the full global model ({@link
- * GlobalTrainer}), and the versioned, sparse gradient checkpoints of its shared block.
+ * The global operator's model: SGD on every event with the full global model, learning its own step
+ * sizes, early steps and new users' initial row from the stream ({@link SelfTuningTrainer}), and
+ * the versioned, sparse gradient checkpoints of its shared block, each with what has been learned
+ * ({@link LearnedSettings}) for the per-user side.
  *
  * <p>A checkpoint is the change since the previous one of every item and feature weight touched in
  * between. Deltas are taken against a mirror of what receivers hold (the published state), and the
@@ -34,11 +38,13 @@ public final class GlobalModel {
   private final Model model;
   private final String objective;
   private final ItemCatalog catalog;
-  private final SharedParameters shared;
   private final SharedParameters published;
-  private final GlobalTrainer trainer;
-  private final Initializer initializer;
-  private final BoundedLruMap<String, PersonalParameters> userRows;
+  private final SelfTuningTrainer trainer;
+  private final BoundedLruMap<String, GlobalUserRow> userRows;
+
+  /** The shared block the last checkpoint was taken from; another one after a race was won. */
+  private SharedParameters checkpointed;
+
   private boolean[] dirtyItems = new boolean[64];
   private final List<Integer> dirtyItemList = new ArrayList<>();
   private long[] pendingCounts = new long[64];
@@ -53,8 +59,8 @@ public final class GlobalModel {
     this.model = config.model(space.dimension());
     this.objective = ModelDelta.objectiveOf(config);
     this.catalog = new ItemCatalog(space);
-    this.initializer = config.initializer();
-    this.shared =
+    Initializer initializer = config.initializer();
+    SharedParameters shared =
         new SharedParameters(
             model.factors(),
             space.dimension(),
@@ -65,8 +71,14 @@ public final class GlobalModel {
         new SharedParameters(
             model.factors(), space.dimension(), initialMean, new Initializer(config.seed(), 0));
     this.trainer =
-        new GlobalTrainer(
-            model, shared, initializer, config.globalSteps(), config.globalRegularization());
+        new SelfTuningTrainer(
+            model,
+            shared,
+            initializer,
+            config.globalSteps(),
+            config.globalRegularization(),
+            config.tuning());
+    this.checkpointed = shared;
     this.dirtyFeatures = new boolean[space.dimension()];
     this.userRows = new BoundedLruMap<>(maxUsers);
   }
@@ -77,6 +89,16 @@ public final class GlobalModel {
 
   public long version() {
     return version;
+  }
+
+  /** What the model has learned about the stream (step sizes, early steps, initial row). */
+  public LearnedSettings settings() {
+    return trainer.settings();
+  }
+
+  /** Step-size races finished so far. */
+  public long races() {
+    return trainer.races();
   }
 
   public int users() {
@@ -103,8 +125,7 @@ public final class GlobalModel {
    */
   public double learn(String userId, String itemId, double label, long eventTimeMillis) {
     int item = ensureItem(itemId);
-    PersonalParameters row =
-        userRows.computeIfAbsent(userId, id -> trainer.newUserRow(Ids.hash(id)));
+    GlobalUserRow row = userRows.computeIfAbsent(userId, id -> trainer.newUser(Ids.hash(id)));
     FeatureVector x = catalog.features(item);
     double prediction = trainer.learn(row, item, x, label);
     markDirty(item, x);
@@ -126,9 +147,8 @@ public final class GlobalModel {
     if (steps.size() == 0) {
       return Double.NaN;
     }
-    PersonalParameters row =
-        userRows.computeIfAbsent(userId, id -> trainer.newUserRow(Ids.hash(id)));
-    double positive = steps.learnGlobal(trainer, row, catalog::features);
+    GlobalUserRow user = userRows.computeIfAbsent(userId, id -> trainer.newUser(Ids.hash(id)));
+    double positive = steps.learnGlobal(trainer.trainer(), trainer.row(user), catalog::features);
     for (int e = 0; e < steps.size(); e++) {
       int item = steps.item(e);
       markDirty(item, catalog.features(item));
@@ -155,6 +175,16 @@ public final class GlobalModel {
   public ModelDelta closeCheckpoint(long nowMillis) {
     if (eventsSinceCheckpoint == 0 && dirtyItemList.isEmpty()) {
       return null;
+    }
+    SharedParameters shared = trainer.shared();
+    if (shared != checkpointed) {
+      // A race was won by a challenger: its shared block is the model now, and anything in it
+      // may differ from what the replicas hold.
+      checkpointed = shared;
+      if (catalog.size() > 0) {
+        shared.ensureItem(catalog.size() - 1); // items described but not learned since the copy
+      }
+      markEverythingDirty();
     }
     int k = model.factors();
     int n = dirtyItemList.size();
@@ -208,11 +238,28 @@ public final class GlobalModel {
     delta.factors = k;
     delta.featureDimension = model.featureDimension();
     delta.maxEventTimeMillis = maxEventTime;
+    delta.settings = trainer.settings().copy();
     return delta;
+  }
+
+  private void markEverythingDirty() {
+    for (int item = 0; item < catalog.size(); item++) {
+      if (!dirtyItems[item]) {
+        dirtyItems[item] = true;
+        dirtyItemList.add(item);
+      }
+    }
+    for (int j = 0; j < dirtyFeatures.length; j++) {
+      if (!dirtyFeatures[j]) {
+        dirtyFeatures[j] = true;
+        dirtyFeatureList.add(j);
+      }
+    }
   }
 
   private int ensureItem(String itemId) {
     int item = catalog.indexOf(itemId);
+    SharedParameters shared = trainer.shared();
     if (item >= shared.items()) {
       shared.ensureItem(item);
       published.ensureItem(item);
@@ -243,6 +290,7 @@ public final class GlobalModel {
   /** Everything needed to continue after a restart, as a Flink POJO. */
   public GlobalModelSnapshot snapshot() {
     GlobalModelSnapshot s = new GlobalModelSnapshot();
+    SharedParameters shared = trainer.shared();
     int n = catalog.size();
     int k = model.factors();
     s.version = version;
@@ -275,16 +323,28 @@ public final class GlobalModel {
     s.userIds = userRows.keySet().toArray(new String[0]);
     s.userBias = new double[s.userIds.length];
     s.userFactors = new double[s.userIds.length * k];
+    s.userEvents = new long[s.userIds.length];
     for (int u = 0; u < s.userIds.length; u++) {
-      PersonalParameters row = userRows.get(s.userIds[u]);
+      GlobalUserRow user = userRows.get(s.userIds[u]);
+      PersonalParameters row = trainer.row(user);
       s.userBias[u] = row.bias;
+      s.userEvents[u] = user.events;
       System.arraycopy(row.factors, 0, s.userFactors, u * k, row.factors.length);
     }
+    s.learned = trainer.settings().copy();
+    s.learned.racing = false;
+    s.tunerEvents = trainer.events();
+    s.earlyLosses = trainer.earlyLosses();
+    s.earlyEvents = trainer.earlyEvents();
     return s;
   }
 
   /** Restores a snapshot into this freshly built model (same configuration). */
   public void restore(GlobalModelSnapshot s) {
+    if (s.learned != null) {
+      trainer.restore(s.learned, s.tunerEvents, s.earlyLosses, s.earlyEvents);
+    }
+    SharedParameters shared = trainer.shared();
     int k = model.factors();
     version = s.version;
     eventsLearned = s.eventsLearned;
@@ -306,6 +366,7 @@ public final class GlobalModel {
       System.arraycopy(s.itemFactors, i * k, shared.itemFactors(), item * k, k);
       System.arraycopy(s.publishedItemFactors, i * k, published.itemFactors(), item * k, k);
       catalog.addCount(item, s.itemCounts[i]);
+      trainer.restoreItemEvents(item, s.itemCounts[i]);
       pendingCounts[item] = s.pendingCounts[i];
       catalog.describe(
           s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
@@ -318,10 +379,13 @@ public final class GlobalModel {
       dirtyFeatureList.add(j);
     }
     for (int u = 0; u < s.userIds.length; u++) {
-      PersonalParameters row = trainer.newUserRow(Ids.hash(s.userIds[u]));
+      // A snapshot from before user counts were kept: the users count as past their first events.
+      long events = u < s.userEvents.length ? s.userEvents[u] : Long.MAX_VALUE / 2;
+      GlobalUserRow user = trainer.newUser(Ids.hash(s.userIds[u]), events);
+      PersonalParameters row = trainer.row(user);
       row.bias = s.userBias[u];
       System.arraycopy(s.userFactors, u * k, row.factors, 0, row.factors.length);
-      userRows.put(s.userIds[u], row);
+      userRows.put(s.userIds[u], user);
     }
   }
 }

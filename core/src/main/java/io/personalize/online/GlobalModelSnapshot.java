@@ -26,5 +26,15 @@ public class GlobalModelSnapshot {
   public double[] userBias = new double[0];
   public double[] userFactors = new double[0];
 
+  /** Each user's learned events (which decide the user's early steps). */
+  public long[] userEvents = new long[0];
+
+  /** What the model learned from the stream; null in a snapshot taken before it did. */
+  public io.personalize.model.LearnedSettings learned;
+
+  public long tunerEvents;
+  public double[] earlyLosses = new double[0];
+  public long earlyEvents;
+
   public GlobalModelSnapshot() {}
 }

@@ -59,6 +59,12 @@ public class ModelDelta implements VersionedDelta {
   public int[] featureIndices = new int[0];
   public double[] featureDeltas = new double[0];
 
+  /**
+   * What the global model has learned from the stream as of this delta (step multipliers, a new
+   * user's initial row): the per-user side steps with it. Null from a sender that learns nothing.
+   */
+  public io.personalize.model.LearnedSettings settings;
+
   public ModelDelta() {}
 
   @Override

@@ -21,5 +21,8 @@ public class ReplicaSnapshot {
   public double[][] descriptionValues = new double[0][];
   public List<ModelDelta> pending = new ArrayList<>();
 
+  /** The learned settings of the last applied checkpoint; null when none said any. */
+  public io.personalize.model.LearnedSettings settings;
+
   public ReplicaSnapshot() {}
 }

@@ -2,6 +2,7 @@ package io.personalize.online;
 
 import io.personalize.model.FeatureVector;
 import io.personalize.model.Initializer;
+import io.personalize.model.LearnedSettings;
 import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.SharedParameters;
@@ -30,6 +31,7 @@ public final class SharedReplica {
   private final VersionedDeltaQueue<ModelDelta> checkpoints =
       new VersionedDeltaQueue<>(this::apply);
   private Consumer<ModelDelta> applied = checkpoint -> {};
+  private LearnedSettings settings;
 
   public SharedReplica(ModelConfig config, FeatureSpace space, double initialMean) {
     this.model = config.model(space.dimension());
@@ -43,6 +45,14 @@ public final class SharedReplica {
 
   public SharedParameters shared() {
     return shared;
+  }
+
+  /**
+   * What the global model had learned as of the last applied checkpoint that said it; null before
+   * any did.
+   */
+  public LearnedSettings settings() {
+    return settings;
   }
 
   public long version() {
@@ -106,6 +116,9 @@ public final class SharedReplica {
         w[j] += checkpoint.featureDeltas[d];
       }
     }
+    if (checkpoint.settings != null) {
+      settings = checkpoint.settings;
+    }
     applied.accept(checkpoint);
   }
 
@@ -161,6 +174,7 @@ public final class SharedReplica {
       s.descriptionValues[i] = catalog.description(i).values();
     }
     s.pending = checkpoints.pendingDeltas();
+    s.settings = settings;
     return s;
   }
 
@@ -178,5 +192,6 @@ public final class SharedReplica {
           s.itemIds[i], new ItemDescription(s.descriptionIndices[i], s.descriptionValues[i]));
     }
     checkpoints.restore(s.version, s.gaps, s.pending);
+    settings = s.settings;
   }
 }

@@ -5,6 +5,7 @@ import io.personalize.model.AdaptiveUserState;
 import io.personalize.model.CandidateSelector;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.Initializer;
+import io.personalize.model.LearnedSettings;
 import io.personalize.model.Mode;
 import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
@@ -51,6 +52,8 @@ public final class UserModels {
   private final PersonalParameters globalRow;
   private final PersonalParameters localBlock;
   private final PersonalParameters mtlBlock;
+  private final boolean globalRowCandidate;
+  private LearnedSettings learned;
 
   /**
    * @param modes which personal modes besides adaptive to run: {@link Mode#LOCAL} and {@link
@@ -67,16 +70,23 @@ public final class UserModels {
     this.config = config;
     this.model = config.model(featureDimension);
     this.initializer = config.initializer();
-    this.adaptive =
-        new AdaptiveLearner(
-            model,
-            config.adaptiveCandidates(),
-            new CandidateSelector(config.groups(), config.adaptiveCandidates().size()));
-    this.personal = new PersonalLearner(model);
     StepSizes g = config.globalSteps();
     this.globalRowSettings =
         new PersonalSettings(
             new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
+    this.globalRowCandidate = config.tuning().globalRowCandidate();
+    int candidates = config.adaptiveCandidates().size() + (globalRowCandidate ? 1 : 0);
+    this.adaptive =
+        new AdaptiveLearner(
+            model,
+            config.adaptiveCandidates(),
+            globalRowCandidate ? globalRowSettings : null,
+            new CandidateSelector(
+                config.groups(),
+                candidates,
+                globalRowCandidate ? config.adaptiveCandidates().size() : -1,
+                config.tuning().selectionEvidence()));
+    this.personal = new PersonalLearner(model);
     // The local mode's shared block: the global model as it starts, never trained.
     this.untrained =
         new SharedParameters(model.factors(), featureDimension, initialMean, initializer, itemSeed);
@@ -93,6 +103,21 @@ public final class UserModels {
     this.globalRow = new PersonalParameters(k, 0);
     this.localBlock = new PersonalParameters(k, model.featureDimension());
     this.mtlBlock = new PersonalParameters(k, model.featureDimension());
+    useSettings(LearnedSettings.initial(k, 0, false));
+  }
+
+  /**
+   * The settings the global side learned (step multipliers, a new user's initial row): used from
+   * the next event on. The evaluator passes the global trainer's own object, the job a copy that
+   * came with a checkpoint.
+   */
+  public void useSettings(LearnedSettings settings) {
+    this.learned = settings;
+    adaptive.useSettings(settings);
+  }
+
+  public LearnedSettings settings() {
+    return learned;
   }
 
   public CandidateSelector selector() {
@@ -119,20 +144,25 @@ public final class UserModels {
    */
   public UserState newUser(String userId, long seed) {
     int k = rowLength - 1;
-    PersonalParameters start =
-        PersonalParameters.initial(k, model.featureDimension(), initializer, seed);
+    PersonalParameters start = learned.start(k, model.featureDimension(), initializer, seed);
     UserState state = new UserState();
     state.userId = userId;
     state.adaptive = new double[config.adaptiveCandidates().size()][];
     for (int c = 0; c < state.adaptive.length; c++) {
       state.adaptive[c] = flatten(start, blockLength);
     }
-    if (mtl) {
+    if (mtl || globalRowCandidate) {
       state.globalRow = Arrays.copyOf(flatten(start, blockLength), rowLength);
+    }
+    if (mtl) {
       state.mtl = flatten(start, blockLength);
     }
     if (local) {
-      state.local = flatten(start, blockLength);
+      // Each user alone: from the plain initial row, nothing learned from other users.
+      state.local =
+          flatten(
+              PersonalParameters.initial(k, model.featureDimension(), initializer, seed),
+              blockLength);
     }
     return state;
   }
@@ -159,26 +189,42 @@ public final class UserModels {
           personal.learn(untrained, localBlock, null, item, x, label, config.local());
       write(localBlock, state.local);
     }
+    boolean hasRow = state.globalRow.length > 0;
+    if (hasRow) {
+      read(state.globalRow, globalRow);
+    }
     if (mtl) {
       read(state.mtl, mtlBlock);
-      read(state.globalRow, globalRow);
       out[Mode.MTL.ordinal()] =
           personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());
       write(mtlBlock, state.mtl);
-      // The anchor moves as the global trainer moves the user's row, after mtl has used it; a
-      // model whose global form has no user rows (logistic) never moves it.
-      if (model.kind().globalHasUserRows()) {
-        personal.learn(shared, globalRow, null, item, x, label, globalRowSettings);
-        write(globalRow, state.globalRow);
+      // The anchor moves as the global trainer moves the user's row, after mtl has used it (here,
+      // or as the adaptive mode's global-row candidate below); a model whose global form has no
+      // user rows (logistic) never moves it.
+      if (!globalRowCandidate && model.kind().globalHasUserRows()) {
+        personal.learn(
+            shared,
+            globalRow,
+            null,
+            item,
+            x,
+            label,
+            new PersonalSettings(
+                learned.scale(globalRowSettings.steps(), learned.early(state.events)),
+                globalRowSettings.regularization()));
       }
     }
     for (int c = 0; c < state.adaptive.length; c++) {
       read(state.adaptive[c], scratchState.blocks[c]);
     }
+    scratchState.globalRow = globalRowCandidate && hasRow ? globalRow : null;
     scratchState.events = state.events;
     out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratchState, item, x, label, group);
     for (int c = 0; c < state.adaptive.length; c++) {
       write(scratchState.blocks[c], state.adaptive[c]);
+    }
+    if (hasRow && model.kind().globalHasUserRows()) {
+      write(globalRow, state.globalRow);
     }
     state.events++;
   }
@@ -200,6 +246,7 @@ public final class UserModels {
       read(state.adaptive[c], scratchState.blocks[c]);
     }
     scratchState.events = state.events;
+    scratchState.globalRow = null;
     double positive = steps.learnPersonal(adaptive, shared, scratchState, features, group);
     for (int c = 0; c < state.adaptive.length; c++) {
       write(scratchState.blocks[c], state.adaptive[c]);
@@ -211,7 +258,9 @@ public final class UserModels {
   /** The block the user's group predicts with. */
   public PersonalParameters chosenBlock(UserState state, int group) {
     PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
-    read(state.adaptive[adaptive.selector().best(group)], block);
+    int best = adaptive.selector().best(group);
+    // The global-row candidate is the row alone: zero personal feature weights.
+    read(best < state.adaptive.length ? state.adaptive[best] : state.globalRow, block);
     return block;
   }
 

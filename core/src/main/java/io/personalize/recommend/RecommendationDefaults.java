@@ -39,7 +39,9 @@ public final class RecommendationDefaults {
    * seed, with the logistic loss and its own tuned step sizes.
    */
   public static ModelConfig rankingModel(ModelConfig ratingModel) {
-    return ModelConfig.defaults(ratingModel.kind(), Loss.LOGISTIC, true).toBuilder()
+    // The ranking model learns sampled examples per event, not one rating: it keeps its tuned
+    // steps and candidates, without learning settings or a global-row candidate.
+    return ModelConfig.defaultsWithoutLearning(ratingModel.kind(), Loss.LOGISTIC, true).toBuilder()
         .factors(ratingModel.factors())
         .groups(ratingModel.groups())
         .seed(ratingModel.seed())

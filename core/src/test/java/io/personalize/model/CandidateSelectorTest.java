@@ -167,4 +167,47 @@ class CandidateSelectorTest {
     assertThatThrownBy(() -> new CandidateSelector(2, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** With a reference (the global row) it is the default: no evidence, no other choice. */
+  @Test
+  void theReferenceIsTheDefaultUntilAnotherCandidateBeatsIt() {
+    CandidateSelector selector = new CandidateSelector(1, 3, 2, 0);
+    assertThat(selector.best(1)).isEqualTo(2);
+    selector.recordEvent(1, new double[] {0.5, 1.0, 0.75}, 1);
+    assertThat(selector.best(1)).as("one event is no evidence").isEqualTo(2);
+    selector.recordEvent(1, new double[] {0.5, 1.0, 0.75}, 1);
+    assertThat(selector.best(1)).isZero();
+  }
+
+  /**
+   * By hand: candidate 0 beats the reference by 0.1, 0.3, -0.1 and 0.1 (mean 0.1; spread: the
+   * variance of the differences is 0.02, so the standard error of the mean is sqrt(0.02 / 3) =
+   * 0.0816). At one standard error it is chosen (0.1 > 0.0816), at two it is not (0.1 < 0.163).
+   */
+  @Test
+  void anotherCandidateIsChosenOnlyWithTheEvidenceAsked() {
+    double[][] events = {{1.0, 1.1}, {1.0, 1.3}, {1.0, 0.9}, {1.0, 1.1}};
+    CandidateSelector one = new CandidateSelector(1, 2, 1, 1);
+    CandidateSelector two = new CandidateSelector(1, 2, 1, 2);
+    for (double[] losses : events) {
+      one.recordEvent(1, losses, 1);
+      two.recordEvent(1, losses, 1);
+    }
+    assertThat(one.best(1)).isZero();
+    assertThat(two.best(1)).isEqualTo(1);
+    // The plain leader is candidate 0 in both: its summed loss is lower.
+    assertThat(one.meanLoss(1, 0)).isLessThan(one.meanLoss(1, 1));
+  }
+
+  @Test
+  void selectionNoiseIsTheLossOfTheChoicesMadeAboveTheBestCandidatesInHindsight() {
+    CandidateSelector selector = new CandidateSelector(1, 2);
+    selector.recordEvent(1, new double[] {1.0, 0.5}, 1);
+    selector.recordChosen(1, 1.0); // candidate 0 was the leader before the event
+    selector.recordEvent(1, new double[] {0.25, 0.5}, 1);
+    selector.recordChosen(1, 0.5); // candidate 1 led after the first event
+    // Chosen: 1.5 over 2 events; best in hindsight: candidate 0 with 1.25 (and 1 with 1.0).
+    assertThat(selector.selectionRegret(1)).isEqualTo((1.5 - 1.0) / 2);
+    assertThat(new CandidateSelector(1, 2).selectionRegret(1)).isNaN();
+  }
 }

@@ -24,6 +24,14 @@ class GlobalModelTest {
   static final FeatureSpace SPACE = new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 8);
   static final ModelConfig CONFIG =
       ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, true).toBuilder().factors(4).build();
+
+  /**
+   * The defaults with nothing learned from the stream: the hand-computed steps below are the
+   * configured ones (the learning itself is SelfTuningTrainerTest's).
+   */
+  static final ModelConfig PLAIN =
+      CONFIG.toBuilder().tuning(io.personalize.model.SelfTuning.off()).build();
+
   static final double MEAN = 3.5;
   static final int K = 4;
 
@@ -52,7 +60,7 @@ class GlobalModelTest {
 
   @Test
   void closeCheckpointIsNullWhenNothingChanged() {
-    GlobalModel model = new GlobalModel(CONFIG, SPACE, MEAN, 100);
+    GlobalModel model = new GlobalModel(PLAIN, SPACE, MEAN, 100);
     assertThat(model.closeCheckpoint(1)).isNull();
     // Describing an item is not a change of the shared block.
     model.describeItem("i1", SPACE.describe(List.of("Drama"), 1995, Map.of()));
@@ -68,7 +76,7 @@ class GlobalModelTest {
 
   @Test
   void theFirstDeltaOfAnItemCarriesItsWholeValue() {
-    GlobalModel model = new GlobalModel(CONFIG, SPACE, MEAN, 100);
+    GlobalModel model = new GlobalModel(PLAIN, SPACE, MEAN, 100);
     double prediction = model.learn("u1", "i1", 4, 1_000);
     // Before the step: b_u = b_i = 0, w = 0, q_u and p_i their initial rows, so
     // z = mu + q_u.p_i, summed in the model's order.
@@ -139,8 +147,8 @@ class GlobalModelTest {
 
   @Test
   void maxUsersEvictsTheLeastRecentlySeenRowAndAReturningUserStartsOver() {
-    GlobalModel model = new GlobalModel(CONFIG, SPACE, MEAN, 2);
-    GlobalModel unbounded = new GlobalModel(CONFIG, SPACE, MEAN, 100);
+    GlobalModel model = new GlobalModel(PLAIN, SPACE, MEAN, 2);
+    GlobalModel unbounded = new GlobalModel(PLAIN, SPACE, MEAN, 100);
     for (GlobalModel m : List.of(model, unbounded)) {
       m.learn("u1", "i1", 5, 1);
       m.learn("u1", "i2", 4, 2);

@@ -187,19 +187,39 @@ class SharedReplicaTest {
    */
   @ParameterizedTest
   @CsvSource({
-    "HYBRID, 1",
-    "HYBRID, 2",
-    "HYBRID, 3",
-    "HYBRID, 4",
-    "MF, 5",
-    "MF, 6",
-    "LOGISTIC, 7",
-    "LOGISTIC, 8"
+    "HYBRID, 1, false",
+    "HYBRID, 2, false",
+    "HYBRID, 3, false",
+    "HYBRID, 4, false",
+    "MF, 5, false",
+    "MF, 6, false",
+    "LOGISTIC, 7, false",
+    "LOGISTIC, 8, false",
+    "HYBRID, 9, true",
+    "HYBRID, 10, true"
   })
-  void aReplicaFedEveryDeltaEqualsTheMaster(ModelKind kind, long seed) {
+  void aReplicaFedEveryDeltaEqualsTheMaster(ModelKind kind, long seed, boolean switching) {
     Random random = new Random(seed);
     ModelConfig config =
         ModelConfig.defaults(kind, kind.defaultLoss(), true).toBuilder().factors(K).build();
+    if (switching) {
+      // Races every 300 events that smaller steps win on these random ratings: the model's
+      // shared block is replaced by a challenger's several times, and every delta after a switch
+      // must bring the replica to the new block.
+      config =
+          config.toBuilder()
+              .tuning(
+                  new io.personalize.model.SelfTuning(
+                      List.of(new io.personalize.model.SelfTuning.RateMultipliers(0.25, 0.25)),
+                      300,
+                      200,
+                      List.of(2.0, 1.0),
+                      5,
+                      0.03,
+                      true,
+                      0))
+              .build();
+    }
     int k = kind.usesFactors() ? K : 0;
     double initialMean = kind == ModelKind.LOGISTIC ? 0 : MEAN;
     GlobalModel master = new GlobalModel(config, SPACE, initialMean, 1_000);
@@ -246,6 +266,12 @@ class SharedReplicaTest {
     assertThat(replica.pending()).isZero();
     assertThat(replica.duplicates()).isEqualTo(redelivered);
     assertThat(master.closeCheckpoint(2_002)).isNull();
+    if (switching) {
+      assertThat(master.races()).isEqualTo(6);
+      assertThat(master.settings().biasMultiplier).isLessThan(1);
+      assertThat(replica.settings().biasMultiplier).isEqualTo(master.settings().biasMultiplier);
+      assertThat(replica.settings().initialBias).isEqualTo(master.settings().initialBias);
+    }
 
     GlobalModelSnapshot m = master.snapshot();
     ReplicaSnapshot r = replica.snapshot();

@@ -71,7 +71,7 @@ class UserModelsTest {
     assertThat(state.events).isZero();
     assertThat(state.adaptive)
         .hasNumberOfRows(CONFIG.adaptiveCandidates().size())
-        .hasNumberOfRows(4);
+        .hasNumberOfRows(3);
     for (double[] candidate : state.adaptive) {
       assertThat(candidate).hasSize(1 + K + F).containsExactly(block);
     }
@@ -86,8 +86,9 @@ class UserModelsTest {
     assertThat(state.local[0]).isZero();
 
     UserState plain = models(EnumSet.noneOf(Mode.class)).newUser("u7", 7);
-    assertThat(plain.adaptive).hasNumberOfRows(4);
-    assertThat(plain.globalRow).isEmpty();
+    assertThat(plain.adaptive).hasNumberOfRows(3);
+    // The global row is kept without mtl too: it is the adaptive mode's "borrow everything".
+    assertThat(plain.globalRow).containsExactly(state.globalRow);
     assertThat(plain.local).isEmpty();
     assertThat(plain.mtl).isEmpty();
   }
@@ -219,7 +220,7 @@ class UserModelsTest {
       }
     }
     assertThat(state.events).isEqualTo(1);
-    assertThat(state.globalRow).isEmpty();
+    assertThat(state.globalRow).as("stepped as the global row candidate").hasSize(1 + K);
 
     // With the shadows every one of the three is written; the others are left alone.
     UserState full = shadows.newUser("u", 3);
@@ -250,10 +251,11 @@ class UserModelsTest {
     }
     state.lastEventTimeMillis = 12_345;
     // Group 2 has seen no events (all were in group 1): make candidate 2 its leader by hand.
-    models.selector().record(2, 0, 1.0);
-    models.selector().record(2, 1, 0.75);
-    models.selector().record(2, 2, 0.5);
-    models.selector().record(2, 3, 0.625);
+    for (int n = 0; n < 2; n++) {
+      // Candidate 2 beats the global row (3) by the same amount twice: with no spread, that is
+      // evidence enough.
+      models.selector().recordEvent(2, new double[] {1.0, 0.75, 0.5, 0.875}, 1);
+    }
     assertThat(models.selector().best(2)).isEqualTo(2);
 
     UserProfile profile = models.profile(state, 2, 8, 31);
@@ -283,5 +285,65 @@ class UserModelsTest {
     // The view is a copy: changing it leaves the state alone.
     view.factors[0] += 1;
     assertThat(state.adaptive[2][1]).isEqualTo(chosen[1]);
+  }
+
+  /**
+   * The global-row candidate: personal candidates that chase noise (bias steps of 0.9) all lose to
+   * the user's global row, so every group ends up predicting with it, and then the adaptive mode's
+   * prediction is exactly the global model's own prediction of the event.
+   */
+  @Test
+  void groupsWhosePersonalCandidatesAllLoseToGlobalPredictExactlyAsTheGlobalModel() {
+    io.personalize.model.PersonalSettings wild =
+        new io.personalize.model.PersonalSettings(
+            new io.personalize.model.StepSizes(0, 0.9, 0.9, 0.9), CONFIG.globalRegularization());
+    ModelConfig config =
+        CONFIG.toBuilder()
+            .adaptiveCandidates(java.util.List.of(wild, wild))
+            .tuning(
+                new io.personalize.model.SelfTuning(
+                    java.util.List.of(), 1, 0, java.util.List.of(1.0), 0, 0, true, 0))
+            .build();
+    UserModels models = new UserModels(config, F, MEAN, EnumSet.noneOf(Mode.class), item -> item);
+    SharedParameters shared = freshShared();
+    GlobalTrainer global =
+        new GlobalTrainer(
+            config.model(F),
+            shared,
+            config.initializer(),
+            config.globalSteps(),
+            config.globalRegularization());
+    UserState[] states = new UserState[USERS];
+    PersonalParameters[] rows = new PersonalParameters[USERS];
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    Random random = new Random(11);
+    double[] out = new double[Mode.values().length];
+    int matched = 0;
+    for (int e = 0; e < 4000; e++) {
+      int u = random.nextInt(USERS);
+      int i = catalog.indexOf("i" + random.nextInt(ITEMS));
+      FeatureVector x = catalog.features(i);
+      double y = 3.5 + random.nextGaussian();
+      if (states[u] == null) {
+        states[u] = models.newUser("u" + u, u);
+        rows[u] = global.newUserRow(u);
+      }
+      int group = 1;
+      boolean usesRow = models.selector().best(group) == 2;
+      models.step(states[u], shared, i, x, y, group, out);
+      double globalPrediction = global.learn(rows[u], i, x, y);
+      if (usesRow) {
+        assertThat(out[Mode.ADAPTIVE.ordinal()]).isEqualTo(globalPrediction);
+        matched++;
+      }
+      // The per-user copy of the row is stepped exactly as the global trainer steps the row.
+      assertThat(states[u].globalRow).containsExactly(flat(rows[u]));
+    }
+    assertThat(models.selector().best(1)).isEqualTo(2);
+    assertThat(models.selector().meanLoss(1, 2))
+        .isLessThan(models.selector().meanLoss(1, 0))
+        .isLessThan(models.selector().meanLoss(1, 1));
+    assertThat(matched).isGreaterThan(3900);
+    assertThat(models.view(states[0], 1, 0).featureWeights).containsOnly(0.0);
   }
 }

@@ -26,9 +26,9 @@ final class DataSets {
         description =
             "A data set directory or file: MovieLens ratings (u.data, ratings.dat[.gz],"
                 + " ratings.csv), yoochoose clicks (*_train_full.txt with *_test.txt) or DIGINETICA"
-                + " item views (*train-item-views.csv); a data set name under ../shared/data (e.g."
-                + " ml-100k, yoochoose-100k-sample, diginetica-sample); or 'generated' for built-in"
-                + " synthetic data.")
+                + " item views (*train-item-views.csv) or CiaoDVD ratings (movie-ratings.txt); a"
+                + " data set name under ../shared/data (e.g. ml-100k, yoochoose-100k-sample,"
+                + " diginetica-sample, ciaodvd); or 'generated' for built-in synthetic data.")
     String data;
 
     @Option(

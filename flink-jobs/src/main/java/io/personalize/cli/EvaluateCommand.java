@@ -16,6 +16,7 @@ import static io.personalize.job.config.PersonalizeOptions.FEATURE_HASH_BUCKETS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_FACTORS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_GROUPS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_KIND;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_LEARN_SETTINGS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
 
@@ -169,7 +170,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             .map(Target::parse)
             .orElse(kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING);
     Loss loss = target == Target.RATING ? Loss.SQUARED : Loss.LOGISTIC;
-    ModelConfig d = ModelConfig.defaults(kind, loss, protocol.isStream());
+    ModelConfig d =
+        read(conf, MODEL_LEARN_SETTINGS)
+            ? ModelConfig.defaults(kind, loss, protocol.isStream())
+            : ModelConfig.defaultsWithoutLearning(kind, loss, protocol.isStream());
     ModelConfig hyper =
         d.toBuilder()
             .factors(read(conf, MODEL_FACTORS))
@@ -200,7 +204,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         selected,
         new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)),
         topNSettings(
-            JobConfig.from(conf),
+            JobConfig.from(withoutModelKind(conf)),
             conf.get(RECOMMENDERS).stream()
                 .flatMap(r -> java.util.Arrays.stream(r.split(",")))
                 .map(String::trim)
@@ -209,6 +213,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .toList(),
             conf.get(SAMPLED_ITEMS),
             conf.get(RANKING_EPOCHS)));
+  }
+
+  /**
+   * The settings without the model kind, for reading the job's recommendation settings: the job's
+   * rule on the kind (only the rating models) is not the evaluator's, which runs LOGISTIC too.
+   */
+  private static Configuration withoutModelKind(Configuration conf) {
+    Configuration copy = new Configuration(conf);
+    copy.removeConfig(MODEL_KIND);
+    return copy;
   }
 
   /** The job's recommendation settings in {@code job}, with the evaluator's own. */

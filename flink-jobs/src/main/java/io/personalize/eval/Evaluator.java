@@ -56,7 +56,7 @@ public final class Evaluator {
         (System.nanoTime() - start) / 1e9,
         modes,
         context.selection,
-        settings(config, context.space.dimension()));
+        settings(config, context.space.dimension(), context.learned));
   }
 
   /**
@@ -139,9 +139,13 @@ public final class Evaluator {
                 .collect(Collectors.joining(", "))));
   }
 
-  private static Map<String, Object> settings(EvaluationConfig config, int featureDimension) {
+  private static Map<String, Object> settings(
+      EvaluationConfig config, int featureDimension, String learned) {
     ModelConfig m = config.model();
     Map<String, Object> settings = new LinkedHashMap<>();
+    if (!learned.isEmpty()) {
+      settings.put("learned", learned);
+    }
     settings.put("loss", m.loss().name().toLowerCase(java.util.Locale.ROOT));
     settings.put("factors", m.factors());
     settings.put("featureDimension", featureDimension);

@@ -2,11 +2,10 @@ package io.personalize.eval;
 
 import io.personalize.model.Coordinator;
 import io.personalize.model.FeatureVector;
-import io.personalize.model.GlobalTrainer;
+import io.personalize.model.GlobalUserRow;
 import io.personalize.model.GroupBoundaries;
 import io.personalize.model.Mode;
-import io.personalize.model.PersonalParameters;
-import io.personalize.model.SharedParameters;
+import io.personalize.model.SelfTuningTrainer;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * The prequential protocol: every event in time order is predicted by every mode, then learned, in
  * one pass. The personal modes step first ({@link UserModels#step}, the job's per-user step), then
- * the global model learns the event ({@link GlobalTrainer#learn}, the job's global step), so no
+ * the global model learns the event ({@link SelfTuningTrainer#learn}, the job's global step), so no
  * mode sees an event before predicting it; the shared block the personal modes read is the global
  * model as of the previous event (a checkpoint after every event, the freshest the stream can be).
  *
@@ -38,9 +37,8 @@ final class PrequentialRun {
     int users = log.users();
     int groups = context.hyper.groups();
 
-    SharedParameters shared = context.newShared();
-    GlobalTrainer global = context.newGlobalTrainer(shared);
-    PersonalParameters[] globalRows = new PersonalParameters[users];
+    SelfTuningTrainer global = context.newSelfTuningTrainer();
+    GlobalUserRow[] globalRows = new GlobalUserRow[users];
     UserModels personal =
         new UserModels(
             context.hyper,
@@ -48,6 +46,8 @@ final class PrequentialRun {
             context.initialMean,
             config.modes(),
             context::itemSeed);
+    // The per-user side steps with what the global side learns, as of each event.
+    personal.useSettings(global.settings());
     UserState[] states = new UserState[users];
 
     Map<Mode, PredictionLog> logs = new EnumMap<>(Mode.class);
@@ -70,11 +70,12 @@ final class PrequentialRun {
       double y = context.label(e);
       FeatureVector x = context.features.features(i);
       if (globalRows[u] == null) {
-        globalRows[u] = global.newUserRow(context.userSeed(u));
+        globalRows[u] = global.newUser(context.userSeed(u));
         states[u] = personal.newUser(log.userIds.get(u), context.userSeed(u));
       }
       if (runPersonal) {
-        personal.step(states[u], shared, i, x, y, boundaries.groupOf(counts[u]), predictions);
+        personal.step(
+            states[u], global.shared(), i, x, y, boundaries.groupOf(counts[u]), predictions);
       }
       predictions[Mode.GLOBAL.ordinal()] = global.learn(globalRows[u], i, x, y);
       for (Map.Entry<Mode, PredictionLog> entry : logs.entrySet()) {
@@ -102,6 +103,7 @@ final class PrequentialRun {
     if (config.runs(Mode.ADAPTIVE)) {
       context.recordSelection(personal.adaptive());
     }
+    context.recordLearned(global);
     return results;
   }
 }

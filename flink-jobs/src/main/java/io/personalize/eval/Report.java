@@ -92,6 +92,11 @@ public final class Report {
       out.println("adaptive: setting chosen per group");
       summary.adaptiveSelection().forEach(line -> out.println("  " + line));
     }
+    Object learned = summary.settings().get("learned");
+    if (learned != null) {
+      out.println();
+      out.println("global model learned from the stream: " + learned);
+    }
   }
 
   /** The top-N protocols' table: a row per recommender, then the main hit rate per user group. */

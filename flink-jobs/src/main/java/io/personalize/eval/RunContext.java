@@ -8,6 +8,7 @@ import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.RatingScale;
+import io.personalize.model.SelfTuningTrainer;
 import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.ItemCatalog;
@@ -33,6 +34,9 @@ final class RunContext {
 
   /** The adaptive mode's chosen candidate per group, for the report. */
   List<String> selection = List.of();
+
+  /** What the stream protocols' global model learned (steps, early steps, initial row), or "". */
+  String learned = "";
 
   RunContext(EventLog log, EvaluationConfig config, Progress progress) {
     this.log = log;
@@ -81,6 +85,22 @@ final class RunContext {
         model, shared, initializer, hyper.globalSteps(), hyper.globalRegularization());
   }
 
+  /** The global model of the stream protocols, which learns its own settings from the stream. */
+  SelfTuningTrainer newSelfTuningTrainer() {
+    return new SelfTuningTrainer(
+        model,
+        newShared(),
+        initializer,
+        hyper.globalSteps(),
+        hyper.globalRegularization(),
+        hyper.tuning());
+  }
+
+  /** Keeps what the global model learned from the stream, for the report. */
+  void recordLearned(SelfTuningTrainer trainer) {
+    learned = trainer.settings().toString();
+  }
+
   /** A personal block that starts as the user's global row, with zero feature deviations. */
   PersonalParameters blockFrom(GlobalTrainer trainer, long user, PersonalParameters globalRow) {
     PersonalParameters block = trainer.newPersonalBlock(user);
@@ -94,8 +114,22 @@ final class RunContext {
     CandidateSelector selector = adaptive.selector();
     for (int g = 1; g <= selector.groups(); g++) {
       int best = selector.best(g);
+      double regret = selector.selectionRegret(g);
       lines.add(
-          "group " + g + ": candidate " + best + " (" + adaptive.candidates().get(best) + ")");
+          "group "
+              + g
+              + ": candidate "
+              + best
+              + " ("
+              + adaptive.describe(best)
+              + ")"
+              + (Double.isNaN(regret)
+                  ? ""
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      ", selection noise %+.5f (mean loss of the choices made minus the best"
+                          + " candidate's)",
+                      regret)));
     }
     selection = List.copyOf(lines);
   }

@@ -65,39 +65,12 @@ final class SplitRun {
 
     // Global training, keeping each epoch's model for the literal form.
     boolean paper = config.runs(Mode.ADAPTIVE_PAPER) || config.runs(Mode.ADAPTIVE_PAPER_REVERSE);
-    SharedParameters shared = context.newShared();
-    GlobalTrainer global = context.newGlobalTrainer(shared);
-    PersonalParameters[] rows = new PersonalParameters[users];
-    for (int u = 0; u < users; u++) {
-      rows[u] = global.newUserRow(context.userSeed(u));
-    }
-    int epochs = context.hyper.epochs();
-    List<SharedParameters> sharedByEpoch = new ArrayList<>();
-    List<PersonalParameters[]> rowsByEpoch = new ArrayList<>();
-    if (paper) {
-      sharedByEpoch.add(shared.copy());
-      rowsByEpoch.add(copyRows(rows));
-    }
-    int[] order = split.train().clone();
-    Random random = new Random(seed);
-    context.progress.task("global training");
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      Split.shuffle(order, random);
-      for (int e : order) {
-        global.learn(
-            rows[log.user[e]],
-            log.item[e],
-            context.features.features(log.item[e]),
-            context.label(e));
-      }
-      global.setSteps(global.steps().times(context.hyper.rateDecay()));
-      if (paper) {
-        sharedByEpoch.add(shared.copy());
-        rowsByEpoch.add(copyRows(rows));
-      }
-      context.progress.update(epoch, epochs);
-    }
-    context.progress.finishLine();
+    GlobalFit fit = trainGlobal(split.train(), paper, "global training");
+    GlobalTrainer global = fit.trainer();
+    SharedParameters shared = global.shared();
+    PersonalParameters[] rows = fit.rows();
+    List<SharedParameters> sharedByEpoch = fit.sharedByEpoch();
+    List<PersonalParameters[]> rowsByEpoch = fit.rowsByEpoch();
 
     MetricsCalculator calculator = context.calculator(userGroup, perUserTimeSplit);
     List<ModeResult> results = new ArrayList<>();
@@ -151,6 +124,53 @@ final class SplitRun {
     return results;
   }
 
+  /** A global model trained T epochs, with its user rows and, if kept, every epoch's model. */
+  private record GlobalFit(
+      GlobalTrainer trainer,
+      PersonalParameters[] rows,
+      List<SharedParameters> sharedByEpoch,
+      List<PersonalParameters[]> rowsByEpoch) {}
+
+  /** Trains the global model T epochs on {@code events}, in a shuffled order per epoch. */
+  private GlobalFit trainGlobal(int[] events, boolean keepEpochs, String task) {
+    EventLog log = context.log;
+    int users = log.users();
+    SharedParameters shared = context.newShared();
+    GlobalTrainer global = context.newGlobalTrainer(shared);
+    PersonalParameters[] rows = new PersonalParameters[users];
+    for (int u = 0; u < users; u++) {
+      rows[u] = global.newUserRow(context.userSeed(u));
+    }
+    int epochs = context.hyper.epochs();
+    List<SharedParameters> sharedByEpoch = new ArrayList<>();
+    List<PersonalParameters[]> rowsByEpoch = new ArrayList<>();
+    if (keepEpochs) {
+      sharedByEpoch.add(shared.copy());
+      rowsByEpoch.add(copyRows(rows));
+    }
+    int[] order = events.clone();
+    Random random = new Random(context.hyper.seed());
+    context.progress.task(task);
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      Split.shuffle(order, random);
+      for (int e : order) {
+        global.learn(
+            rows[log.user[e]],
+            log.item[e],
+            context.features.features(log.item[e]),
+            context.label(e));
+      }
+      global.setSteps(global.steps().times(context.hyper.rateDecay()));
+      if (keepEpochs) {
+        sharedByEpoch.add(shared.copy());
+        rowsByEpoch.add(copyRows(rows));
+      }
+      context.progress.update(epoch, epochs);
+    }
+    context.progress.finishLine();
+    return new GlobalFit(global, rows, sharedByEpoch, rowsByEpoch);
+  }
+
   private PredictionLog adaptive(
       GlobalTrainer global,
       SharedParameters shared,
@@ -160,29 +180,63 @@ final class SplitRun {
     EventLog log = context.log;
     int users = log.users();
     List<PersonalSettings> candidates = context.hyper.adaptiveCandidates();
-    CandidateSelector selector = new CandidateSelector(context.hyper.groups(), candidates.size());
-    AdaptiveLearner adaptive = new AdaptiveLearner(context.model, candidates, selector);
+    boolean globalRow = context.hyper.tuning().globalRowCandidate();
+    CandidateSelector selector =
+        new CandidateSelector(
+            context.hyper.groups(),
+            candidates.size() + (globalRow ? 1 : 0),
+            globalRow ? candidates.size() : -1,
+            context.hyper.tuning().selectionEvidence());
+    AdaptiveLearner adaptive =
+        new AdaptiveLearner(
+            context.model, candidates, globalRow ? globalRowSettings() : null, selector);
     Random random = new Random(context.hyper.seed() + 3);
 
-    // 1. Choose each group's candidate on held-out training events.
-    context.progress.task("adaptive: choosing settings");
+    // 1. Choose each group's candidate on events held out of the training part. The global
+    // model they are validated with is trained without them, so the global-row candidate
+    // ("borrow everything") has not seen them either.
+    List<List<Integer>> fitByUser = new ArrayList<>();
+    List<List<Integer>> heldByUser = new ArrayList<>();
+    List<Integer> fitEvents = new ArrayList<>();
     for (int u = 0; u < users; u++) {
       List<Integer> events = new ArrayList<>(trainByUser.get(u));
       if (!perUserTimeSplit) {
         java.util.Collections.shuffle(events, random);
       }
-      int held = (int) Math.round(events.size() * context.config.validationFraction());
-      if (held == 0 || held == events.size()) {
+      // At least one held-out event for a user with two or more, so that the groups of the
+      // lightest users (most of them in a sparse data set) have evidence too.
+      int held =
+          events.size() < 2
+              ? 0
+              : Math.max(1, (int) Math.round(events.size() * context.config.validationFraction()));
+      fitByUser.add(events.subList(0, events.size() - held));
+      heldByUser.add(events.subList(events.size() - held, events.size()));
+      fitEvents.addAll(fitByUser.get(u));
+    }
+    GlobalFit validation =
+        trainGlobal(
+            fitEvents.stream().mapToInt(Integer::intValue).toArray(),
+            false,
+            "adaptive: global model without the validation events");
+    SharedParameters validationShared = validation.trainer().shared();
+    context.progress.task("adaptive: choosing settings");
+    for (int u = 0; u < users; u++) {
+      if (heldByUser.get(u).isEmpty()) {
         continue;
       }
       AdaptiveUserState state =
-          adaptive.start(context.blockFrom(global, context.userSeed(u), rows[u]));
-      List<Integer> fit = events.subList(0, events.size() - held);
-      fitEpochs(adaptive, shared, state, fit, random);
-      for (int e : events.subList(events.size() - held, events.size())) {
+          adaptive.start(
+              context.blockFrom(validation.trainer(), context.userSeed(u), validation.rows()[u]));
+      fitEpochs(adaptive, validationShared, state, fitByUser.get(u), random);
+      for (int e : heldByUser.get(u)) {
         int i = log.item[e];
         adaptive.validate(
-            shared, state, i, context.features.features(i), context.label(e), userGroup[u]);
+            validationShared,
+            state,
+            i,
+            context.features.features(i),
+            context.label(e),
+            userGroup[u]);
       }
       context.progress.update(u + 1, 2L * users);
     }
@@ -205,6 +259,14 @@ final class SplitRun {
           e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
     }
     return predictions;
+  }
+
+  /** How the global model steps a user's row: its bias and factor steps, its regularization. */
+  private PersonalSettings globalRowSettings() {
+    io.personalize.model.StepSizes g = context.hyper.globalSteps();
+    return new PersonalSettings(
+        new io.personalize.model.StepSizes(0, g.bias(), g.factor(), 0),
+        context.hyper.globalRegularization());
   }
 
   private void fitEpochs(

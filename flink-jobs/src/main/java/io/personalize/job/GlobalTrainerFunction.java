@@ -62,6 +62,18 @@ public class GlobalTrainerFunction
     getRuntimeContext().getMetricGroup().gauge("global-users", () -> (long) model.users());
     getRuntimeContext().getMetricGroup().gauge("global-users-evicted", model::usersEvicted);
     getRuntimeContext().getMetricGroup().gauge("global-items", () -> (long) model.items());
+    // What the model learned from the stream (docs/method.md, "Settings learned from the stream").
+    getRuntimeContext().getMetricGroup().gauge("step-races", model::races);
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("bias-step-multiplier", () -> model.settings().biasMultiplier);
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("factor-step-multiplier", () -> model.settings().factorMultiplier);
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("early-step-multiplier", () -> model.settings().earlyMultiplier);
+    getRuntimeContext().getMetricGroup().gauge("initial-bias", () -> model.settings().initialBias);
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
   }
 

@@ -119,7 +119,19 @@ public class PersonalModelFunction
     }
     storedSelector = context.getOperatorStateStore().getUnionListState(Descriptors.selector());
     List<SelectorSnapshot> selectors = new ArrayList<>();
-    storedSelector.get().forEach(selectors::add);
+    int expected = models.selector().groups() * models.selector().candidates();
+    for (SelectorSnapshot snapshot : storedSelector.get()) {
+      if (snapshot.lossSums.length == expected) {
+        selectors.add(snapshot);
+      } else {
+        // Another number of groups or candidates than this job's (e.g. a savepoint from before
+        // the global-row candidate): the selector starts afresh, as in a new job.
+        LOG.warn(
+            "a stored candidate selector has {} sums where this job has {}: not restored",
+            snapshot.lossSums.length,
+            expected);
+      }
+    }
     models.selector().restoreMean(selectors);
   }
 
@@ -138,6 +150,22 @@ public class PersonalModelFunction
     getRuntimeContext().getMetricGroup().gauge("replica-gaps", () -> replica.gaps());
     getRuntimeContext().getMetricGroup().gauge("replica-duplicates", () -> replica.duplicates());
     getRuntimeContext().getMetricGroup().gauge("replica-pending", () -> (long) replica.pending());
+    registerLearnedGauges(getRuntimeContext().getMetricGroup());
+  }
+
+  /**
+   * What this subtask predicts with: each group's adaptive candidate, and the settings the global
+   * model learned as of the last checkpoint applied here.
+   */
+  private void registerLearnedGauges(org.apache.flink.metrics.MetricGroup metrics) {
+    for (int g = 1; g <= models.selector().groups(); g++) {
+      int group = g;
+      metrics.gauge("adaptive-candidate-group-" + g, () -> models.selector().best(group));
+    }
+    metrics.gauge("learned-bias-step-multiplier", () -> models.settings().biasMultiplier);
+    metrics.gauge("learned-factor-step-multiplier", () -> models.settings().factorMultiplier);
+    metrics.gauge("learned-early-step-multiplier", () -> models.settings().earlyMultiplier);
+    metrics.gauge("learned-initial-bias", () -> models.settings().initialBias);
   }
 
   @Override
@@ -149,6 +177,9 @@ public class PersonalModelFunction
       return;
     }
     replica.advanceTo(completeBefore(ctx.currentWatermark()));
+    if (replica.settings() != null && replica.settings() != models.settings()) {
+      models.useSettings(replica.settings());
+    }
     UserState state = userState.value();
     if (state == null) {
       state = models.newUser(event.userId, Ids.hash(event.userId));

@@ -4,14 +4,17 @@ import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
 import io.personalize.model.CandidateSelector;
 import io.personalize.model.FeatureVector;
-import io.personalize.model.GlobalTrainer;
+import io.personalize.model.GlobalUserRow;
 import io.personalize.model.Initializer;
 import io.personalize.model.Loss;
 import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.PersonalParameters;
+import io.personalize.model.PersonalSettings;
+import io.personalize.model.SelfTuningTrainer;
 import io.personalize.model.SharedParameters;
+import io.personalize.model.StepSizes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,8 +37,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <ul>
  *   <li>{@link #adaptiveStep}: the per-user side, {@link AdaptiveLearner#step}: predict with the
- *       group's chosen candidate, then every candidate (4 by default) learns.
- *   <li>{@link #globalLearn}: the global side, {@link GlobalTrainer#learn}.
+ *       group's chosen candidate, then every candidate (3 personal blocks and the global row by
+ *       default) learns.
+ *   <li>{@link #globalLearn}: the global side, {@link SelfTuningTrainer#learn}, step-size races
+ *       included at their share of the events.
  *   <li>{@link #fullEvent}: both, in the engine's order: what one event costs on one core.
  * </ul>
  *
@@ -57,9 +62,8 @@ public class PerEventStepBenchmark {
   public int factors;
 
   private AdaptiveLearner adaptive;
-  private GlobalTrainer global;
-  private SharedParameters shared;
-  private PersonalParameters[] globalRows;
+  private SelfTuningTrainer global;
+  private GlobalUserRow[] globalRows;
   private AdaptiveUserState[] states;
 
   private int[] user;
@@ -76,24 +80,39 @@ public class PerEventStepBenchmark {
     Model model = config.model(stream.space.dimension());
     Initializer initializer = config.initializer();
     // As the evaluator does for ratings 1..5: the untrained model predicts the scale's midpoint.
-    shared = new SharedParameters(model.factors(), model.featureDimension(), 3.0, initializer);
+    SharedParameters shared =
+        new SharedParameters(model.factors(), model.featureDimension(), 3.0, initializer);
     shared.ensureItem(Ml100kLikeStream.ITEMS - 1);
+    // The global side as the job runs it: learning its settings, with step-size races at their
+    // default schedule (a tenth of the events pay for the challengers too).
     global =
-        new GlobalTrainer(
-            model, shared, initializer, config.globalSteps(), config.globalRegularization());
+        new SelfTuningTrainer(
+            model,
+            shared,
+            initializer,
+            config.globalSteps(),
+            config.globalRegularization(),
+            config.tuning());
+    StepSizes g = config.globalSteps();
+    int candidates = config.adaptiveCandidates().size();
     adaptive =
         new AdaptiveLearner(
             model,
             config.adaptiveCandidates(),
-            new CandidateSelector(config.groups(), config.adaptiveCandidates().size()));
-    // Every user already seen: the steady state, not the first-event setup of a user.
-    globalRows = new PersonalParameters[Ml100kLikeStream.USERS];
+            new PersonalSettings(
+                new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization()),
+            new CandidateSelector(
+                config.groups(), candidates + 1, candidates, config.tuning().selectionEvidence()));
+    adaptive.useSettings(global.settings());
+    // Every user already seen, past its first events: the steady state, not a user's first events.
+    globalRows = new GlobalUserRow[Ml100kLikeStream.USERS];
     states = new AdaptiveUserState[Ml100kLikeStream.USERS];
     for (int u = 0; u < Ml100kLikeStream.USERS; u++) {
-      globalRows[u] = global.newUserRow(u);
-      PersonalParameters block = global.newPersonalBlock(u);
-      block.copyFrom(globalRows[u]);
+      globalRows[u] = global.newUser(u, 1_000);
+      PersonalParameters block = new PersonalParameters(model.factors(), model.featureDimension());
+      block.copyFrom(global.row(globalRows[u]));
       states[u] = adaptive.start(block);
+      states[u].events = 1_000;
     }
     user = stream.user;
     item = stream.item;
@@ -104,23 +123,7 @@ public class PerEventStepBenchmark {
   }
 
   private ModelConfig withFactors(ModelConfig d) {
-    return new ModelConfig(
-        d.kind(),
-        d.loss(),
-        factors,
-        d.initStd(),
-        d.seed(),
-        d.globalSteps(),
-        d.rateDecay(),
-        d.globalRegularization(),
-        d.epochs(),
-        d.personalEpochs(),
-        d.local(),
-        d.mtl(),
-        d.adaptiveCandidates(),
-        d.paper(),
-        d.groups(),
-        d.regroupEvery());
+    return d.toBuilder().factors(factors).build();
   }
 
   private int nextEvent() {
@@ -132,7 +135,7 @@ public class PerEventStepBenchmark {
   @Benchmark
   public double adaptiveStep() {
     int e = nextEvent();
-    return adaptive.step(shared, states[user[e]], item[e], x[e], label[e], group[e]);
+    return adaptive.step(global.shared(), states[user[e]], item[e], x[e], label[e], group[e]);
   }
 
   @Benchmark
@@ -148,13 +151,14 @@ public class PerEventStepBenchmark {
     int i = item[e];
     FeatureVector features = x[e];
     double y = label[e];
-    blackhole.consume(adaptive.step(shared, states[u], i, features, y, group[e]));
+    blackhole.consume(adaptive.step(global.shared(), states[u], i, features, y, group[e]));
     blackhole.consume(global.learn(globalRows[u], i, features, y));
   }
 
   /** A model that diverged (NaN, infinities) would time a different computation: fail instead. */
   @TearDown(Level.Trial)
   public void checkModelIsFinite() {
+    SharedParameters shared = global.shared();
     boolean finite = Double.isFinite(shared.mean);
     for (int i = 0; finite && i < shared.items(); i++) {
       finite = Double.isFinite(shared.itemBias(i));
@@ -163,7 +167,7 @@ public class PerEventStepBenchmark {
       for (PersonalParameters block : states[u].blocks) {
         finite &= Double.isFinite(block.bias);
       }
-      finite &= Double.isFinite(globalRows[u].bias);
+      finite &= Double.isFinite(global.row(globalRows[u]).bias);
     }
     if (!finite) {
       throw new IllegalStateException(

@@ -311,6 +311,53 @@ class EvaluateCommandTest {
     assertThat(badProperty.err()).contains("'deep-net'").contains("personalize.model.kind");
   }
 
+  /**
+   * The logistic model is the evaluator's too (the job only learns ratings): `--model-kind
+   * LOGISTIC` was refused by the job's rule when the top-N settings were read.
+   */
+  @Test
+  void theLogisticModelRunsInTheEvaluator(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("eval");
+    Run run =
+        run(
+            "evaluate",
+            "--model-kind=LOGISTIC",
+            "--data=generated",
+            "--generated-users=30",
+            "--generated-items=40",
+            "--generated-events=300",
+            "--protocol=prequential",
+            "--no-chart",
+            "--no-progress",
+            "--out=" + out);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(model(out)).isEqualTo("logistic");
+  }
+
+  /** What the model learns from the stream is on by default; the setting turns it off. */
+  @Test
+  void learnedSettingsAreReportedAndCanBeTurnedOff(@TempDir Path dir) {
+    String[] small = {
+      "--data=generated",
+      "--generated-users=30",
+      "--generated-items=40",
+      "--generated-events=300",
+      "--protocol=prequential",
+      "--no-chart",
+      "--no-progress",
+      "--out=" + dir.resolve("eval")
+    };
+    Run learning = run(concat(new String[] {"evaluate"}, small));
+    assertThat(learning.exitCode()).as(learning.err()).isZero();
+    assertThat(learning.out())
+        .contains("global model learned from the stream: steps bias x")
+        .contains("first 20 events x2.0")
+        .contains("global row (borrow everything)");
+    Run off = run(concat(new String[] {"evaluate", "--model-learn-settings=false"}, small));
+    assertThat(off.exitCode()).as(off.err()).isZero();
+    assertThat(off.out()).contains("first 0 events").doesNotContain("global row (borrow");
+  }
+
   private static String model(Path out) throws IOException {
     return new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("model").asText();
   }

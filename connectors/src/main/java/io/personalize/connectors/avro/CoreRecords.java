@@ -11,6 +11,7 @@ import io.personalize.avro.Objective;
 import io.personalize.avro.RecommendationList;
 import io.personalize.avro.ScoredItem;
 import io.personalize.model.EventKind;
+import io.personalize.model.LearnedSettings;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.FeatureSpace.ItemDescription;
 import io.personalize.online.ModelDelta;
@@ -66,7 +67,39 @@ public final class CoreRecords {
         .setItemDeltas(items)
         .setFeatureWeightDeltas(features)
         .setMaxEventTimeMillis(delta.maxEventTimeMillis)
+        .setLearnedSettings(delta.settings == null ? null : toAvro(delta.settings))
         .build();
+  }
+
+  /** What the global model learned from the stream, as the checkpoint's Avro record. */
+  static io.personalize.avro.LearnedSettings toAvro(LearnedSettings s) {
+    List<Double> initialFactors = new ArrayList<>(s.initialFactors.length);
+    for (double v : s.initialFactors) {
+      initialFactors.add(v);
+    }
+    return io.personalize.avro.LearnedSettings.newBuilder()
+        .setBiasStepMultiplier(s.biasMultiplier)
+        .setFactorStepMultiplier(s.factorMultiplier)
+        .setEarlyStepMultiplier(s.earlyMultiplier)
+        .setFirstEvents(s.firstEvents)
+        .setInitialBias(s.initialBias)
+        .setInitialFactors(initialFactors)
+        .setRaces(s.races)
+        .setRacing(s.racing)
+        .build();
+  }
+
+  static LearnedSettings fromAvro(io.personalize.avro.LearnedSettings a) {
+    LearnedSettings s = new LearnedSettings();
+    s.biasMultiplier = a.getBiasStepMultiplier();
+    s.factorMultiplier = a.getFactorStepMultiplier();
+    s.earlyMultiplier = a.getEarlyStepMultiplier();
+    s.firstEvents = a.getFirstEvents();
+    s.initialBias = a.getInitialBias();
+    s.initialFactors = a.getInitialFactors().stream().mapToDouble(Double::doubleValue).toArray();
+    s.races = a.getRaces();
+    s.racing = a.getRacing();
+    return s;
   }
 
   /**
@@ -107,6 +140,9 @@ public final class CoreRecords {
     for (int d = 0; d < m; d++) {
       delta.featureIndices[d] = checkpoint.getFeatureWeightDeltas().get(d).getIndex();
       delta.featureDeltas[d] = checkpoint.getFeatureWeightDeltas().get(d).getDelta();
+    }
+    if (checkpoint.getLearnedSettings() != null) {
+      delta.settings = fromAvro(checkpoint.getLearnedSettings());
     }
     return delta;
   }

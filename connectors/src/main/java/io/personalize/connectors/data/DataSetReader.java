@@ -21,6 +21,8 @@ import java.util.Objects;
  *       training and the test file.
  *   <li>DIGINETICA item views ({@code *train-item-views.csv}): see {@link DigineticaLayout}; VIEW
  *       events. {@link SessionSplits} splits them for the session protocol.
+ *   <li>CiaoDVD movie ratings ({@code movie-ratings.txt}): see {@link CiaoDvdLayout}; RATING
+ *       events, the genre id an item feature, a repeated (user, movie) pair kept once.
  * </ul>
  *
  * <p>In the click and view data sets a session has no user: each session is its own user, its id
@@ -55,6 +57,9 @@ public final class DataSetReader {
     if (DigineticaLayout.HEADER.equals(header)) {
       return DigineticaLayout.read(nameOf(absolute), absolute);
     }
+    if (CiaoDvdLayout.isRatingsFile(absolute)) {
+      return CiaoDvdLayout.read(nameOf(absolute), absolute);
+    }
     return MovieLensReader.readRatings(absolute);
   }
 
@@ -71,6 +76,10 @@ public final class DataSetReader {
     if (views != null) {
       return DigineticaLayout.read(nameOf(views), views);
     }
+    Path ciao = CiaoDvdLayout.find(dir);
+    if (ciao != null) {
+      return CiaoDvdLayout.read(nameOf(ciao), ciao);
+    }
     throw new DataFormatException(
         dir,
         "no ratings file or click log found (looked for the MovieLens "
@@ -81,6 +90,8 @@ public final class DataSetReader {
             + YoochooseLayout.TEST_SUFFIX
             + "; the DIGINETICA *"
             + DigineticaLayout.FILE_SUFFIX
+            + "; the CiaoDVD "
+            + CiaoDvdLayout.FILE
             + ")",
         null);
   }

@@ -47,4 +47,33 @@ class CoreRecordsTest {
     view.fallback = true;
     assertThat(CoreRecords.toAvro(view).getFallback()).isTrue();
   }
+
+  @Test
+  void aCheckpointCarriesWhatTheGlobalModelLearnedThroughAvro() {
+    io.personalize.online.ModelDelta delta = new io.personalize.online.ModelDelta();
+    delta.modelKind = "HYBRID";
+    delta.version = 3;
+    delta.previousVersion = 2;
+    delta.factors = 2;
+    delta.settings = io.personalize.model.LearnedSettings.initial(2, 20, true);
+    delta.settings.biasMultiplier = 2;
+    delta.settings.factorMultiplier = 0.5;
+    delta.settings.earlyMultiplier = 4;
+    delta.settings.initialBias = 0.25;
+    delta.settings.initialFactors = new double[] {0.125, -0.5};
+    delta.settings.races = 3;
+    io.personalize.online.ModelDelta back = CoreRecords.fromAvro(CoreRecords.toAvro(delta));
+    assertThat(back.settings.biasMultiplier).isEqualTo(2);
+    assertThat(back.settings.factorMultiplier).isEqualTo(0.5);
+    assertThat(back.settings.earlyMultiplier).isEqualTo(4);
+    assertThat(back.settings.firstEvents).isEqualTo(20);
+    assertThat(back.settings.initialBias).isEqualTo(0.25);
+    assertThat(back.settings.initialFactors).containsExactly(0.125, -0.5);
+    assertThat(back.settings.races).isEqualTo(3);
+    assertThat(back.settings.racing).isTrue();
+
+    delta.settings = null;
+    assertThat(CoreRecords.toAvro(delta).getLearnedSettings()).isNull();
+    assertThat(CoreRecords.fromAvro(CoreRecords.toAvro(delta)).settings).isNull();
+  }
 }

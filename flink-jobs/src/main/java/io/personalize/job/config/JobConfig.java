@@ -112,7 +112,11 @@ public final class JobConfig implements Serializable {
   public ModelConfig model() {
     ModelKind kind = conf.get(MODEL_KIND);
     Loss loss = kind.defaultLoss();
-    return ModelConfig.defaults(kind, loss, true).toBuilder()
+    ModelConfig defaults =
+        conf.get(MODEL_LEARN_SETTINGS)
+            ? ModelConfig.defaults(kind, loss, true)
+            : ModelConfig.defaultsWithoutLearning(kind, loss, true);
+    return defaults.toBuilder()
         .factors(conf.get(MODEL_FACTORS))
         .groups(conf.get(MODEL_GROUPS))
         .seed(conf.get(MODEL_SEED))

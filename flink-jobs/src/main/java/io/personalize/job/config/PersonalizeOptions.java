@@ -104,6 +104,17 @@ public final class PersonalizeOptions {
           .defaultValue(42L)
           .withDescription("Seed of the deterministic initial factors (and of shuffles).");
 
+  public static final ConfigOption<Boolean> MODEL_LEARN_SETTINGS =
+      key(PREFIX + "model.learn-settings")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Learn settings from the stream (docs/method.md): the global step sizes by races of"
+                  + " shadow models, larger early steps for new users and items, a new user's"
+                  + " initial row by meta-learning, and the global row as a candidate of every"
+                  + " group (batch protocols: the global-row candidate only). false: the"
+                  + " configured steps, as measured before these were learned.");
+
   public static final ConfigOption<Integer> MODEL_REGROUP_EVERY_EVENTS =
       key(PREFIX + "model.regroup-every-events")
           .intType()
@@ -250,6 +261,7 @@ public final class PersonalizeOptions {
                   Setting.of(MODEL_GROUPS, c -> c >= 1 && c <= 100, "1..100"),
                   Setting.of(MODEL_SEED),
                   Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
+                  Setting.of(MODEL_LEARN_SETTINGS),
                   Setting.of(RATING_MIN, Double::isFinite, "finite"),
                   Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
                   Setting.of(
@@ -280,6 +292,7 @@ public final class PersonalizeOptions {
           MODEL_GROUPS,
           MODEL_SEED,
           MODEL_REGROUP_EVERY_EVENTS,
+          MODEL_LEARN_SETTINGS,
           FEATURE_GENRES,
           FEATURE_HASH_BUCKETS);
 

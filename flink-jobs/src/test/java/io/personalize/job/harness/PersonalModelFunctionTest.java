@@ -97,6 +97,10 @@ class PersonalModelFunctionTest {
 
     /** Every mode's prediction of the event, clamped, indexed by {@link Mode#ordinal()}. */
     double[] score(ValidEvent e) {
+      // What the global model learned comes with the checkpoints, as in the operator.
+      if (replica.settings() != null && replica.settings() != models.settings()) {
+        models.useSettings(replica.settings());
+      }
       UserState state = users.computeIfAbsent(e.userId, id -> models.newUser(id, Ids.hash(id)));
       int group = boundaries.groupOf(state.events);
       int item = replica.item(e.itemId);
@@ -270,7 +274,12 @@ class PersonalModelFunctionTest {
     assertThat(view.checkpointVersion).isZero();
     assertThat(view.factors).hasSize(CONFIG.model().factors());
     assertThat(view.featureWeights).hasSize(SPACE.dimension());
-    double[] chosen = reference.users.get("u1").adaptive[profile.candidate];
+    // The chosen block: a personal one, or the global row (the default before evidence).
+    UserState expected = reference.users.get("u1");
+    double[] chosen =
+        profile.candidate < expected.adaptive.length
+            ? expected.adaptive[profile.candidate]
+            : expected.globalRow;
     assertThat(view.bias).isEqualTo(chosen[0]);
 
     UserState state = keyed("u1", Descriptors.userState());
