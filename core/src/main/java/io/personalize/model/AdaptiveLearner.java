@@ -28,6 +28,8 @@ public final class AdaptiveLearner {
   private final PersonalSettings[] steady;
   private final PersonalSettings[] early;
   private final double[] losses;
+  private final double[] userLosses;
+  private long userEvents;
   private double scaledBias = Double.NaN;
   private double scaledFactor = Double.NaN;
   private double scaledEarly = Double.NaN;
@@ -64,6 +66,7 @@ public final class AdaptiveLearner {
     }
     this.steady = new PersonalSettings[expected];
     this.losses = new double[expected];
+    this.userLosses = new double[expected];
     this.early = new PersonalSettings[expected];
     useSettings(LearnedSettings.initial(0, 0, false));
   }
@@ -191,18 +194,25 @@ public final class AdaptiveLearner {
     state.events++;
   }
 
-  /** Records every candidate's loss on a held-out event without learning from it. */
+  /**
+   * Adds every candidate's loss on a held-out event of the user being validated, without learning
+   * from it; {@link #endValidationOfUser} records the user's sums.
+   */
   public void validate(
-      SharedParameters shared,
-      AdaptiveUserState state,
-      int item,
-      FeatureVector x,
-      double label,
-      int group) {
+      SharedParameters shared, AdaptiveUserState state, int item, FeatureVector x, double label) {
     Loss loss = learner.model().loss();
     for (int c = 0; c < steady.length; c++) {
-      losses[c] = loss.loss(learner.predict(shared, block(state, c), item, x), label);
+      userLosses[c] += loss.loss(learner.predict(shared, block(state, c), item, x), label);
     }
-    selector.recordEvent(group, losses, 1);
+    userEvents++;
+  }
+
+  /** Records the held-out losses of the user just validated, as one user's evidence. */
+  public void endValidationOfUser(int group) {
+    if (userEvents > 0) {
+      selector.recordUser(group, userLosses, userEvents);
+    }
+    java.util.Arrays.fill(userLosses, 0);
+    userEvents = 0;
   }
 }

@@ -31,6 +31,16 @@ public final class CandidateSelector {
 
   private final double[] differenceSquares;
 
+  /**
+   * Clustered evidence (held-out events recorded user by user): per group and candidate, the sum
+   * over users of n_u times the user's summed difference; per group, the sum of n_u squared and the
+   * number of users.
+   */
+  private final double[] clusterCrossSums;
+
+  private final double[] clusterSizeSquares;
+  private final long[] clusters;
+
   public CandidateSelector(int groups, int candidates) {
     this(groups, candidates, -1, 0);
   }
@@ -55,6 +65,9 @@ public final class CandidateSelector {
     this.evidence = evidence;
     this.differenceSums = new double[groups * candidates];
     this.differenceSquares = new double[groups * candidates];
+    this.clusterCrossSums = new double[groups * candidates];
+    this.clusterSizeSquares = new double[groups];
+    this.clusters = new long[groups];
     this.groups = groups;
     this.candidates = candidates;
     this.lossSums = new double[groups * candidates];
@@ -91,6 +104,28 @@ public final class CandidateSelector {
       }
     }
     events[group - 1]++;
+  }
+
+  /**
+   * Records one user's held-out events at once: {@code lossSums} the summed losses per candidate
+   * over the user's {@code events} events. The standard error of a group's mean difference is then
+   * clustered by user (events of one user are not independent evidence: a group of nine heavy users
+   * is nine pieces of evidence, not thousands).
+   */
+  public void recordUser(int group, double[] userLossSums, long userEvents) {
+    int base = (group - 1) * candidates;
+    for (int c = 0; c < candidates; c++) {
+      lossSums[base + c] += userLossSums[c];
+      if (reference >= 0) {
+        double d = userLossSums[c] - userLossSums[reference];
+        differenceSums[base + c] += d;
+        differenceSquares[base + c] += d * d;
+        clusterCrossSums[base + c] += userEvents * d;
+      }
+    }
+    events[group - 1] += userEvents;
+    clusterSizeSquares[group - 1] += (double) userEvents * userEvents;
+    clusters[group - 1]++;
   }
 
   /** Records the loss of candidate {@code candidate} on an event of a user in {@code group}. */
@@ -145,9 +180,28 @@ public final class CandidateSelector {
       return reference;
     }
     double mean = differenceSums[base + best] / n;
-    double variance = Math.max(0, differenceSquares[base + best] / n - mean * mean);
-    double standardError = Math.sqrt(variance / (n - 1));
-    return mean < -evidence * standardError ? best : reference;
+    return mean < -evidence * standardError(group, best, mean) ? best : reference;
+  }
+
+  /** The standard error of a group's mean difference: by event, or clustered by user. */
+  private double standardError(int group, int candidate, double mean) {
+    int i = (group - 1) * candidates + candidate;
+    long n = events[group - 1];
+    long users = clusters[group - 1];
+    if (users == 0) {
+      double variance = Math.max(0, differenceSquares[i] / n - mean * mean);
+      return Math.sqrt(variance / (n - 1));
+    }
+    if (users < 2) {
+      return Double.POSITIVE_INFINITY;
+    }
+    // Sum over users of (D_u - n_u mean)^2, the users' residuals, with the small-sample factor.
+    double residuals =
+        differenceSquares[i]
+            - 2 * mean * clusterCrossSums[i]
+            + mean * mean * clusterSizeSquares[group - 1];
+    double variance = Math.max(0, residuals) / ((double) n * n) * users / (users - 1);
+    return Math.sqrt(variance);
   }
 
   /** Mean loss of a candidate in a group so far; NaN before the group's first event. */

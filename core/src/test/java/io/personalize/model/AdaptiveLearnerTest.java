@@ -198,7 +198,9 @@ class AdaptiveLearnerTest {
     for (int c = 0; c < 3; c++) {
       before[c] = state.blocks[c].copy();
     }
-    learner.validate(shared, state, 2, features[2], 3, 1);
+    learner.validate(shared, state, 2, features[2], 3);
+    assertThat(selector.events(1)).isEqualTo(7); // recorded when the user's validation ends
+    learner.endValidationOfUser(1);
     assertThat(state.events).isEqualTo(9);
     assertThat(selector.events(1)).isEqualTo(8); // validation records losses...
     for (int c = 0; c < 3; c++) {

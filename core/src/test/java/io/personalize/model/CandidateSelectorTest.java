@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Follow the leader per group on summed prequential loss; ties go to candidate 0. */
@@ -209,5 +210,34 @@ class CandidateSelectorTest {
     // Chosen: 1.5 over 2 events; best in hindsight: candidate 0 with 1.25 (and 1 with 1.0).
     assertThat(selector.selectionRegret(1)).isEqualTo((1.5 - 1.0) / 2);
     assertThat(new CandidateSelector(1, 2).selectionRegret(1)).isNaN();
+  }
+
+  /**
+   * Evidence clustered by user, by hand: two users whose held-out events favour candidate 0 by
+   * summed differences -0.3 (3 events) and +0.1 (1 event). Mean difference (-0.3 + 0.1) / 4 =
+   * -0.05; residuals D_u - n_u m: -0.15 and 0.15, squares 0.045; variance 0.045 / 16 * 2 / 1 =
+   * 0.005625, standard error 0.075: candidate 0 is chosen at half a standard error (0.0375), not at
+   * one.
+   */
+  @Test
+  void evidenceRecordedUserByUserIsClusteredByUser() {
+    CandidateSelector half = new CandidateSelector(1, 2, 1, 0.5);
+    CandidateSelector one = new CandidateSelector(1, 2, 1, 1);
+    for (CandidateSelector selector : List.of(half, one)) {
+      selector.recordUser(1, new double[] {0.6, 0.9}, 3);
+      selector.recordUser(1, new double[] {0.4, 0.3}, 1);
+    }
+    assertThat(half.events(1)).isEqualTo(4);
+    assertThat(half.meanLoss(1, 0)).isCloseTo(0.25, within(1e-12));
+    assertThat(half.best(1)).isZero();
+    assertThat(one.best(1)).isEqualTo(1);
+    CandidateSelector oneUser = new CandidateSelector(1, 2, 1, 0);
+    oneUser.recordUser(1, new double[] {0.1, 0.9}, 5);
+    assertThat(oneUser.best(1)).as("one user is no evidence").isEqualTo(1);
+    CandidateSelector consistent = new CandidateSelector(1, 2, 1, 1);
+    for (int u = 0; u < 10; u++) {
+      consistent.recordUser(1, new double[] {0.5 + 0.01 * u, 0.7 + 0.01 * u}, 2);
+    }
+    assertThat(consistent.best(1)).isZero();
   }
 }

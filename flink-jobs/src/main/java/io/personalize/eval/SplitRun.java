@@ -231,13 +231,9 @@ final class SplitRun {
       for (int e : heldByUser.get(u)) {
         int i = log.item[e];
         adaptive.validate(
-            validationShared,
-            state,
-            i,
-            context.features.features(i),
-            context.label(e),
-            userGroup[u]);
+            validationShared, state, i, context.features.features(i), context.label(e));
       }
+      adaptive.endValidationOfUser(userGroup[u]);
       context.progress.update(u + 1, 2L * users);
     }
     context.recordSelection(adaptive);
