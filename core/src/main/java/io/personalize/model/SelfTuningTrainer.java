@@ -197,11 +197,10 @@ public final class SelfTuningTrainer {
     if (racing) {
       raceLoss[0] += loss.loss(prediction, label);
       for (int c = 0; c < challengers.length; c++) {
-        StepSizes steps = challengers[c].rowSteps();
-        if (early) {
-          steps = earlyScaled(steps);
-        }
-        double p = challengers[c].learn(user.challengers[c], item, x, label, 1, steps);
+        GlobalTrainer challenger = challengers[c];
+        StepSizes steps = early ? earlyScaled(challenger.rowSteps()) : challenger.rowSteps();
+        StepSizes sharedSteps = earlyItem ? earlyShared(challenger.steps()) : challenger.steps();
+        double p = challenger.learn(user.challengers[c], item, x, label, 1, steps, sharedSteps);
         raceLoss[c + 1] += loss.loss(p, label);
       }
     }
@@ -328,6 +327,16 @@ public final class SelfTuningTrainer {
         base.feature());
   }
 
+  /** A new item's steps: the bias and factor steps at the early multiplier. */
+  private StepSizes earlyShared(StepSizes steps) {
+    double m = settings.earlyMultiplier;
+    return new StepSizes(
+        steps.mean(),
+        Math.min(0.99, steps.bias() * m),
+        Math.min(0.99, steps.factor() * m),
+        steps.feature());
+  }
+
   private StepSizes earlyScaled(StepSizes row) {
     double m = settings.earlyMultiplier;
     return new StepSizes(0, Math.min(0.99, row.bias() * m), Math.min(0.99, row.factor() * m), 0);
@@ -336,14 +345,7 @@ public final class SelfTuningTrainer {
   private void refreshEarlySteps() {
     StepSizes row = trainer.rowSteps();
     earlyRowSteps = earlyScaled(row);
-    StepSizes s = trainer.steps();
-    double early = settings.earlyMultiplier;
-    earlySharedSteps =
-        new StepSizes(
-            s.mean(),
-            Math.min(0.99, s.bias() * early),
-            Math.min(0.99, s.factor() * early),
-            s.feature());
+    earlySharedSteps = earlyShared(trainer.steps());
     for (int e = 0; e < earlySettings.length; e++) {
       double m = tuning.earlyMultipliers().get(e);
       earlySettings[e] =
