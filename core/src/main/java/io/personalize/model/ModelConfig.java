@@ -239,6 +239,31 @@ public record ModelConfig(
     }
   }
 
+  /**
+   * How the global side steps a user's row: its bias and factor steps (no personal feature weights)
+   * and its regularization; the adaptive mode's global-row candidate steps the same way.
+   */
+  public PersonalSettings globalRowSettings() {
+    return new PersonalSettings(
+        new StepSizes(0, globalSteps.bias(), globalSteps.factor(), 0), globalRegularization);
+  }
+
+  /**
+   * The adaptive mode's learner of this configuration: its personal candidates, the global row as
+   * the last candidate and every group's default when {@link SelfTuning#globalRowCandidate}, and a
+   * selector asking {@link SelfTuning#selectionEvidence} to leave it.
+   */
+  public AdaptiveLearner adaptiveLearner(Model model) {
+    int personal = adaptiveCandidates.size();
+    boolean row = tuning.globalRowCandidate();
+    return new AdaptiveLearner(
+        model,
+        adaptiveCandidates,
+        row ? globalRowSettings() : null,
+        new CandidateSelector(
+            groups, personal + (row ? 1 : 0), row ? personal : -1, tuning.selectionEvidence()));
+  }
+
   public Model model(int featureDimension) {
     return Model.of(kind, loss, factors, featureDimension);
   }

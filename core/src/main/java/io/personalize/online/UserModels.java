@@ -13,7 +13,6 @@ import io.personalize.model.PersonalLearner;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;
 import io.personalize.model.SharedParameters;
-import io.personalize.model.StepSizes;
 import io.personalize.rank.RankingSteps;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
@@ -70,22 +69,9 @@ public final class UserModels {
     this.config = config;
     this.model = config.model(featureDimension);
     this.initializer = config.initializer();
-    StepSizes g = config.globalSteps();
-    this.globalRowSettings =
-        new PersonalSettings(
-            new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization());
+    this.globalRowSettings = config.globalRowSettings();
     this.globalRowCandidate = config.tuning().globalRowCandidate();
-    int candidates = config.adaptiveCandidates().size() + (globalRowCandidate ? 1 : 0);
-    this.adaptive =
-        new AdaptiveLearner(
-            model,
-            config.adaptiveCandidates(),
-            globalRowCandidate ? globalRowSettings : null,
-            new CandidateSelector(
-                config.groups(),
-                candidates,
-                globalRowCandidate ? config.adaptiveCandidates().size() : -1,
-                config.tuning().selectionEvidence()));
+    this.adaptive = config.adaptiveLearner(model);
     this.personal = new PersonalLearner(model);
     // The local mode's shared block: the global model as it starts, never trained.
     this.untrained =

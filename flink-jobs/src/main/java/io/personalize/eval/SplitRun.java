@@ -3,7 +3,6 @@ package io.personalize.eval;
 import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
 import io.personalize.model.BorrowDirection;
-import io.personalize.model.CandidateSelector;
 import io.personalize.model.Coordinator;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.GroupBoundaries;
@@ -179,17 +178,7 @@ final class SplitRun {
       int[] userGroup) {
     EventLog log = context.log;
     int users = log.users();
-    List<PersonalSettings> candidates = context.hyper.adaptiveCandidates();
-    boolean globalRow = context.hyper.tuning().globalRowCandidate();
-    CandidateSelector selector =
-        new CandidateSelector(
-            context.hyper.groups(),
-            candidates.size() + (globalRow ? 1 : 0),
-            globalRow ? candidates.size() : -1,
-            context.hyper.tuning().selectionEvidence());
-    AdaptiveLearner adaptive =
-        new AdaptiveLearner(
-            context.model, candidates, globalRow ? globalRowSettings() : null, selector);
+    AdaptiveLearner adaptive = context.hyper.adaptiveLearner(context.model);
     Random random = new Random(context.hyper.seed() + 3);
 
     // 1. Choose each group's candidate on events held out of the training part. The global
@@ -255,14 +244,6 @@ final class SplitRun {
           e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
     }
     return predictions;
-  }
-
-  /** How the global model steps a user's row: its bias and factor steps, its regularization. */
-  private PersonalSettings globalRowSettings() {
-    io.personalize.model.StepSizes g = context.hyper.globalSteps();
-    return new PersonalSettings(
-        new io.personalize.model.StepSizes(0, g.bias(), g.factor(), 0),
-        context.hyper.globalRegularization());
   }
 
   private void fitEpochs(

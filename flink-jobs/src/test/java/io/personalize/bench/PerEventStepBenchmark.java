@@ -2,7 +2,6 @@ package io.personalize.bench;
 
 import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
-import io.personalize.model.CandidateSelector;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalUserRow;
 import io.personalize.model.Initializer;
@@ -11,10 +10,8 @@ import io.personalize.model.Model;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.PersonalParameters;
-import io.personalize.model.PersonalSettings;
 import io.personalize.model.SelfTuningTrainer;
 import io.personalize.model.SharedParameters;
-import io.personalize.model.StepSizes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -93,16 +90,7 @@ public class PerEventStepBenchmark {
             config.globalSteps(),
             config.globalRegularization(),
             config.tuning());
-    StepSizes g = config.globalSteps();
-    int candidates = config.adaptiveCandidates().size();
-    adaptive =
-        new AdaptiveLearner(
-            model,
-            config.adaptiveCandidates(),
-            new PersonalSettings(
-                new StepSizes(0, g.bias(), g.factor(), 0), config.globalRegularization()),
-            new CandidateSelector(
-                config.groups(), candidates + 1, candidates, config.tuning().selectionEvidence()));
+    adaptive = config.adaptiveLearner(model);
     adaptive.useSettings(global.settings());
     // Every user already seen, past its first events: the steady state, not a user's first events.
     globalRows = new GlobalUserRow[Ml100kLikeStream.USERS];
