@@ -60,11 +60,7 @@ public class LearnedSettings {
    */
   public StepSizes scale(StepSizes base, boolean early) {
     double m = early ? earlyMultiplier : 1;
-    return new StepSizes(
-        base.mean(),
-        Math.min(0.99, base.bias() * biasMultiplier * m),
-        Math.min(0.99, base.factor() * factorMultiplier * m),
-        base.feature());
+    return base.scaled(biasMultiplier * m, factorMultiplier * m);
   }
 
   /** A new user's starting block: the random initial row moved by the learned initial row. */

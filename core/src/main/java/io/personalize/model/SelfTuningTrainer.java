@@ -198,8 +198,8 @@ public final class SelfTuningTrainer {
       raceLoss[0] += loss.loss(prediction, label);
       for (int c = 0; c < challengers.length; c++) {
         GlobalTrainer challenger = challengers[c];
-        StepSizes steps = early ? earlyScaled(challenger.rowSteps()) : challenger.rowSteps();
-        StepSizes sharedSteps = earlyItem ? earlyShared(challenger.steps()) : challenger.steps();
+        StepSizes steps = early ? early(challenger.rowSteps()) : challenger.rowSteps();
+        StepSizes sharedSteps = earlyItem ? early(challenger.steps()) : challenger.steps();
         double p = challenger.learn(user.challengers[c], item, x, label, 1, steps, sharedSteps);
         raceLoss[c + 1] += loss.loss(p, label);
       }
@@ -320,38 +320,22 @@ public final class SelfTuningTrainer {
   }
 
   private StepSizes steps(double biasMultiplier, double factorMultiplier) {
-    return new StepSizes(
-        base.mean(),
-        Math.min(0.99, base.bias() * biasMultiplier),
-        Math.min(0.99, base.factor() * factorMultiplier),
-        base.feature());
+    return base.scaled(biasMultiplier, factorMultiplier);
   }
 
-  /** A new item's steps: the bias and factor steps at the early multiplier. */
-  private StepSizes earlyShared(StepSizes steps) {
+  /** Steps (of a row, or of a new item's shared parameters) at the early multiplier. */
+  private StepSizes early(StepSizes steps) {
     double m = settings.earlyMultiplier;
-    return new StepSizes(
-        steps.mean(),
-        Math.min(0.99, steps.bias() * m),
-        Math.min(0.99, steps.factor() * m),
-        steps.feature());
-  }
-
-  private StepSizes earlyScaled(StepSizes row) {
-    double m = settings.earlyMultiplier;
-    return new StepSizes(0, Math.min(0.99, row.bias() * m), Math.min(0.99, row.factor() * m), 0);
+    return steps.scaled(m, m);
   }
 
   private void refreshEarlySteps() {
     StepSizes row = trainer.rowSteps();
-    earlyRowSteps = earlyScaled(row);
-    earlySharedSteps = earlyShared(trainer.steps());
+    earlyRowSteps = early(row);
+    earlySharedSteps = early(trainer.steps());
     for (int e = 0; e < earlySettings.length; e++) {
       double m = tuning.earlyMultipliers().get(e);
-      earlySettings[e] =
-          new PersonalSettings(
-              new StepSizes(0, Math.min(0.99, row.bias() * m), Math.min(0.99, row.factor() * m), 0),
-              regularization);
+      earlySettings[e] = new PersonalSettings(row.scaled(m, m), regularization);
     }
   }
 

@@ -27,6 +27,18 @@ public record StepSizes(double mean, double bias, double factor, double feature)
         mean * multiplier, bias * multiplier, factor * multiplier, feature * multiplier);
   }
 
+  /**
+   * The bias and factor steps times these multipliers, capped below 1; the mean and feature steps
+   * unchanged. How learned settings scale the configured steps (races, early events).
+   */
+  public StepSizes scaled(double biasMultiplier, double factorMultiplier) {
+    return new StepSizes(
+        mean,
+        Math.min(0.99, bias * biasMultiplier),
+        Math.min(0.99, factor * factorMultiplier),
+        feature);
+  }
+
   /** The same step for every parameter group. */
   public static StepSizes uniform(double step) {
     return new StepSizes(step, step, step, step);
