@@ -4,13 +4,11 @@ import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,10 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoCommand command = demo.getCommand();
     command.settings.addTo(
         demo.getCommandSpec(),
-        PersonalizeOptions.ALL.stream()
-            .<ConfigOption<?>>map(Setting::option)
-            .filter(o -> o != PersonalizeOptions.BOOTSTRAP_SERVERS)
-            .toList(),
+        PersonalizeOptions.optionsExcept(PersonalizeOptions.BOOTSTRAP_SERVERS),
         PersonalizeOptions.PREFIX);
   }
 

@@ -162,7 +162,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   EvaluationConfig config() {
-    Configuration conf = settings.configuration(null, properties);
+    return config(settings.configuration(null, properties));
+  }
+
+  /** The evaluation that the settings in {@code conf} ask for, as the flags would. */
+  public static EvaluationConfig config(Configuration conf) {
     Protocol protocol = Protocol.parse(conf.get(PROTOCOL));
     ModelKind kind = modelKind(conf);
     Target target =

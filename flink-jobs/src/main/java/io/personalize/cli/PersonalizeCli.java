@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ProduceCommand.class,
       RunCommand.class,
+      BenchCommand.class,
       ConfigurationDocs.class
     })
 public final class PersonalizeCli implements Runnable {
@@ -34,6 +35,7 @@ public final class PersonalizeCli implements Runnable {
     RunCommand.addSettingFlags(cli.getSubcommands().get("run"));
     EvaluateCommand.addSettingFlags(cli.getSubcommands().get("evaluate"));
     DemoCommand.addSettingFlags(cli.getSubcommands().get("demo"));
+    BenchCommand.addSettingFlags(cli.getSubcommands().get("bench"));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and

@@ -7,7 +7,6 @@ import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
 import java.io.PrintStream;
@@ -82,11 +81,7 @@ public final class RunCommand implements Callable<Integer> {
   static void addSettingFlags(CommandLine run) {
     RunCommand command = run.getCommand();
     command.settings.addTo(
-        run.getCommandSpec(),
-        PersonalizeOptions.ALL.stream()
-            .<org.apache.flink.configuration.ConfigOption<?>>map(Setting::option)
-            .toList(),
-        PersonalizeOptions.PREFIX);
+        run.getCommandSpec(), PersonalizeOptions.optionsExcept(), PersonalizeOptions.PREFIX);
   }
 
   /** The item metadata of a MovieLens data set's item file. */

@@ -385,7 +385,7 @@ public final class Demo {
     long deadline = System.currentTimeMillis() + replayMillis + timeoutMillis;
     long lastPrint = 0;
     while (true) {
-      long scored = scoredByEveryMode(metrics);
+      long scored = metrics.scoredByEveryMode();
       MetricSnapshot lists = metrics.latest(recommender, 0);
       long checked = lists == null ? 0 : lists.getEvents();
       boolean done = scored >= events && checked >= listChecks;
@@ -419,16 +419,6 @@ public final class Demo {
       }
       metrics.awaitSnapshot(java.time.Duration.ofSeconds(1));
     }
-  }
-
-  /** The fewest events any mode has scored so far (0 before every mode has reported). */
-  private static long scoredByEveryMode(MetricsFollower metrics) {
-    long fewest = Long.MAX_VALUE;
-    for (Mode mode : Mode.STREAM) {
-      MetricSnapshot snapshot = metrics.latest(mode.label(), 0);
-      fewest = Math.min(fewest, snapshot == null ? 0 : snapshot.getEvents());
-    }
-    return fewest;
   }
 
   private void printProgress(MetricsFollower metrics, long scored, long events, int groups) {

@@ -1,14 +1,8 @@
 package io.personalize.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 
@@ -18,17 +12,15 @@ import org.apache.flink.core.execution.JobClient;
  * TaskManager died can still report RUNNING, so the exception history is what tells.
  */
 final class JobWatch {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final JobClient client;
   private final String rest;
   private final PrintStream out;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final RestApi api;
 
   JobWatch(JobClient client, String rest, PrintStream out) {
     this.client = client;
     this.rest = rest;
+    this.api = new RestApi(rest);
     this.out = out;
   }
 
@@ -92,10 +84,6 @@ final class JobWatch {
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(response.body());
+    return api.get(path);
   }
 }

@@ -2,6 +2,7 @@ package io.personalize.demo;
 
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.model.Mode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and group: what a dashboard would show. Snapshots may come twice (the sink is at-least-once);
  * keeping the latest makes that harmless.
  */
-final class MetricsFollower implements AutoCloseable {
+public final class MetricsFollower implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, MetricSnapshot> latest = new ConcurrentHashMap<>();
   private final AvroCodec<MetricSnapshot> codec = AvroCodec.of(MetricSnapshot.class);
@@ -25,7 +26,7 @@ final class MetricsFollower implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long received;
 
-  MetricsFollower(String bootstrapServers, String topic) {
+  public MetricsFollower(String bootstrapServers, String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "personalize-demo-metrics");
@@ -57,12 +58,25 @@ final class MetricsFollower implements AutoCloseable {
   }
 
   /** The latest cumulative snapshot of a mode and group (0 = all users), or null. */
-  MetricSnapshot latest(String mode, int group) {
+  public MetricSnapshot latest(String mode, int group) {
     return latest.get(mode + "/" + group);
   }
 
+  /**
+   * The fewest events any stream mode has scored so far: every mode is scored by a different
+   * operator and their snapshots arrive one by one, so one mode alone would read the others early.
+   */
+  public long scoredByEveryMode() {
+    long fewest = Long.MAX_VALUE;
+    for (Mode mode : Mode.STREAM) {
+      MetricSnapshot snapshot = latest(mode.label(), 0);
+      fewest = Math.min(fewest, snapshot == null ? 0 : snapshot.getEvents());
+    }
+    return fewest;
+  }
+
   /** Waits until a snapshot arrives or {@code timeout} passes, whichever is first. */
-  synchronized void awaitSnapshot(Duration timeout) throws InterruptedException {
+  public synchronized void awaitSnapshot(Duration timeout) throws InterruptedException {
     long seen = received;
     long end = System.nanoTime() + timeout.toNanos();
     while (received == seen) {

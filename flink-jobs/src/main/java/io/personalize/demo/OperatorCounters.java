@@ -1,15 +1,9 @@
 package io.personalize.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.apache.flink.api.common.JobID;
 
 /**
@@ -18,14 +12,11 @@ import org.apache.flink.api.common.JobID;
  * fetched ({@code metrics.fetcher.update-interval}; the demo sets 500 ms).
  */
 public final class OperatorCounters {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String base;
+  private final RestApi rest;
   private final JobID job;
 
   public OperatorCounters(int restPort, JobID job) {
-    this.base = "http://127.0.0.1:" + restPort;
+    this.rest = new RestApi("http://127.0.0.1:" + restPort);
     this.job = job;
   }
 
@@ -51,13 +42,6 @@ public final class OperatorCounters {
 
   /** GET of a REST path ("/jobs/..."), parsed; an error status is an IOException. */
   public JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return JSON.readTree(response.body());
+    return rest.get(path);
   }
 }

@@ -26,6 +26,7 @@ import io.personalize.state.QueryableStateNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -102,6 +103,18 @@ public final class JobRunner {
    */
   public static void define(
       StreamExecutionEnvironment env, JobConfig config, List<ItemMetadata> fileItems) {
+    define(env, config, fileItems, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #define(StreamExecutionEnvironment, JobConfig, List)} with {@code tap} applied to the
+   * interaction records as read, before validation: the benchmark clocks the first record there.
+   */
+  public static void define(
+      StreamExecutionEnvironment env,
+      JobConfig config,
+      List<ItemMetadata> fileItems,
+      UnaryOperator<DataStream<RawRecord>> tap) {
     env.setParallelism(config.parallelism());
     String servers = config.bootstrapServers();
     String group = config.get(CONSUMER_GROUP);
@@ -120,6 +133,7 @@ public final class JobRunner {
                         "interactions", config.get(MAX_PARTITION_DRIFT), Duration.ofMillis(100)),
                 "Kafka: " + config.get(TOPIC_INTERACTIONS))
             .uid("source-interactions");
+    interactions = tap.apply(interactions);
     DataStream<RawRecord> items =
         env.fromSource(
                 KafkaConnectors.rawSource(servers, config.get(TOPIC_ITEMS), group, start),

@@ -63,14 +63,15 @@ import org.apache.flink.util.Collector;
  * <p>Per event, in the evaluator's order ({@code prequential-topn}): the user's current list is
  * checked against the event's item (the rank goes to the metrics as a {@link Prediction} list
  * check), then the ranking model learns the event with the negatives drawn upstream, then the list
- * is recomputed if {@code recommend.interval} of event time has passed since it was, and goes into
- * queryable state at once.
+ * is due if {@code recommend.interval} of event time has passed since the last one was made.
  *
- * <p>Publishing on {@link Descriptors#RECOMMENDATIONS} (the recommendations topic) is rate-limited
- * per user by {@code recommend.publish-interval} of processing time: a list computed within the
- * interval after the user's last published one waits, in queryable state, for one processing-time
- * timer at the end of the interval, which publishes the user's then current list, the newest. At
- * most one such timer per user, and only while a list waits.
+ * <p>A due list is made, put in queryable state and published on {@link
+ * Descriptors#RECOMMENDATIONS} (the recommendations topic) at once, unless the user's last list
+ * went out less than {@code recommend.publish-interval} of processing time ago: then one
+ * processing-time timer at the end of the interval makes the list from the user's state at that
+ * time (the newest) and publishes it. Lists are made at most once per interval per user, so a busy
+ * user's events do not each pay for a list nobody sees (with the interval 0, every due list is made
+ * and published at once). At most one such timer per user, and only while a list is due.
  *
  * <p>Subtask 0 also publishes the global fallback list (user {@link #FALLBACK_USER}, {@code
  * fallback} true, recommender {@link #FALLBACK_RECOMMENDER}): what a brand-new user with no history
@@ -288,38 +289,24 @@ public class RecommendationFunction
               replica.version()));
     }
     if (current == null || event.eventTimeMillis - current.eventTimeMillis >= intervalMillis) {
-      Set<String> seenIds = seen.asSet();
-      current =
-          recommend(state, i -> seenIds.contains(replica.itemId(i)), event.eventTimeMillis, now);
-      listsComputed.inc();
-      publishOrWait(current, now, ctx);
-      listState.update(current);
+      Long last = publishMillis == 0 ? null : lastPublished.value();
+      if (last == null || now - last >= publishMillis) {
+        current = recommend(state, seen, event.eventTimeMillis, now);
+        publish(current, ctx);
+        if (publishMillis > 0) {
+          lastPublished.update(now);
+        }
+        listState.update(current);
+      } else {
+        // Due, but the user's last list went out less than an interval ago: the list is made
+        // once, at the end of the interval, from the user's state then (the newest). Lists made
+        // and dropped within the interval were most of the job's work.
+        ctx.timerService().registerProcessingTimeTimer(last + publishMillis);
+      }
     }
     rankingState.update(state);
     seenState.update(seen);
     eventsProcessed.inc();
-  }
-
-  /**
-   * Publishes a user's new list now if the user's last one went out at least {@code
-   * recommend.publish-interval} ago; else the list waits for the user's one processing-time timer
-   * at the end of the interval (registering the same time again adds no timer).
-   */
-  private void publishOrWait(RecommendationView view, long now, ReadOnlyContext ctx)
-      throws Exception {
-    if (publishMillis == 0) {
-      publish(view, ctx);
-      return;
-    }
-    Long last = lastPublished.value();
-    if (last == null || now - last >= publishMillis) {
-      publish(view, ctx);
-      lastPublished.update(now);
-      return;
-    }
-    // A waiting list must read as newer than the published one, even within the same millisecond.
-    view.generatedAtMillis = Math.max(view.generatedAtMillis, last + 1);
-    ctx.timerService().registerProcessingTimeTimer(last + publishMillis);
   }
 
   private void publish(RecommendationView view, ReadOnlyContext ctx) {
@@ -361,6 +348,16 @@ public class RecommendationFunction
     view.fallback = true;
     view.eventTimeMillis = 0;
     view.userEvents = 0;
+    return view;
+  }
+
+  /** The user's list now, leaving out the items the user has seen. */
+  private RecommendationView recommend(
+      UserState state, SeenItems seen, long eventTimeMillis, long now) {
+    Set<String> seenIds = seen.asSet();
+    RecommendationView view =
+        recommend(state, i -> seenIds.contains(replica.itemId(i)), eventTimeMillis, now);
+    listsComputed.inc();
     return view;
   }
 
@@ -457,15 +454,21 @@ public class RecommendationFunction
     usersExpired.inc();
   }
 
-  /** The end of a user's publish interval: the current list goes out if newer than the last. */
+  /**
+   * The end of a user's publish interval with a list due: the list is made from the user's state
+   * now and goes out (nothing when the user expired meanwhile).
+   */
   private void publishWaiting(OnTimerContext ctx) throws Exception {
-    RecommendationView current = listState.value();
-    Long last = lastPublished.value();
-    if (current == null || last == null || current.generatedAtMillis <= last) {
-      return; // the user expired, or the list went out already
+    UserState state = rankingState.value();
+    if (state == null) {
+      return;
     }
+    long now = ctx.timerService().currentProcessingTime();
+    RecommendationView current =
+        recommend(state, seenState.value(), state.lastEventTimeMillis, now);
     publish(current, ctx);
-    lastPublished.update(ctx.timerService().currentProcessingTime());
+    lastPublished.update(now);
+    listState.update(current);
   }
 
   @Override

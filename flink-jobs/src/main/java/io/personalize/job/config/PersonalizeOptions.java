@@ -284,6 +284,15 @@ public final class PersonalizeOptions {
               RecommendationOptions.ALL.stream())
           .toList();
 
+  /** The option of every setting in {@link #ALL} but {@code except}: a command's setting flags. */
+  public static List<ConfigOption<?>> optionsExcept(ConfigOption<?>... except) {
+    List<ConfigOption<?>> left = List.of(except);
+    return ALL.stream()
+        .<ConfigOption<?>>map(Setting::option)
+        .filter(o -> !left.contains(o))
+        .toList();
+  }
+
   /** The settings the evaluator shares with the job (the model and its item features). */
   public static final List<ConfigOption<?>> MODEL =
       List.of(

@@ -96,11 +96,11 @@ public final class RecommendationOptions {
           .durationType()
           .defaultValue(RecommendationDefaults.PUBLISH_INTERVAL)
           .withDescription(
-              "A user's list goes to the recommendations topic at most once per this much"
-                  + " processing time; a list computed sooner waits for the end of the interval and"
-                  + " only the newest waiting list goes out (0: every list as computed). Queryable"
-                  + " state gets every list at once. Also the least time between two global fallback"
-                  + " lists (key \"\"). The job only: the evaluator publishes nothing.");
+              "A user's list is made and goes to the recommendations topic and queryable state"
+                  + " at most once per this much processing time; a list due sooner is made at the"
+                  + " end of the interval from the user's state then (0: every due list at once)."
+                  + " Also the least time between two global fallback lists (key \"\"). The job"
+                  + " only: the evaluator makes a list whenever one is due.");
 
   public static final ConfigOption<Duration> POPULARITY_HALF_LIFE =
       key(PREFIX + "recommend.popularity-half-life")

@@ -1,0 +1,115 @@
+package io.personalize.cli;
+
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.perf.Bench;
+import io.personalize.perf.BenchSettings;
+import io.personalize.serving.config.SettingFlags;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code personalize bench}: the job against what Flink and the hardware allow, in one run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures the job side by side with its ceiling on this machine: generates one Zipf stream",
+      "(users and items), loads it into an in-process Kafka once, then runs on one local Flink",
+      "(RocksDB): the ceiling (Kafka source, keyBy user, a RocksDB count per user), the full job",
+      "at each parallelism, the job without recommendations at the largest, and the job's",
+      "per-event model steps in plain Java. Prints events/s, ratios, each task's busy and",
+      "back-pressured time, checkpoints and state per user; writes DIR/bench.json and",
+      "DIR/bench.png. The job's settings are flags too."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  final SettingFlags settings = new SettingFlags();
+
+  @Option(
+      names = "--events",
+      defaultValue = "3000000",
+      description = "Events (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(
+      names = "--users",
+      defaultValue = "100000",
+      description = "User ids drawn from (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(
+      names = "--items",
+      defaultValue = "10000",
+      description = "Item ids drawn from (default: ${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(
+      names = "--zipf",
+      defaultValue = "1.0",
+      description = "Zipf exponent of users and items (default: ${DEFAULT-VALUE}).")
+  double exponent;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "1,2",
+      split = ",",
+      description =
+          "Parallelisms of the ceiling and the job (default: ${DEFAULT-VALUE}); the job without"
+              + " recommendations runs at the largest.")
+  List<Integer> parallelisms;
+
+  @Option(
+      names = "--timeout-minutes",
+      defaultValue = "60",
+      description = "Give up on a run after this long (default: ${DEFAULT-VALUE}).")
+  long timeoutMinutes;
+
+  @Option(
+      names = "--out",
+      defaultValue = "out/bench",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Any setting or Flink option, applied to every run of the job.")
+  Map<String, String> properties;
+
+  /** Adds a flag per job setting; called when the command line is built. */
+  static void addSettingFlags(CommandLine bench) {
+    BenchCommand command = bench.getCommand();
+    command.settings.addTo(
+        bench.getCommandSpec(),
+        PersonalizeOptions.optionsExcept(
+            PersonalizeOptions.BOOTSTRAP_SERVERS, PersonalizeOptions.PARALLELISM),
+        PersonalizeOptions.PREFIX);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchSettings bench =
+        new BenchSettings(
+            events,
+            users,
+            items,
+            exponent,
+            seed,
+            parallelisms,
+            Duration.ofMinutes(timeoutMinutes),
+            out);
+    new Bench(bench, settings.configuration(null, properties), System.out).run();
+    return 0;
+  }
+}

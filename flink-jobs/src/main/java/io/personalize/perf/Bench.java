@@ -1,0 +1,212 @@
+package io.personalize.perf;
+
+import static io.personalize.job.config.PersonalizeOptions.BOOTSTRAP_SERVERS;
+import static io.personalize.job.config.PersonalizeOptions.CONSUMER_GROUP;
+import static io.personalize.job.config.PersonalizeOptions.METRICS_INTERVAL;
+import static io.personalize.job.config.PersonalizeOptions.PARALLELISM;
+import static io.personalize.job.config.PersonalizeOptions.START_FROM;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_DEAD_LETTERS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_INTERACTIONS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_METRICS;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_MODEL_UPDATES;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_RECOMMENDATIONS;
+
+import io.personalize.avro.MetricSnapshot;
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.ZipfStream;
+import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.Topics;
+import io.personalize.demo.MetricsFollower;
+import io.personalize.job.JobRunner;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+
+/**
+ * {@code personalize bench}: one generated stream loaded into Kafka once, then one after another on
+ * one local cluster the ceiling job, the engine's job and the compute loop, and a report of their
+ * rates and ratios (see {@link BenchReport}).
+ */
+public final class Bench {
+  /** The interaction topic every run reads. */
+  static final String TOPIC = "bench-interactions";
+
+  private final BenchSettings settings;
+  private final Configuration jobSettings;
+  private final PrintStream out;
+
+  /**
+   * @param jobSettings the job's settings (flags and {@code -D}), applied to every run of the job
+   */
+  public Bench(BenchSettings settings, Configuration jobSettings, PrintStream out) {
+    this.settings = settings;
+    this.jobSettings = jobSettings;
+    this.out = out;
+  }
+
+  /** Runs everything and writes the report to {@code settings.out()}. */
+  public BenchReport run() throws Exception {
+    out.printf(
+        "generating %,d events: %,d users and %,d items, both Zipf with exponent %.2f (seed %d)%n",
+        settings.events(),
+        settings.users(),
+        settings.items(),
+        settings.exponent(),
+        settings.seed());
+    Dataset data =
+        ZipfStream.generate(
+            settings.seed(),
+            settings.events(),
+            settings.users(),
+            settings.items(),
+            settings.exponent());
+    long users = data.interactions().stream().map(Interaction::userId).distinct().count();
+    long items = data.interactions().stream().map(Interaction::itemId).distinct().count();
+    out.printf("  %,d distinct users and %,d distinct items occur%n", users, items);
+    List<Measured> runs = new ArrayList<>();
+    out.println("starting an in-process Kafka broker...");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      load(data, kafka.bootstrapServers());
+      int slots = settings.parallelisms().stream().max(Integer::compare).orElse(1);
+      Configuration clusterSettings = new Configuration(jobSettings);
+      if (!clusterSettings.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+        // Under DIR, emptied first: the state is too large for the JobManager's memory.
+        Path checkpoints = settings.out().resolve("checkpoints");
+        FileUtils.deleteDirectory(checkpoints.toFile());
+        clusterSettings.set(
+            CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+            checkpoints.toAbsolutePath().toUri().toString());
+      }
+      try (BenchCluster cluster = new BenchCluster(clusterSettings, slots)) {
+        for (int p : settings.parallelisms()) {
+          runs.add(ceiling(cluster, kafka.bootstrapServers(), p, data.interactions().size()));
+        }
+        for (int p : settings.parallelisms()) {
+          runs.add(job(cluster, kafka.bootstrapServers(), p, true, data, users));
+        }
+        int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
+        runs.add(job(cluster, kafka.bootstrapServers(), widest, false, data, users));
+      }
+    }
+    out.println("compute loop: the engine's per-event steps in plain Java, one core...");
+    double compute = ComputeLoop.engine(data, jobSettings, out);
+    double bare = ComputeLoop.bareSgd(data, JobConfig.from(jobSettings).model().factors());
+    BenchReport report =
+        new BenchReport(settings, users, items, runs, compute, bare, java.time.Instant.now());
+    report.print(out);
+    Path json = report.writeJson(settings.out());
+    Path chart = report.writeChart(settings.out());
+    out.println("wrote " + json);
+    out.println("wrote " + chart);
+    return report;
+  }
+
+  private void load(Dataset data, String bootstrap) {
+    int partitions = settings.parallelisms().stream().max(Integer::compare).orElse(1);
+    try (Topics topics = new Topics(bootstrap)) {
+      topics.createForReplay(partitions, TOPIC);
+    }
+    long start = System.nanoTime();
+    try (InteractionProducer producer = new InteractionProducer(bootstrap)) {
+      long sent =
+          producer.sendInteractions(
+              data,
+              TOPIC,
+              0,
+              100_000,
+              (done, all) -> out.printf("\rloading Kafka: %,d / %,d events", done, all));
+      out.printf(" (%.1f s)%n", (System.nanoTime() - start) / 1e9);
+      if (sent != data.interactions().size()) {
+        throw new IllegalStateException(
+            "sent " + sent + " of " + data.interactions().size() + " events");
+      }
+    }
+  }
+
+  private Measured ceiling(BenchCluster cluster, String bootstrap, int parallelism, long events)
+      throws Exception {
+    String name = "ceiling p" + parallelism;
+    out.printf("%s: Kafka source, keyBy user, RocksDB count per user...%n", name);
+    Configuration conf = new Configuration();
+    conf.set(PARALLELISM, parallelism);
+    // A bounded job waits for one more checkpoint after its input ends (up to an interval): the
+    // job runs end when their last record is processed instead.
+    conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+    StreamExecutionEnvironment env = cluster.environment(conf);
+    env.setParallelism(parallelism);
+    CeilingJob.define(env, bootstrap, TOPIC);
+    Measured measured = cluster.runToEnd(name, env, events);
+    out.printf(
+        "  %,.0f events/s (start-up %.1f s)%n",
+        measured.eventsPerSecond(), measured.startupSeconds());
+    return measured;
+  }
+
+  private Measured job(
+      BenchCluster cluster,
+      String bootstrap,
+      int parallelism,
+      boolean recommend,
+      Dataset data,
+      long users)
+      throws Exception {
+    String name = (recommend ? "job p" : "job without recommendations p") + parallelism;
+    String prefix = "bench-" + (recommend ? "job" : "rating") + "-p" + parallelism + "-";
+    out.printf("%s: the engine's job...%n", name);
+    Configuration conf = new Configuration(jobSettings);
+    conf.set(BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(PARALLELISM, parallelism);
+    conf.set(RecommendationOptions.ENABLED, recommend);
+    conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
+    conf.set(CONSUMER_GROUP, prefix + "group");
+    conf.set(TOPIC_INTERACTIONS, TOPIC);
+    conf.set(TOPIC_ITEMS, prefix + "items");
+    conf.set(TOPIC_MODEL_UPDATES, prefix + "model-updates");
+    conf.set(TOPIC_METRICS, prefix + "metrics");
+    conf.set(TOPIC_DEAD_LETTERS, prefix + "dead-letters");
+    conf.set(TOPIC_RECOMMENDATIONS, prefix + "recommendations");
+    if (!jobSettings.contains(METRICS_INTERVAL)) {
+      // The end of a run is seen in the metrics: publish them often.
+      conf.set(METRICS_INTERVAL, Duration.ofMillis(500));
+    }
+    JobConfig job = JobConfig.from(conf);
+    JobRunner.createTopics(job);
+    StreamExecutionEnvironment env = cluster.environment(conf);
+    JobRunner.define(
+        env,
+        job,
+        List.of(),
+        interactions ->
+            interactions.map(new FirstRecordClock()).uid("bench-clock").name("First-record clock"));
+    long events = data.interactions().size();
+    // Every event of a user with an earlier one is checked against the user's list.
+    long listChecks = recommend ? events - users : 0;
+    String recommender = job.listSettings().kind().label();
+    try (MetricsFollower metrics = new MetricsFollower(bootstrap, job.get(TOPIC_METRICS))) {
+      BooleanSupplier done =
+          () -> {
+            MetricSnapshot lists = metrics.latest(recommender, 0);
+            long checked = lists == null ? 0 : lists.getEvents();
+            return metrics.scoredByEveryMode() >= events && checked >= listChecks;
+          };
+      Measured measured = cluster.runUntil(name, env, events, done, settings.timeout().toMillis());
+      out.printf(
+          "  %,.0f events/s (start-up %.1f s)%n",
+          measured.eventsPerSecond(), measured.startupSeconds());
+      return measured;
+    }
+  }
+}

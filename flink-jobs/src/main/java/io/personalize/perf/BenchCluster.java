@@ -1,0 +1,275 @@
+package io.personalize.perf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.personalize.demo.RestApi;
+import io.personalize.job.PipelineSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * A local Flink cluster in this JVM, kept up across the benchmark's runs (so each run's start-up is
+ * the job's own, not the cluster's), with the settings of every local run of the job ({@link
+ * PipelineSettings}). A run's measures come from the cluster's REST API, as an operator would read
+ * them: the tasks' accumulated busy and back-pressured time, the checkpoint statistics.
+ */
+final class BenchCluster implements AutoCloseable {
+  private static final long HEARTBEAT_MILLIS = 1_000;
+
+  private final Configuration conf;
+  private final MiniCluster cluster;
+  private final RestApi rest;
+
+  /** A cluster with {@code slots} task slots configured by {@code user} over the job's defaults. */
+  BenchCluster(Configuration user, int slots) throws Exception {
+    Configuration applied = PipelineSettings.apply(user, true);
+    applied.set(RestOptions.PORT, 0);
+    // The REST API caches metrics for 10 s by default: the busy times at the end would be stale.
+    applied.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofMillis(500));
+    applied.setString("queryable-state.proxy.ports", "0");
+    applied.setString("queryable-state.server.ports", "0");
+    // Accumulators of a running job reach the REST API with heartbeats (default every 10 s).
+    applied.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(HEARTBEAT_MILLIS));
+    this.conf = applied;
+    cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(applied)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+    cluster.start();
+    rest = new RestApi(cluster.getRestAddress().get().toString());
+  }
+
+  /** A fresh environment on this cluster's settings plus {@code job}'s. */
+  StreamExecutionEnvironment environment(Configuration job) {
+    Configuration merged = new Configuration(conf);
+    merged.addAll(job);
+    return StreamExecutionEnvironment.createLocalEnvironment(merged);
+  }
+
+  /** Runs a bounded job to its end and measures it. */
+  Measured runToEnd(String name, StreamExecutionEnvironment env, long events) throws Exception {
+    long submitted = System.currentTimeMillis();
+    JobID job = submit(env);
+    JobResult result = cluster.requestJobResult(job).get();
+    long end = System.currentTimeMillis();
+    if (!result.isSuccess()) {
+      throw new IllegalStateException(
+          name
+              + ": the job failed: "
+              + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
+    }
+    return measure(name, env.getParallelism(), job, events, submitted, end, Map.of());
+  }
+
+  /**
+   * Runs an unbounded job until {@code done} says every event went through, takes a full checkpoint
+   * for the state sizes, cancels the job and measures it.
+   */
+  Measured runUntil(
+      String name,
+      StreamExecutionEnvironment env,
+      long events,
+      BooleanSupplier done,
+      long timeoutMillis)
+      throws Exception {
+    long submitted = System.currentTimeMillis();
+    JobID job = submit(env);
+    try {
+      long deadline = submitted + timeoutMillis;
+      while (!done.getAsBoolean()) {
+        if (cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+          throw new IllegalStateException(name + ": the job stopped before processing every event");
+        }
+        failIfFailedOver(name, job);
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(
+              name + ": not every event processed after " + timeoutMillis / 1000 + " s");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      long end = System.currentTimeMillis();
+      // The busy times as of the end (the REST API's metrics are at most 500 ms old), before the
+      // checkpoint for the state sizes adds its own work.
+      TimeUnit.MILLISECONDS.sleep(600);
+      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, Map.of());
+      return run.withStateBytes(stateAfterFullCheckpoint(job));
+    } finally {
+      cluster.cancelJob(job).get();
+      while (!cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+  }
+
+  /** A benchmark of a job that restarts measures its restarts: stop at the first failure. */
+  private void failIfFailedOver(String name, JobID job) throws Exception {
+    JsonNode entries =
+        rest.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries");
+    if (entries.size() > 0) {
+      String trace = entries.get(0).path("stacktrace").asText();
+      throw new IllegalStateException(
+          name + ": the job failed: " + trace.substring(0, Math.min(trace.length(), 2_000)));
+    }
+  }
+
+  private JobID submit(StreamExecutionEnvironment env) throws Exception {
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobId(new JobID());
+    return cluster.submitJob(graph).get().getJobID();
+  }
+
+  private Map<String, Long> stateAfterFullCheckpoint(JobID job) throws Exception {
+    long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+    JsonNode details = rest.get("/jobs/" + job + "/checkpoints/details/" + id);
+    Map<String, String> names = vertexNames(job);
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    details
+        .path("tasks")
+        .properties()
+        .forEach(
+            e ->
+                sizes.put(
+                    names.getOrDefault(e.getKey(), e.getKey()),
+                    e.getValue().path("state_size").asLong()));
+    return sizes;
+  }
+
+  private Map<String, String> vertexNames(JobID job) throws Exception {
+    Map<String, String> names = new LinkedHashMap<>();
+    for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+      names.put(vertex.path("id").asText(), vertex.path("name").asText());
+    }
+    return names;
+  }
+
+  private Measured measure(
+      String name,
+      int parallelism,
+      JobID job,
+      long events,
+      long submitted,
+      long end,
+      Map<String, Long> state)
+      throws Exception {
+    long first = firstRecordMillis(job);
+    if (first == Long.MAX_VALUE) {
+      throw new IllegalStateException(name + ": the job read no record");
+    }
+    boolean finished = cluster.getJobStatus(job).get().isGloballyTerminalState();
+    List<Measured.Vertex> vertices = new ArrayList<>();
+    for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+      String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
+      int subtasks = vertex.path("parallelism").asInt();
+      double busy = 0;
+      double backPressured = 0;
+      for (int subtask = 0; subtask < subtasks; subtask++) {
+        double[] times = finished ? archivedTimes(path, subtask) : liveTimes(path, subtask);
+        if (!finished && times[0] + times[1] + times[2] == 0) {
+          // Not fetched yet by the REST API's metric fetcher: once more after its interval.
+          TimeUnit.MILLISECONDS.sleep(600);
+          times = liveTimes(path, subtask);
+        }
+        double total = times[0] + times[1] + times[2];
+        if (total > 0) {
+          busy = Math.max(busy, times[0] / total);
+          backPressured = Math.max(backPressured, times[1] / total);
+        }
+      }
+      vertices.add(
+          new Measured.Vertex(vertex.path("name").asText(), subtasks, busy, backPressured));
+    }
+    JsonNode checkpoints = rest.get("/jobs/" + job + "/checkpoints");
+    Measured.Checkpoints periodic =
+        new Measured.Checkpoints(
+            checkpoints.path("counts").path("completed").asLong(),
+            checkpoints.path("summary").path("end_to_end_duration").path("avg").asDouble(),
+            checkpoints.path("summary").path("end_to_end_duration").path("max").asLong(),
+            checkpoints.path("latest").path("completed").path("state_size").asLong());
+    return new Measured(
+        name,
+        parallelism,
+        events,
+        (first - submitted) / 1e3,
+        (end - first) / 1e3,
+        vertices,
+        periodic,
+        state);
+  }
+
+  /**
+   * When the job read its first record; {@code Long.MAX_VALUE} if it never did. A running job's
+   * accumulators reach the REST API with the TaskManager's heartbeats: wait for one.
+   */
+  private long firstRecordMillis(JobID job) throws Exception {
+    long deadline = System.currentTimeMillis() + 3 * HEARTBEAT_MILLIS + 5_000;
+    while (true) {
+      for (JsonNode accumulator :
+          rest.get("/jobs/" + job + "/accumulators").path("user-task-accumulators")) {
+        if (accumulator.path("name").asText().equals(FirstRecordClock.ACCUMULATOR)) {
+          return Long.parseLong(accumulator.path("value").asText());
+        }
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Long.MAX_VALUE;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  /**
+   * A running subtask's accumulated busy, back-pressured and idle milliseconds, from the metrics
+   * the REST API fetched last.
+   */
+  private double[] liveTimes(String vertexPath, int subtask) throws Exception {
+    double[] times = new double[3];
+    JsonNode metrics =
+        rest.get(
+            vertexPath
+                + "/subtasks/"
+                + subtask
+                + "/metrics?get=accumulateBusyTimeMs,accumulateBackPressuredTimeMs,accumulateIdleTimeMs");
+    for (JsonNode metric : metrics) {
+      int index =
+          switch (metric.path("id").asText()) {
+            case "accumulateBusyTimeMs" -> 0;
+            case "accumulateBackPressuredTimeMs" -> 1;
+            default -> 2;
+          };
+      times[index] = metric.path("value").asDouble();
+    }
+    return times;
+  }
+
+  /** The same of a finished subtask, as its job's archive keeps them. */
+  private double[] archivedTimes(String vertexPath, int subtask) throws Exception {
+    JsonNode m = rest.get(vertexPath).path("subtasks").path(subtask).path("metrics");
+    return new double[] {
+      m.path("accumulated-busy-time").asDouble(),
+      m.path("accumulated-backpressured-time").asDouble(),
+      m.path("accumulated-idle-time").asDouble()
+    };
+  }
+
+  @Override
+  public void close() throws Exception {
+    cluster.close();
+  }
+}

@@ -1,0 +1,225 @@
+package io.personalize.perf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * The benchmark's findings: each run's rate, the ratios of the job to the ceiling and to the
+ * compute loop, where the job spends its time, its checkpoints and its state per user and per item.
+ *
+ * @param users distinct users in the stream
+ * @param items distinct items in the stream
+ * @param runs the ceiling and job runs, in the order they ran
+ * @param computeEventsPerSecond the engine's per-event steps in plain Java ({@link ComputeLoop})
+ * @param bareSgdEventsPerSecond a bare biased-MF SGD step in plain Java
+ */
+public record BenchReport(
+    BenchSettings settings,
+    long users,
+    long items,
+    List<Measured> runs,
+    double computeEventsPerSecond,
+    double bareSgdEventsPerSecond,
+    Instant finished) {
+
+  /**
+   * The tasks whose keyed state is per user, by the names the topology gives them: the per-user
+   * models, the recommendation operator and the user sequences.
+   */
+  private static final List<String> PER_USER_TASKS =
+      List.of("Personal models", "Recommendations (", "User sequences");
+
+  /** The task whose keyed state is per item: the item graph's edge lists. */
+  private static final String PER_ITEM_TASK = "Item graph (";
+
+  Measured run(String name) {
+    return runs.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private int widest() {
+    return settings.parallelisms().get(settings.parallelisms().size() - 1);
+  }
+
+  private Measured ceiling() {
+    return run("ceiling p" + widest());
+  }
+
+  private Measured job() {
+    return run("job p" + widest());
+  }
+
+  private Measured jobWithoutRecommendations() {
+    return run("job without recommendations p" + widest());
+  }
+
+  /** State bytes of the per-user tasks in the widest full job's last checkpoint, per user. */
+  public double stateBytesPerUser() {
+    return stateOf(job(), PER_USER_TASKS) / (double) users;
+  }
+
+  /** State bytes of the item graph in the widest full job's last checkpoint, per item. */
+  public double stateBytesPerItem() {
+    return stateOf(job(), List.of(PER_ITEM_TASK)) / (double) items;
+  }
+
+  private static long stateOf(Measured run, List<String> names) {
+    long sum = 0;
+    for (Map.Entry<String, Long> task : run.stateBytes().entrySet()) {
+      if (names.stream().anyMatch(task.getKey()::contains)) {
+        sum += task.getValue();
+      }
+    }
+    return sum;
+  }
+
+  /** Prints the tables. */
+  public void print(PrintStream out) {
+    out.println();
+    out.printf(
+        "%,d events, %,d users, %,d items (Zipf %.2f, seed %d)%n",
+        settings.events(), users, items, settings.exponent(), settings.seed());
+    out.printf(
+        "%-34s %12s %9s %9s %10s %10s%n",
+        "run", "events/s", "start s", "run s", "/ceiling", "/compute");
+    for (Measured run : runs) {
+      Measured ceiling = run("ceiling p" + run.parallelism());
+      out.printf(
+          "%-34s %,12.0f %9.1f %9.1f %10s %10s%n",
+          run.name(),
+          run.eventsPerSecond(),
+          run.startupSeconds(),
+          run.seconds(),
+          ceiling == null
+              ? ""
+              : String.format("%.3f", run.eventsPerSecond() / ceiling.eventsPerSecond()),
+          run.name().startsWith("ceiling")
+              ? ""
+              : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond));
+    }
+    out.printf("%-34s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
+    out.printf(
+        "%-34s %,12.0f   compute / bare = %.2f x the time per event%n",
+        "bare biased-MF SGD (1 core)",
+        bareSgdEventsPerSecond,
+        bareSgdEventsPerSecond / computeEventsPerSecond);
+    for (Measured run : runs) {
+      out.println();
+      out.printf("%s: tasks (busy / back-pressured share of the busiest subtask)%n", run.name());
+      for (Measured.Vertex v : run.vertices()) {
+        out.printf(
+            "  %5.1f%% %5.1f%%  p%d %s%n",
+            100 * v.busy(), 100 * v.backPressured(), v.parallelism(), v.name());
+      }
+      Measured.Checkpoints c = run.checkpoints();
+      out.printf(
+          "  checkpoints: %d completed, mean %.0f ms, max %d ms, last %,d bytes%n",
+          c.completed(), c.meanMillis(), c.maxMillis(), c.lastBytes());
+      if (!run.stateBytes().isEmpty()) {
+        out.println("  state at the end (full checkpoint), bytes by task:");
+        run.stateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
+      }
+    }
+    out.println();
+    out.printf(
+        "job p%d / ceiling p%1$d: %.3f; without recommendations: %.3f; bottleneck: %s%n",
+        widest(),
+        job().eventsPerSecond() / ceiling().eventsPerSecond(),
+        jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond(),
+        job().bottleneck());
+    out.printf(
+        "state: %,.0f bytes per user, %,.0f bytes per item%n",
+        stateBytesPerUser(), stateBytesPerItem());
+  }
+
+  /** Writes {@code dir/bench.json}. */
+  public Path writeJson(Path dir) throws IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = json.createObjectNode();
+    root.put("events", settings.events());
+    root.put("users", users);
+    root.put("items", items);
+    root.put("zipfExponent", settings.exponent());
+    root.put("seed", settings.seed());
+    root.put("finished", finished.toString());
+    ObjectNode ceiling = root.putObject("ceiling");
+    ceiling.put("eventsPerSecond", ceiling().eventsPerSecond());
+    ObjectNode job = root.putObject("job");
+    ObjectNode without = root.putObject("jobWithoutRecommendations");
+    for (Measured run : runs) {
+      String p = "p" + run.parallelism();
+      ObjectNode parent =
+          run.name().startsWith("ceiling")
+              ? ceiling
+              : run.name().startsWith("job without") ? without : job;
+      parent.set(p, json.valueToTree(runNode(run)));
+    }
+    ObjectNode compute = root.putObject("compute");
+    compute.put("eventsPerSecond", computeEventsPerSecond);
+    compute.put("bareSgdEventsPerSecond", bareSgdEventsPerSecond);
+    compute.put("timePerEventOverBareSgd", bareSgdEventsPerSecond / computeEventsPerSecond);
+    ObjectNode ratios = root.putObject("ratios");
+    ratios.put("jobOverCeiling", job().eventsPerSecond() / ceiling().eventsPerSecond());
+    ratios.put(
+        "jobWithoutRecommendationsOverCeiling",
+        jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond());
+    ratios.put("jobOverCompute", job().eventsPerSecond() / computeEventsPerSecond);
+    root.put("stateBytesPerUser", stateBytesPerUser());
+    root.put("stateBytesPerItem", stateBytesPerItem());
+    root.put("bottleneck", job().bottleneck());
+    Files.createDirectories(dir);
+    Path file = dir.resolve("bench.json");
+    json.writeValue(file.toFile(), root);
+    return file;
+  }
+
+  private static Map<String, Object> runNode(Measured run) {
+    return Map.of(
+        "eventsPerSecond", run.eventsPerSecond(),
+        "startupSeconds", run.startupSeconds(),
+        "seconds", run.seconds(),
+        "vertices", run.vertices(),
+        "checkpoints", run.checkpoints(),
+        "stateBytes", run.stateBytes());
+  }
+
+  /**
+   * Writes {@code dir/bench.png}: events per second of every Flink run; the compute loop, often two
+   * orders of magnitude faster, is in the title rather than a bar that would flatten the others.
+   */
+  public Path writeChart(Path dir) throws IOException {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1000)
+            .height(520)
+            .title(
+                String.format(
+                    "personalize bench: %,d events, %,d users, %,d items",
+                    settings.events(), users, items))
+            .yAxisTitle("events per second")
+            .build();
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setXAxisLabelRotation(20);
+    List<String> names = new java.util.ArrayList<>();
+    List<Double> rates = new java.util.ArrayList<>();
+    for (Measured run : runs) {
+      names.add(run.name());
+      rates.add(run.eventsPerSecond());
+    }
+    chart.addSeries("events/s", names, rates);
+    Files.createDirectories(dir);
+    Path file = dir.resolve("bench.png");
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return file;
+  }
+}

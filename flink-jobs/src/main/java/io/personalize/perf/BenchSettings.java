@@ -1,0 +1,38 @@
+package io.personalize.perf;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code personalize bench} runs.
+ *
+ * @param events events in the generated stream
+ * @param users distinct user ids drawn from (Zipf)
+ * @param items distinct item ids drawn from (Zipf)
+ * @param exponent the Zipf exponent of both
+ * @param seed the generator's seed
+ * @param parallelisms the job's and the ceiling's parallelisms, ascending; the job without
+ *     recommendations runs at the last
+ * @param timeout how long one run may take
+ * @param out where the report goes
+ */
+public record BenchSettings(
+    int events,
+    int users,
+    int items,
+    double exponent,
+    long seed,
+    List<Integer> parallelisms,
+    Duration timeout,
+    Path out) {
+  public BenchSettings {
+    if (events < 1 || users < 1 || items < 1) {
+      throw new IllegalArgumentException("--events, --users and --items must be at least 1");
+    }
+    if (parallelisms.isEmpty() || parallelisms.stream().anyMatch(p -> p < 1)) {
+      throw new IllegalArgumentException("parallelisms must be at least 1, got " + parallelisms);
+    }
+    parallelisms = parallelisms.stream().distinct().sorted().toList();
+  }
+}

@@ -1,0 +1,70 @@
+package io.personalize.perf;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one benchmark run measured.
+ *
+ * @param name what ran, e.g. "job p2"
+ * @param parallelism the job's default parallelism
+ * @param events events processed
+ * @param startupSeconds from submitting the job to its first record
+ * @param seconds from the first record to the last one processed
+ * @param vertices each task (a chain of operators) with the share of its time busy and
+ *     back-pressured, over its subtasks
+ * @param checkpoints the periodic checkpoints completed during the run
+ * @param stateBytes state size per task in the checkpoint taken when the run had processed every
+ *     event, by task name; empty when none was taken
+ */
+record Measured(
+    String name,
+    int parallelism,
+    long events,
+    double startupSeconds,
+    double seconds,
+    List<Vertex> vertices,
+    Checkpoints checkpoints,
+    Map<String, Long> stateBytes) {
+
+  /** This run with the state sizes of a checkpoint taken after it. */
+  Measured withStateBytes(Map<String, Long> sizes) {
+    return new Measured(
+        name, parallelism, events, startupSeconds, seconds, vertices, checkpoints, sizes);
+  }
+
+  double eventsPerSecond() {
+    return events / seconds;
+  }
+
+  /**
+   * The task whose subtasks were busiest: where the job spends its time. Sources are left out, as
+   * they are busy whenever their downstream is not back-pressuring them.
+   */
+  String bottleneck() {
+    Vertex busiest = null;
+    for (Vertex vertex : vertices) {
+      if (!vertex.name().startsWith("Source")
+          && (busiest == null || vertex.busy() > busiest.busy())) {
+        busiest = vertex;
+      }
+    }
+    return busiest == null ? "" : busiest.name();
+  }
+
+  /**
+   * One task of the job.
+   *
+   * @param busy the share of its subtasks' time spent processing (the busiest subtask)
+   * @param backPressured the share spent waiting for downstream buffers (the busiest subtask's)
+   */
+  record Vertex(String name, int parallelism, double busy, double backPressured) {}
+
+  /**
+   * @param completed how many periodic checkpoints completed
+   * @param meanMillis their mean end-to-end duration
+   * @param maxMillis the longest
+   * @param lastBytes the full state size of the last one
+   */
+  record Checkpoints(long completed, double meanMillis, long maxMillis, long lastBytes) {}
+}

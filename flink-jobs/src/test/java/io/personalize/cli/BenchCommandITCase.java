@@ -1,0 +1,81 @@
+package io.personalize.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code personalize bench} end to end on a small stream: the in-process broker, the ceiling and
+ * the job on a local cluster with RocksDB, the compute loop, and the report a user reads.
+ */
+class BenchCommandITCase {
+  @TempDir Path out;
+
+  @Test
+  void benchWritesEveryMeasureTheReportPromises() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      exit =
+          PersonalizeCli.commandLine()
+              .execute(
+                  "bench",
+                  "--events",
+                  "3000",
+                  "--users",
+                  "200",
+                  "--items",
+                  "60",
+                  "--parallelism",
+                  "1",
+                  "--timeout-minutes",
+                  "4",
+                  "--out",
+                  out.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(text).isZero();
+
+    JsonNode bench = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
+    assertThat(bench.path("events").asInt()).isEqualTo(3000);
+    assertThat(bench.path("users").asInt()).isBetween(100, 200);
+    assertThat(bench.path("items").asInt()).isBetween(30, 60);
+    double ceiling = bench.path("ceiling").path("eventsPerSecond").asDouble();
+    double job = bench.path("job").path("p1").path("eventsPerSecond").asDouble();
+    double ratingOnly =
+        bench.path("jobWithoutRecommendations").path("p1").path("eventsPerSecond").asDouble();
+    assertThat(ceiling).isPositive();
+    assertThat(job).isPositive();
+    assertThat(ratingOnly).isPositive();
+    assertThat(bench.path("compute").path("eventsPerSecond").asDouble()).isPositive();
+    assertThat(bench.path("compute").path("bareSgdEventsPerSecond").asDouble()).isPositive();
+    assertThat(bench.path("ratios").path("jobOverCeiling").asDouble())
+        .isCloseTo(job / ceiling, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(bench.path("stateBytesPerUser").asDouble())
+        .as("the per-user tasks' state in the final checkpoint, over users")
+        .isPositive();
+    assertThat(bench.path("stateBytesPerItem").asDouble()).isPositive();
+    assertThat(bench.path("bottleneck").asText()).isNotBlank().doesNotStartWith("Source");
+    JsonNode vertices = bench.path("job").path("p1").path("vertices");
+    assertThat(vertices.size()).isGreaterThan(5);
+    double busiest = 0;
+    for (JsonNode vertex : vertices) {
+      busiest = Math.max(busiest, vertex.path("busy").asDouble());
+    }
+    assertThat(busiest).as("Flink's busy time of the tasks was read").isPositive();
+    assertThat(Files.size(out.resolve("bench.png"))).isPositive();
+    assertThat(text).contains("job p1 / ceiling p1:").contains("bytes per user");
+  }
+}
