@@ -5,9 +5,10 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks for a stream that carries no event time (item metadata): the stream is marked idle and
- * never emits a watermark, so wherever it joins an event-time stream, the event-time stream alone
- * sets progress, and when the event-time stream goes idle too, event time stands still.
+ * Watermarks for a stream that carries no event time (item metadata), or whose event time must not
+ * hold others back (graph deltas): the stream is marked idle and never emits a watermark, so
+ * wherever it joins an event-time stream, the event-time stream alone sets progress, and when the
+ * event-time stream goes idle too, event time stands still.
  *
  * <p>Neither simpler choice works. Holding no watermark would stall every downstream operator while
  * the metadata topic is quiet. Emitting the end of time (what this stream did first) is right only

@@ -77,6 +77,7 @@ public final class Bench {
     long items = data.interactions().stream().map(Interaction::itemId).distinct().count();
     out.printf("  %,d distinct users and %,d distinct items occur%n", users, items);
     List<Measured> runs = new ArrayList<>();
+    LatencyReport latency;
     out.println("starting an in-process Kafka broker...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       load(data, kafka.bootstrapServers());
@@ -99,13 +100,17 @@ public final class Bench {
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
         runs.add(job(cluster, kafka.bootstrapServers(), widest, false, data, users));
+        Measured full = runs.get(runs.size() - 2);
+        latency =
+            latency(cluster, kafka.bootstrapServers(), widest, full.eventsPerSecond() / 2, data);
       }
     }
     out.println("compute loop: the engine's per-event steps in plain Java, one core...");
     double compute = ComputeLoop.engine(data, jobSettings, out);
     double bare = ComputeLoop.bareSgd(data, JobConfig.from(jobSettings).model().factors());
     BenchReport report =
-        new BenchReport(settings, users, items, runs, compute, bare, java.time.Instant.now());
+        new BenchReport(
+            settings, users, items, runs, compute, bare, latency, java.time.Instant.now());
     report.print(out);
     Path json = report.writeJson(settings.out());
     Path chart = report.writeChart(settings.out());
@@ -155,6 +160,87 @@ public final class Bench {
     return measured;
   }
 
+  /** The job's settings for one run: its own output topics and consumer group. */
+  private Configuration jobConfiguration(
+      String bootstrap, int parallelism, boolean recommend, String prefix, String interactions) {
+    Configuration conf = new Configuration(jobSettings);
+    conf.set(BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(PARALLELISM, parallelism);
+    conf.set(RecommendationOptions.ENABLED, recommend);
+    conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
+    conf.set(CONSUMER_GROUP, prefix + "group");
+    conf.set(TOPIC_INTERACTIONS, interactions);
+    conf.set(TOPIC_ITEMS, prefix + "items");
+    conf.set(TOPIC_MODEL_UPDATES, prefix + "model-updates");
+    conf.set(TOPIC_METRICS, prefix + "metrics");
+    conf.set(TOPIC_DEAD_LETTERS, prefix + "dead-letters");
+    conf.set(TOPIC_RECOMMENDATIONS, prefix + "recommendations");
+    if (!jobSettings.contains(METRICS_INTERVAL)) {
+      // The end of a run is seen in the metrics: publish them often.
+      conf.set(METRICS_INTERVAL, Duration.ofMillis(500));
+    }
+    return conf;
+  }
+
+  /**
+   * Latency at {@code rate} events a second: the full job started on an empty topic, then the
+   * stream's first events sent at that rate for at most a minute, every event's arrival noted and
+   * about 20 a second followed to queryable state and to the recommendations topic.
+   */
+  private LatencyReport latency(
+      BenchCluster cluster, String bootstrap, int parallelism, double rate, Dataset data)
+      throws Exception {
+    int events = (int) Math.min(data.interactions().size(), Math.max(1, rate * 60));
+    out.printf(
+        "latency p%d: %,d events at %,.0f events/s (half the job's rate)...%n",
+        parallelism, events, rate);
+    String topic = "bench-live-interactions";
+    try (Topics topics = new Topics(bootstrap)) {
+      topics.createForReplay(parallelism, topic);
+    }
+    Configuration conf = jobConfiguration(bootstrap, parallelism, true, "bench-live-", topic);
+    JobConfig job = JobConfig.from(conf);
+    JobRunner.createTopics(job);
+    StreamExecutionEnvironment env = cluster.environment(conf);
+    JobRunner.define(env, job, List.of());
+    org.apache.flink.api.common.JobID id = cluster.start(env, settings.timeout().toMillis());
+    Dataset live =
+        new Dataset(
+            data.name(),
+            data.layout(),
+            data.interactions().subList(0, events),
+            data.items(),
+            data.scale());
+    int sampleEvery = (int) Math.max(1, Math.round(rate / 20));
+    try (LatencyProbe probe =
+        new LatencyProbe(
+            sampleEvery,
+            "127.0.0.1",
+            cluster.proxyPort(),
+            id,
+            bootstrap,
+            job.get(TOPIC_RECOMMENDATIONS))) {
+      try (InteractionProducer producer = new InteractionProducer(bootstrap)) {
+        producer.sendInteractions(
+            live, topic, rate, events, (done, all) -> {}, probe::acknowledged);
+      }
+      probe.drain(Duration.ofSeconds(30));
+      LatencyReport report = probe.report(rate);
+      out.printf(
+          "  to queryable state: p50 %d ms, p95 %d ms, p99 %d ms; to a published list: p50 %d ms,"
+              + " p95 %d ms, p99 %d ms%n",
+          report.toQueryableState().p50Millis(),
+          report.toQueryableState().p95Millis(),
+          report.toQueryableState().p99Millis(),
+          report.toPublishedList().p50Millis(),
+          report.toPublishedList().p95Millis(),
+          report.toPublishedList().p99Millis());
+      return report;
+    } finally {
+      cluster.cancel(id);
+    }
+  }
+
   private Measured job(
       BenchCluster cluster,
       String bootstrap,
@@ -166,22 +252,7 @@ public final class Bench {
     String name = (recommend ? "job p" : "job without recommendations p") + parallelism;
     String prefix = "bench-" + (recommend ? "job" : "rating") + "-p" + parallelism + "-";
     out.printf("%s: the engine's job...%n", name);
-    Configuration conf = new Configuration(jobSettings);
-    conf.set(BOOTSTRAP_SERVERS, bootstrap);
-    conf.set(PARALLELISM, parallelism);
-    conf.set(RecommendationOptions.ENABLED, recommend);
-    conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
-    conf.set(CONSUMER_GROUP, prefix + "group");
-    conf.set(TOPIC_INTERACTIONS, TOPIC);
-    conf.set(TOPIC_ITEMS, prefix + "items");
-    conf.set(TOPIC_MODEL_UPDATES, prefix + "model-updates");
-    conf.set(TOPIC_METRICS, prefix + "metrics");
-    conf.set(TOPIC_DEAD_LETTERS, prefix + "dead-letters");
-    conf.set(TOPIC_RECOMMENDATIONS, prefix + "recommendations");
-    if (!jobSettings.contains(METRICS_INTERVAL)) {
-      // The end of a run is seen in the metrics: publish them often.
-      conf.set(METRICS_INTERVAL, Duration.ofMillis(500));
-    }
+    Configuration conf = jobConfiguration(bootstrap, parallelism, recommend, prefix, TOPIC);
     JobConfig job = JobConfig.from(conf);
     JobRunner.createTopics(job);
     StreamExecutionEnvironment env = cluster.environment(conf);

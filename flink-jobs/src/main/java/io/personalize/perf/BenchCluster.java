@@ -3,6 +3,9 @@ package io.personalize.perf;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.personalize.demo.RestApi;
 import io.personalize.job.PipelineSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ final class BenchCluster implements AutoCloseable {
   private static final long HEARTBEAT_MILLIS = 1_000;
 
   private final Configuration conf;
+  private final int proxyPort;
   private final MiniCluster cluster;
   private final RestApi rest;
 
@@ -41,8 +45,9 @@ final class BenchCluster implements AutoCloseable {
     applied.set(RestOptions.PORT, 0);
     // The REST API caches metrics for 10 s by default: the busy times at the end would be stale.
     applied.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofMillis(500));
-    applied.setString("queryable-state.proxy.ports", "0");
-    applied.setString("queryable-state.server.ports", "0");
+    proxyPort = freePort();
+    applied.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
+    applied.setString("queryable-state.server.ports", String.valueOf(freePort()));
     // Accumulators of a running job reach the REST API with heartbeats (default every 10 s).
     applied.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(HEARTBEAT_MILLIS));
     this.conf = applied;
@@ -55,6 +60,45 @@ final class BenchCluster implements AutoCloseable {
                 .build());
     cluster.start();
     rest = new RestApi(cluster.getRestAddress().get().toString());
+  }
+
+  /** The port of the queryable state proxy, on 127.0.0.1. */
+  int proxyPort() {
+    return proxyPort;
+  }
+
+  /** Submits a job and returns once every one of its tasks runs. */
+  JobID start(StreamExecutionEnvironment env, long timeoutMillis) throws Exception {
+    JobID job = submit(env);
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      boolean running = true;
+      JsonNode vertices = rest.get("/jobs/" + job).path("vertices");
+      for (JsonNode vertex : vertices) {
+        running &= vertex.path("status").asText().equals("RUNNING");
+      }
+      if (running && vertices.size() > 0) {
+        return job;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the job's tasks did not all start in time");
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /** Cancels a job and waits for it to end. */
+  void cancel(JobID job) throws Exception {
+    cluster.cancelJob(job).get();
+    while (!cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   /** A fresh environment on this cluster's settings plus {@code job}'s. */
@@ -112,10 +156,7 @@ final class BenchCluster implements AutoCloseable {
       Measured run = measure(name, env.getParallelism(), job, events, submitted, end, Map.of());
       return run.withStateBytes(stateAfterFullCheckpoint(job));
     } finally {
-      cluster.cancelJob(job).get();
-      while (!cluster.getJobStatus(job).get().isGloballyTerminalState()) {
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
+      cancel(job);
     }
   }
 
@@ -138,7 +179,18 @@ final class BenchCluster implements AutoCloseable {
 
   private Map<String, Long> stateAfterFullCheckpoint(JobID job) throws Exception {
     long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
-    JsonNode details = rest.get("/jobs/" + job + "/checkpoints/details/" + id);
+    // The REST API caches checkpoint statistics for a few seconds: a new one may not be there yet.
+    JsonNode details = null;
+    for (int attempt = 0; details == null; attempt++) {
+      try {
+        details = rest.get("/jobs/" + job + "/checkpoints/details/" + id);
+      } catch (IOException notYet) {
+        if (attempt >= 50) {
+          throw notYet;
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
     Map<String, String> names = vertexNames(job);
     Map<String, Long> sizes = new LinkedHashMap<>();
     details

@@ -23,6 +23,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * @param runs the ceiling and job runs, in the order they ran
  * @param computeEventsPerSecond the engine's per-event steps in plain Java ({@link ComputeLoop})
  * @param bareSgdEventsPerSecond a bare biased-MF SGD step in plain Java
+ * @param latency the full job's latency at half its measured rate, at the widest parallelism
  */
 public record BenchReport(
     BenchSettings settings,
@@ -31,6 +32,7 @@ public record BenchReport(
     List<Measured> runs,
     double computeEventsPerSecond,
     double bareSgdEventsPerSecond,
+    LatencyReport latency,
     Instant finished) {
 
   /**
@@ -140,6 +142,15 @@ public record BenchReport(
     out.printf(
         "state: %,.0f bytes per user, %,.0f bytes per item%n",
         stateBytesPerUser(), stateBytesPerItem());
+    out.printf("latency at %,.0f events/s (p%d):%n", latency.eventsPerSecond(), widest());
+    print(out, "to queryable state", latency.toQueryableState());
+    print(out, "to a published list", latency.toPublishedList());
+  }
+
+  private static void print(PrintStream out, String what, LatencyReport.Percentiles p) {
+    out.printf(
+        "  %-20s p50 %,d ms, p95 %,d ms, p99 %,d ms (%d sampled events, %d not seen)%n",
+        what, p.p50Millis(), p.p95Millis(), p.p99Millis(), p.samples(), p.unseen());
   }
 
   /** Writes {@code dir/bench.json}. */
@@ -177,6 +188,7 @@ public record BenchReport(
     root.put("stateBytesPerUser", stateBytesPerUser());
     root.put("stateBytesPerItem", stateBytesPerItem());
     root.put("bottleneck", job().bottleneck());
+    root.set("latency", json.valueToTree(latency));
     Files.createDirectories(dir);
     Path file = dir.resolve("bench.json");
     json.writeValue(file.toFile(), root);

@@ -75,6 +75,23 @@ class BenchCommandITCase {
       busiest = Math.max(busiest, vertex.path("busy").asDouble());
     }
     assertThat(busiest).as("Flink's busy time of the tasks was read").isPositive();
+    JsonNode toState = bench.path("latency").path("toQueryableState");
+    JsonNode toList = bench.path("latency").path("toPublishedList");
+    assertThat(bench.path("latency").path("eventsPerSecond").asDouble())
+        .as("half the full job's rate")
+        .isCloseTo(job / 2, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(toState.path("samples").asInt())
+        .as("sampled events seen in queryable state")
+        .isPositive();
+    assertThat(toState.path("p99Millis").asLong())
+        .isGreaterThanOrEqualTo(toState.path("p50Millis").asLong())
+        .isNotNegative();
+    assertThat(toList.path("samples").asInt())
+        .as("sampled events seen in a published list")
+        .isPositive();
+    assertThat(toList.path("p99Millis").asLong())
+        .isGreaterThanOrEqualTo(toList.path("p50Millis").asLong())
+        .isNotNegative();
     assertThat(Files.size(out.resolve("bench.png"))).isPositive();
     assertThat(text).contains("job p1 / ceiling p1:").contains("bytes per user");
   }
