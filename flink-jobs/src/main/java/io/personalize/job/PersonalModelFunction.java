@@ -217,6 +217,8 @@ public class PersonalModelFunction
   public void processBroadcastElement(Control control, Context ctx, Collector<Prediction> out) {
     if (control.checkpoint != null) {
       replica.offer(control.checkpoint);
+      // Checkpoints the watermark has passed apply now, not at some user's next event.
+      replica.advanceTo(completeBefore(ctx.currentWatermark()));
     } else if (control.boundaries != null) {
       applyBoundaries(control.boundaries);
     } else if (control.item != null) {

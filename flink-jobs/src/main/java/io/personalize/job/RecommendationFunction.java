@@ -221,6 +221,14 @@ public class RecommendationFunction
     getRuntimeContext().getMetricGroup().gauge("ranking-replica-version", () -> replica.version());
     getRuntimeContext().getMetricGroup().gauge("graph-replica-version", () -> graph.version());
     getRuntimeContext().getMetricGroup().gauge("graph-replica-gaps", () -> graph.gaps());
+    // Deltas waiting for the watermark: a backlog here is memory, and state every checkpoint
+    // writes.
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("ranking-replica-pending", () -> (long) replica.pending());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("graph-replica-pending", () -> (long) graph.pending());
     getRuntimeContext().getMetricGroup().gauge("graph-items", () -> (long) graph.graph().size());
   }
 
@@ -408,10 +416,17 @@ public class RecommendationFunction
 
   @Override
   public void processBroadcastElement(Control control, Context ctx, Collector<Prediction> out) {
-    if (control.checkpoint != null) {
-      replica.offer(control.checkpoint);
-    } else if (control.graph != null) {
-      graph.offer(control.graph);
+    if (control.checkpoint != null || control.graph != null) {
+      if (control.checkpoint != null) {
+        replica.offer(control.checkpoint);
+      } else {
+        graph.offer(control.graph);
+      }
+      // Deltas the watermark has passed apply now, not at the user's next event: a quiet input
+      // (or one behind the graph) must not leave them piling up in memory and in every checkpoint.
+      long completeBefore = PersonalModelFunction.completeBefore(ctx.currentWatermark());
+      replica.advanceTo(completeBefore);
+      graph.advanceTo(completeBefore);
     } else if (control.boundaries != null) {
       applyBoundaries(control.boundaries);
     } else if (control.item != null) {

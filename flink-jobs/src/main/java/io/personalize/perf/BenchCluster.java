@@ -48,6 +48,9 @@ final class BenchCluster implements AutoCloseable {
     proxyPort = freePort();
     applied.setString("queryable-state.proxy.ports", String.valueOf(proxyPort));
     applied.setString("queryable-state.server.ports", String.valueOf(freePort()));
+    // Checkpoint statistics are cached for 3 s by default: the final checkpoint's would be missing
+    // (and Flink logs each miss as an error).
+    applied.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
     // Accumulators of a running job reach the REST API with heartbeats (default every 10 s).
     applied.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(HEARTBEAT_MILLIS));
     this.conf = applied;
@@ -179,7 +182,8 @@ final class BenchCluster implements AutoCloseable {
 
   private Map<String, Long> stateAfterFullCheckpoint(JobID job) throws Exception {
     long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
-    // The REST API caches checkpoint statistics for a few seconds: a new one may not be there yet.
+    // Statistics of a checkpoint just completed may take a moment to reach the REST API.
+    TimeUnit.MILLISECONDS.sleep(300);
     JsonNode details = null;
     for (int attempt = 0; details == null; attempt++) {
       try {

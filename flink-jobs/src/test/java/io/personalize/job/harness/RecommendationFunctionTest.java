@@ -166,6 +166,30 @@ class RecommendationFunctionTest {
   }
 
   @Test
+  void deltasTheWatermarkHasPassedApplyOnArrivalWithoutWaitingForAnEvent() throws Exception {
+    // The harness's watermark is at 600: the setup's deltas (events up to 500) waited for it.
+    assertThat(OperatorMetrics.gauge(harness, "graph-replica-pending")).isEqualTo(1L);
+    assertThat(OperatorMetrics.gauge(harness, "ranking-replica-pending")).isEqualTo(1L);
+    GraphDelta second = graph();
+    second.version = 2;
+    second.previousVersion = 1;
+    harness.processBroadcastElement(Control.of(second), 700);
+    assertThat(OperatorMetrics.gauge(harness, "graph-replica-pending"))
+        .as("no event came, yet all three are applied: nothing piles up")
+        .isEqualTo(0L);
+    assertThat(OperatorMetrics.gauge(harness, "ranking-replica-pending")).isEqualTo(0L);
+    assertThat(OperatorMetrics.gauge(harness, "graph-replica-version")).isEqualTo(2L);
+    GraphDelta ahead = graph();
+    ahead.version = 3;
+    ahead.previousVersion = 2;
+    ahead.maxEventTimeMillis = 5_000;
+    harness.processBroadcastElement(Control.of(ahead), 800);
+    assertThat(OperatorMetrics.gauge(harness, "graph-replica-pending"))
+        .as("a delta ahead of the watermark still waits")
+        .isEqualTo(1L);
+  }
+
+  @Test
   void theNextEventIsCheckedAgainstTheCurrentListBeforeItIsLearned() throws Exception {
     // Every due list made at once, as the evaluator makes them.
     reopen(CONFIG.with(RecommendationOptions.PUBLISH_INTERVAL, Duration.ZERO), 1, 0);
