@@ -15,6 +15,7 @@ import io.personalize.eval.RecommenderResult;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.recommend.RecommenderKind;
 import io.personalize.testing.SharedDataSets;
@@ -42,6 +43,8 @@ class ListsParityITCase {
   void jobListsMatchTheEvaluatorOnMovieLens(@TempDir Path dir) throws Exception {
     Dataset dataset = MovieLensReader.read(SharedDataSets.require("ml-100k"));
     Configuration settings = StreamingJobITCase.settings(1);
+    // The evaluator makes a list whenever one is due: so must the job, for its lists to match.
+    settings.set(RecommendationOptions.PUBLISH_INTERVAL, java.time.Duration.ZERO);
     JobConfig config = JobConfig.from(settings);
     RecommenderKind kind = config.listSettings().kind();
     Demo.Result job =
