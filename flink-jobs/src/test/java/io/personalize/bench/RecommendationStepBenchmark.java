@@ -1,5 +1,6 @@
 package io.personalize.bench;
 
+import io.personalize.graph.Candidate;
 import io.personalize.graph.CoInteractionGraph;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.ItemPair;
@@ -20,6 +21,7 @@ import io.personalize.online.Ids;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
 import io.personalize.rank.ItemSimilarity;
+import io.personalize.rank.Mmr;
 import io.personalize.rank.NegativeSampler;
 import io.personalize.rank.PopularityTracker;
 import io.personalize.rank.RankingSteps;
@@ -100,6 +102,12 @@ public class RecommendationStepBenchmark {
   private CoInteractionGraph graph;
   private PopularityTracker popularity;
   private ListBuilder builder;
+  private RandomWalks walks;
+  private Mmr mmr;
+  private int mmrLength;
+  private int walkCandidates;
+  private int[][] mmrPool;
+  private double[][] mmrRelevance;
   private ItemSimilarity similarity;
   private double pairWeight;
 
@@ -217,13 +225,31 @@ public class RecommendationStepBenchmark {
           }
         };
     ListSettings list = RecommendationDefaults.listSettings();
-    builder = new ListBuilder(list, new RandomWalks(graph, WalkSettings.defaults()), items);
+    walks = new RandomWalks(graph, WalkSettings.defaults());
+    builder = new ListBuilder(list, walks, items);
     similarity = ItemSimilarity.featuresElseFactors(catalog::metadata, shared);
+    mmr = new Mmr(list.mmrBeta());
+    mmrLength = list.length();
+    walkCandidates = list.candidates();
     seenSets = new Set[users];
     chosen = new PersonalParameters[users];
+    mmrPool = new int[users][];
+    mmrRelevance = new double[users][];
+    Model scoring = models.model();
     for (int u = 0; u < users; u++) {
       seenSets[u] = seen[u].asSet();
       chosen[u] = models.chosenBlock(states[u], lastGroup[u]);
+      // What the list builder hands MMR: the user's best-scored walk candidates, as many as the
+      // pool.
+      List<Candidate> found =
+          walks.candidates(states[u].recentItems, id -> false, list.mmrPool(), u);
+      mmrPool[u] = new int[found.size()];
+      mmrRelevance[u] = new double[found.size()];
+      for (int n = 0; n < found.size(); n++) {
+        int i = catalog.indexOf(found.get(n).item());
+        mmrPool[u][n] = i;
+        mmrRelevance[u][n] = scoring.score(shared, chosen[u], i, catalog.features(i));
+      }
     }
     System.err.printf(
         java.util.Locale.ROOT,
@@ -301,6 +327,22 @@ public class RecommendationStepBenchmark {
     int u = user[nextEvent()];
     Set<String> seenIds = seenSets[u];
     return builder.build(request(u, chosen[u], seenIds));
+  }
+
+  /** The walks alone: a list's candidates from the user's recent items (part of buildList). */
+  @Benchmark
+  public List<Candidate> walks() {
+    int u = user[nextEvent()];
+    Set<String> seenIds = seenSets[u];
+    return walks.candidates(
+        states[u].recentItems, seenIds::contains, walkCandidates, Ids.hash(userIds[u]) ^ cycle);
+  }
+
+  /** MMR alone: re-ranking the user's pool of scored candidates into a list (part of buildList). */
+  @Benchmark
+  public int[] mmrRerank() {
+    int u = user[nextEvent()];
+    return mmr.rerank(mmrPool[u], mmrRelevance[u], mmrLength, similarity);
   }
 
   @Benchmark
