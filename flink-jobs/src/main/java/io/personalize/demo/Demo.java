@@ -162,15 +162,6 @@ public final class Demo {
       Configuration conf = new Configuration(settings);
       conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
-      if (replayRate == 0 && !conf.contains(RecommendationOptions.PUBLISH_INTERVAL)) {
-        // A backlog replay puts months of events through in a minute: lists made at most every
-        // 500 ms of processing time would be hours old in event time when the next events are
-        // checked against them. Every due list is made at once, as the evaluator makes them.
-        conf.set(RecommendationOptions.PUBLISH_INTERVAL, java.time.Duration.ZERO);
-        out.println(
-            "backlog replay: every due list is made and published at once"
-                + " (recommend.publish-interval 0; set it to rate-limit)");
-      }
       JobConfig job = JobConfig.from(conf);
       boolean recommend = job.get(RecommendationOptions.ENABLED);
       if (!conf.contains(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL)) {
