@@ -100,7 +100,9 @@ public final class Bench {
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
         runs.add(job(cluster, kafka.bootstrapServers(), widest, false, data, users));
-        Measured full = runs.get(runs.size() - 2);
+        String fullJob = "job p" + widest;
+        Measured full =
+            runs.stream().filter(r -> r.name().equals(fullJob)).findFirst().orElseThrow();
         latency =
             latency(cluster, kafka.bootstrapServers(), widest, full.eventsPerSecond() / 2, data);
       }

@@ -303,7 +303,8 @@ public final class SyntheticData {
     return chosen;
   }
 
-  private static int[] permutation(int n, Random random) {
+  /** A uniformly random order of {@code 0..n-1} (Fisher-Yates). */
+  static int[] permutation(int n, Random random) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;

@@ -101,16 +101,7 @@ public final class ZipfStream {
         sum += Math.pow(r + 1.0, -exponent);
         cumulative[r] = sum;
       }
-      idOfRank = new int[n];
-      for (int i = 0; i < n; i++) {
-        idOfRank[i] = i;
-      }
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = idOfRank[i];
-        idOfRank[i] = idOfRank[j];
-        idOfRank[j] = t;
-      }
+      idOfRank = SyntheticData.permutation(n, random);
     }
 
     int draw(Random random) {
