@@ -125,6 +125,9 @@ public final class RunCommand implements Callable<Integer> {
   public StreamExecutionEnvironment prepare(PrintStream out) {
     Configuration conf = configuration(out);
     JobConfig config = JobConfig.from(conf);
+    if (!dryRun && config.get(PersonalizeOptions.CREATE_TOPICS)) {
+      JobRunner.createTopics(config);
+    }
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);
     JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
     return env;

@@ -53,6 +53,17 @@ public final class PersonalizeOptions {
               "Where the sources start when the job does not restore from a checkpoint:"
                   + " COMMITTED (the group's offsets, earliest where none), EARLIEST or LATEST.");
 
+  public static final ConfigOption<Boolean> CREATE_TOPICS =
+      key(PREFIX + "create-topics")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Create the job's topics that do not exist yet when the job is submitted:"
+                  + " interactions with one partition per keyed subtask, and every input and"
+                  + " output topic kept without time limit (replayed events are older than any"
+                  + " retention), recommendations compacted. Off where a platform manages"
+                  + " topics: the job then fails at start while its input topics are missing.");
+
   public static final ConfigOption<String> TOPIC_INTERACTIONS =
       topic("interactions", "interaction events (Avro InteractionEvent)");
   public static final ConfigOption<String> TOPIC_ITEMS =
@@ -247,6 +258,7 @@ public final class PersonalizeOptions {
                   Setting.of(BOOTSTRAP_SERVERS, s -> !s.isBlank(), "non-empty"),
                   Setting.of(CONSUMER_GROUP, s -> !s.isBlank(), "non-empty"),
                   Setting.of(START_FROM),
+                  Setting.of(CREATE_TOPICS),
                   Setting.of(TOPIC_INTERACTIONS, s -> !s.isBlank(), "non-empty"),
                   Setting.of(TOPIC_ITEMS, s -> !s.isBlank(), "non-empty"),
                   Setting.of(TOPIC_MODEL_UPDATES, s -> !s.isBlank(), "non-empty"),

@@ -1,0 +1,52 @@
+package io.personalize.cluster;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How {@code bin/cluster start} sizes the cluster. Ports of 0 mean "any free port"; the defaults
+ * are Kafka's and Flink's usual ones. {@code flinkOptions} override the generated Flink
+ * configuration (any Flink option, e.g. {@code heartbeat.timeout}).
+ */
+public record ClusterSettings(
+    Path home,
+    int kafkaPort,
+    int restPort,
+    int taskManagers,
+    int slotsPerTaskManager,
+    String taskManagerMemory,
+    String jobManagerMemory,
+    Map<String, String> flinkOptions) {
+
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_REST_PORT = 8081;
+
+  public ClusterSettings {
+    if (taskManagers < 1 || slotsPerTaskManager < 1) {
+      throw new IllegalArgumentException("taskmanagers and slots must be at least 1");
+    }
+    flinkOptions = Map.copyOf(flinkOptions);
+  }
+
+  /** Two TaskManagers with two slots each: one TaskManager alone can run a job of parallelism 2. */
+  public static ClusterSettings defaults(Path home) {
+    return new ClusterSettings(
+        home, DEFAULT_KAFKA_PORT, DEFAULT_REST_PORT, 2, 2, "1536m", "1024m", Map.of());
+  }
+
+  /** Any free ports: for tests, which may run beside a cluster someone started by hand. */
+  public ClusterSettings withFreePorts() {
+    return new ClusterSettings(
+        home, 0, 0, taskManagers, slotsPerTaskManager, taskManagerMemory, jobManagerMemory,
+        flinkOptions);
+  }
+
+  public ClusterSettings withFlinkOptions(Map<String, String> options) {
+    Map<String, String> merged = new LinkedHashMap<>(flinkOptions);
+    merged.putAll(options);
+    return new ClusterSettings(
+        home, kafkaPort, restPort, taskManagers, slotsPerTaskManager, taskManagerMemory,
+        jobManagerMemory, merged);
+  }
+}

@@ -1,0 +1,220 @@
+package io.personalize.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+
+/** The calls to Flink's REST API that submitting, watching and stopping the job need. */
+public final class FlinkRest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public FlinkRest(String base) {
+    this.base = URI.create(base.endsWith("/") ? base : base + "/");
+  }
+
+  public JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  JsonNode post(String path, JsonNode body) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** Whether the REST endpoint answers at all (the JobManager is up). */
+  public boolean isUp() {
+    try {
+      get("overview");
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Uploads {@code jar} and returns the id {@code /jars/{id}/run} takes. */
+  public String uploadJar(Path jar) {
+    String boundary = "----personalize" + UUID.randomUUID();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try {
+      body.write(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                  + jar.getFileName()
+                  + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+      body.write(Files.readAllBytes(jar));
+      body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonNode answer =
+        send(
+            HttpRequest.newBuilder(base.resolve("jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    String filename = answer.path("filename").asText();
+    return filename.substring(filename.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Runs the uploaded jar's main method on the JobManager, which submits the job, and returns the
+   * job id. {@code savepoint} may be null (a fresh start).
+   */
+  public String runJar(String jarId, List<String> args, int parallelism, String savepoint) {
+    ObjectNode request = JSON.createObjectNode();
+    request.putPOJO("programArgsList", args);
+    request.put("parallelism", parallelism);
+    if (savepoint != null) {
+      request.put("savepointPath", savepoint);
+      request.put("allowNonRestoredState", false);
+    }
+    return post("jars/" + jarId + "/run", request).path("jobid").asText();
+  }
+
+  /** The newest job that has not reached a terminal state, if any. */
+  public Optional<String> activeJob() {
+    for (JsonNode job : get("jobs/overview").path("jobs")) {
+      String state = job.path("state").asText();
+      if (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+        return Optional.of(job.path("jid").asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the job and every one of its tasks run (a job can say RUNNING while tasks wait). */
+  public boolean isFullyRunning(String jobId) {
+    JsonNode job = get("jobs/" + jobId);
+    if (!job.path("state").asText().equals("RUNNING")) {
+      return false;
+    }
+    for (JsonNode vertex : job.path("vertices")) {
+      if (!vertex.path("status").asText().equals("RUNNING")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits until every task runs; fails at once, with the cause, when the job fails or restarts. */
+  public void awaitFullyRunning(String jobId, Duration timeout) {
+    Polling.await(
+        () -> {
+          Optional<String> failure = latestFailure(jobId);
+          if (failure.isPresent()) {
+            throw new Polling.Fatal("job " + jobId + " failed: " + failure.get());
+          }
+          return isFullyRunning(jobId);
+        },
+        timeout,
+        () -> "job " + jobId + " is not running: " + get("jobs/" + jobId).path("state"));
+  }
+
+  /**
+   * The root cause of the job's newest failure ({@code Caused by:} line of the innermost
+   * exception), if it has failed at all.
+   */
+  public Optional<String> latestFailure(String jobId) {
+    JsonNode entries = get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+    if (entries.isEmpty()) {
+      return Optional.empty();
+    }
+    String trace = entries.get(0).path("stacktrace").asText();
+    String cause = trace.lines().findFirst().orElse("");
+    for (String line : trace.lines().toList()) {
+      if (line.startsWith("Caused by: ")) {
+        cause = line.substring("Caused by: ".length());
+      }
+    }
+    return Optional.of(cause);
+  }
+
+  public int taskManagers() {
+    return get("overview").path("taskmanagers").asInt();
+  }
+
+  /**
+   * Stops the job with a savepoint in {@code directory} (a URI) and returns the savepoint's path;
+   * the job ends FINISHED.
+   */
+  public String stopWithSavepoint(String jobId, String directory, Duration timeout) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("targetDirectory", directory);
+    request.put("drain", false);
+    String trigger = post("jobs/" + jobId + "/stop", request).path("request-id").asText();
+    JsonNode[] result = new JsonNode[1];
+    Polling.await(
+        () -> {
+          result[0] = get("jobs/" + jobId + "/savepoints/" + trigger);
+          return result[0].path("status").path("id").asText().equals("COMPLETED");
+        },
+        timeout,
+        () -> "the savepoint of job " + jobId + " did not complete: " + result[0]);
+    JsonNode operation = result[0].path("operation");
+    if (operation.has("failure-cause")) {
+      throw new IllegalStateException(
+          "the savepoint of job " + jobId + " failed: " + operation.path("failure-cause"));
+    }
+    return operation.path("location").asText();
+  }
+
+  public void cancel(String jobId) {
+    send(
+        HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** The number of times the job has restarted since it was submitted. */
+  public long restarts(String jobId) {
+    JsonNode metrics = get("jobs/" + jobId + "/metrics?get=numRestarts");
+    return metrics.isArray() && metrics.size() > 0 ? metrics.get(0).path("value").asLong() : 0;
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(
+            "Flink REST "
+                + response.request().method()
+                + " "
+                + response.request().uri().getPath()
+                + " answered "
+                + response.statusCode()
+                + ": "
+                + response.body());
+      }
+      return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

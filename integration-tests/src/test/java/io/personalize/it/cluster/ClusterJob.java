@@ -1,0 +1,182 @@
+package io.personalize.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.cluster.LocalCluster;
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.Topics;
+import io.personalize.demo.MetricsFollower;
+import io.personalize.serving.query.StateLookup;
+import io.personalize.state.PersonalModelView;
+import io.personalize.state.UserProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * One job on the real cluster with topics and a consumer group of its own ({@code name}-…), the
+ * events produced to it counted per user, and the checks every scenario ends with: the metrics
+ * topic scored every event, and every user's state counts exactly the events produced for them.
+ */
+final class ClusterJob {
+  private static final Duration CATCH_UP = Duration.ofMinutes(6);
+
+  final LocalCluster cluster;
+  final String name;
+  final Map<String, Long> produced = new TreeMap<>();
+  long producedTotal;
+  String jobId;
+
+  ClusterJob(LocalCluster cluster, String name, int partitions) {
+    this.cluster = cluster;
+    this.name = name;
+    try (Topics topics = new Topics(cluster.kafka())) {
+      // Created here with the partitions the widest run reads, before any run creates them.
+      topics.createForReplay(partitions, topic("interactions"));
+    }
+  }
+
+  String topic(String kind) {
+    return name + "-" + kind;
+  }
+
+  /** The job's flags: its own topics and group, frequent checkpoints and metrics. */
+  List<String> args() {
+    List<String> args = new ArrayList<>();
+    for (String kind :
+        List.of("interactions", "items", "model-updates", "metrics", "dead-letters", "recommendations")) {
+      args.addAll(List.of("--topic-" + kind, topic(kind)));
+    }
+    args.addAll(List.of("--consumer-group", name, "--metrics-interval", "500 ms"));
+    args.addAll(List.of("-D", "execution.checkpointing.interval=5 s"));
+    return args;
+  }
+
+  String submit(int parallelism, String savepoint) {
+    jobId = cluster.submit(args(), parallelism, savepoint);
+    return jobId;
+  }
+
+  /** Sends {@code events} (in time order, keyed by user) and counts them per user. */
+  void produce(List<Interaction> events, Dataset dataset) {
+    Dataset part =
+        new Dataset(
+            dataset.name(), dataset.layout(), events, dataset.items(), dataset.scale(), events.size());
+    try (InteractionProducer producer = new InteractionProducer(cluster.kafka())) {
+      producer.sendInteractions(part, topic("interactions"), 0, events.size(), (sent, total) -> {});
+    }
+    for (Interaction event : events) {
+      produced.merge(event.userId(), 1L, Long::sum);
+    }
+    producedTotal += events.size();
+  }
+
+  /** Waits until the metrics topic shows at least {@code events} scored by every mode. */
+  void awaitScored(long events) throws InterruptedException {
+    try (MetricsFollower metrics = new MetricsFollower(cluster.kafka(), topic("metrics"))) {
+      Instant deadline = Instant.now().plus(CATCH_UP);
+      while (metrics.scoredByEveryMode() < events && Instant.now().isBefore(deadline)) {
+        metrics.awaitSnapshot(Duration.ofSeconds(5));
+      }
+      assertThat(metrics.scoredByEveryMode())
+          .as("events scored by every mode, from the metrics topic")
+          .isGreaterThanOrEqualTo(events);
+    }
+  }
+
+  /** Every produced user's count of applied events, read through queryable state. */
+  Map<String, Long> appliedCounts() {
+    Map<String, Long> applied = new TreeMap<>();
+    try (StateLookup lookup = lookup()) {
+      for (String user : produced.keySet()) {
+        applied.put(
+            user,
+            lookup.profile(JobID.fromHexString(jobId), user).map(p -> p.events).orElse(0L));
+      }
+    }
+    return applied;
+  }
+
+  /** Waits until every user's state counts exactly what was produced for them. */
+  void assertEveryEventAppliedOnce() throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    Map<String, Long> applied = appliedCounts();
+    while (!applied.equals(produced) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(500); // queryable state has no push: poll until the last events are applied
+      applied = appliedCounts();
+    }
+    assertThat(applied)
+        .as("applied events per user (queryable state) = events produced per user")
+        .isEqualTo(produced);
+  }
+
+  /** Every produced user's personal model, read through queryable state. */
+  Map<String, PersonalModelView> models() {
+    Map<String, PersonalModelView> models = new HashMap<>();
+    try (StateLookup lookup = lookup()) {
+      for (String user : produced.keySet()) {
+        models.put(user, lookup.model(JobID.fromHexString(jobId), user).orElse(null));
+      }
+    }
+    return models;
+  }
+
+  UserProfile profile(String user) {
+    try (StateLookup lookup = lookup()) {
+      return lookup.profile(JobID.fromHexString(jobId), user).orElseThrow();
+    }
+  }
+
+  /** The number of records in the job's dead-letter topic. */
+  long deadLetters() {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka());
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic("dead-letters")).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      long begin =
+          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      return end - begin;
+    }
+  }
+
+  /**
+   * A lookup through the proxy of a TaskManager that runs the job's tasks: a TaskManager's proxy
+   * knows only the jobs it runs, and a job at parallelism 1 runs on one of the two.
+   */
+  private StateLookup lookup() {
+    String someUser = produced.keySet().iterator().next();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    RuntimeException last = null;
+    while (Instant.now().isBefore(deadline)) {
+      for (int port : cluster.queryableStatePorts()) {
+        StateLookup lookup = new StateLookup("127.0.0.1", port, Duration.ofSeconds(3));
+        try {
+          lookup.profile(JobID.fromHexString(jobId), someUser);
+          return lookup;
+        } catch (RuntimeException e) {
+          last = e;
+          lookup.close();
+        }
+      }
+    }
+    throw new IllegalStateException("no queryable-state proxy knows job " + jobId, last);
+  }
+}

@@ -1,0 +1,225 @@
+package io.personalize.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.personalize.cluster.ClusterSettings;
+import io.personalize.cluster.FlinkRest;
+import io.personalize.cluster.Layout;
+import io.personalize.cluster.LocalCluster;
+import io.personalize.cluster.Polling;
+import io.personalize.connectors.data.Dataset;
+import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.data.MovieLensReader;
+import io.personalize.state.PersonalModelView;
+import io.personalize.testing.SharedDataSets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The job jar on a real cluster: a Kafka broker process, a Flink JobManager and two TaskManagers,
+ * each its own JVM (what {@code bin/cluster start} runs), the jar submitted through Flink's REST
+ * API. Each scenario ends with the strongest check there is: every user's state counts exactly the
+ * events produced for that user (nothing lost, nothing applied twice), read through queryable
+ * state, and the metrics topic scored every event. Measured numbers go to {@code
+ * target/real-cluster.txt}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealClusterITCase {
+  private static LocalCluster cluster;
+  private static Dataset ml100k;
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    ml100k = MovieLensReader.read(SharedDataSets.require("ml-100k"));
+    Path home = Path.of("target", "real-cluster");
+    deleteRecursively(home);
+    Layout layout = Layout.fromSystemProperty();
+    cluster =
+        LocalCluster.start(layout, ClusterSettings.defaults(home).withFreePorts(), System.out);
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop)); // even if the JVM is killed
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.stop();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void ml100kReplayedThroughTheClusterIsAppliedEventForEvent() throws Exception {
+    ClusterJob job = new ClusterJob(cluster, "replay", 2);
+    job.submit(2, null);
+    long start = System.nanoTime();
+    job.produce(ml100k.interactions(), ml100k);
+    job.awaitScored(job.producedTotal);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    job.assertEveryEventAppliedOnce();
+    assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
+    FlinkRest rest = cluster.rest();
+    assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
+    record(
+        "replay",
+        String.format(
+            "ml-100k %,d events, %d users at parallelism 2 on two TaskManagers: all scored in %.1f"
+                + " s (%.0f events/s), 0 lost, 0 applied twice, 0 dead letters",
+            job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds));
+    rest.cancel(job.jobId);
+  }
+
+  @Test
+  @Order(2)
+  void killingATaskManagerMidStreamLosesAndRepeatsNothing() throws Exception {
+    ClusterJob job = new ClusterJob(cluster, "kill", 2);
+    job.submit(2, null);
+    List<Interaction> events = ml100k.interactions().subList(0, 20_000);
+    job.produce(events.subList(0, 10_000), ml100k);
+    job.awaitScored(4_000);
+    FlinkRest rest = cluster.rest();
+    awaitCompletedCheckpoint(rest, job.jobId);
+
+    long killedAt = System.nanoTime();
+    long pid = cluster.killTaskManager(0);
+    // Back when every task runs again after at least one restart.
+    Polling.await(
+        () -> rest.restarts(job.jobId) >= 1 && rest.isFullyRunning(job.jobId),
+        Duration.ofMinutes(2),
+        () -> "the job did not recover: " + rest.latestFailure(job.jobId));
+    double recovery = (System.nanoTime() - killedAt) / 1e9;
+    job.produce(events.subList(10_000, events.size()), ml100k);
+    job.awaitScored(job.producedTotal);
+    job.assertEveryEventAppliedOnce();
+    record(
+        "taskmanager-kill",
+        String.format(
+            "kill -9 of TaskManager pid %d mid-stream (%,d events): job running again after %.1f"
+                + " s (%d restart), then all %,d events applied exactly once per user",
+            pid, 10_000, recovery, rest.restarts(job.jobId), job.producedTotal));
+    assertThat(recovery).as("recovery after a TaskManager kill, seconds").isLessThan(60);
+    rest.cancel(job.jobId);
+    cluster.restartTaskManager(0);
+  }
+
+  @Test
+  @Order(3)
+  void rescalingOneToTwoToOneThroughSavepointsKeepsEveryModel() throws Exception {
+    ClusterJob job = new ClusterJob(cluster, "rescale", 2);
+    job.submit(1, null);
+    job.produce(ml100k.interactions().subList(0, 10_000), ml100k);
+    job.awaitScored(job.producedTotal);
+    job.assertEveryEventAppliedOnce();
+    Map<String, PersonalModelView> atOne = job.models();
+
+    String savepoint = cluster.stopJobWithSavepoint().orElseThrow();
+    job.submit(2, savepoint);
+    job.assertEveryEventAppliedOnce();
+    assertThat(job.models()).as("models after 1 -> 2").isEqualTo(atOne);
+
+    String second = cluster.stopJobWithSavepoint().orElseThrow();
+    job.submit(1, second);
+    job.assertEveryEventAppliedOnce();
+    assertThat(job.models()).as("models after 2 -> 1").isEqualTo(atOne);
+    record(
+        "rescale",
+        String.format(
+            "%,d users' models identical after savepoint restores at parallelism 1 -> 2 -> 1",
+            atOne.size()));
+    cluster.rest().cancel(job.jobId);
+  }
+
+  @Test
+  @Order(4)
+  void restartingTheBrokerMidStreamLosesNothing() throws Exception {
+    ClusterJob job = new ClusterJob(cluster, "broker", 2);
+    job.submit(2, null);
+    List<Interaction> events = ml100k.interactions().subList(0, 16_000);
+    job.produce(events.subList(0, 8_000), ml100k);
+    job.awaitScored(3_000);
+    long stoppedAt = System.nanoTime();
+    cluster.restartKafka();
+    double down = (System.nanoTime() - stoppedAt) / 1e9;
+    job.produce(events.subList(8_000, events.size()), ml100k);
+    job.awaitScored(job.producedTotal);
+    job.assertEveryEventAppliedOnce();
+    FlinkRest rest = cluster.rest();
+    record(
+        "broker-restart",
+        String.format(
+            "Kafka broker stopped and restarted mid-stream (%.1f s until it answered again):"
+                + " job restarts %d, all %,d events applied exactly once per user",
+            down, rest.restarts(job.jobId), job.producedTotal));
+    rest.cancel(job.jobId);
+  }
+
+  @Test
+  @Order(5)
+  void savepointsStoredInTheRepositoryRestoreWithTheCurrentCode() throws Exception {
+    List<StoredSavepoint> stored = StoredSavepoint.all().toList();
+    assertThat(stored).as("stored savepoints").isNotEmpty();
+    for (StoredSavepoint savepoint : stored) {
+      ClusterJob job =
+          new ClusterJob(
+              cluster,
+              savepoint.manifest.path("topicPrefix").asText(),
+              savepoint.manifest.path("parallelism").asInt());
+      Dataset events = StoredSavepoint.events();
+      int inSavepoint = savepoint.manifest.path("events").asInt();
+      // The same records at the same offsets as when the savepoint was taken, then new ones: the
+      // restored job reads on from where the savepoint says it was.
+      job.produce(events.interactions().subList(0, inSavepoint), events);
+      assertThat(job.produced).isEqualTo(savepoint.eventsPerUser());
+      job.produce(events.interactions().subList(inSavepoint, events.interactions().size()), events);
+      job.submit(
+          savepoint.manifest.path("parallelism").asInt(),
+          savepoint.savepoint().toAbsolutePath().toUri().toString());
+      job.awaitScored(job.producedTotal);
+      job.assertEveryEventAppliedOnce();
+      record(
+          "stored-savepoint",
+          String.format(
+              "%s (%,d events) restored with the current code; %,d more events applied on top",
+              savepoint.directory.getFileName(), inSavepoint, job.producedTotal - inSavepoint));
+      cluster.rest().cancel(job.jobId);
+    }
+  }
+
+  private static void awaitCompletedCheckpoint(FlinkRest rest, String jobId) {
+    Polling.await(
+        () -> rest.get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt() > 0,
+        Duration.ofMinutes(1),
+        () -> "no checkpoint completed");
+  }
+
+  /** Prints a measured number and appends it to target/real-cluster.txt. */
+  private static void record(String scenario, String line) throws IOException {
+    String text = scenario + ": " + line;
+    System.out.println(text);
+    Files.writeString(
+        Path.of("target", "real-cluster.txt"),
+        text + System.lineSeparator(),
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
