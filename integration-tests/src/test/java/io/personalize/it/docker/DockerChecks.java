@@ -220,6 +220,35 @@ final class DockerChecks {
     return problems;
   }
 
+  /**
+   * Compose substitutes {@code ${NAME}} and {@code $NAME} in every value, and {@code $$} is a
+   * literal {@code $}: every substitution must name a variable of .env (a {@code $NAME} meant for a
+   * shell inside a container, written with one {@code $}, would silently become empty).
+   */
+  static List<String> interpolationProblems(JsonNode compose, Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    Pattern dollar =
+        Pattern.compile("\\$(\\$|\\{([A-Za-z_][A-Za-z0-9_]*)}|[A-Za-z_][A-Za-z0-9_]*|\\{[^}]*}?)?");
+    walk(
+        compose,
+        "compose",
+        (path, key, value) -> {
+          Matcher m = dollar.matcher(value);
+          while (m.find()) {
+            if ("$".equals(m.group(1))) {
+              continue; // $$: a literal $
+            }
+            if (m.group(2) == null) {
+              problems.add(
+                  path + ": '" + m.group() + "' is not ${NAME} (write $$ for a literal $)");
+            } else if (!env.containsKey(m.group(2))) {
+              problems.add(path + ": docker/.env has no " + m.group(2));
+            }
+          }
+        });
+    return problems;
+  }
+
   /** The names a service's depends_on lists, in its short (list) or long (map) form. */
   static List<String> dependsOn(JsonNode service) {
     JsonNode deps = service.path("depends_on");
@@ -280,10 +309,24 @@ final class DockerChecks {
         node,
         where,
         (path, key, value) -> {
-          boolean literal = !value.isEmpty() && !ENV_REFERENCE.matcher(value).matches();
-          if (key != null && SECRET_KEY.matcher(key).matches() && literal) {
-            problems.add(path + ": '" + key + "' has a literal value");
+          Map<String, String> pairs = new LinkedHashMap<>();
+          pairs.put(key == null ? "" : key, value);
+          // A block of "key: value" lines (FLINK_PROPERTIES) is checked line by line too.
+          if (value.contains("\n")) {
+            for (String line : value.split("\n")) {
+              int colon = line.indexOf(':');
+              if (colon > 0) {
+                pairs.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+              }
+            }
           }
+          pairs.forEach(
+              (k, v) -> {
+                boolean literal = !v.isEmpty() && !ENV_REFERENCE.matcher(v).matches();
+                if (SECRET_KEY.matcher(k).matches() && literal) {
+                  problems.add(path + ": '" + k + "' has a literal value");
+                }
+              });
           if (SECRET_VALUE.matcher(value).find()) {
             problems.add(path + ": value looks like a credential");
           }
@@ -327,18 +370,7 @@ final class DockerChecks {
         walk(element, path + "[" + i++ + "]", key, visitor);
       }
     } else if (!node.isNull()) {
-      String value = node.asText();
-      visitor.visit(path, key, value);
-      // A block of "key: value" lines (FLINK_PROPERTIES) is checked line by line too.
-      if (value.contains("\n")) {
-        for (String line : value.split("\n")) {
-          int colon = line.indexOf(':');
-          if (colon > 0) {
-            visitor.visit(
-                path, line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-          }
-        }
-      }
+      visitor.visit(path, key, node.asText());
     }
   }
 

@@ -128,6 +128,23 @@ class DockerChecksTest {
   }
 
   @Test
+  void substitutionsOutsideEnvAreCaught() throws IOException {
+    JsonNode compose =
+        yaml(
+            """
+            services:
+              a:
+                image: "${KNOWN}"
+                command: ["sh", "-c", "for t in a b; do echo $$t; done; echo $t ${UNKNOWN} $"]
+            """);
+    assertThat(DockerChecks.interpolationProblems(compose, Map.of("KNOWN", "x:1")))
+        .containsExactly(
+            "compose.services.a.command[2]: '$t' is not ${NAME} (write $$ for a literal $)",
+            "compose.services.a.command[2]: docker/.env has no UNKNOWN",
+            "compose.services.a.command[2]: '$' is not ${NAME} (write $$ for a literal $)");
+  }
+
+  @Test
   void dependsOnAMissingServiceIsCaught() throws IOException {
     JsonNode compose =
         yaml(

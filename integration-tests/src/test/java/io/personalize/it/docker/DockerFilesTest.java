@@ -212,6 +212,11 @@ class DockerFilesTest {
   }
 
   @Test
+  void everySubstitutionNamesAnEnvVariable() {
+    assertThat(DockerChecks.interpolationProblems(COMPOSE, ENV)).isEmpty();
+  }
+
+  @Test
   void everyDependsOnNamesAService() {
     assertThat(DockerChecks.dependsOnProblems(COMPOSE)).isEmpty();
   }
