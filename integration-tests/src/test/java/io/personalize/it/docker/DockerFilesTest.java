@@ -10,8 +10,10 @@ import io.personalize.state.QueryableStateNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,7 +128,7 @@ class DockerFilesTest {
     assertThat(job.name()).contains("job");
     assertThat(DOCKERFILE.stages.get(job.index()).instructions().get(0).args().get(0))
         .isEqualTo("${FLINK_IMAGE}");
-    Map<String, String> destinations = new java.util.LinkedHashMap<>();
+    Map<String, String> destinations = new LinkedHashMap<>();
     for (Instruction copy : job.all("COPY")) {
       destinations.put(job.expand(copy.args().get(0)), copy.args().get(1));
     }
@@ -234,6 +236,19 @@ class DockerFilesTest {
   void noSecretsAndNoHostPaths() {
     assertThat(DockerChecks.secretProblems(COMPOSE, "compose.yaml")).isEmpty();
     assertThat(DockerChecks.secretProblems(ENV, ".env")).isEmpty();
+    // The Dockerfile's ARG defaults and ENV values would be baked into the images.
+    Map<String, String> baked = new LinkedHashMap<>(DOCKERFILE.globalArgs);
+    for (Stage stage : DOCKERFILE.stages) {
+      stage.args().forEach(baked::put);
+      for (Instruction env : stage.all("ENV")) {
+        for (String arg : env.args()) {
+          int eq = arg.indexOf('=');
+          baked.put(eq < 0 ? arg : arg.substring(0, eq), eq < 0 ? "" : arg.substring(eq + 1));
+        }
+      }
+    }
+    baked.values().removeIf(Objects::isNull);
+    assertThat(DockerChecks.secretProblems(baked, "Dockerfile")).isEmpty();
   }
 
   @Test
