@@ -126,8 +126,7 @@ class DockerFilesTest {
       throws Exception {
     Stage job = DOCKERFILE.last();
     assertThat(job.name()).contains("job");
-    assertThat(DOCKERFILE.stages.get(job.index()).instructions().get(0).args().get(0))
-        .isEqualTo("${FLINK_IMAGE}");
+    assertThat(job.instructions().get(0).args().get(0)).isEqualTo("${FLINK_IMAGE}");
     Map<String, String> destinations = new LinkedHashMap<>();
     for (Instruction copy : job.all("COPY")) {
       destinations.put(job.expand(copy.args().get(0)), copy.args().get(1));
