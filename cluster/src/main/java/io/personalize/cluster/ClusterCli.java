@@ -88,7 +88,8 @@ public final class ClusterCli {
     @Option(
         names = "-D",
         paramLabel = "KEY=VALUE",
-        description = "Any Flink option for the cluster's config.yaml, e.g. -D heartbeat.timeout=50s.")
+        description =
+            "Any Flink option for the cluster's config.yaml, e.g. -D heartbeat.timeout=50s.")
     Map<String, String> flinkOptions = Map.of();
 
     @Override
@@ -102,7 +103,8 @@ public final class ClusterCli {
               slots,
               taskManagerMemory,
               "1024m",
-              flinkOptions);
+              flinkOptions,
+              Map.of());
       LocalCluster cluster = LocalCluster.start(Layout.fromSystemProperty(), settings, System.out);
       System.out.println("kafka:      " + cluster.kafka());
       System.out.println("flink REST: " + cluster.flinkRestAddress());

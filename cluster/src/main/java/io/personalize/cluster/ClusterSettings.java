@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * How {@code bin/cluster start} sizes the cluster. Ports of 0 mean "any free port"; the defaults
  * are Kafka's and Flink's usual ones. {@code flinkOptions} override the generated Flink
- * configuration (any Flink option, e.g. {@code heartbeat.timeout}).
+ * configuration (any Flink option, e.g. {@code heartbeat.timeout}). With {@code kafkaUsers}, the
+ * broker requires SASL logins.
  */
 public record ClusterSettings(
     Path home,
@@ -17,7 +18,8 @@ public record ClusterSettings(
     int slotsPerTaskManager,
     String taskManagerMemory,
     String jobManagerMemory,
-    Map<String, String> flinkOptions) {
+    Map<String, String> flinkOptions,
+    Map<String, String> kafkaUsers) {
 
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_REST_PORT = 8081;
@@ -27,26 +29,59 @@ public record ClusterSettings(
       throw new IllegalArgumentException("taskmanagers and slots must be at least 1");
     }
     flinkOptions = Map.copyOf(flinkOptions);
+    kafkaUsers = Map.copyOf(kafkaUsers);
   }
 
   /** Two TaskManagers with two slots each: one TaskManager alone can run a job of parallelism 2. */
   public static ClusterSettings defaults(Path home) {
     return new ClusterSettings(
-        home, DEFAULT_KAFKA_PORT, DEFAULT_REST_PORT, 2, 2, "1536m", "1024m", Map.of());
+        home, DEFAULT_KAFKA_PORT, DEFAULT_REST_PORT, 2, 2, "1536m", "1024m", Map.of(), Map.of());
   }
 
   /** Any free ports: for tests, which may run beside a cluster someone started by hand. */
   public ClusterSettings withFreePorts() {
     return new ClusterSettings(
-        home, 0, 0, taskManagers, slotsPerTaskManager, taskManagerMemory, jobManagerMemory,
-        flinkOptions);
+        home,
+        0,
+        0,
+        taskManagers,
+        slotsPerTaskManager,
+        taskManagerMemory,
+        jobManagerMemory,
+        flinkOptions,
+        kafkaUsers);
   }
 
   public ClusterSettings withFlinkOptions(Map<String, String> options) {
     Map<String, String> merged = new LinkedHashMap<>(flinkOptions);
     merged.putAll(options);
     return new ClusterSettings(
-        home, kafkaPort, restPort, taskManagers, slotsPerTaskManager, taskManagerMemory,
-        jobManagerMemory, merged);
+        home,
+        kafkaPort,
+        restPort,
+        taskManagers,
+        slotsPerTaskManager,
+        taskManagerMemory,
+        jobManagerMemory,
+        merged,
+        kafkaUsers);
+  }
+
+  /**
+   * A broker whose client listener requires SASL (PLAIN over plaintext, on loopback) and accepts
+   * these users and passwords: for testing that the job's Kafka security settings reach every
+   * client. Clients log in with {@link LocalCluster#kafkaClientProperties}.
+   */
+  public ClusterSettings withKafkaUsers(Map<String, String> users) {
+    return new ClusterSettings(
+        home,
+        kafkaPort,
+        restPort,
+        taskManagers,
+        slotsPerTaskManager,
+        taskManagerMemory,
+        jobManagerMemory,
+        flinkOptions,
+        users);
   }
 }

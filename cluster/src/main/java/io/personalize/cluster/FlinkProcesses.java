@@ -62,7 +62,8 @@ final class FlinkProcesses {
     // failure rather than the loss of an idle process.
     conf.put("taskmanager.load-balance.mode", "SLOTS");
     conf.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
-    conf.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
+    conf.put(
+        "execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
     conf.put("io.tmp.dirs", home.resolve("tmp").toString());
     // The job's small network buffers (see PipelineSettings.LOCAL_CLUSTER): replicas stay fresh.
     conf.put("taskmanager.memory.segment-size", "8kb");
@@ -102,8 +103,7 @@ final class FlinkProcesses {
   }
 
   /** A TaskManager with its own queryable-state ports, so a client can be pointed at either. */
-  static long startTaskManager(
-      Layout layout, Path confDir, int proxyPort, Path log4j, Path log) {
+  static long startTaskManager(Layout layout, Path confDir, int proxyPort, Path log4j, Path log) {
     return start(
         layout,
         confDir,

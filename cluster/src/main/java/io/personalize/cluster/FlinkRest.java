@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-
 /** The calls to Flink's REST API that submitting, watching and stopping the job need. */
 public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,7 +136,8 @@ public final class FlinkRest {
    * exception), if it has failed at all.
    */
   public Optional<String> latestFailure(String jobId) {
-    JsonNode entries = get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+    JsonNode entries =
+        get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
     if (entries.isEmpty()) {
       return Optional.empty();
     }

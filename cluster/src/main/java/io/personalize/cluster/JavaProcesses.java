@@ -52,7 +52,9 @@ final class JavaProcesses {
     }
   }
 
-  /** Runs a short-lived program to its end and returns what it printed; fails on a non-zero exit. */
+  /**
+   * Runs a short-lived program to its end and returns what it printed; fails on a non-zero exit.
+   */
   static String run(List<String> command, Duration timeout) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -18,25 +18,36 @@ import org.apache.kafka.common.Uuid;
  * development cluster), bound to loopback, its data under {@code HOME/kafka}.
  */
 final class KafkaBroker {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final String SASL = "SASL_PLAINTEXT";
 
   private KafkaBroker() {}
 
   /** Writes {@code server.properties} and formats the storage; returns the properties file. */
-  static Path configure(Layout layout, Path home, int port, Path log4j) {
+  static Path configure(Layout layout, Path home, int port, Map<String, String> users, Path log4j) {
     Path dir = home.resolve("kafka");
     Path properties = dir.resolve("server.properties");
     int controllerPort = Ports.free();
+    String client = users.isEmpty() ? "PLAINTEXT" : SASL;
     Map<String, String> settings =
         ordered(
             "process.roles", "broker,controller",
             "node.id", "1",
             "listeners",
-                "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + Ports.LOOPBACK
-                    + ":" + controllerPort,
-            "advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port,
+                client
+                    + "://"
+                    + Ports.LOOPBACK
+                    + ":"
+                    + port
+                    + ",CONTROLLER://"
+                    + Ports.LOOPBACK
+                    + ":"
+                    + controllerPort,
+            "advertised.listeners", client + "://" + Ports.LOOPBACK + ":" + port,
+            "inter.broker.listener.name", client,
             "controller.listener.names", "CONTROLLER",
-            "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT",
             "controller.quorum.bootstrap.servers", Ports.LOOPBACK + ":" + controllerPort,
             "log.dirs", dir.resolve("data").toString(),
             // One broker: every internal topic has one replica.
@@ -46,6 +57,22 @@ final class KafkaBroker {
             "share.coordinator.state.topic.replication.factor", "1",
             "share.coordinator.state.topic.min.isr", "1",
             "group.initial.rebalance.delay.ms", "0");
+    if (!users.isEmpty()) {
+      // PLAIN logins; the broker logs in to itself as a user of its own with a random password.
+      String brokerPassword = java.util.UUID.randomUUID().toString();
+      StringBuilder jaas =
+          new StringBuilder(
+              "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                  + " username=\"broker\" password=\""
+                  + brokerPassword
+                  + "\" user_broker=\""
+                  + brokerPassword
+                  + "\"");
+      users.forEach((user, password) -> jaas.append(" user_" + user + "=\"" + password + "\""));
+      settings.put("sasl.enabled.mechanisms", "PLAIN");
+      settings.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas + ";");
+    }
     try {
       // Each start is a new one-node cluster: the storage is formatted for this controller port.
       deleteRecursively(dir);
@@ -83,9 +110,27 @@ final class KafkaBroker {
         log);
   }
 
-  /** Waits until the broker answers a client, or fails after a minute. */
-  static void awaitReady(String bootstrapServers, long pid) {
+  /** The client settings that log in as {@code user} to a broker configured with users. */
+  static Map<String, String> clientProperties(String user, String password) {
+    return Map.of(
+        "security.protocol",
+        SASL,
+        "sasl.mechanism",
+        "PLAIN",
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";");
+  }
+
+  /**
+   * Waits until the broker answers a client and leads every partition, or fails after two minutes.
+   */
+  static void awaitReady(String bootstrapServers, Map<String, String> client, long pid) {
     Properties config = new Properties();
+    config.putAll(client);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
@@ -96,11 +141,20 @@ final class KafkaBroker {
               throw new Polling.Fatal("the Kafka broker exited: see HOME/logs/kafka.log");
             }
             try {
-              return !admin
+              if (admin
                   .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
                   .nodes()
                   .get()
-                  .isEmpty();
+                  .isEmpty()) {
+                return false;
+              }
+              // After a restart the broker answers before it leads its partitions again: a
+              // producer would time out on them.
+              var topics = admin.listTopics().names().get();
+              return admin.describeTopics(topics).allTopicNames().get().values().stream()
+                  .flatMap(topic -> topic.partitions().stream())
+                  .allMatch(
+                      partition -> partition.leader() != null && !partition.leader().isEmpty());
             } catch (Exception e) {
               return false;
             }

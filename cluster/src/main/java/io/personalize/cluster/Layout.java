@@ -40,7 +40,8 @@ public record Layout(Path root) {
     try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
       List<Path> jars =
           files
-              .filter(p -> p.getFileName().toString().matches("personalize-flink-jobs-.*-job\\.jar"))
+              .filter(
+                  p -> p.getFileName().toString().matches("personalize-flink-jobs-.*-job\\.jar"))
               .toList();
       if (jars.size() != 1) {
         throw new IllegalStateException(

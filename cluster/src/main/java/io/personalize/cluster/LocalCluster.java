@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,23 +24,26 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Layout layout;
   private final Path home;
+  private final Map<String, String> brokerLogin;
   private ClusterState state;
 
-  private LocalCluster(Layout layout, Path home, ClusterState state) {
+  private LocalCluster(
+      Layout layout, Path home, ClusterState state, Map<String, String> brokerLogin) {
     this.layout = layout;
     this.home = home;
     this.state = state;
+    this.brokerLogin = brokerLogin;
   }
 
   /** The cluster recorded in {@code home}, if one was started there. */
   public static Optional<LocalCluster> attach(Layout layout, Path home) {
-    return ClusterState.read(home).map(state -> new LocalCluster(layout, home, state));
+    return ClusterState.read(home).map(state -> new LocalCluster(layout, home, state, Map.of()));
   }
 
   /**
    * Starts Kafka, then the JobManager, then the TaskManagers, and returns when the broker answers
-   * and every TaskManager has registered. Refuses to start over a cluster still running in the
-   * same home.
+   * and every TaskManager has registered. Refuses to start over a cluster still running in the same
+   * home.
    */
   public static LocalCluster start(Layout layout, ClusterSettings settings, PrintStream progress) {
     Path home = settings.home().toAbsolutePath();
@@ -57,7 +61,8 @@ public final class LocalCluster implements AutoCloseable {
       Path log4j = copyLogConfiguration(home);
       String kafka = Ports.LOOPBACK + ":" + kafkaPort;
       progress.println("starting Kafka on " + kafka);
-      Path properties = KafkaBroker.configure(layout, home, kafkaPort, log4j);
+      Path properties =
+          KafkaBroker.configure(layout, home, kafkaPort, settings.kafkaUsers(), log4j);
       long kafkaPid = KafkaBroker.start(layout, properties, log4j, logs.resolve("kafka.log"));
       processes.add(new ClusterProcess(ClusterProcess.KAFKA, kafkaPid, null));
 
@@ -71,15 +76,23 @@ public final class LocalCluster implements AutoCloseable {
       processes.add(new ClusterProcess(ClusterProcess.JOBMANAGER, jobManager, null));
       for (int i = 0; i < settings.taskManagers(); i++) {
         int proxyPort = Ports.free();
-        progress.println("starting Flink TaskManager " + (i + 1) + " (queryable state " + proxyPort + ")");
+        progress.println(
+            "starting Flink TaskManager " + (i + 1) + " (queryable state " + proxyPort + ")");
         long taskManager =
             FlinkProcesses.startTaskManager(
                 layout, conf, proxyPort, log4j, logs.resolve("taskmanager-" + (i + 1) + ".log"));
         processes.add(new ClusterProcess(ClusterProcess.TASKMANAGER, taskManager, proxyPort));
       }
-      LocalCluster cluster = new LocalCluster(layout, home, new ClusterState(kafka, rest, processes));
+      // The launcher's own readiness checks log in as the first user (secrets stay in memory).
+      Map<String, String> login =
+          settings.kafkaUsers().entrySet().stream()
+              .findFirst()
+              .map(user -> KafkaBroker.clientProperties(user.getKey(), user.getValue()))
+              .orElse(Map.of());
+      LocalCluster cluster =
+          new LocalCluster(layout, home, new ClusterState(kafka, rest, processes), login);
       cluster.state.write(home);
-      KafkaBroker.awaitReady(kafka, kafkaPid);
+      KafkaBroker.awaitReady(kafka, login, kafkaPid);
       cluster.awaitTaskManagers(settings.taskManagers());
       progress.println("cluster up; logs in " + logs);
       return cluster;
@@ -98,6 +111,14 @@ public final class LocalCluster implements AutoCloseable {
 
   public String flinkRestAddress() {
     return state.flinkRest();
+  }
+
+  /**
+   * The Kafka client settings that log in as {@code user} with {@code password} to a broker started
+   * {@link ClusterSettings#withKafkaUsers with users}.
+   */
+  public static Map<String, String> kafkaClientProperties(String user, String password) {
+    return KafkaBroker.clientProperties(user, password);
   }
 
   public FlinkRest rest() {
@@ -188,7 +209,7 @@ public final class LocalCluster implements AutoCloseable {
             home.resolve("logs").resolve("kafka.log"));
     state = state.replace(broker, broker.withPid(pid));
     state.write(home);
-    KafkaBroker.awaitReady(kafka(), pid);
+    KafkaBroker.awaitReady(kafka(), brokerLogin, pid);
   }
 
   /** Stops the running job, if any, with a savepoint; returns the savepoint's location. */
@@ -220,7 +241,12 @@ public final class LocalCluster implements AutoCloseable {
           for (ClusterProcess process : state.processes()) {
             if (!process.isAlive()) {
               throw new Polling.Fatal(
-                  "the " + process.role() + " (pid " + process.pid() + ") exited: see " + home.resolve("logs"));
+                  "the "
+                      + process.role()
+                      + " (pid "
+                      + process.pid()
+                      + ") exited: see "
+                      + home.resolve("logs"));
             }
           }
           return rest.taskManagers() == expected;

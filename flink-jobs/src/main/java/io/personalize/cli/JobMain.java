@@ -1,11 +1,13 @@
 package io.personalize.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
- * The job jar's entry point: {@code flink run personalize-flink-jobs-VERSION-job.jar [flags]}
- * takes the flags of {@code bin/personalize run} (every job setting, {@code -D}, {@code
- * --config-file}), and the cluster's own configuration supplies {@code personalize.*} keys too.
+ * The job jar's entry point: {@code flink run personalize-flink-jobs-VERSION-job.jar [flags]} takes
+ * the flags of {@code bin/personalize run} (every job setting, {@code -D}, {@code --config-file}),
+ * and the cluster's own configuration supplies {@code personalize.*} keys too.
  */
 public final class JobMain {
   private JobMain() {}
@@ -13,12 +15,16 @@ public final class JobMain {
   public static void main(String[] args) {
     CommandLine run = new CommandLine(new RunCommand());
     RunCommand.addSettingFlags(run);
+    StringWriter errors = new StringWriter();
+    run.setErr(new PrintWriter(errors, true));
     int exitCode = run.execute(args);
     // No System.exit: under `flink run` or the REST API the main method runs inside the client or
-    // the JobManager, which must stay up; a failure is reported as the submission's exception.
+    // the JobManager, which must stay up. A failure becomes the submission's error, with the
+    // reason (a REST client sees only that, not this process's standard error).
     if (exitCode != 0) {
+      System.err.print(errors);
       throw new IllegalArgumentException(
-          "the job was not submitted (exit code " + exitCode + "): see the message above");
+          "the job was not submitted (exit code " + exitCode + "): " + errors.toString().trim());
     }
   }
 }

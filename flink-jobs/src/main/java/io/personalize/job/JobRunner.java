@@ -26,6 +26,7 @@ import io.personalize.state.QueryableStateNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -75,7 +76,7 @@ public final class JobRunner {
    * subtask, the others with one.
    */
   public static void createTopics(JobConfig config) {
-    try (Topics topics = new Topics(config.bootstrapServers())) {
+    try (Topics topics = new Topics(config.bootstrapServers(), config.kafkaClientProperties())) {
       topics.createForReplay(config.parallelism(), config.get(TOPIC_INTERACTIONS));
       topics.createForReplay(
           1,
@@ -117,6 +118,7 @@ public final class JobRunner {
       UnaryOperator<DataStream<RawRecord>> tap) {
     env.setParallelism(config.parallelism());
     String servers = config.bootstrapServers();
+    Map<String, String> client = config.kafkaClientProperties();
     String group = config.get(CONSUMER_GROUP);
     OffsetsInitializer start = startingOffsets(config);
     // Partitions are read at their own pace, and a per-user operator applies a gradient checkpoint
@@ -124,7 +126,8 @@ public final class JobRunner {
     // the readers on the record timestamps (the event time, as our producer writes it) bounds it.
     DataStream<RawRecord> interactions =
         env.fromSource(
-                KafkaConnectors.rawSource(servers, config.get(TOPIC_INTERACTIONS), group, start),
+                KafkaConnectors.rawSource(
+                    servers, client, config.get(TOPIC_INTERACTIONS), group, start, null),
                 WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
                         config.get(MAX_OUT_OF_ORDERNESS))
                     .withTimestampAssigner((record, previous) -> record.timestamp)
@@ -136,7 +139,8 @@ public final class JobRunner {
     interactions = tap.apply(interactions);
     DataStream<RawRecord> items =
         env.fromSource(
-                KafkaConnectors.rawSource(servers, config.get(TOPIC_ITEMS), group, start),
+                KafkaConnectors.rawSource(
+                    servers, client, config.get(TOPIC_ITEMS), group, start, null),
                 WatermarkStrategy.noWatermarks(),
                 "Kafka: " + config.get(TOPIC_ITEMS))
             .uid("source-items")
@@ -156,11 +160,13 @@ public final class JobRunner {
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
+                client,
                 config.get(TOPIC_MODEL_UPDATES),
                 GradientCheckpoint.class,
                 c -> c.getModelKind() + "/" + c.getObjective(),
                 GradientCheckpoint::getCreatedAtMillis,
-                DeliveryGuarantee.AT_LEAST_ONCE))
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                null))
         .uid("sink-model-updates")
         .name("Kafka: " + config.get(TOPIC_MODEL_UPDATES))
         .setParallelism(1);
@@ -169,11 +175,13 @@ public final class JobRunner {
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
+                client,
                 config.get(TOPIC_METRICS),
                 MetricSnapshot.class,
                 m -> m.getMode() + "/" + m.getGroup(),
                 MetricSnapshot::getWindowEndMillis,
-                DeliveryGuarantee.AT_LEAST_ONCE))
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                null))
         .uid("sink-metrics")
         .name("Kafka: " + config.get(TOPIC_METRICS))
         .setParallelism(1);
@@ -183,11 +191,13 @@ public final class JobRunner {
           .sinkTo(
               KafkaConnectors.avroSink(
                   servers,
+                  client,
                   config.get(TOPIC_RECOMMENDATIONS),
                   RecommendationList.class,
                   RecommendationList::getUserId,
                   RecommendationList::getGeneratedAtMillis,
-                  DeliveryGuarantee.AT_LEAST_ONCE))
+                  DeliveryGuarantee.AT_LEAST_ONCE,
+                  null))
           .uid("sink-recommendations")
           .name("Kafka: " + config.get(TOPIC_RECOMMENDATIONS));
     }
@@ -196,11 +206,13 @@ public final class JobRunner {
         .sinkTo(
             KafkaConnectors.avroSink(
                 servers,
+                client,
                 config.get(TOPIC_DEAD_LETTERS),
                 DeadLetter.class,
                 d -> d.getReason().name(),
                 DeadLetter::getReceivedAtMillis,
-                DeliveryGuarantee.AT_LEAST_ONCE))
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                null))
         .uid("sink-dead-letters")
         .name("Kafka: " + config.get(TOPIC_DEAD_LETTERS));
   }

@@ -23,8 +23,7 @@ class JobJarITCase {
   @BeforeAll
   static void openJar() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      List<Path> jars =
-          files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).toList();
+      List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).toList();
       assertThat(jars).as("the job jar in target/").hasSize(1);
       jar = new JarFile(jars.get(0).toFile());
     }

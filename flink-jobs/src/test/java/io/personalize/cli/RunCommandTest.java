@@ -58,6 +58,7 @@ class RunCommandTest {
             "16",
             "-D",
             "execution.checkpointing.dir=" + dir.toUri(),
+            "--create-topics=false", // no broker here; RunRestartITCase creates them through one
             "--no-resume");
     StreamExecutionEnvironment env = run.prepare(new PrintStream(new ByteArrayOutputStream()));
     ReadableConfig conf = env.getConfiguration();
@@ -129,6 +130,37 @@ class RunCommandTest {
     code = cli.execute("run", "--metrics-interval", "soon", "--dry-run", "--no-resume");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("personalize.metrics.interval");
+  }
+
+  @Test
+  void kafkaClientSettingsReachTheJobWithoutTheirPrefixAndTheJobsOwnAreRefused() {
+    RunCommand run =
+        parse(
+            "-D",
+            "personalize.kafka.security.protocol=SASL_PLAINTEXT",
+            "-D",
+            "personalize.kafka.sasl.mechanism=PLAIN",
+            "--no-resume");
+    JobConfig config =
+        JobConfig.from(run.configuration(new PrintStream(new ByteArrayOutputStream())));
+    assertThat(config.kafkaClientProperties())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"));
+    assertThat(
+            config
+                .with(io.personalize.job.config.PersonalizeOptions.PARALLELISM, 3)
+                .kafkaClientProperties())
+        .as("kept when a setting changes")
+        .hasSize(2);
+
+    StringWriter err = new StringWriter();
+    CommandLine cli = PersonalizeCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    int code =
+        cli.execute("run", "-D", "personalize.kafka.group.id=other", "--dry-run", "--no-resume");
+    assertThat(code).isNotZero();
+    assertThat(err.toString())
+        .contains("personalize.kafka.group.id cannot be set: the job sets group.id");
   }
 
   @Test

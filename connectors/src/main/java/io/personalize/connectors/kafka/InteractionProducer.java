@@ -68,12 +68,28 @@ public final class InteractionProducer implements AutoCloseable {
    *     buffer) and for the acknowledgement of a record before the replay fails
    */
   public InteractionProducer(String bootstrapServers, Duration timeout) {
+    this(bootstrapServers, Map.of(), timeout);
+  }
+
+  /**
+   * A producer with a 30 s timeout and extra client settings (e.g. {@code security.protocol} and
+   * SASL or SSL settings).
+   */
+  public InteractionProducer(String bootstrapServers, Map<String, String> clientProperties) {
+    this(bootstrapServers, clientProperties, Duration.ofSeconds(30));
+  }
+
+  private InteractionProducer(
+      String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
-    this.producer = new KafkaProducer<>(config(bootstrapServers, timeout));
+    Properties config = new Properties();
+    config.putAll(clientProperties);
+    config.putAll(config(bootstrapServers, timeout));
+    this.producer = new KafkaProducer<>(config);
   }
 
   /**

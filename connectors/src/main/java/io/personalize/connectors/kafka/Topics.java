@@ -68,21 +68,29 @@ public final class Topics implements AutoCloseable {
    * @param timeout how long an operation may wait for the cluster
    */
   public Topics(String bootstrapServers, Duration timeout) {
+    this(bootstrapServers, Map.of(), timeout);
+  }
+
+  /**
+   * Topics of the cluster at {@code bootstrapServers}, reached with extra client settings (e.g.
+   * {@code security.protocol} and SASL settings), with a 60 s timeout per operation.
+   */
+  public Topics(String bootstrapServers, Map<String, String> clientProperties) {
+    this(bootstrapServers, clientProperties, TIMEOUT);
+  }
+
+  private Topics(String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
     this.timeout = timeout;
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    this.admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                millis,
-                // Kafka requires default.api.timeout.ms >= request.timeout.ms (default 30 s).
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Math.min(millis, 30_000)));
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    // Kafka requires default.api.timeout.ms >= request.timeout.ms (default 30 s).
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
+    this.admin = Admin.create(config);
   }
 
   /**

@@ -16,6 +16,9 @@ import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -29,9 +32,11 @@ public final class JobConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Configuration conf;
+  private final TreeMap<String, String> kafkaClientProperties;
 
-  private JobConfig(Configuration conf) {
+  private JobConfig(Configuration conf, Map<String, String> kafkaClientProperties) {
     this.conf = conf;
+    this.kafkaClientProperties = new TreeMap<>(kafkaClientProperties);
   }
 
   /**
@@ -54,7 +59,8 @@ public final class JobConfig implements Serializable {
               + " < "
               + copy.get(RATING_MIN));
     }
-    JobConfig result = new JobConfig(copy);
+    JobConfig result =
+        new JobConfig(copy, PersonalizeOptions.kafkaClientProperties(config.toMap()));
     try {
       result.listSettings();
     } catch (IllegalArgumentException e) {
@@ -82,7 +88,7 @@ public final class JobConfig implements Serializable {
 
   /** This configuration with one setting changed (validated). */
   public <T> JobConfig with(ConfigOption<T> option, T value) {
-    Configuration changed = new Configuration(conf);
+    Configuration changed = toConfiguration();
     changed.set(option, value);
     return from(changed);
   }
@@ -91,9 +97,20 @@ public final class JobConfig implements Serializable {
     return conf.get(option);
   }
 
-  /** The settings as a Flink configuration (a copy). */
+  /** The settings as a Flink configuration (a copy), Kafka client settings included. */
   public Configuration toConfiguration() {
-    return new Configuration(conf);
+    Configuration copy = new Configuration(conf);
+    kafkaClientProperties.forEach(
+        (key, value) -> copy.setString(PersonalizeOptions.KAFKA_CLIENT_PREFIX + key, value));
+    return copy;
+  }
+
+  /**
+   * Extra settings of every Kafka client of the job (sources, sinks, topic creation): the {@code
+   * personalize.kafka.*} keys without the prefix, e.g. {@code security.protocol}.
+   */
+  public Map<String, String> kafkaClientProperties() {
+    return Collections.unmodifiableMap(kafkaClientProperties);
   }
 
   public String bootstrapServers() {

@@ -6,6 +6,9 @@ import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -52,6 +55,46 @@ public final class PersonalizeOptions {
           .withDescription(
               "Where the sources start when the job does not restore from a checkpoint:"
                   + " COMMITTED (the group's offsets, earliest where none), EARLIEST or LATEST.");
+
+  /**
+   * Keys under this prefix go, without it, to every Kafka client of the job: e.g. {@code
+   * personalize.kafka.security.protocol: SASL_SSL}, {@code personalize.kafka.sasl.mechanism},
+   * {@code personalize.kafka.sasl.jaas.config}, {@code personalize.kafka.ssl.truststore.location}.
+   */
+  public static final String KAFKA_CLIENT_PREFIX = PREFIX + "kafka.";
+
+  /** Client settings the job sets itself, from its own options: refused under the prefix. */
+  private static final Set<String> KAFKA_SETTINGS_OF_THE_JOB =
+      Set.of(
+          "bootstrap.servers",
+          "group.id",
+          "key.deserializer",
+          "value.deserializer",
+          "key.serializer",
+          "value.serializer",
+          "enable.auto.commit",
+          "isolation.level");
+
+  /**
+   * The Kafka client settings among {@code config}'s keys ({@link #KAFKA_CLIENT_PREFIX}).
+   *
+   * @throws IllegalArgumentException for a setting the job makes from its own options
+   */
+  public static Map<String, String> kafkaClientProperties(Map<String, String> config) {
+    Map<String, String> properties = new TreeMap<>();
+    config.forEach(
+        (key, value) -> {
+          if (key.startsWith(KAFKA_CLIENT_PREFIX)) {
+            String property = key.substring(KAFKA_CLIENT_PREFIX.length());
+            if (KAFKA_SETTINGS_OF_THE_JOB.contains(property)) {
+              throw new IllegalArgumentException(
+                  key + " cannot be set: the job sets " + property + " from its own options");
+            }
+            properties.put(property, value);
+          }
+        });
+    return properties;
+  }
 
   public static final ConfigOption<Boolean> CREATE_TOPICS =
       key(PREFIX + "create-topics")

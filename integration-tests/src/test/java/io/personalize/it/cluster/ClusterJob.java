@@ -35,14 +35,21 @@ final class ClusterJob {
 
   final LocalCluster cluster;
   final String name;
+  final Map<String, String> client;
   final Map<String, Long> produced = new TreeMap<>();
   long producedTotal;
   String jobId;
 
   ClusterJob(LocalCluster cluster, String name, int partitions) {
+    this(cluster, name, partitions, Map.of());
+  }
+
+  /** A job whose own clients log in to the broker with {@code client} settings (SASL). */
+  ClusterJob(LocalCluster cluster, String name, int partitions, Map<String, String> client) {
     this.cluster = cluster;
     this.name = name;
-    try (Topics topics = new Topics(cluster.kafka())) {
+    this.client = client;
+    try (Topics topics = new Topics(cluster.kafka(), client)) {
       // Created here with the partitions the widest run reads, before any run creates them.
       topics.createForReplay(partitions, topic("interactions"));
     }
@@ -56,7 +63,13 @@ final class ClusterJob {
   List<String> args() {
     List<String> args = new ArrayList<>();
     for (String kind :
-        List.of("interactions", "items", "model-updates", "metrics", "dead-letters", "recommendations")) {
+        List.of(
+            "interactions",
+            "items",
+            "model-updates",
+            "metrics",
+            "dead-letters",
+            "recommendations")) {
       args.addAll(List.of("--topic-" + kind, topic(kind)));
     }
     args.addAll(List.of("--consumer-group", name, "--metrics-interval", "500 ms"));
@@ -64,8 +77,11 @@ final class ClusterJob {
     return args;
   }
 
-  String submit(int parallelism, String savepoint) {
-    jobId = cluster.submit(args(), parallelism, savepoint);
+  /** Submits the job with its flags plus {@code extraArgs}; returns once every task runs. */
+  String submit(int parallelism, String savepoint, String... extraArgs) {
+    List<String> args = args();
+    args.addAll(List.of(extraArgs));
+    jobId = cluster.submit(args, parallelism, savepoint);
     return jobId;
   }
 
@@ -73,8 +89,13 @@ final class ClusterJob {
   void produce(List<Interaction> events, Dataset dataset) {
     Dataset part =
         new Dataset(
-            dataset.name(), dataset.layout(), events, dataset.items(), dataset.scale(), events.size());
-    try (InteractionProducer producer = new InteractionProducer(cluster.kafka())) {
+            dataset.name(),
+            dataset.layout(),
+            events,
+            dataset.items(),
+            dataset.scale(),
+            events.size());
+    try (InteractionProducer producer = new InteractionProducer(cluster.kafka(), client)) {
       producer.sendInteractions(part, topic("interactions"), 0, events.size(), (sent, total) -> {});
     }
     for (Interaction event : events) {
@@ -102,8 +123,7 @@ final class ClusterJob {
     try (StateLookup lookup = lookup()) {
       for (String user : produced.keySet()) {
         applied.put(
-            user,
-            lookup.profile(JobID.fromHexString(jobId), user).map(p -> p.events).orElse(0L));
+            user, lookup.profile(JobID.fromHexString(jobId), user).map(p -> p.events).orElse(0L));
       }
     }
     return applied;
@@ -142,6 +162,7 @@ final class ClusterJob {
   /** The number of records in the job's dead-letter topic. */
   long deadLetters() {
     Properties config = new Properties();
+    config.putAll(client);
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka());
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

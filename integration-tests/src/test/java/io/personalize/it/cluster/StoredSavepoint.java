@@ -79,7 +79,10 @@ final class StoredSavepoint {
 
   Map<String, Long> eventsPerUser() {
     Map<String, Long> counts = new LinkedHashMap<>();
-    manifest.path("eventsPerUser").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+    manifest
+        .path("eventsPerUser")
+        .fields()
+        .forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
     return counts;
   }
 

@@ -3,7 +3,9 @@ package io.personalize.connectors.kafka.flink;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -84,12 +86,28 @@ public final class KafkaConnectors {
       String groupId,
       OffsetsInitializer start,
       OffsetsInitializer stopAt) {
+    return rawSource(bootstrap, Map.of(), topic, groupId, start, stopAt);
+  }
+
+  /**
+   * {@link #rawSource(String, String, String, OffsetsInitializer, OffsetsInitializer)} with extra
+   * consumer settings (e.g. {@code security.protocol}, SASL or SSL settings), applied before the
+   * source's own.
+   */
+  public static KafkaSource<RawRecord> rawSource(
+      String bootstrap,
+      Map<String, String> clientProperties,
+      String topic,
+      String groupId,
+      OffsetsInitializer start,
+      OffsetsInitializer stopAt) {
     Objects.requireNonNull(bootstrap, "bootstrap");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(start, "start");
     KafkaSourceBuilder<RawRecord> builder =
         KafkaSource.<RawRecord>builder()
+            .setProperties(properties(clientProperties))
             .setBootstrapServers(bootstrap)
             .setTopics(topic)
             .setGroupId(groupId)
@@ -148,12 +166,31 @@ public final class KafkaConnectors {
       SerializableFunction<T, Long> timestamp,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
+    return avroSink(
+        bootstrap, Map.of(), topic, type, key, timestamp, guarantee, transactionalIdPrefix);
+  }
+
+  /**
+   * {@link #avroSink(String, String, Class, SerializableFunction, SerializableFunction,
+   * DeliveryGuarantee, String)} with extra producer settings (e.g. {@code security.protocol}, SASL
+   * or SSL settings), applied before the sink's own.
+   */
+  public static <T extends SpecificRecord> KafkaSink<T> avroSink(
+      String bootstrap,
+      Map<String, String> clientProperties,
+      String topic,
+      Class<T> type,
+      SerializableFunction<T, String> key,
+      SerializableFunction<T, Long> timestamp,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
     Objects.requireNonNull(bootstrap, "bootstrap");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(guarantee, "guarantee");
     KafkaSinkBuilder<T> builder =
         KafkaSink.<T>builder()
+            .setKafkaProducerConfig(properties(clientProperties))
             .setBootstrapServers(bootstrap)
             .setRecordSerializer(new AvroRecordSerializationSchema<>(topic, type, key, timestamp))
             .setDeliveryGuarantee(guarantee)
@@ -169,6 +206,12 @@ public final class KafkaConnectors {
               ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(TRANSACTION_TIMEOUT_MS));
     }
     return builder.build();
+  }
+
+  private static Properties properties(Map<String, String> clientProperties) {
+    Properties properties = new Properties();
+    properties.putAll(Objects.requireNonNull(clientProperties, "clientProperties"));
+    return properties;
   }
 
   /** Keeps every Kafka record as a {@link RawRecord}; never fails, whatever the bytes. */
