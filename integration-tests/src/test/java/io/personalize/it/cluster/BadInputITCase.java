@@ -194,7 +194,7 @@ class BadInputITCase {
       DeadLetter letter = byOrigin.get(c.partition() + "@" + c.offset());
       String seen =
           letter == null
-              ? "no dead letter; applied to user " + abbreviate(r.appliedTo(), 12)
+              ? "no dead letter; applied to user " + abbreviate(String.valueOf(r.appliedTo()), 12)
               : letter.getReason() + ": " + abbreviate(letter.getDetail(), 110);
       table.add(
           String.format(
