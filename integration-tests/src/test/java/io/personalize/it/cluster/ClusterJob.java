@@ -21,7 +21,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -102,6 +104,37 @@ final class ClusterJob {
       produced.merge(event.userId(), 1L, Long::sum);
     }
     producedTotal += events.size();
+  }
+
+  /**
+   * Counts {@code events} for {@code user} as produced without sending them: for records another
+   * client sent, which the job is expected to apply.
+   */
+  void expectApplied(String user, long events) {
+    produced.merge(user, events, Long::sum);
+    producedTotal += events;
+  }
+
+  /** Every record of {@code topic} now, partition by partition in offset order. */
+  List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka());
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      for (PartitionInfo info : consumer.partitionsFor(topic)) {
+        TopicPartition partition = new TopicPartition(topic, info.partition());
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition)).get(partition);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        while (consumer.position(partition) < end && Instant.now().isBefore(deadline)) {
+          consumer.poll(Duration.ofMillis(500)).records(partition).forEach(records::add);
+        }
+      }
+    }
+    return records;
   }
 
   /** Waits until the metrics topic shows at least {@code events} scored by every mode. */

@@ -34,7 +34,7 @@ class KafkaSecurityITCase {
   @BeforeAll
   static void startCluster() throws IOException {
     Path home = Path.of("target", "sasl-cluster");
-    RealClusterITCase.deleteRecursively(home);
+    SharedCluster.deleteRecursively(home);
     cluster =
         LocalCluster.start(
             Layout.fromSystemProperty(),

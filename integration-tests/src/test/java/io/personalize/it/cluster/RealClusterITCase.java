@@ -3,9 +3,7 @@ package io.personalize.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.cluster.ClusterProcess;
-import io.personalize.cluster.ClusterSettings;
 import io.personalize.cluster.FlinkRest;
-import io.personalize.cluster.Layout;
 import io.personalize.cluster.LocalCluster;
 import io.personalize.cluster.Polling;
 import io.personalize.connectors.data.Dataset;
@@ -19,12 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job jar on a real cluster: a Kafka broker process, a Flink JobManager and two TaskManagers,
@@ -35,26 +33,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * target/real-cluster.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedCluster.class)
 class RealClusterITCase {
   private static LocalCluster cluster;
   private static Dataset ml100k;
 
   @BeforeAll
-  static void startCluster() throws IOException {
+  static void useTheSharedCluster() throws IOException {
     ml100k = MovieLensReader.read(SharedDataSets.require("ml-100k"));
-    Path home = Path.of("target", "real-cluster");
-    deleteRecursively(home);
-    Layout layout = Layout.fromSystemProperty();
-    cluster =
-        LocalCluster.start(layout, ClusterSettings.defaults(home).withFreePorts(), System.out);
-    Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop)); // even if the JVM is killed
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.stop();
-    }
+    cluster = SharedCluster.get();
   }
 
   @Test
@@ -104,9 +91,9 @@ class RealClusterITCase {
   void killingATaskManagerMidStreamLosesAndRepeatsNothing() throws Exception {
     ClusterJob job = new ClusterJob(cluster, "kill", 2);
     job.submit(2, null);
-    List<Interaction> events = ml100k.interactions().subList(0, 20_000);
-    job.produce(events.subList(0, 10_000), ml100k);
-    job.awaitScored(4_000);
+    List<Interaction> events = ml100k.interactions().subList(0, 12_000);
+    job.produce(events.subList(0, 6_000), ml100k);
+    job.awaitScored(2_000);
     FlinkRest rest = cluster.rest();
     awaitCompletedCheckpoint(rest, job.jobId);
 
@@ -118,7 +105,7 @@ class RealClusterITCase {
         Duration.ofMinutes(2),
         () -> "the job did not recover: " + rest.latestFailure(job.jobId));
     double recovery = (System.nanoTime() - killedAt) / 1e9;
-    job.produce(events.subList(10_000, events.size()), ml100k);
+    job.produce(events.subList(6_000, events.size()), ml100k);
     job.awaitScored(job.producedTotal);
     job.assertEveryEventAppliedOnce();
     record(
@@ -126,7 +113,7 @@ class RealClusterITCase {
         String.format(
             "kill -9 of TaskManager pid %d mid-stream (%,d events): job running again after %.1f"
                 + " s (%d restart), then all %,d events applied exactly once per user",
-            pid, 10_000, recovery, rest.restarts(job.jobId), job.producedTotal));
+            pid, 6_000, recovery, rest.restarts(job.jobId), job.producedTotal));
     assertThat(recovery).as("recovery after a TaskManager kill, seconds").isLessThan(60);
     rest.cancel(job.jobId);
     cluster.restartTaskManager(0);
@@ -137,7 +124,7 @@ class RealClusterITCase {
   void rescalingOneToTwoToOneThroughSavepointsKeepsEveryModel() throws Exception {
     ClusterJob job = new ClusterJob(cluster, "rescale", 2);
     job.submit(1, null);
-    job.produce(ml100k.interactions().subList(0, 10_000), ml100k);
+    job.produce(ml100k.interactions().subList(0, 6_000), ml100k);
     job.awaitScored(job.producedTotal);
     job.assertEveryEventAppliedOnce();
     Map<String, PersonalModelView> atOne = job.models();
@@ -164,13 +151,13 @@ class RealClusterITCase {
   void restartingTheBrokerMidStreamLosesNothing() throws Exception {
     ClusterJob job = new ClusterJob(cluster, "broker", 2);
     job.submit(2, null);
-    List<Interaction> events = ml100k.interactions().subList(0, 16_000);
-    job.produce(events.subList(0, 8_000), ml100k);
-    job.awaitScored(3_000);
+    List<Interaction> events = ml100k.interactions().subList(0, 10_000);
+    job.produce(events.subList(0, 5_000), ml100k);
+    job.awaitScored(2_000);
     long stoppedAt = System.nanoTime();
     cluster.restartKafka();
     double down = (System.nanoTime() - stoppedAt) / 1e9;
-    job.produce(events.subList(8_000, events.size()), ml100k);
+    job.produce(events.subList(5_000, events.size()), ml100k);
     job.awaitScored(job.producedTotal);
     job.assertEveryEventAppliedOnce();
     FlinkRest rest = cluster.rest();
@@ -232,16 +219,5 @@ class RealClusterITCase {
         text + System.lineSeparator(),
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }
