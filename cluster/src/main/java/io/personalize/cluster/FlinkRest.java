@@ -157,9 +157,33 @@ public final class FlinkRest {
 
   /**
    * Stops the job with a savepoint in {@code directory} (a URI) and returns the savepoint's path;
-   * the job ends FINISHED.
+   * the job ends FINISHED. Tries again, a few times, when Flink refuses the savepoint because part
+   * of a vertex with union list state finished first: that happens while the job works through a
+   * backlog (docs/operations.md), and the job keeps running after it.
    */
   public String stopWithSavepoint(String jobId, String directory, Duration timeout) {
+    for (int attempt = 1; ; attempt++) {
+      JsonNode operation = stopWithSavepointOnce(jobId, directory, timeout);
+      if (!operation.has("failure-cause")) {
+        return operation.path("location").asText();
+      }
+      String cause = operation.path("failure-cause").toString();
+      if (attempt >= PARTIAL_FINISH_ATTEMPTS || !cause.contains(PARTIAL_FINISH)) {
+        throw new IllegalStateException(
+            "the savepoint of job " + jobId + " failed (attempt " + attempt + "): " + cause);
+      }
+      // Not awaitFullyRunning: the refused savepoint may stay in the job's failure history.
+      Polling.await(
+          () -> isFullyRunning(jobId),
+          timeout,
+          () -> "job " + jobId + " did not run again after a refused savepoint: " + cause);
+    }
+  }
+
+  private static final String PARTIAL_FINISH = "PartialFinishingNotSupportedByStateException";
+  private static final int PARTIAL_FINISH_ATTEMPTS = 5;
+
+  private JsonNode stopWithSavepointOnce(String jobId, String directory, Duration timeout) {
     ObjectNode request = JSON.createObjectNode();
     request.put("targetDirectory", directory);
     request.put("drain", false);
@@ -172,12 +196,7 @@ public final class FlinkRest {
         },
         timeout,
         () -> "the savepoint of job " + jobId + " did not complete: " + result[0]);
-    JsonNode operation = result[0].path("operation");
-    if (operation.has("failure-cause")) {
-      throw new IllegalStateException(
-          "the savepoint of job " + jobId + " failed: " + operation.path("failure-cause"));
-    }
-    return operation.path("location").asText();
+    return result[0].path("operation");
   }
 
   public void cancel(String jobId) {
