@@ -204,12 +204,26 @@ public final class ClusterCli {
         description = "First stop the running job with a savepoint (printed) in HOME/savepoints.")
     boolean savepoint;
 
+    @Option(
+        names = "--job-only",
+        description = {
+          "With --savepoint: stop only the job and keep the cluster up, to submit a new version",
+          "from the savepoint (the next `start` begins with an empty broker)."
+        })
+    boolean jobOnly;
+
     @Override
     public Integer call() {
       LocalCluster cluster = home.attach();
+      if (jobOnly && !savepoint) {
+        throw new IllegalArgumentException("--job-only goes with --savepoint");
+      }
       if (savepoint) {
         Optional<String> location = cluster.stopJobWithSavepoint();
         System.out.println(location.map(l -> "savepoint: " + l).orElse("no job was running"));
+      }
+      if (jobOnly) {
+        return 0;
       }
       cluster.stop();
       System.out.println("stopped");
