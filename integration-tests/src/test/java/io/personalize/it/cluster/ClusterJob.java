@@ -3,6 +3,7 @@ package io.personalize.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.cluster.LocalCluster;
+import io.personalize.cluster.Polling;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.InteractionProducer;
@@ -163,14 +164,15 @@ final class ClusterJob {
   }
 
   /** Waits until every user's state counts exactly what was produced for them. */
-  void assertEveryEventAppliedOnce() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-    Map<String, Long> applied = appliedCounts();
-    while (!applied.equals(produced) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(500); // queryable state has no push: poll until the last events are applied
-      applied = appliedCounts();
+  void assertEveryEventAppliedOnce() {
+    // Queryable state has no push: poll until the last events are applied, or a minute passes.
+    try {
+      Polling.await(
+          () -> appliedCounts().equals(produced), Duration.ofMinutes(1), () -> "counts differ");
+    } catch (IllegalStateException timedOut) {
+      // the assertion below shows the difference
     }
-    assertThat(applied)
+    assertThat(appliedCounts())
         .as("applied events per user (queryable state) = events produced per user")
         .isEqualTo(produced);
   }
