@@ -172,6 +172,10 @@ public final class FlinkRest {
         throw new IllegalStateException(
             "the savepoint of job " + jobId + " failed (attempt " + attempt + "): " + cause);
       }
+      System.err.printf(
+          "Flink refused the savepoint of job %s while part of a vertex had finished (attempt %d"
+              + " of %d); trying again once it runs%n",
+          jobId, attempt, PARTIAL_FINISH_ATTEMPTS);
       // Not awaitFullyRunning: the refused savepoint may stay in the job's failure history.
       Polling.await(
           () -> isFullyRunning(jobId),

@@ -37,6 +37,11 @@ public final class PipelineSettings {
           "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
           // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
           "pipeline.auto-watermark-interval", "50 ms",
+          // After a TaskManager dies, restarts fail until its heartbeat times out, and Flink's
+          // default backoff doubles towards a minute meanwhile: capped, the job is back within the
+          // heartbeat timeout plus 10 s.
+          "restart-strategy.type", "exponential-delay",
+          "restart-strategy.exponential-delay.max-backoff", "10 s",
           "queryable-state.enable", "true");
 
   /**

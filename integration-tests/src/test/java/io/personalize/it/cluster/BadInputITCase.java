@@ -401,16 +401,18 @@ class BadInputITCase {
     return new Sent("good", Reader.BASE64, user, EVENTS.encode(e), null, null, user);
   }
 
-  /** Consecutive records of the same reader: one console-producer process each. */
+  /**
+   * Three console-producer processes (each takes seconds to start): the first half of the records
+   * its line reader decodes (good ones among them), then every record of the stock line reader,
+   * then the rest. So the stock reader's damage lands between good records too.
+   */
   private static List<List<Sent>> runs(List<Sent> records) {
-    List<List<Sent>> runs = new ArrayList<>();
-    for (Sent r : records) {
-      if (runs.isEmpty() || runs.get(runs.size() - 1).get(0).reader() != r.reader()) {
-        runs.add(new ArrayList<>());
-      }
-      runs.get(runs.size() - 1).add(r);
-    }
-    return runs;
+    List<Sent> base64 = records.stream().filter(r -> r.reader() == Reader.BASE64).toList();
+    List<Sent> text = records.stream().filter(r -> r.reader() != Reader.BASE64).toList();
+    int half = base64.size() / 2;
+    return List.of(base64.subList(0, half), text, base64.subList(half, base64.size())).stream()
+        .filter(run -> !run.isEmpty())
+        .toList();
   }
 
   /**
