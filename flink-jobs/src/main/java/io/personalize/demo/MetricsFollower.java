@@ -1,7 +1,7 @@
 package io.personalize.demo;
 
 import io.personalize.avro.MetricSnapshot;
-import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.model.Mode;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class MetricsFollower implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, MetricSnapshot> latest = new ConcurrentHashMap<>();
-  private final AvroCodec<MetricSnapshot> codec = AvroCodec.of(MetricSnapshot.class);
+  private final RecordDecoder<MetricSnapshot> codec = RecordDecoder.of(MetricSnapshot.class);
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long received;

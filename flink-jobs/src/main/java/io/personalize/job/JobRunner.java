@@ -22,6 +22,7 @@ import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.connectors.kafka.flink.KafkaConnectors;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.state.QueryableStateNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,11 +159,12 @@ public final class JobRunner {
     outputs
         .modelUpdates()
         .sinkTo(
-            KafkaConnectors.avroSink(
+            KafkaConnectors.sink(
                 servers,
                 client,
                 config.get(TOPIC_MODEL_UPDATES),
                 GradientCheckpoint.class,
+                config.get(PersonalizeOptions.OUTPUT_FORMAT_MODEL_UPDATES),
                 c -> c.getModelKind() + "/" + c.getObjective(),
                 GradientCheckpoint::getCreatedAtMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE,
@@ -173,11 +175,12 @@ public final class JobRunner {
     outputs
         .metrics()
         .sinkTo(
-            KafkaConnectors.avroSink(
+            KafkaConnectors.sink(
                 servers,
                 client,
                 config.get(TOPIC_METRICS),
                 MetricSnapshot.class,
+                config.get(PersonalizeOptions.OUTPUT_FORMAT_METRICS),
                 m -> m.getMode() + "/" + m.getGroup(),
                 MetricSnapshot::getWindowEndMillis,
                 DeliveryGuarantee.AT_LEAST_ONCE,
@@ -189,11 +192,12 @@ public final class JobRunner {
       outputs
           .recommendations()
           .sinkTo(
-              KafkaConnectors.avroSink(
+              KafkaConnectors.sink(
                   servers,
                   client,
                   config.get(TOPIC_RECOMMENDATIONS),
                   RecommendationList.class,
+                  config.get(PersonalizeOptions.OUTPUT_FORMAT_RECOMMENDATIONS),
                   RecommendationList::getUserId,
                   RecommendationList::getGeneratedAtMillis,
                   DeliveryGuarantee.AT_LEAST_ONCE,

@@ -2,19 +2,23 @@ package io.personalize.job;
 
 import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
-import io.personalize.connectors.avro.AvroCodec;
-import io.personalize.connectors.avro.AvroDecodingException;
 import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.validation.EventValidator;
 import org.apache.flink.api.common.functions.OpenContext;
 
-/** Decodes interaction records and checks them with the engine's {@link EventValidator}. */
+/**
+ * Decodes interaction records, Avro or JSON ({@link RecordDecoder}), and checks them with the
+ * engine's {@link EventValidator}: a JSON event becomes the same Avro record first, so both formats
+ * get the same checks and dead-letter reasons.
+ */
 public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   private final JobConfig config;
-  private transient AvroCodec<InteractionEvent> codec;
+  private transient RecordDecoder<InteractionEvent> decoder;
   private transient EventValidator validator;
 
   public ValidateInteractions(JobConfig config) {
@@ -24,7 +28,7 @@ public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   @Override
   public void open(OpenContext context) {
     super.open(context);
-    codec = AvroCodec.of(InteractionEvent.class);
+    decoder = RecordDecoder.of(InteractionEvent.class);
     validator = new EventValidator(config.scale(), config.millis(PersonalizeOptions.MAX_FUTURE));
   }
 
@@ -32,8 +36,8 @@ public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   ValidEvent decode(RawRecord raw, long nowMillis) throws Rejected {
     InteractionEvent event;
     try {
-      event = codec.decode(raw.value);
-    } catch (AvroDecodingException e) {
+      event = decoder.decode(raw.value);
+    } catch (DecodingException e) {
       throw new Rejected(e.reason(), e.getMessage());
     }
     EventValidator.Rejection rejection =

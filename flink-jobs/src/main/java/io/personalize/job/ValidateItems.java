@@ -2,33 +2,33 @@ package io.personalize.job;
 
 import io.personalize.avro.DeadLetterReason;
 import io.personalize.avro.ItemMetadata;
-import io.personalize.connectors.avro.AvroCodec;
-import io.personalize.connectors.avro.AvroDecodingException;
 import io.personalize.connectors.avro.CoreRecords;
+import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.validation.EventValidator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 
 /**
- * Decodes item metadata records; an item without a usable id, or with a non-finite feature value,
- * is a dead letter.
+ * Decodes item metadata records, Avro or JSON ({@link RecordDecoder}); an item without a usable id,
+ * or with a non-finite feature value, is a dead letter.
  */
 public class ValidateItems extends ValidateRecords<ItemMetadata> {
-  private transient AvroCodec<ItemMetadata> codec;
+  private transient RecordDecoder<ItemMetadata> decoder;
 
   @Override
   public void open(OpenContext context) {
     super.open(context);
-    codec = AvroCodec.of(ItemMetadata.class);
+    decoder = RecordDecoder.of(ItemMetadata.class);
   }
 
   @Override
   ItemMetadata decode(RawRecord raw, long nowMillis) throws Rejected {
     ItemMetadata item;
     try {
-      item = codec.decode(raw.value);
-    } catch (AvroDecodingException e) {
+      item = decoder.decode(raw.value);
+    } catch (DecodingException e) {
       throw new Rejected(e.reason(), e.getMessage());
     }
     EventValidator.Rejection id = EventValidator.checkId("itemId", item.getItemId());

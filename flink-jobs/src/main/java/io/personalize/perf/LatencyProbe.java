@@ -1,8 +1,8 @@
 package io.personalize.perf;
 
 import io.personalize.avro.RecommendationList;
-import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.state.UserProfile;
 import java.time.Duration;
@@ -98,7 +98,7 @@ final class LatencyProbe implements AutoCloseable {
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    AvroCodec<RecommendationList> codec = AvroCodec.of(RecommendationList.class);
+    RecordDecoder<RecommendationList> codec = RecordDecoder.of(RecommendationList.class);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()

@@ -9,13 +9,16 @@ import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.json.JsonEvents;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kind of bad record, interleaved with good ones, through a real broker and a MiniCluster:
  * each bad record lands on the dead-letter topic with its reason and its bytes, the job keeps
- * running, and every good record is learned and scored.
+ * running, and every good record is learned and scored. A quarter of the good records and four of
+ * the bad ones are JSON on the same topic.
  */
 class DeadLetterITCase {
   private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
@@ -48,6 +52,13 @@ class DeadLetterITCase {
         DeadLetterReason.FUTURE_TIMESTAMP,
         EVENTS.encode(event("u1", "i1", 4, NOW + Duration.ofDays(30).toMillis())));
     byte[] outOfScale = EVENTS.encode(event("u2", "i2", 7, NOW - 1000));
+    // Bad JSON on the same topic: the same reasons as Avro, with a detail that names the field.
+    List<byte[]> badJson =
+        List.of(
+            utf8("{\"userId\":\"u1\",\"itemId\":\"i1\",\"eventType\":\"RAT"),
+            utf8(json("u1", "i1", 4, NOW - 1000).replace("RATING", "SHARE")),
+            utf8(json("u1", "i1", 4, NOW - 1000).replace("\"userId\":\"u1\",", "")),
+            utf8(json("u1", "i1", 4, NOW - 1000).replace("\"value\":4.0", "\"value\":\"x\"")));
 
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.PARALLELISM, 2);
@@ -63,11 +74,18 @@ class DeadLetterITCase {
       int good = 0;
       List<byte[]> badRecords = new ArrayList<>(bad.values());
       badRecords.add(outOfScale);
+      badRecords.addAll(badJson);
       for (int n = 0; n < 200; n++) {
+        String user = "u" + (n % 10);
+        String item = "i" + (n % 37);
+        long time = NOW - 100_000 + n;
+        // Every fourth good event is JSON, as a producer without Avro would send it.
         records.add(
-            EVENTS.encode(event("u" + (n % 10), "i" + (n % 37), 1 + n % 5, NOW - 100_000 + n)));
+            n % 4 == 1
+                ? utf8(json(user, item, 1 + n % 5, time))
+                : EVENTS.encode(event(user, item, 1 + n % 5, time)));
         good++;
-        if (n % 25 == 0 && !badRecords.isEmpty()) {
+        if (n % 16 == 0 && !badRecords.isEmpty()) {
           records.add(badRecords.remove(0));
         }
       }
@@ -101,17 +119,17 @@ class DeadLetterITCase {
                 }
               }
             },
-            x -> letters.size() >= 7 && scored[0] >= expectedGood,
+            x -> letters.size() >= 11 && scored[0] >= expectedGood,
             Duration.ofSeconds(120));
         assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
         assertThat(scored[0]).as("good events scored by adaptive").isEqualTo(good);
-        assertThat(letters).hasSize(7);
+        assertThat(letters).hasSize(11);
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         letters.forEach(l -> byReason.merge(l.getReason(), 1L, Long::sum));
         assertThat(byReason)
-            .containsEntry(DeadLetterReason.UNDECODABLE, 1L)
-            .containsEntry(DeadLetterReason.WRONG_SCHEMA, 1L)
-            .containsEntry(DeadLetterReason.MISSING_ID, 1L)
+            .containsEntry(DeadLetterReason.UNDECODABLE, 2L)
+            .containsEntry(DeadLetterReason.WRONG_SCHEMA, 3L)
+            .containsEntry(DeadLetterReason.MISSING_ID, 2L)
             .containsEntry(DeadLetterReason.INVALID_ID, 1L)
             .containsEntry(DeadLetterReason.INVALID_VALUE, 2L)
             .containsEntry(DeadLetterReason.FUTURE_TIMESTAMP, 1L);
@@ -120,18 +138,39 @@ class DeadLetterITCase {
           assertThat(letter.getDetail()).isNotBlank();
           assertThat(letter.getPayload()).isNotNull();
         }
-        DeadLetter undecodable =
-            letters.stream()
-                .filter(l -> l.getReason() == DeadLetterReason.UNDECODABLE)
-                .findFirst()
-                .orElseThrow();
-        byte[] payload = new byte[undecodable.getPayload().remaining()];
-        undecodable.getPayload().duplicate().get(payload);
-        assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+        Map<String, DeadLetter> byPayload = new HashMap<>();
+        for (DeadLetter letter : letters) {
+          byte[] payload = new byte[letter.getPayload().remaining()];
+          letter.getPayload().duplicate().get(payload);
+          byPayload.put(new String(payload, StandardCharsets.UTF_8), letter);
+        }
+        assertThat(byPayload.get("not avro at all").getReason())
+            .isEqualTo(DeadLetterReason.UNDECODABLE);
+        assertThat(byPayload.get(new String(badJson.get(0), StandardCharsets.UTF_8)).getDetail())
+            .contains("not well-formed JSON InteractionEvent");
+        DeadLetter unknownType = byPayload.get(new String(badJson.get(1), StandardCharsets.UTF_8));
+        assertThat(unknownType.getReason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA);
+        assertThat(unknownType.getDetail()).contains("\"SHARE\", not a symbol of EventType");
+        DeadLetter noUser = byPayload.get(new String(badJson.get(2), StandardCharsets.UTF_8));
+        assertThat(noUser.getReason()).isEqualTo(DeadLetterReason.MISSING_ID);
+        assertThat(noUser.getDetail()).contains("'userId' is missing");
+        DeadLetter stringValue = byPayload.get(new String(badJson.get(3), StandardCharsets.UTF_8));
+        assertThat(stringValue.getReason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA);
+        assertThat(stringValue.getDetail()).contains("'value' must be a number");
       } finally {
         client.cancel().get();
       }
     }
+  }
+
+  /** A good event as JSON, its time as an ISO-8601 string (the other accepted form). */
+  private static String json(String user, String item, double value, long time) {
+    return new String(JsonEvents.write(event(user, item, value, time)), StandardCharsets.UTF_8)
+        .replace(Long.toString(time), "\"" + Instant.ofEpochMilli(time) + "\"");
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static InteractionEvent event(String user, String item, double value, long time) {

@@ -8,6 +8,7 @@ import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.avro.RecommendationList;
+import io.personalize.connectors.format.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -142,12 +143,17 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     }
     if (bytes.length < HEADER.length || bytes[0] != HEADER[0] || bytes[1] != HEADER[1]) {
       throw undecodable(
-          "not Avro single-object encoding (no C3 01 header): " + describe(bytes) + ", not " + name,
+          "not Avro single-object encoding (no C3 01 header): "
+              + WireFormat.describe(bytes)
+              + ", not "
+              + name,
           null);
     }
     if (bytes.length < HEADER_AND_FINGERPRINT) {
       throw undecodable(
-          "truncated: " + describe(bytes) + " ends inside the schema fingerprint of the header",
+          "truncated: "
+              + WireFormat.describe(bytes)
+              + " ends inside the schema fingerprint of the header",
           null);
     }
     long fingerprint =
@@ -208,15 +214,6 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
   private static AvroDecodingException undecodable(String message, Throwable cause) {
     return new AvroDecodingException(DeadLetterReason.UNDECODABLE, message, cause);
-  }
-
-  /** Length and the first bytes in hex, for messages. */
-  private static String describe(byte[] bytes) {
-    int shown = Math.min(bytes.length, 16);
-    return bytes.length
-        + " bytes starting "
-        + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bytes, 0, shown)
-        + (shown < bytes.length ? " ..." : "");
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,7 +1,7 @@
 package io.personalize.connectors.avro;
 
 import io.personalize.avro.DeadLetterReason;
-import java.util.Objects;
+import io.personalize.connectors.format.DecodingException;
 
 /**
  * Bytes that {@link AvroCodec#decode} could not turn into a record. {@link #reason()} is the
@@ -9,18 +9,10 @@ import java.util.Objects;
  * message whose writer schema the codec does not know (a record of another type, or of a version it
  * was not given), {@link DeadLetterReason#UNDECODABLE} for everything else.
  */
-public class AvroDecodingException extends RuntimeException {
+public class AvroDecodingException extends DecodingException {
   private static final long serialVersionUID = 1L;
 
-  private final DeadLetterReason reason;
-
   public AvroDecodingException(DeadLetterReason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = Objects.requireNonNull(reason, "reason");
-  }
-
-  /** The dead-letter category of the failure. */
-  public DeadLetterReason reason() {
-    return reason;
+    super(reason, message, cause);
   }
 }

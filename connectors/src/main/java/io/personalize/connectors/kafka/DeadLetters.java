@@ -2,7 +2,7 @@ package io.personalize.connectors.kafka;
 
 import io.personalize.avro.DeadLetter;
 import io.personalize.avro.DeadLetterReason;
-import io.personalize.connectors.avro.AvroDecodingException;
+import io.personalize.connectors.format.DecodingException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -33,7 +33,7 @@ public final class DeadLetters {
   }
 
   /** The dead letter of a raw record that did not decode: reason and detail from the failure. */
-  public static DeadLetter of(RawRecord raw, AvroDecodingException failure, long nowMillis) {
+  public static DeadLetter of(RawRecord raw, DecodingException failure, long nowMillis) {
     return of(raw, failure.reason(), failure.getMessage(), nowMillis);
   }
 }

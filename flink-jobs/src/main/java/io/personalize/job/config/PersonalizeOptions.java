@@ -2,6 +2,7 @@ package io.personalize.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.personalize.connectors.format.OutputFormat;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import java.time.Duration;
@@ -122,6 +123,27 @@ public final class PersonalizeOptions {
           "recommendations",
           "every user's latest list, keyed by user, and the global fallback list for unknown users,"
               + " keyed \"\" (Avro RecommendationList)");
+
+  public static final ConfigOption<OutputFormat> OUTPUT_FORMAT_RECOMMENDATIONS =
+      outputFormat("recommendations", "RecommendationList");
+  public static final ConfigOption<OutputFormat> OUTPUT_FORMAT_METRICS =
+      outputFormat("metrics", "MetricSnapshot");
+  public static final ConfigOption<OutputFormat> OUTPUT_FORMAT_MODEL_UPDATES =
+      outputFormat("model-updates", "GradientCheckpoint");
+
+  private static ConfigOption<OutputFormat> outputFormat(String topic, String record) {
+    return key(PREFIX + "output." + topic + ".format")
+        .enumType(OutputFormat.class)
+        .defaultValue(OutputFormat.AVRO)
+        .withDescription(
+            "How the job writes the "
+                + topic
+                + " topic: AVRO (single-object encoding) or JSON (one plain JSON object per"
+                + " record, with the field names of the "
+                + record
+                + " schema; docs/formats.md). The engine's own readers read both; a consumer"
+                + " outside it must expect the format chosen.");
+  }
 
   private static ConfigOption<String> topic(String name, String what) {
     return key(PREFIX + "topic." + name)
@@ -308,6 +330,9 @@ public final class PersonalizeOptions {
                   Setting.of(TOPIC_METRICS, s -> !s.isBlank(), "non-empty"),
                   Setting.of(TOPIC_DEAD_LETTERS, s -> !s.isBlank(), "non-empty"),
                   Setting.of(TOPIC_RECOMMENDATIONS, s -> !s.isBlank(), "non-empty"),
+                  Setting.of(OUTPUT_FORMAT_RECOMMENDATIONS),
+                  Setting.of(OUTPUT_FORMAT_METRICS),
+                  Setting.of(OUTPUT_FORMAT_MODEL_UPDATES),
                   Setting.of(
                       MODEL_KIND,
                       k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,

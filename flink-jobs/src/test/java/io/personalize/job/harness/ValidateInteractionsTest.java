@@ -11,6 +11,7 @@ import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.json.JsonEvents;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.Descriptors;
 import io.personalize.job.ValidEvent;
@@ -19,6 +20,8 @@ import io.personalize.job.config.JobConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -93,6 +96,34 @@ class ValidateInteractionsTest {
   }
 
   @Test
+  void aJsonEventPassesAsItsAvroTwinDoes() throws Exception {
+    InteractionEvent rating = event("user-7", "item-42", EventType.RATING, 4.5, NOW - 60_000);
+    String iso =
+        new String(json(rating), StandardCharsets.UTF_8)
+            .replace(Long.toString(NOW - 60_000), "\"" + Instant.ofEpochMilli(NOW - 60_000) + "\"");
+
+    harness.processElement(raw(1, 17, EVENTS.encode(rating)), NOW);
+    harness.processElement(raw(1, 18, json(rating)), NOW);
+    harness.processElement(raw(1, 19, iso.getBytes(StandardCharsets.UTF_8)), NOW);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(
+            e ->
+                e.userId
+                    + " "
+                    + e.itemId
+                    + " "
+                    + e.eventType
+                    + " "
+                    + e.value
+                    + " @"
+                    + e.eventTimeMillis)
+        .containsOnly("user-7 item-42 RATING 4.5 @" + (NOW - 60_000))
+        .hasSize(3);
+    assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS)).isNull();
+  }
+
+  @Test
   void implicitEventsAndRatingsOnTheScaleEdgesPass() throws Exception {
     harness.processElement(raw(0, 1, EVENTS.encode(event("u", "i", EventType.CLICK, 1, 0))), 0);
     harness.processElement(raw(0, 2, EVENTS.encode(event("u", "i", EventType.RATING, 1, NOW))), 0);
@@ -162,7 +193,42 @@ class ValidateInteractionsTest {
             "event time 30 days in the future",
             EVENTS.encode(
                 event("u1", "i1", EventType.RATING, 4, NOW + Duration.ofDays(30).toMillis())),
+            DeadLetterReason.FUTURE_TIMESTAMP),
+        // The same checks for JSON: it becomes the same InteractionEvent first.
+        Arguments.of(
+            "JSON: truncated",
+            Arrays.copyOf(
+                json(event("u1", "i1", EventType.RATING, 4, past)),
+                json(event("u1", "i1", EventType.RATING, 4, past)).length - 1),
+            DeadLetterReason.UNDECODABLE),
+        Arguments.of(
+            "JSON: blank user id",
+            json(event(" ", "i1", EventType.RATING, 4, past)),
+            DeadLetterReason.MISSING_ID),
+        Arguments.of(
+            "JSON: control character in the item id",
+            json(event("u1", "i\n1", EventType.RATING, 4, past)),
+            DeadLetterReason.INVALID_ID),
+        Arguments.of(
+            "JSON: NaN value",
+            json(event("u1", "i1", EventType.RATING, Double.NaN, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "JSON: rating 7 on 1..5",
+            json(event("u1", "i1", EventType.RATING, 7, past)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "JSON: negative event time",
+            json(event("u1", "i1", EventType.RATING, 4, -1)),
+            DeadLetterReason.INVALID_VALUE),
+        Arguments.of(
+            "JSON: event time 30 days in the future",
+            json(event("u1", "i1", EventType.RATING, 4, NOW + Duration.ofDays(30).toMillis())),
             DeadLetterReason.FUTURE_TIMESTAMP));
+  }
+
+  private static byte[] json(InteractionEvent event) {
+    return JsonEvents.write(event);
   }
 
   private static byte[] truncated(byte[] bytes) {

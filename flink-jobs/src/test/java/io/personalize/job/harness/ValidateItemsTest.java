@@ -9,6 +9,7 @@ import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.json.JsonEvents;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.Descriptors;
 import io.personalize.job.ValidateItems;
@@ -80,6 +81,16 @@ class ValidateItemsTest {
   }
 
   @Test
+  void aJsonItemPassesAsItsAvroTwinDoes() throws Exception {
+    ItemMetadata good = item("item-1", Map.of("popularity", 0.25));
+
+    harness.processElement(raw(0, JsonEvents.write(good)), 0);
+
+    assertThat(harness.extractOutputValues()).containsExactly(good);
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  @Test
   void itemWithoutFeaturesAndAnIdOf256CharactersPasses() throws Exception {
     ItemMetadata plain =
         ItemMetadata.newBuilder().setItemId("i".repeat(256)).setUpdateTimeMillis(0).build();
@@ -96,7 +107,7 @@ class ValidateItemsTest {
             "garbage bytes",
             "not avro at all".getBytes(StandardCharsets.UTF_8),
             DeadLetterReason.UNDECODABLE,
-            "not Avro single-object encoding"),
+            "neither Avro single-object encoding (no C3 01 header) nor a JSON object"),
         Arguments.of("no bytes (tombstone)", null, DeadLetterReason.UNDECODABLE, "no bytes"),
         Arguments.of(
             "truncated body",
@@ -145,7 +156,24 @@ class ValidateItemsTest {
             "infinite feature",
             ITEMS.encode(item("i1", Map.of("runtime", Double.NEGATIVE_INFINITY))),
             DeadLetterReason.INVALID_VALUE,
-            "feature 'runtime' is not a finite number: -Infinity"));
+            "feature 'runtime' is not a finite number: -Infinity"),
+        Arguments.of(
+            "JSON without itemId",
+            "{\"updateTimeMillis\":0}".getBytes(StandardCharsets.UTF_8),
+            DeadLetterReason.MISSING_ID,
+            "required field 'itemId' is missing"),
+        Arguments.of(
+            "JSON with a NaN feature",
+            "{\"itemId\":\"i1\",\"features\":{\"popularity\":\"NaN\"},\"updateTimeMillis\":0}"
+                .getBytes(StandardCharsets.UTF_8),
+            DeadLetterReason.INVALID_VALUE,
+            "feature 'popularity' is not a finite number: NaN"),
+        Arguments.of(
+            "JSON with genres as a string",
+            "{\"itemId\":\"i1\",\"genres\":\"Drama\",\"updateTimeMillis\":0}"
+                .getBytes(StandardCharsets.UTF_8),
+            DeadLetterReason.WRONG_SCHEMA,
+            "'genres' must be an array, not a string"));
   }
 
   private static byte[] truncated(byte[] bytes) {

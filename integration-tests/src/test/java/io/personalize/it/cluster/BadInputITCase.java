@@ -51,11 +51,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * target/bad-input.txt}.
  *
  * <p>Two readers of the console producer: Kafka's {@code LineMessageReader} alone for what text can
- * say (random text, JSON, an empty value, null values and a tombstone through {@code null.marker}),
- * and for binary values (all Avro, since single-object encoding starts with C3 01, never valid
- * UTF-8) {@link Base64ValueReader} through {@code --line-reader}: Kafka's line parsing, the value
- * base64-decoded. Kafka 4.2 ships no reader for binary values. Nothing is sent by a producer of
- * ours.
+ * say (random text, truncated JSON, an empty value, null values and a tombstone through {@code
+ * null.marker}), and for binary values (all Avro, since single-object encoding starts with C3 01,
+ * never valid UTF-8) {@link Base64ValueReader} through {@code --line-reader}: Kafka's line parsing,
+ * the value base64-decoded. Kafka 4.2 ships no reader for binary values. Nothing is sent by a
+ * producer of ours.
  */
 @ExtendWith(SharedCluster.class)
 class BadInputITCase {
@@ -246,12 +246,11 @@ class BadInputITCase {
         text("random UTF-8 text", "u2", randomText(random, 48), DeadLetterReason.UNDECODABLE));
     kinds.add(
         text(
-            "JSON instead of Avro",
+            "truncated JSON (a JSON event cut short)",
             "u3",
             "{\"userId\":\"u3\",\"itemId\":\"i1\",\"eventType\":\"RATING\",\"value\":4,"
                 + "\"eventTimeMillis\":"
-                + (NOW - 1000)
-                + "}",
+                + (NOW - 1000),
             DeadLetterReason.UNDECODABLE));
     byte[] good = EVENTS.encode(event("u4", "i1", 4, NOW - 1000));
     kinds.add(

@@ -18,7 +18,7 @@ final class ItemCatalog {
     if (value == null) {
       return;
     }
-    ItemMetadata record = AvroValues.decode(ItemMetadata.getDecoder(), value, "ItemMetadata");
+    ItemMetadata record = RecordValues.decode(ItemMetadata.class, value);
     Item item =
         new Item(
             record.getTitle(),

@@ -20,7 +20,10 @@ final class ListStore {
   private final AtomicLong lastReceivedMillis = new AtomicLong();
   private final RateMeter rate = new RateMeter();
 
-  /** Takes one record of the topic: key = user id (UTF-8), value = single-object Avro. */
+  /**
+   * Takes one record of the topic: key = user id (UTF-8), value = Avro or JSON ({@link
+   * RecordValues}).
+   */
   void accept(byte[] key, byte[] value) {
     long now = System.currentTimeMillis();
     if (value == null) {
@@ -29,8 +32,7 @@ final class ListStore {
       }
       return;
     }
-    RecommendationList record =
-        AvroValues.decode(RecommendationList.getDecoder(), value, "RecommendationList");
+    RecommendationList record = RecordValues.decode(RecommendationList.class, value);
     ServedList list = ServedList.of(record, now);
     if (list.fallback()) {
       fallback.set(list);

@@ -40,7 +40,7 @@ final class QualityHistory {
     if (value == null) {
       return;
     }
-    MetricSnapshot m = AvroValues.decode(MetricSnapshot.getDecoder(), value, "MetricSnapshot");
+    MetricSnapshot m = RecordValues.decode(MetricSnapshot.class, value);
     if (!m.getCumulative()) {
       return;
     }

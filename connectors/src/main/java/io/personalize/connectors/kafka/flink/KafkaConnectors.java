@@ -1,6 +1,7 @@
 package io.personalize.connectors.kafka.flink;
 
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * source. The source reads with {@code isolation.level=read_committed}, so a topic written by an
  * exactly-once sink is read without its aborted or open transactions.
  *
- * <p>Sinks write Avro single-object-encoded values ({@link AvroCodec}). Which guarantee each sink
- * of the engine should use:
+ * <p>Sinks write Avro single-object-encoded values ({@link AvroCodec}), or one JSON object per
+ * record where a sink is given {@link OutputFormat#JSON}. Which guarantee each sink of the engine
+ * should use:
  *
  * <ul>
  *   <li>{@link DeliveryGuarantee#AT_LEAST_ONCE}, the default for every sink of the engine: model
@@ -184,7 +186,35 @@ public final class KafkaConnectors {
       SerializableFunction<T, Long> timestamp,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
+    return sink(
+        bootstrap,
+        clientProperties,
+        topic,
+        type,
+        OutputFormat.AVRO,
+        key,
+        timestamp,
+        guarantee,
+        transactionalIdPrefix);
+  }
+
+  /**
+   * {@link #avroSink(String, Map, String, Class, SerializableFunction, SerializableFunction,
+   * DeliveryGuarantee, String)} writing each record in {@code format}: Avro single-object encoding
+   * or one JSON object.
+   */
+  public static <T extends SpecificRecord> KafkaSink<T> sink(
+      String bootstrap,
+      Map<String, String> clientProperties,
+      String topic,
+      Class<T> type,
+      OutputFormat format,
+      SerializableFunction<T, String> key,
+      SerializableFunction<T, Long> timestamp,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
     Objects.requireNonNull(bootstrap, "bootstrap");
+    Objects.requireNonNull(format, "format");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(guarantee, "guarantee");
@@ -192,7 +222,8 @@ public final class KafkaConnectors {
         KafkaSink.<T>builder()
             .setKafkaProducerConfig(properties(clientProperties))
             .setBootstrapServers(bootstrap)
-            .setRecordSerializer(new AvroRecordSerializationSchema<>(topic, type, key, timestamp))
+            .setRecordSerializer(
+                new RecordSerializationSchema<>(topic, type, format, key, timestamp))
             .setDeliveryGuarantee(guarantee)
             .setProperty(ProducerConfig.ACKS_CONFIG, "all");
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -238,14 +269,14 @@ public final class KafkaConnectors {
   }
 
   /**
-   * Writes each element single-object encoded to one topic, with the key and the timestamp given by
-   * functions of the element. Flink's own record timestamp is never written: an operator can emit a
-   * record stamped with a timer's time, and a broker rejects a timestamp outside its window ({@code
-   * log.message.timestamp.after.max.ms}, one hour ahead by default), which fails the sink. A
-   * timestamp that is negative or more than {@link #MAX_AHEAD_MILLIS} ahead of the wall clock is
-   * replaced by the broker's time.
+   * Writes each element to one topic, single-object encoded or as JSON ({@link OutputFormat}), with
+   * the key and the timestamp given by functions of the element. Flink's own record timestamp is
+   * never written: an operator can emit a record stamped with a timer's time, and a broker rejects
+   * a timestamp outside its window ({@code log.message.timestamp.after.max.ms}, one hour ahead by
+   * default), which fails the sink. A timestamp that is negative or more than {@link
+   * #MAX_AHEAD_MILLIS} ahead of the wall clock is replaced by the broker's time.
    */
-  public static final class AvroRecordSerializationSchema<T extends SpecificRecord>
+  public static final class RecordSerializationSchema<T extends SpecificRecord>
       implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
@@ -254,16 +285,28 @@ public final class KafkaConnectors {
 
     private final String topic;
     private final AvroCodec<T> codec;
+    private final OutputFormat format;
     private final SerializableFunction<T, String> key;
     private final SerializableFunction<T, Long> timestamp;
 
-    public AvroRecordSerializationSchema(
+    /** Writes Avro single-object encoding. */
+    public RecordSerializationSchema(
         String topic,
         Class<T> type,
         SerializableFunction<T, String> key,
         SerializableFunction<T, Long> timestamp) {
+      this(topic, type, OutputFormat.AVRO, key, timestamp);
+    }
+
+    public RecordSerializationSchema(
+        String topic,
+        Class<T> type,
+        OutputFormat format,
+        SerializableFunction<T, String> key,
+        SerializableFunction<T, Long> timestamp) {
       this.topic = Objects.requireNonNull(topic, "topic");
       this.codec = AvroCodec.of(type);
+      this.format = Objects.requireNonNull(format, "format");
       this.key = key;
       this.timestamp = timestamp;
     }
@@ -274,7 +317,7 @@ public final class KafkaConnectors {
       String k = key == null ? null : key.apply(element);
       byte[] keyBytes = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
       return new ProducerRecord<>(
-          topic, null, timestampOf(element), keyBytes, codec.encode(element));
+          topic, null, timestampOf(element), keyBytes, format.encode(codec, element));
     }
 
     private Long timestampOf(T element) {

@@ -7,8 +7,8 @@ import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.RawRecord;
-import io.personalize.connectors.kafka.flink.KafkaConnectors.AvroRecordSerializationSchema;
 import io.personalize.connectors.kafka.flink.KafkaConnectors.RawRecordDeserializationSchema;
+import io.personalize.connectors.kafka.flink.KafkaConnectors.RecordSerializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,9 +84,9 @@ class KafkaConnectorsTest {
 
   @Test
   void theAvroSerializerWritesKeyTimestampAndSingleObjectValue() throws Exception {
-    AvroRecordSerializationSchema<InteractionEvent> schema =
+    RecordSerializationSchema<InteractionEvent> schema =
         InstantiationUtil.clone(
-            new AvroRecordSerializationSchema<>(
+            new RecordSerializationSchema<>(
                 "interactions",
                 InteractionEvent.class,
                 InteractionEvent::getUserId,
@@ -105,12 +105,12 @@ class KafkaConnectorsTest {
   @Test
   void theAvroSerializerWritesNoKeyWithoutAKeyFunctionOrWhenItReturnsNull() {
     assertThat(
-            new AvroRecordSerializationSchema<>("t", InteractionEvent.class, null, null)
+            new RecordSerializationSchema<>("t", InteractionEvent.class, null, null)
                 .serialize(EVENT, null, null)
                 .key())
         .isNull();
     assertThat(
-            new AvroRecordSerializationSchema<InteractionEvent>(
+            new RecordSerializationSchema<InteractionEvent>(
                     "t", InteractionEvent.class, e -> null, null)
                 .serialize(EVENT, null, null)
                 .key())
@@ -127,7 +127,7 @@ class KafkaConnectorsTest {
     long now = System.currentTimeMillis();
     for (long bad : new long[] {Long.MAX_VALUE, now + 3_600_000L, -1L}) {
       assertThat(
-              new AvroRecordSerializationSchema<InteractionEvent>(
+              new RecordSerializationSchema<InteractionEvent>(
                       "t", InteractionEvent.class, null, e -> bad)
                   .serialize(EVENT, null, bad)
                   .timestamp())
@@ -135,7 +135,7 @@ class KafkaConnectorsTest {
           .isNull();
     }
     assertThat(
-            new AvroRecordSerializationSchema<InteractionEvent>(
+            new RecordSerializationSchema<InteractionEvent>(
                     "t", InteractionEvent.class, null, e -> null)
                 .serialize(EVENT, null, 5L)
                 .timestamp())
