@@ -4,7 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
-import io.personalize.serving.config.KafkaClientSettings;
+import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.personalize.serving.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.personalize.serving.config.KafkaClientSettings;
 import io.personalize.serving.config.SettingFlags;
+import io.personalize.settings.KafkaClientSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

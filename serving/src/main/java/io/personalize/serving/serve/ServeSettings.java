@@ -12,8 +12,8 @@ import static io.personalize.serving.serve.ServeOptions.TOPIC_ITEMS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_METRICS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_RECOMMENDATIONS;
 
-import io.personalize.serving.config.KafkaClientSettings;
 import io.personalize.serving.query.Endpoints;
+import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
