@@ -104,7 +104,8 @@ public final class ClusterCli {
               taskManagerMemory,
               "1024m",
               flinkOptions,
-              Map.of());
+              Map.of(),
+              null);
       LocalCluster cluster = LocalCluster.start(Layout.fromSystemProperty(), settings, System.out);
       System.out.println("kafka:      " + cluster.kafka());
       System.out.println("flink REST: " + cluster.flinkRestAddress());

@@ -8,7 +8,7 @@ import java.util.Map;
  * How {@code bin/cluster start} sizes the cluster. Ports of 0 mean "any free port"; the defaults
  * are Kafka's and Flink's usual ones. {@code flinkOptions} override the generated Flink
  * configuration (any Flink option, e.g. {@code heartbeat.timeout}). With {@code kafkaUsers}, the
- * broker requires SASL logins.
+ * broker requires SASL logins; with {@code kafkaTls} too (null: none), over TLS.
  */
 public record ClusterSettings(
     Path home,
@@ -19,7 +19,8 @@ public record ClusterSettings(
     String taskManagerMemory,
     String jobManagerMemory,
     Map<String, String> flinkOptions,
-    Map<String, String> kafkaUsers) {
+    Map<String, String> kafkaUsers,
+    KafkaTls kafkaTls) {
 
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_REST_PORT = 8081;
@@ -35,7 +36,16 @@ public record ClusterSettings(
   /** Two TaskManagers with two slots each: one TaskManager alone can run a job of parallelism 2. */
   public static ClusterSettings defaults(Path home) {
     return new ClusterSettings(
-        home, DEFAULT_KAFKA_PORT, DEFAULT_REST_PORT, 2, 2, "1536m", "1024m", Map.of(), Map.of());
+        home,
+        DEFAULT_KAFKA_PORT,
+        DEFAULT_REST_PORT,
+        2,
+        2,
+        "1536m",
+        "1024m",
+        Map.of(),
+        Map.of(),
+        null);
   }
 
   /** Any free ports: for tests, which may run beside a cluster someone started by hand. */
@@ -49,7 +59,8 @@ public record ClusterSettings(
         taskManagerMemory,
         jobManagerMemory,
         flinkOptions,
-        kafkaUsers);
+        kafkaUsers,
+        kafkaTls);
   }
 
   public ClusterSettings withFlinkOptions(Map<String, String> options) {
@@ -64,13 +75,15 @@ public record ClusterSettings(
         taskManagerMemory,
         jobManagerMemory,
         merged,
-        kafkaUsers);
+        kafkaUsers,
+        kafkaTls);
   }
 
   /**
-   * A broker whose client listener requires SASL (PLAIN over plaintext, on loopback) and accepts
-   * these users and passwords: for testing that the job's Kafka security settings reach every
-   * client. Clients log in with {@link LocalCluster#kafkaClientProperties}.
+   * A broker whose client listener requires SASL (PLAIN, over plaintext unless {@link
+   * #withKafkaTls}, on loopback) and accepts these users and passwords: for testing that the job's
+   * Kafka security settings reach every client. Clients log in with {@link
+   * LocalCluster#kafkaClientProperties}.
    */
   public ClusterSettings withKafkaUsers(Map<String, String> users) {
     return new ClusterSettings(
@@ -82,6 +95,52 @@ public record ClusterSettings(
         taskManagerMemory,
         jobManagerMemory,
         flinkOptions,
-        users);
+        users,
+        kafkaTls);
+  }
+
+  /**
+   * A broker whose client listener requires SASL over TLS (SASL_SSL) with the certificate of {@code
+   * tls}; needs {@link #withKafkaUsers users}. Clients trust it through the truststore of {@code
+   * tls} ({@link LocalCluster#kafkaClientProperties(String, String, KafkaTls)}).
+   */
+  public ClusterSettings withKafkaTls(KafkaTls tls) {
+    return new ClusterSettings(
+        home,
+        kafkaPort,
+        restPort,
+        taskManagers,
+        slotsPerTaskManager,
+        taskManagerMemory,
+        jobManagerMemory,
+        flinkOptions,
+        kafkaUsers,
+        tls);
+  }
+
+  /** The settings with the Kafka users' names only: their passwords stay out of any text. */
+  @Override
+  public String toString() {
+    return "ClusterSettings[home="
+        + home
+        + ", kafkaPort="
+        + kafkaPort
+        + ", restPort="
+        + restPort
+        + ", taskManagers="
+        + taskManagers
+        + ", slotsPerTaskManager="
+        + slotsPerTaskManager
+        + ", taskManagerMemory="
+        + taskManagerMemory
+        + ", jobManagerMemory="
+        + jobManagerMemory
+        + ", flinkOptions="
+        + flinkOptions
+        + ", kafkaUsers="
+        + new java.util.TreeSet<>(kafkaUsers.keySet())
+        + ", kafkaTls="
+        + kafkaTls
+        + "]";
   }
 }

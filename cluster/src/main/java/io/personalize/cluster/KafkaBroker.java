@@ -21,15 +21,24 @@ final class KafkaBroker {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
   private static final String SASL = "SASL_PLAINTEXT";
+  private static final String SASL_OVER_TLS = "SASL_SSL";
 
   private KafkaBroker() {}
 
-  /** Writes {@code server.properties} and formats the storage; returns the properties file. */
-  static Path configure(Layout layout, Path home, int port, Map<String, String> users, Path log4j) {
+  /**
+   * Writes {@code server.properties} and formats the storage; returns the properties file. With
+   * {@code users}, the client listener requires SASL logins; with {@code tls} too (else null), over
+   * TLS.
+   */
+  static Path configure(
+      Layout layout, Path home, int port, Map<String, String> users, KafkaTls tls, Path log4j) {
+    if (tls != null && users.isEmpty()) {
+      throw new IllegalArgumentException("a TLS listener needs Kafka users: it is SASL over TLS");
+    }
     Path dir = home.resolve("kafka");
     Path properties = dir.resolve("server.properties");
     int controllerPort = Ports.free();
-    String client = users.isEmpty() ? "PLAINTEXT" : SASL;
+    String client = protocol(users, tls);
     Map<String, String> settings =
         ordered(
             "process.roles", "broker,controller",
@@ -71,7 +80,19 @@ final class KafkaBroker {
       users.forEach((user, password) -> jaas.append(" user_" + user + "=\"" + password + "\""));
       settings.put("sasl.enabled.mechanisms", "PLAIN");
       settings.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas + ";");
+      settings.put(
+          "listener.name." + client.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
+          jaas + ";");
+    }
+    if (tls != null) {
+      settings.put("ssl.keystore.type", "PKCS12");
+      settings.put("ssl.keystore.location", tls.keystore().toAbsolutePath().toString());
+      settings.put("ssl.keystore.password", tls.keystorePassword());
+      settings.put("ssl.key.password", tls.keystorePassword());
+      // The broker is a client of its own listener (inter-broker): it must trust itself.
+      settings.put("ssl.truststore.type", "PKCS12");
+      settings.put("ssl.truststore.location", tls.truststore().toAbsolutePath().toString());
+      settings.put("ssl.truststore.password", tls.truststorePassword());
     }
     try {
       // Each start is a new one-node cluster: the storage is formatted for this controller port.
@@ -110,19 +131,33 @@ final class KafkaBroker {
         log);
   }
 
-  /** The client settings that log in as {@code user} to a broker configured with users. */
-  static Map<String, String> clientProperties(String user, String password) {
-    return Map.of(
-        "security.protocol",
-        SASL,
-        "sasl.mechanism",
-        "PLAIN",
+  private static String protocol(Map<String, String> users, KafkaTls tls) {
+    if (users.isEmpty()) {
+      return "PLAINTEXT";
+    }
+    return tls == null ? SASL : SASL_OVER_TLS;
+  }
+
+  /**
+   * The client settings that log in as {@code user} to a broker configured with users, over TLS
+   * trusting the certificate of {@code tls} unless it is null.
+   */
+  static Map<String, String> clientProperties(String user, String password, KafkaTls tls) {
+    Map<String, String> client = new java.util.TreeMap<>();
+    client.put("security.protocol", tls == null ? SASL : SASL_OVER_TLS);
+    client.put("sasl.mechanism", "PLAIN");
+    client.put(
         "sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
             + user
             + "\" password=\""
             + password
             + "\";");
+    if (tls != null) {
+      client.put("ssl.truststore.location", tls.truststore().toAbsolutePath().toString());
+      client.put("ssl.truststore.password", tls.truststorePassword());
+    }
+    return Map.copyOf(client);
   }
 
   /**

@@ -62,7 +62,8 @@ public final class LocalCluster implements AutoCloseable {
       String kafka = Ports.LOOPBACK + ":" + kafkaPort;
       progress.println("starting Kafka on " + kafka);
       Path properties =
-          KafkaBroker.configure(layout, home, kafkaPort, settings.kafkaUsers(), log4j);
+          KafkaBroker.configure(
+              layout, home, kafkaPort, settings.kafkaUsers(), settings.kafkaTls(), log4j);
       long kafkaPid = KafkaBroker.start(layout, properties, log4j, logs.resolve("kafka.log"));
       processes.add(new ClusterProcess(ClusterProcess.KAFKA, kafkaPid, null));
 
@@ -87,7 +88,10 @@ public final class LocalCluster implements AutoCloseable {
       Map<String, String> login =
           settings.kafkaUsers().entrySet().stream()
               .findFirst()
-              .map(user -> KafkaBroker.clientProperties(user.getKey(), user.getValue()))
+              .map(
+                  user ->
+                      KafkaBroker.clientProperties(
+                          user.getKey(), user.getValue(), settings.kafkaTls()))
               .orElse(Map.of());
       LocalCluster cluster =
           new LocalCluster(layout, home, new ClusterState(kafka, rest, processes), login);
@@ -118,7 +122,16 @@ public final class LocalCluster implements AutoCloseable {
    * {@link ClusterSettings#withKafkaUsers with users}.
    */
   public static Map<String, String> kafkaClientProperties(String user, String password) {
-    return KafkaBroker.clientProperties(user, password);
+    return KafkaBroker.clientProperties(user, password, null);
+  }
+
+  /**
+   * The Kafka client settings that log in as {@code user} with {@code password} over TLS to a
+   * broker started {@link ClusterSettings#withKafkaTls with tls}, trusting its certificate.
+   */
+  public static Map<String, String> kafkaClientProperties(
+      String user, String password, KafkaTls tls) {
+    return KafkaBroker.clientProperties(user, password, tls);
   }
 
   public FlinkRest rest() {

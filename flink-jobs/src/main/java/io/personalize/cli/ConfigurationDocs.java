@@ -48,12 +48,14 @@ final class ConfigurationDocs implements Runnable {
         .append("Keys under `")
         .append(PersonalizeOptions.KAFKA_CLIENT_PREFIX)
         .append("` go, without the prefix, to every Kafka client of the job (sources, sinks, topic")
-        .append(" creation): `-D personalize.kafka.security.protocol=SASL_SSL`,")
+        .append(" creation), of `serve` and of `produce`:")
+        .append(" `-D personalize.kafka.security.protocol=SASL_SSL`,")
         .append(" `personalize.kafka.sasl.mechanism`, `personalize.kafka.sasl.jaas.config`,")
         .append(" `personalize.kafka.ssl.truststore.location`, ... (Kafka's client settings). The")
         .append(
-            " job sets `bootstrap.servers`, `group.id`, the (de)serializers, offset commits and")
-        .append(" the isolation level itself: those are refused. Flink masks values whose key")
+            " commands set `bootstrap.servers`, `group.id`, the (de)serializers, offset commits")
+        .append(
+            " and the isolation level themselves: those are refused. Flink masks values whose key")
         .append(" contains `password`, `secret`, `token` or `jaas.config` in its logs and web UI;")
         .append(" put a password into such a setting, or into the cluster's `config.yaml`, never")
         .append(" into another one.\n");

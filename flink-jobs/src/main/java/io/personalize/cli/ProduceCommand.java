@@ -4,10 +4,14 @@ import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.serving.config.SettingFlags;
+import io.personalize.settings.KafkaClientSettings;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,6 +98,23 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Mixin DataSets.Options dataSet;
 
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka client setting as personalize.kafka.<setting>, as `run` takes it, e.g. -D"
+              + " personalize.kafka.security.protocol=SASL_SSL. A password is better kept in"
+              + " --config-file: a command line is visible to every user of the machine.")
+  Map<String, String> properties;
+
+  @Option(
+      names = "--config-file",
+      paramLabel = "FILE",
+      description =
+          "A Flink config file (config.yaml syntax) with personalize.kafka.* keys, as `run` and"
+              + " `serve` read it; -D overrides it.")
+  Path configFile;
+
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
 
@@ -112,20 +134,22 @@ public final class ProduceCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
     }
+    Map<String, String> client = clientProperties();
     Dataset dataset = dataSet.load(seed);
     PrintStream err = System.err;
     err.printf(
         "read %s (%s): %,d events, %,d items%n",
         dataset.name(), dataset.layout(), dataset.interactions().size(), dataset.items().size());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    checkReachable(bootstrapServers, timeout);
-    prepareTopics(dataset, timeout, err);
+    checkReachable(bootstrapServers, client, timeout);
+    prepareTopics(dataset, client, timeout, err);
 
     long start = System.nanoTime();
     long items = 0;
     long events;
     ProgressLine progress = new ProgressLine(err, !noProgress);
-    try (InteractionProducer producer = new InteractionProducer(bootstrapServers, timeout)) {
+    try (InteractionProducer producer =
+        new InteractionProducer(bootstrapServers, client, timeout)) {
       if (!dataset.items().isEmpty()) {
         items = producer.sendItems(dataset.items(), itemsTopic);
       }
@@ -155,13 +179,14 @@ public final class ProduceCommand implements Callable<Integer> {
    * auto-created on first write would get the broker's default retention (7 days) and lose a replay
    * of older history at the broker's first retention check.
    */
-  private void prepareTopics(Dataset dataset, Duration timeout, PrintStream err) {
+  private void prepareTopics(
+      Dataset dataset, Map<String, String> client, Duration timeout, PrintStream err) {
     List<String> needed = new ArrayList<>();
     needed.add(topic);
     if (!dataset.items().isEmpty() && !itemsTopic.equals(topic)) {
       needed.add(itemsTopic);
     }
-    try (Topics topics = new Topics(bootstrapServers, timeout)) {
+    try (Topics topics = new Topics(bootstrapServers, client, timeout)) {
       List<String> created = topics.createForReplay(partitions, needed.toArray(new String[0]));
       if (!created.isEmpty()) {
         err.printf(
@@ -201,19 +226,33 @@ public final class ProduceCommand implements Callable<Integer> {
     return oldest;
   }
 
+  /**
+   * The Kafka client settings of {@code -D} and {@code --config-file}: only {@code
+   * personalize.kafka.*} keys, since this command has no other setting of that kind.
+   */
+  Map<String, String> clientProperties() {
+    Map<String, String> given = new SettingFlags().configuration(configFile, properties).toMap();
+    for (String key : given.keySet()) {
+      if (!key.startsWith(KafkaClientSettings.PREFIX)) {
+        throw new IllegalArgumentException(
+            "produce takes only Kafka client settings ("
+                + KafkaClientSettings.PREFIX
+                + "*) from -D and --config-file, not "
+                + key);
+      }
+    }
+    return KafkaClientSettings.from(given);
+  }
+
   /** Fails with a one-line message when no broker answers within the timeout. */
-  static void checkReachable(String bootstrapServers, Duration timeout) {
+  static void checkReachable(
+      String bootstrapServers, Map<String, String> client, Duration timeout) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            millis,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            Math.min(millis, 30_000),
-            AdminClientConfig.CLIENT_ID_CONFIG,
-            "personalize-produce-check");
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "personalize-produce-check");
     Admin admin;
     try {
       admin = Admin.create(config);
@@ -227,20 +266,37 @@ public final class ProduceCommand implements Callable<Integer> {
           .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
           .clusterId()
           .get(millis + 1000L, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalArgumentException(
-          "no Kafka broker answered at "
-              + bootstrapServers
-              + " within "
-              + timeout.toSeconds()
-              + " s (is it running? --bootstrap-servers, --timeout-seconds)",
-          e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException refused) {
+        // Not "is it running?": it is, and it said why it refused (login or TLS handshake).
+        throw new IllegalArgumentException(
+            "Kafka at "
+                + bootstrapServers
+                + " refused the connection: "
+                + oneLine(refused)
+                + " (the personalize.kafka.* security settings)",
+            e);
+      }
+      throw notAnswered(bootstrapServers, timeout, e);
+    } catch (TimeoutException e) {
+      throw notAnswered(bootstrapServers, timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } finally {
       admin.close(Duration.ZERO);
     }
+  }
+
+  private static IllegalArgumentException notAnswered(
+      String bootstrapServers, Duration timeout, Exception e) {
+    return new IllegalArgumentException(
+        "no Kafka broker answered at "
+            + bootstrapServers
+            + " within "
+            + timeout.toSeconds()
+            + " s (is it running? --bootstrap-servers, --timeout-seconds)",
+        e);
   }
 
   /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */

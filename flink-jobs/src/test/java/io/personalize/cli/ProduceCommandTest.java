@@ -9,7 +9,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -132,13 +136,72 @@ class ProduceCommandTest {
     Run run = run("--help");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out())
+    // Picocli wraps descriptions at 80 columns, where depends on the widest option.
+    assertThat(run.out().replaceAll("\\s+", " "))
         .contains("Usage: produce")
         .contains("--data")
         .contains("--topic", "default: interactions")
         .contains("--items-topic", "default: items")
         .contains("--bootstrap-servers", "default: localhost:9092")
         .contains("--rate", "--timeout-seconds", "default: 30")
-        .contains("--partitions", "default: 2", "retention.ms=-1");
+        .contains("--partitions", "default: 2", "retention.ms=-1")
+        .contains("-D=KEY=VALUE", "A Kafka client setting", "--config-file=FILE");
+  }
+
+  @Test
+  void kafkaClientSettingsComeFromDashDAndTheConfigFileWithoutTheirPrefix(@TempDir Path tmp)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            tmp.resolve("kafka.yaml"), "personalize.kafka.ssl.truststore.password: secret-1\n");
+    ProduceCommand command = new ProduceCommand();
+    new CommandLine(command)
+        .parseArgs(
+            smallGenerated(
+                "--config-file",
+                file.toString(),
+                "-D",
+                "personalize.kafka.security.protocol=SASL_SSL"));
+    assertThat(command.clientProperties())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("security.protocol", "SASL_SSL", "ssl.truststore.password", "secret-1"));
+  }
+
+  @Test
+  void theKafkaSettingsRunRefusesAndOtherKeysAreRefusedBeforeTryingKafka() {
+    Run bootstrap = run(smallGenerated("-D", "personalize.kafka.bootstrap.servers=elsewhere:9092"));
+    assertThat(bootstrap.exitCode()).isEqualTo(2);
+    assertThat(bootstrap.err())
+        .contains(
+            "personalize.kafka.bootstrap.servers cannot be set: the brokers are"
+                + " --bootstrap-servers");
+    assertThat(bootstrap.seconds()).as("no attempt to reach a broker").isLessThan(10);
+
+    Run serializer = run(smallGenerated("-D", "personalize.kafka.value.serializer=x.Y"));
+    assertThat(serializer.exitCode()).isEqualTo(2);
+    assertThat(serializer.err()).contains("personalize.kafka.value.serializer cannot be set");
+
+    Run other = run(smallGenerated("-D", "personalize.model.factors=8"));
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err())
+        .contains(
+            "produce takes only Kafka client settings (personalize.kafka.*) from -D and"
+                + " --config-file, not personalize.model.factors");
+  }
+
+  @Test
+  void theKafkaClientsGetTheSettings() {
+    // Kafka's client refuses an invalid value when it is created: the setting reached it.
+    Run run =
+        run(
+            smallGenerated(
+                "--bootstrap-servers",
+                "localhost:1",
+                "--timeout-seconds",
+                "2",
+                "-D",
+                "personalize.kafka.security.protocol=NOT_A_PROTOCOL"));
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("NOT_A_PROTOCOL").contains("security.protocol");
   }
 }

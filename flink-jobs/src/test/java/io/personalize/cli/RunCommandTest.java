@@ -160,7 +160,41 @@ class RunCommandTest {
         cli.execute("run", "-D", "personalize.kafka.group.id=other", "--dry-run", "--no-resume");
     assertThat(code).isNotZero();
     assertThat(err.toString())
-        .contains("personalize.kafka.group.id cannot be set: the job sets group.id");
+        .contains("personalize.kafka.group.id cannot be set: the job's group is --consumer-group");
+  }
+
+  @Test
+  void aDryRunPrintsTheSettingsWithKafkaPasswordsHidden() {
+    String secret = "pw-" + java.util.UUID.randomUUID();
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      code =
+          PersonalizeCli.commandLine()
+              .execute(
+                  "run",
+                  "-D",
+                  "personalize.kafka.sasl.jaas.config=x.PlainLoginModule required username=\"u\""
+                      + " password=\""
+                      + secret
+                      + "\";",
+                  "-D",
+                  "personalize.kafka.ssl.truststore.password=" + secret,
+                  "--dry-run",
+                  "--no-resume",
+                  "--create-topics",
+                  "false");
+    } finally {
+      System.setOut(original);
+    }
+    String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isZero();
+    assertThat(printed)
+        .contains("personalize.kafka.ssl.truststore.password")
+        .contains("personalize.kafka.sasl.jaas.config")
+        .doesNotContain(secret);
   }
 
   @Test

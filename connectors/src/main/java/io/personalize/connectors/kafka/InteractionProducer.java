@@ -79,7 +79,11 @@ public final class InteractionProducer implements AutoCloseable {
     this(bootstrapServers, clientProperties, Duration.ofSeconds(30));
   }
 
-  private InteractionProducer(
+  /**
+   * A producer reached with extra client settings (see {@link #InteractionProducer(String, Map)}),
+   * giving up after {@code timeout} (see {@link #InteractionProducer(String, Duration)}).
+   */
+  public InteractionProducer(
       String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");

@@ -79,7 +79,12 @@ public final class Topics implements AutoCloseable {
     this(bootstrapServers, clientProperties, TIMEOUT);
   }
 
-  private Topics(String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
+  /**
+   * Topics of the cluster at {@code bootstrapServers}, reached with extra client settings.
+   *
+   * @param timeout how long an operation may wait for the cluster
+   */
+  public Topics(String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }

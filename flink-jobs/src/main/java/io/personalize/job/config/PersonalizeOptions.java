@@ -5,11 +5,10 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import io.personalize.connectors.format.OutputFormat;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -61,20 +60,9 @@ public final class PersonalizeOptions {
    * Keys under this prefix go, without it, to every Kafka client of the job: e.g. {@code
    * personalize.kafka.security.protocol: SASL_SSL}, {@code personalize.kafka.sasl.mechanism},
    * {@code personalize.kafka.sasl.jaas.config}, {@code personalize.kafka.ssl.truststore.location}.
+   * {@code serve} and {@code produce} take the same keys ({@link KafkaClientSettings}).
    */
-  public static final String KAFKA_CLIENT_PREFIX = PREFIX + "kafka.";
-
-  /** Client settings the job sets itself, from its own options: refused under the prefix. */
-  private static final Set<String> KAFKA_SETTINGS_OF_THE_JOB =
-      Set.of(
-          "bootstrap.servers",
-          "group.id",
-          "key.deserializer",
-          "value.deserializer",
-          "key.serializer",
-          "value.serializer",
-          "enable.auto.commit",
-          "isolation.level");
+  public static final String KAFKA_CLIENT_PREFIX = KafkaClientSettings.PREFIX;
 
   /**
    * The Kafka client settings among {@code config}'s keys ({@link #KAFKA_CLIENT_PREFIX}).
@@ -82,19 +70,7 @@ public final class PersonalizeOptions {
    * @throws IllegalArgumentException for a setting the job makes from its own options
    */
   public static Map<String, String> kafkaClientProperties(Map<String, String> config) {
-    Map<String, String> properties = new TreeMap<>();
-    config.forEach(
-        (key, value) -> {
-          if (key.startsWith(KAFKA_CLIENT_PREFIX)) {
-            String property = key.substring(KAFKA_CLIENT_PREFIX.length());
-            if (KAFKA_SETTINGS_OF_THE_JOB.contains(property)) {
-              throw new IllegalArgumentException(
-                  key + " cannot be set: the job sets " + property + " from its own options");
-            }
-            properties.put(property, value);
-          }
-        });
-    return properties;
+    return KafkaClientSettings.from(config);
   }
 
   public static final ConfigOption<Boolean> CREATE_TOPICS =

@@ -62,15 +62,14 @@ public final class RecommendationServer implements AutoCloseable {
   private RecommendationServer(ServeSettings settings) {
     this.settings = settings;
     this.page = loadPage();
-    listFollower =
-        new TopicFollower(
-            settings.bootstrapServers(), settings.recommendationsTopic(), lists::accept);
+    String kafka = settings.bootstrapServers();
+    Map<String, String> client = settings.kafkaClient();
+    listFollower = new TopicFollower(kafka, client, settings.recommendationsTopic(), lists::accept);
     followers =
         List.of(
             listFollower,
-            new TopicFollower(settings.bootstrapServers(), settings.itemsTopic(), items::accept),
-            new TopicFollower(
-                settings.bootstrapServers(), settings.metricsTopic(), quality::accept));
+            new TopicFollower(kafka, client, settings.itemsTopic(), items::accept),
+            new TopicFollower(kafka, client, settings.metricsTopic(), quality::accept));
     metrics = new ServingMetrics(lists, items, followers);
     profiles = new ProfileLookup(settings.job(), settings.lookupTimeout());
     lookups =

@@ -3,6 +3,7 @@ package io.personalize.serving.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.serving.config.SettingFlags;
+import io.personalize.settings.KafkaClientSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,10 +48,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--config-file",
       paramLabel = "FILE",
-      description = "A Flink config file (config.yaml syntax) with personalize.serve.* keys.")
+      description =
+          "A Flink config file (config.yaml syntax) with personalize.serve.* keys and Kafka client"
+              + " settings (personalize.kafka.*): the place for a password.")
   Path configFile;
 
-  @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Any personalize.serve.* setting.")
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Any personalize.serve.* setting, or a Kafka client setting of the server's consumers"
+              + " as personalize.kafka.<setting>, as `run` takes it (e.g. -D"
+              + " personalize.kafka.security.protocol=SASL_SSL).")
   Map<String, String> properties;
 
   public static void main(String[] args) {
@@ -106,13 +115,16 @@ public final class ServeCommand implements Callable<Integer> {
                     stopped.countDown();
                   }));
       out.printf(
-          "serving on %s (lists from topic %s at %s)%n"
+          "serving on %s (lists from topic %s at %s%s)%n"
               + "  try: curl '%s/users/1/recommendations?k=10'%n"
               + "  status page: %s/%n"
               + "stop with Ctrl-C%n",
           server.address(),
           serve.recommendationsTopic(),
           serve.bootstrapServers(),
+          serve.kafkaClient().isEmpty()
+              ? ""
+              : ", Kafka client settings " + KafkaClientSettings.keysOnly(serve.kafkaClient()),
           server.address(),
           server.address());
       out.flush();

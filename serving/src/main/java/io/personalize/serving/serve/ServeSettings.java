@@ -13,14 +13,20 @@ import static io.personalize.serving.serve.ServeOptions.TOPIC_METRICS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_RECOMMENDATIONS;
 
 import io.personalize.serving.query.Endpoints;
+import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
-/** The server's settings, read from a configuration and checked once. */
+/**
+ * The server's settings, read from a configuration and checked once. {@code kafkaClient}: the
+ * {@code personalize.kafka.*} settings of its Kafka consumers, without the prefix (SASL, SSL).
+ */
 public record ServeSettings(
     String host,
     int port,
     String bootstrapServers,
+    Map<String, String> kafkaClient,
     String recommendationsTopic,
     String itemsTopic,
     String metricsTopic,
@@ -28,6 +34,10 @@ public record ServeSettings(
     Duration lookupTimeout,
     int defaultK,
     int maxK) {
+
+  public ServeSettings {
+    kafkaClient = Map.copyOf(kafkaClient);
+  }
 
   /**
    * @throws IllegalArgumentException naming the key and the rule of the first invalid value
@@ -57,6 +67,7 @@ public record ServeSettings(
         conf.get(HOST).trim(),
         port,
         conf.get(BOOTSTRAP_SERVERS).trim(),
+        KafkaClientSettings.from(conf.toMap()),
         conf.get(TOPIC_RECOMMENDATIONS).trim(),
         conf.get(TOPIC_ITEMS).trim(),
         conf.get(TOPIC_METRICS).trim(),
@@ -64,6 +75,34 @@ public record ServeSettings(
         timeout,
         defaultK,
         maxK);
+  }
+
+  /** The settings with the Kafka client settings' names only: their values may be passwords. */
+  @Override
+  public String toString() {
+    return "ServeSettings[host="
+        + host
+        + ", port="
+        + port
+        + ", bootstrapServers="
+        + bootstrapServers
+        + ", kafkaClient="
+        + KafkaClientSettings.keysOnly(kafkaClient)
+        + ", recommendationsTopic="
+        + recommendationsTopic
+        + ", itemsTopic="
+        + itemsTopic
+        + ", metricsTopic="
+        + metricsTopic
+        + ", job="
+        + job
+        + ", lookupTimeout="
+        + lookupTimeout
+        + ", defaultK="
+        + defaultK
+        + ", maxK="
+        + maxK
+        + "]";
   }
 
   private static void check(boolean ok, String message) {

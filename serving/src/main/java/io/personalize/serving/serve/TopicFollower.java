@@ -46,10 +46,19 @@ final class TopicFollower implements AutoCloseable {
   private volatile boolean closed;
   private boolean saidMissing;
 
-  TopicFollower(String bootstrapServers, String topic, Handler handler) {
+  /**
+   * @param clientProperties extra consumer settings (SASL, SSL); the follower's own settings below
+   *     take precedence
+   */
+  TopicFollower(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      String topic,
+      Handler handler) {
     this.topic = topic;
     this.handler = handler;
     Properties props = new Properties();
+    props.putAll(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(

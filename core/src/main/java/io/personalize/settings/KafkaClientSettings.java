@@ -1,0 +1,70 @@
+package io.personalize.settings;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The Kafka client settings a user gives every command that talks to Kafka ({@code run}, {@code
+ * serve}, {@code produce}) as {@code personalize.kafka.<client setting>} keys, e.g. {@code
+ * personalize.kafka.security.protocol=SASL_SSL}: one rule for all of them, so a setting that works
+ * for the job works for the server and the producer too.
+ */
+public final class KafkaClientSettings {
+  private KafkaClientSettings() {}
+
+  /** Keys under this prefix go, without it, to every Kafka client of a command. */
+  public static final String PREFIX = "personalize.kafka.";
+
+  /**
+   * Client settings the commands make from their own options or need as they are (the records are
+   * Avro bytes; offsets are committed with checkpoints): refused under the prefix, so that a
+   * setting given is never silently overridden.
+   */
+  private static final Set<String> SET_BY_THE_COMMANDS =
+      Set.of(
+          "bootstrap.servers",
+          "group.id",
+          "key.deserializer",
+          "value.deserializer",
+          "key.serializer",
+          "value.serializer",
+          "enable.auto.commit",
+          "isolation.level");
+
+  /**
+   * The client settings among {@code config}'s keys, without the prefix.
+   *
+   * @throws IllegalArgumentException naming a key whose setting the commands make themselves
+   */
+  public static Map<String, String> from(Map<String, String> config) {
+    Map<String, String> properties = new TreeMap<>();
+    config.forEach(
+        (key, value) -> {
+          if (key.startsWith(PREFIX)) {
+            String property = key.substring(PREFIX.length());
+            if (SET_BY_THE_COMMANDS.contains(property)) {
+              throw new IllegalArgumentException(key + " cannot be set: " + why(property));
+            }
+            properties.put(property, value);
+          }
+        });
+    return properties;
+  }
+
+  private static String why(String property) {
+    return switch (property) {
+      case "bootstrap.servers" -> "the brokers are --bootstrap-servers";
+      case "group.id" -> "the job's group is --consumer-group";
+      default -> "personalize sets " + property + " itself";
+    };
+  }
+
+  /**
+   * The setting names of {@code clientProperties} without their values, for messages and {@code
+   * toString}: the values may be passwords.
+   */
+  public static String keysOnly(Map<String, String> clientProperties) {
+    return new TreeMap<>(clientProperties).keySet().toString();
+  }
+}
