@@ -126,7 +126,14 @@ public final class Flood {
         cluster.metricSum(id, "estimate-num-keys", name -> name.contains("_timer_state"));
     long counted = cluster.metricSum(id, ".users-counted");
     long global = cluster.metricSum(id, ".global-users");
-    Map<String, Long> state = cluster.stateAfterCheckpoint(id, CheckpointType.CONFIGURED);
+    Map<String, Long> state;
+    try {
+      state = cluster.stateAfterCheckpoint(id, CheckpointType.CONFIGURED);
+    } catch (Exception checkpointFailed) {
+      // A failing job refuses checkpoints: its own exception is the one to report.
+      cluster.failIfFailedOver("flood", id);
+      throw checkpointFailed;
+    }
     long checkpoint = state.values().stream().mapToLong(Long::longValue).sum();
     return new FloodSample(
         applied,
