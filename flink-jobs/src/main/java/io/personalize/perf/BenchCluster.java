@@ -176,8 +176,14 @@ final class BenchCluster implements AutoCloseable {
         rest.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries");
     if (entries.size() > 0) {
       String trace = entries.get(0).path("stacktrace").asText();
+      // The innermost cause says why; the head of the trace says where.
+      int root = trace.lastIndexOf("Caused by:");
+      String cause = root < 0 ? "" : trace.substring(root, trace.indexOf('\n', root) + 1);
       throw new IllegalStateException(
-          name + ": the job failed: " + trace.substring(0, Math.min(trace.length(), 2_000)));
+          name
+              + ": the job failed: "
+              + trace.substring(0, Math.min(trace.length(), 2_000))
+              + (cause.isEmpty() ? "" : "\n... " + cause));
     }
   }
 
