@@ -32,7 +32,9 @@ import java.util.List;
  *
  * <p>User rows (b_u, q_u) are not shared and never leave this model. They are capped at {@code
  * maxUsers}: the least recently seen user's row is dropped first, and a returning user restarts
- * from the initial row.
+ * from the initial row. A row not used for {@code userIdleMillis} of event time (the latest event
+ * time learned) is dropped too, as the per-user operators forget an idle user: without it, users
+ * who come once would fill the map up to {@code maxUsers}, on the heap and in every checkpoint.
  */
 public final class GlobalModel {
   private final Model model;
@@ -55,7 +57,26 @@ public final class GlobalModel {
   private long eventsSinceCheckpoint;
   private long maxEventTime;
 
+  private final long userIdleMillis;
+
+  /** A model that keeps user rows however long they are idle (up to {@code maxUsers}). */
   public GlobalModel(ModelConfig config, FeatureSpace space, double initialMean, int maxUsers) {
+    this(config, space, initialMean, maxUsers, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param userIdleMillis a user row not used for this long of event time is dropped
+   */
+  public GlobalModel(
+      ModelConfig config,
+      FeatureSpace space,
+      double initialMean,
+      int maxUsers,
+      long userIdleMillis) {
+    if (userIdleMillis < 1) {
+      throw new IllegalArgumentException("userIdleMillis must be >= 1, was " + userIdleMillis);
+    }
+    this.userIdleMillis = userIdleMillis;
     this.model = config.model(space.dimension());
     this.objective = ModelDelta.objectiveOf(config);
     this.catalog = new ItemCatalog(space);
@@ -105,6 +126,11 @@ public final class GlobalModel {
     return userRows.size();
   }
 
+  /** User rows dropped so far because they were idle for {@code userIdleMillis}. */
+  public long usersExpired() {
+    return userRows.expirations();
+  }
+
   /** User rows dropped so far because more than {@code maxUsers} users were active. */
   public long usersEvicted() {
     return userRows.evictions();
@@ -125,7 +151,7 @@ public final class GlobalModel {
    */
   public double learn(String userId, String itemId, double label, long eventTimeMillis) {
     int item = ensureItem(itemId);
-    GlobalUserRow row = userRows.computeIfAbsent(userId, id -> trainer.newUser(Ids.hash(id)));
+    GlobalUserRow row = userRow(userId, eventTimeMillis);
     FeatureVector x = catalog.features(item);
     double prediction = trainer.learn(row, item, x, label);
     markDirty(item, x);
@@ -147,7 +173,7 @@ public final class GlobalModel {
     if (steps.size() == 0) {
       return Double.NaN;
     }
-    GlobalUserRow user = userRows.computeIfAbsent(userId, id -> trainer.newUser(Ids.hash(id)));
+    GlobalUserRow user = userRow(userId, eventTimeMillis);
     double positive = steps.learnGlobal(trainer.trainer(), trainer.row(user), catalog::features);
     for (int e = 0; e < steps.size(); e++) {
       int item = steps.item(e);
@@ -160,6 +186,24 @@ public final class GlobalModel {
     eventsSinceCheckpoint++;
     maxEventTime = Math.max(maxEventTime, eventTimeMillis);
     return positive;
+  }
+
+  /**
+   * The user's row, new if the user is new or was idle for {@code userIdleMillis}, after dropping
+   * the rows of the users idle that long.
+   */
+  private GlobalUserRow userRow(String userId, long eventTimeMillis) {
+    long now = Math.max(maxEventTime, eventTimeMillis);
+    if (userIdleMillis != Long.MAX_VALUE && now > Long.MIN_VALUE + userIdleMillis) {
+      // Idle for userIdleMillis when last seen + userIdleMillis <= now, as a per-user operator's
+      // timer fires at its watermark (which trails the latest event by the out-of-orderness).
+      userRows.expireSeenBefore(now - userIdleMillis + 1, now);
+    }
+    GlobalUserRow row = userRows.computeIfAbsent(userId, id -> trainer.newUser(Ids.hash(id)));
+    if (userIdleMillis != Long.MAX_VALUE) {
+      userRows.seen(userId, eventTimeMillis);
+    }
+    return row;
   }
 
   /** The index of an item in this model, adding the item when it is new. */
@@ -386,6 +430,10 @@ public final class GlobalModel {
       row.bias = s.userBias[u];
       System.arraycopy(s.userFactors, u * k, row.factors, 0, row.factors.length);
       userRows.put(s.userIds[u], user);
+      // The snapshot keeps no time per user: each counts as seen at the latest event time then.
+      if (userIdleMillis != Long.MAX_VALUE) {
+        userRows.seen(s.userIds[u], s.maxEventTimeMillis);
+      }
     }
   }
 }

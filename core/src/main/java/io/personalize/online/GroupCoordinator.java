@@ -9,7 +9,9 @@ import java.util.TreeMap;
  * Algorithm 3.1 over a stream: counts every user's learned events and, every {@code regroupEvery}
  * events, recomputes the group boundaries (d_min, d_max of the log counts); it returns them when
  * they changed, for the caller to broadcast. Each user then computes its own group from its own
- * count. Counts of at most {@code maxUsers} users are kept (least recently seen dropped first).
+ * count. Counts of at most {@code maxUsers} users are kept (least recently seen dropped first), and
+ * a user not seen for {@code userIdleMillis} of event time is dropped, as the per-user operators
+ * forget an idle user (else one-event users would fill the map up to {@code maxUsers}).
  */
 public final class GroupCoordinator {
   private final int groups;
@@ -27,7 +29,22 @@ public final class GroupCoordinator {
 
   private double emittedMax = Double.NaN;
 
+  private final long userIdleMillis;
+  private long maxEventTime = Long.MIN_VALUE;
+
+  /** A coordinator that keeps counts however long their users are idle (up to {@code maxUsers}). */
   public GroupCoordinator(int groups, int regroupEvery, int maxUsers) {
+    this(groups, regroupEvery, maxUsers, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param userIdleMillis a user not seen for this long of event time is dropped with its count
+   */
+  public GroupCoordinator(int groups, int regroupEvery, int maxUsers, long userIdleMillis) {
+    if (userIdleMillis < 1) {
+      throw new IllegalArgumentException("userIdleMillis must be >= 1, was " + userIdleMillis);
+    }
+    this.userIdleMillis = userIdleMillis;
     if (regroupEvery < 1) {
       throw new IllegalArgumentException("regroupEvery must be >= 1, was " + regroupEvery);
     }
@@ -41,12 +58,28 @@ public final class GroupCoordinator {
    * regrouping interval and the boundaries changed, else null.
    */
   public GroupBoundaries observe(String userId) {
+    return observe(userId, Long.MIN_VALUE);
+  }
+
+  /**
+   * The same for an event at {@code eventTimeMillis}: first drops the users idle for {@code
+   * userIdleMillis} at the latest event time seen (this one among them: it starts from 1 again).
+   */
+  public GroupBoundaries observe(String userId, long eventTimeMillis) {
+    maxEventTime = Math.max(maxEventTime, eventTimeMillis);
+    if (userIdleMillis != Long.MAX_VALUE && maxEventTime > Long.MIN_VALUE + userIdleMillis) {
+      // Idle when last seen + userIdleMillis <= the latest event time, as in GlobalModel.
+      counts.expireSeenBefore(maxEventTime - userIdleMillis + 1, maxEventTime);
+    }
     Long previous = counts.get(userId);
     if (previous != null) {
       decrement(previous);
     }
     long count = previous == null ? 1 : previous + 1;
     counts.put(userId, count);
+    if (userIdleMillis != Long.MAX_VALUE) {
+      counts.seen(userId, eventTimeMillis);
+    }
     histogram.merge(count, 1L, Long::sum);
     if (++eventsSinceRegroup < regroupEvery) {
       return null;
@@ -67,6 +100,11 @@ public final class GroupCoordinator {
   /** Users whose counts are kept. */
   public int users() {
     return counts.size();
+  }
+
+  /** Users dropped because they were idle for {@code userIdleMillis}. */
+  public long usersExpired() {
+    return counts.expirations();
   }
 
   /** Users dropped to stay within the bound. */

@@ -100,4 +100,41 @@ class BoundedLruMapTest {
     assertThatThrownBy(() -> new BoundedLruMap<String, Integer>(-3, (k, v) -> {}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void entriesSeenBeforeTheCutoffExpireLeastRecentFirstAndTellTheListener() {
+    List<String> evicted = new ArrayList<>();
+    BoundedLruMap<String, Integer> map = new BoundedLruMap<>(10, (key, v) -> evicted.add(key));
+    map.put("a", 1);
+    map.seen("a", 1_000);
+    map.put("b", 2);
+    map.seen("b", 2_000);
+    map.put("c", 3);
+    map.seen("c", 3_000);
+    map.get("a");
+    map.seen("a", 4_000);
+
+    map.expireSeenBefore(3_000, 4_000);
+
+    assertThat(map).containsOnlyKeys("c", "a");
+    assertThat(evicted).containsExactly("b");
+    assertThat(map.expirations()).isEqualTo(1);
+    assertThat(map.evictions()).isZero();
+    map.expireSeenBefore(10_000, 10_000);
+    assertThat(map).isEmpty();
+    assertThat(evicted).containsExactly("b", "c", "a");
+  }
+
+  @Test
+  void entriesNeverSeenCountAsSeenAtTheFirstExpiry() {
+    BoundedLruMap<String, Integer> map = new BoundedLruMap<>(10);
+    map.put("restored", 1); // as a restore puts them: no time kept in the snapshot
+
+    map.expireSeenBefore(5_000, 8_000);
+    assertThat(map).containsOnlyKeys("restored");
+    map.expireSeenBefore(7_999, 20_000);
+    assertThat(map).containsOnlyKeys("restored");
+    map.expireSeenBefore(8_001, 20_000);
+    assertThat(map).isEmpty();
+  }
 }

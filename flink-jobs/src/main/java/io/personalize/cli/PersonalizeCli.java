@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       RunCommand.class,
       BenchCommand.class,
+      FloodCommand.class,
       ConfigurationDocs.class
     })
 public final class PersonalizeCli implements Runnable {
@@ -36,6 +37,7 @@ public final class PersonalizeCli implements Runnable {
     EvaluateCommand.addSettingFlags(cli.getSubcommands().get("evaluate"));
     DemoCommand.addSettingFlags(cli.getSubcommands().get("demo"));
     BenchCommand.addSettingFlags(cli.getSubcommands().get("bench"));
+    FloodCommand.addSettingFlags(cli.getSubcommands().get("flood"));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and

@@ -1,6 +1,7 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 import static io.personalize.job.config.RecommendationOptions.RANKING_NEGATIVES;
 
 import io.personalize.avro.ItemMetadata;
@@ -54,7 +55,13 @@ public class GlobalRankingFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     cadence = new CheckpointCadence(config);
     space = config.featureSpace();
-    ranking = new GlobalModel(config.rankingModel(), space, 0, config.get(MAX_USERS));
+    ranking =
+        new GlobalModel(
+            config.rankingModel(),
+            space,
+            0,
+            config.get(MAX_USERS),
+            config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalRankingModel());
     for (GlobalModelSnapshot snapshot : stored.get()) {
       ranking.restore(snapshot);
@@ -67,6 +74,8 @@ public class GlobalRankingFunction
   public void open(OpenContext context) {
     getRuntimeContext().getMetricGroup().gauge("checkpoint-version", () -> version);
     getRuntimeContext().getMetricGroup().gauge("global-items", () -> (long) ranking.items());
+    getRuntimeContext().getMetricGroup().gauge("ranking-users", () -> (long) ranking.users());
+    getRuntimeContext().getMetricGroup().gauge("ranking-users-expired", ranking::usersExpired);
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
   }
 

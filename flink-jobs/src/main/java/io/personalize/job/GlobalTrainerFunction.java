@@ -1,6 +1,7 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.CoreRecords;
@@ -48,7 +49,13 @@ public class GlobalTrainerFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     cadence = new CheckpointCadence(config);
     space = config.featureSpace();
-    model = new GlobalModel(config.model(), space, config.initialMean(), config.get(MAX_USERS));
+    model =
+        new GlobalModel(
+            config.model(),
+            space,
+            config.initialMean(),
+            config.get(MAX_USERS),
+            config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalModel());
     for (GlobalModelSnapshot snapshot : stored.get()) {
       model.restore(snapshot);
@@ -61,6 +68,7 @@ public class GlobalTrainerFunction
     getRuntimeContext().getMetricGroup().gauge("checkpoint-version", () -> version);
     getRuntimeContext().getMetricGroup().gauge("global-users", () -> (long) model.users());
     getRuntimeContext().getMetricGroup().gauge("global-users-evicted", model::usersEvicted);
+    getRuntimeContext().getMetricGroup().gauge("global-users-expired", model::usersExpired);
     getRuntimeContext().getMetricGroup().gauge("global-items", () -> (long) model.items());
     // What the model learned from the stream (docs/method.md, "Settings learned from the stream").
     getRuntimeContext().getMetricGroup().gauge("step-races", model::races);

@@ -1,6 +1,7 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.connectors.avro.CoreRecords;
@@ -36,7 +37,10 @@ public class GroupCoordinatorFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     coordinator =
         new GroupCoordinator(
-            config.model().groups(), config.model().regroupEvery(), config.get(MAX_USERS));
+            config.model().groups(),
+            config.model().regroupEvery(),
+            config.get(MAX_USERS),
+            config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.userCounts());
     for (CountsSnapshot snapshot : stored.get()) {
       coordinator.restore(snapshot);
@@ -48,6 +52,7 @@ public class GroupCoordinatorFunction
     getRuntimeContext().getMetricGroup().gauge("boundaries-version", coordinator::version);
     getRuntimeContext().getMetricGroup().gauge("users-counted", () -> (long) coordinator.users());
     getRuntimeContext().getMetricGroup().gauge("users-evicted", coordinator::usersEvicted);
+    getRuntimeContext().getMetricGroup().gauge("users-expired", coordinator::usersExpired);
   }
 
   @Override
@@ -55,7 +60,8 @@ public class GroupCoordinatorFunction
     if (!Learnable.isRating(event)) {
       return;
     }
-    io.personalize.model.GroupBoundaries boundaries = coordinator.observe(event.userId);
+    io.personalize.model.GroupBoundaries boundaries =
+        coordinator.observe(event.userId, event.eventTimeMillis);
     if (boundaries != null) {
       out.collect(CoreRecords.toAvro(boundaries, coordinator.users(), System.currentTimeMillis()));
     }

@@ -80,17 +80,10 @@ public final class Bench {
     LatencyReport latency;
     out.println("starting an in-process Kafka broker...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      load(data, kafka.bootstrapServers());
+      int partitions = settings.parallelisms().stream().max(Integer::compare).orElse(1);
+      load(data, kafka.bootstrapServers(), TOPIC, partitions, out);
       int slots = settings.parallelisms().stream().max(Integer::compare).orElse(1);
-      Configuration clusterSettings = new Configuration(jobSettings);
-      if (!clusterSettings.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
-        // Under DIR, emptied first: the state is too large for the JobManager's memory.
-        Path checkpoints = settings.out().resolve("checkpoints");
-        FileUtils.deleteDirectory(checkpoints.toFile());
-        clusterSettings.set(
-            CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-            checkpoints.toAbsolutePath().toUri().toString());
-      }
+      Configuration clusterSettings = clusterSettings(jobSettings, settings.out());
       try (BenchCluster cluster = new BenchCluster(clusterSettings, slots)) {
         for (int p : settings.parallelisms()) {
           runs.add(ceiling(cluster, kafka.bootstrapServers(), p, data.interactions().size()));
@@ -121,17 +114,36 @@ public final class Bench {
     return report;
   }
 
-  private void load(Dataset data, String bootstrap) {
-    int partitions = settings.parallelisms().stream().max(Integer::compare).orElse(1);
+  /**
+   * The cluster's settings for a benchmark writing to {@code dir}: the job's, with checkpoints
+   * under {@code dir}/checkpoints (emptied first) unless configured: the state is too large for the
+   * JobManager's memory.
+   */
+  static Configuration clusterSettings(Configuration jobSettings, Path dir) throws Exception {
+    Configuration clusterSettings = new Configuration(jobSettings);
+    if (!clusterSettings.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      Path checkpoints = dir.resolve("checkpoints");
+      FileUtils.deleteDirectory(checkpoints.toFile());
+      clusterSettings.set(
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          checkpoints.toAbsolutePath().toUri().toString());
+    }
+    return clusterSettings;
+  }
+
+  /**
+   * Loads {@code data} into a new replay topic with {@code partitions} partitions, keyed by user.
+   */
+  static void load(Dataset data, String bootstrap, String topic, int partitions, PrintStream out) {
     try (Topics topics = new Topics(bootstrap)) {
-      topics.createForReplay(partitions, TOPIC);
+      topics.createForReplay(partitions, topic);
     }
     long start = System.nanoTime();
     try (InteractionProducer producer = new InteractionProducer(bootstrap)) {
       long sent =
           producer.sendInteractions(
               data,
-              TOPIC,
+              topic,
               0,
               100_000,
               (done, all) -> out.printf("\rloading Kafka: %,d / %,d events", done, all));
@@ -165,6 +177,20 @@ public final class Bench {
   /** The job's settings for one run: its own output topics and consumer group. */
   private Configuration jobConfiguration(
       String bootstrap, int parallelism, boolean recommend, String prefix, String interactions) {
+    return jobConfiguration(jobSettings, bootstrap, parallelism, recommend, prefix, interactions);
+  }
+
+  /**
+   * {@code jobSettings} for one run reading {@code interactions} from the start: its own output
+   * topics (named by {@code prefix}) and consumer group, metrics every 500 ms unless configured.
+   */
+  static Configuration jobConfiguration(
+      Configuration jobSettings,
+      String bootstrap,
+      int parallelism,
+      boolean recommend,
+      String prefix,
+      String interactions) {
     Configuration conf = new Configuration(jobSettings);
     conf.set(BOOTSTRAP_SERVERS, bootstrap);
     conf.set(PARALLELISM, parallelism);

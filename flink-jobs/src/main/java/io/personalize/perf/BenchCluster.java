@@ -1,6 +1,7 @@
 package io.personalize.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.personalize.demo.RestApi;
 import io.personalize.job.PipelineSettings;
 import java.io.IOException;
@@ -76,7 +77,13 @@ final class BenchCluster implements AutoCloseable {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (true) {
       boolean running = true;
-      JsonNode vertices = rest.get("/jobs/" + job).path("vertices");
+      JsonNode vertices;
+      try {
+        vertices = rest.get("/jobs/" + job).path("vertices");
+      } catch (java.net.http.HttpTimeoutException slow) {
+        // A loaded machine (a flood of a million users) can keep the REST API busy for seconds.
+        vertices = JsonNodeFactory.instance.arrayNode();
+      }
       for (JsonNode vertex : vertices) {
         running &= vertex.path("status").asText().equals("RUNNING");
       }
@@ -164,13 +171,19 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** A benchmark of a job that restarts measures its restarts: stop at the first failure. */
-  private void failIfFailedOver(String name, JobID job) throws Exception {
+  void failIfFailedOver(String name, JobID job) throws Exception {
     JsonNode entries =
         rest.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries");
     if (entries.size() > 0) {
       String trace = entries.get(0).path("stacktrace").asText();
+      // The innermost cause says why; the head of the trace says where.
+      int root = trace.lastIndexOf("Caused by:");
+      String cause = root < 0 ? "" : trace.substring(root, trace.indexOf('\n', root) + 1);
       throw new IllegalStateException(
-          name + ": the job failed: " + trace.substring(0, Math.min(trace.length(), 2_000)));
+          name
+              + ": the job failed: "
+              + trace.substring(0, Math.min(trace.length(), 2_000))
+              + (cause.isEmpty() ? "" : "\n... " + cause));
     }
   }
 
@@ -181,7 +194,15 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private Map<String, Long> stateAfterFullCheckpoint(JobID job) throws Exception {
-    long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+    return stateAfterCheckpoint(job, CheckpointType.FULL);
+  }
+
+  /**
+   * Triggers a checkpoint of {@code type} (CONFIGURED: incremental, as the periodic ones), waits
+   * for it and returns its full state size by task: what a restore of it would read.
+   */
+  Map<String, Long> stateAfterCheckpoint(JobID job, CheckpointType type) throws Exception {
+    long id = cluster.triggerCheckpoint(job, type).get(10, TimeUnit.MINUTES);
     // Statistics of a checkpoint just completed may take a moment to reach the REST API.
     TimeUnit.MILLISECONDS.sleep(300);
     JsonNode details = null;
@@ -206,6 +227,45 @@ final class BenchCluster implements AutoCloseable {
                     names.getOrDefault(e.getKey(), e.getKey()),
                     e.getValue().path("state_size").asLong()));
     return sizes;
+  }
+
+  /**
+   * The sum over every task and subtask of the metrics whose name ends with {@code suffix} (an
+   * operator's gauge such as {@code users-counted}, or a RocksDB native metric such as {@code
+   * estimate-num-keys}, reported per column family), as the REST API fetched them last; -1 when no
+   * task has such a metric.
+   */
+  long metricSum(JobID job, String suffix) throws Exception {
+    return metricSum(job, suffix, name -> true);
+  }
+
+  /** The same, of the metrics whose name also passes {@code filter}. */
+  long metricSum(JobID job, String suffix, java.util.function.Predicate<String> filter)
+      throws Exception {
+    long sum = 0;
+    boolean found = false;
+    for (String vertex : vertexNames(job).keySet()) {
+      String path = "/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics";
+      List<String> names = new ArrayList<>();
+      for (JsonNode metric : rest.get(path)) {
+        String name = metric.path("id").asText();
+        if (name.endsWith(suffix) && filter.test(name)) {
+          names.add(name);
+        }
+      }
+      // The REST API takes a few names per request: a URL with hundreds would be refused.
+      for (int from = 0; from < names.size(); from += 20) {
+        String get =
+            names.subList(from, Math.min(names.size(), from + 20)).stream()
+                .map(n -> java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining(","));
+        for (JsonNode metric : rest.get(path + "?agg=sum&get=" + get)) {
+          sum += (long) metric.path("sum").asDouble();
+          found = true;
+        }
+      }
+    }
+    return found ? sum : -1;
   }
 
   private Map<String, String> vertexNames(JobID job) throws Exception {

@@ -266,7 +266,9 @@ public final class PersonalizeOptions {
           .defaultValue(Duration.ofDays(365))
           .withDescription(
               "A user without events for this long in event time (the watermark, not the wall"
-                  + " clock) is forgotten.");
+                  + " clock) is forgotten: per-user state, and the user's rows in the global"
+                  + " models and count in the group coordinator (at the latest event time). The"
+                  + " prequential metrics keep their users up to max-users.");
 
   public static final ConfigOption<Integer> RECENT_ITEMS =
       key(PREFIX + "users.recent-items")

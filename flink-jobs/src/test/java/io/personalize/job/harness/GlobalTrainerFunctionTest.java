@@ -414,6 +414,44 @@ class GlobalTrainerFunctionTest {
   }
 
   @Test
+  void userRowsIdleForTheIdleExpiryAreForgottenAsEventTimeMovesOn() throws Exception {
+    // A flood of one-event users must not pile up user rows on the heap and in every checkpoint up
+    // to max-users: the per-user operators forget a user after the idle expiry, so does this one.
+    JobConfig tenSeconds = Fixtures.config(EVERY_EVENTS, EVERY_MILLIS, 1_000, 5_000, 10_000);
+    harness = open(tenSeconds, null);
+
+    harness.processElement1(rating("u1", "i1", 4, 1_000), 0);
+    harness.processElement1(rating("u2", "i2", 2, 5_000), 0);
+    harness.processElement1(rating("u1", "i2", 5, 8_000), 0);
+    harness.processElement1(rating("u3", "i1", 3, 15_000), 0);
+    // u2, last seen at 5 s, is idle for 10 s at 15 s; u1 (8 s) is not
+    assertThat(storedUsers()).containsExactly("u1", "u3");
+    harness.processElement1(rating("u4", "i1", 3, 40_000), 0);
+
+    assertThat(storedUsers()).containsExactly("u4");
+    assertThat(OperatorMetrics.gauge(harness, "global-users")).isEqualTo(1L);
+    assertThat(OperatorMetrics.gauge(harness, "global-users-expired")).isEqualTo(3L);
+    assertThat(OperatorMetrics.gauge(harness, "global-users-evicted")).isEqualTo(0L);
+  }
+
+  @Test
+  void restoredUserRowsAreKeptForAnIdleExpiryAfterTheRestore() throws Exception {
+    JobConfig tenSeconds = Fixtures.config(EVERY_EVENTS, EVERY_MILLIS, 1_000, 5_000, 10_000);
+    harness = open(tenSeconds, null);
+    harness.processElement1(rating("u1", "i1", 4, 1_000), 0);
+    harness.processElement1(rating("u2", "i2", 2, 9_000), 0);
+    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    harness.close();
+
+    harness = open(tenSeconds, state);
+    // The snapshot keeps no time per user: both count as seen at the latest event time, 9 s.
+    harness.processElement1(rating("u3", "i1", 3, 12_000), 0);
+    assertThat(storedUsers()).containsExactly("u1", "u2", "u3");
+    harness.processElement1(rating("u4", "i1", 3, 19_500), 0);
+    assertThat(storedUsers()).containsExactly("u3", "u4");
+  }
+
+  @Test
   void withMaxUsersTwoAThirdUserEvictsTheLeastRecentlySeenUserRow() throws Exception {
     JobConfig twoUsers = CONFIG.with(PersonalizeOptions.MAX_USERS, 2);
     harness = open(twoUsers, null);

@@ -228,4 +228,34 @@ class GroupCoordinatorFunctionTest {
     assertThat(OperatorMetrics.gauge(harness, "users-evicted")).isEqualTo(2L);
     assertThat(counts.counts).containsExactly(1, 1);
   }
+
+  @Test
+  void countsOfUsersIdleForTheIdleExpiryAreForgottenAndTheBoundariesFollow() throws Exception {
+    // One-event users flooding in must not pile up counts up to max-users: the per-user
+    // operators forget a user after the idle expiry, so does the coordinator.
+    harness = open(Fixtures.config(100, 1_000, 1, 5_000, 10_000L), null);
+
+    harness.processElement(rating("u1", "i1", 4, 1_000), 0);
+    harness.processElement(rating("u1", "i2", 4, 2_000), 0);
+    harness.processElement(rating("u1", "i3", 4, 3_000), 0);
+    harness.processElement(rating("u2", "i1", 4, 4_000), 0);
+    // u1: 3, u2: 1
+    assertBoundaries(
+        harness.extractOutputValues().get(harness.extractOutputValues().size() - 1),
+        harness.extractOutputValues().size(),
+        1,
+        3,
+        2);
+
+    harness.processElement(rating("u3", "i1", 4, 13_500), 0);
+
+    // u1, last seen at 3 s, is idle for 10 s at 13.5 s and goes with its count: u2: 1, u3: 1
+    GroupBoundaries last =
+        harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+    assertBoundaries(last, harness.extractOutputValues().size(), 1, 1, 2);
+    assertThat(storedCounts().users).containsExactly("u2", "u3");
+    assertThat(OperatorMetrics.gauge(harness, "users-counted")).isEqualTo(2L);
+    assertThat(OperatorMetrics.gauge(harness, "users-expired")).isEqualTo(1L);
+    assertThat(OperatorMetrics.gauge(harness, "users-evicted")).isEqualTo(0L);
+  }
 }
