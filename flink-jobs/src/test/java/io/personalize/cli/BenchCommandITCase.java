@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,32 +18,23 @@ class BenchCommandITCase {
 
   @Test
   void benchWritesEveryMeasureTheReportPromises() throws Exception {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      exit =
-          PersonalizeCli.commandLine()
-              .execute(
-                  "bench",
-                  "--events",
-                  "3000",
-                  "--users",
-                  "200",
-                  "--items",
-                  "60",
-                  "--parallelism",
-                  "1",
-                  "--timeout-minutes",
-                  "4",
-                  "--out",
-                  out.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String text = printed.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(text).isZero();
+    CommandOutput run =
+        CommandOutput.execute(
+            "bench",
+            "--events",
+            "3000",
+            "--users",
+            "200",
+            "--items",
+            "60",
+            "--parallelism",
+            "1",
+            "--timeout-minutes",
+            "4",
+            "--out",
+            out.toString());
+    String text = run.text();
+    assertThat(run.exit()).as(text).isZero();
 
     JsonNode bench = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
     assertThat(bench.path("events").asInt()).isEqualTo(3000);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,36 +21,27 @@ class FloodCommandITCase {
 
   @Test
   void floodWritesEverySampleItPromisesAndTheUsersExpire() throws Exception {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      exit =
-          PersonalizeCli.commandLine()
-              .execute(
-                  "flood",
-                  "--users",
-                  String.valueOf(USERS),
-                  "--items",
-                  "100",
-                  "--parallelism",
-                  "1",
-                  "--samples",
-                  "2",
-                  "--users-idle-expiry",
-                  "5min",
-                  "--recommend-enabled",
-                  "false",
-                  "--timeout-minutes",
-                  "3",
-                  "--out",
-                  out.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String text = printed.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(text).isZero();
+    CommandOutput run =
+        CommandOutput.execute(
+            "flood",
+            "--users",
+            String.valueOf(USERS),
+            "--items",
+            "100",
+            "--parallelism",
+            "1",
+            "--samples",
+            "2",
+            "--users-idle-expiry",
+            "5min",
+            "--recommend-enabled",
+            "false",
+            "--timeout-minutes",
+            "3",
+            "--out",
+            out.toString());
+    String text = run.text();
+    assertThat(run.exit()).as(text).isZero();
     assertThat(out.resolve("flood.png")).isRegularFile();
 
     JsonNode flood = new ObjectMapper().readTree(out.resolve("flood.json").toFile());
