@@ -200,16 +200,19 @@ public final class PersonalizationTopology {
 
     DataStream<GradientCheckpoint> modelUpdates =
         checkpoints
-            .map(CoreRecords::toAvro)
+            .flatMap(new RecordSizeLimit.Checkpoints(config))
             .returns(GradientCheckpoint.class)
             .uid("checkpoints-to-avro")
-            .name("Checkpoints to Avro")
+            .name("Checkpoints to Avro (in parts when over the record size)")
             .setParallelism(1);
 
     DataStream<DeadLetter> deadLetters =
         validated
             .getSideOutput(Descriptors.DEAD_LETTERS)
-            .union(itemMetadata.getSideOutput(Descriptors.DEAD_LETTERS));
+            .union(itemMetadata.getSideOutput(Descriptors.DEAD_LETTERS))
+            .map(new RecordSizeLimit.DeadLetterPayloads(config))
+            .uid("dead-letters-to-record-size")
+            .name("Dead letters cut to the record size");
     return new Outputs(
         modelUpdates, boundaries, predictions, metrics, deadLetters, recommendations);
   }

@@ -68,4 +68,40 @@ class DeadLettersTest {
     AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
     assertThat(codec.decode(codec.encode(letter))).isEqualTo(letter);
   }
+
+  @Test
+  void aDeadLetterOverTheRecordSizeKeepsTheFirstBytesOfItsPayloadAndSaysSo() {
+    byte[] value = new byte[50_000];
+    for (int b = 0; b < value.length; b++) {
+      value[b] = (byte) (b * 31);
+    }
+    DeadLetter letter =
+        DeadLetters.of(
+            new RawRecord("interactions", 1, 42, 0, null, value),
+            DeadLetterReason.UNDECODABLE,
+            "unknown format",
+            9);
+
+    DeadLetter fitted = DeadLetters.fitTo(letter, 20_000);
+
+    byte[] encoded = AvroCodec.of(DeadLetter.class).encode(fitted);
+    assertThat(encoded.length).isLessThanOrEqualTo(20_000).isGreaterThan(19_900);
+    int kept = fitted.getPayload().remaining();
+    assertThat(fitted.getPayload()).isEqualTo(ByteBuffer.wrap(value, 0, kept));
+    assertThat(fitted.getDetail())
+        .isEqualTo(
+            "unknown format (payload truncated to its first "
+                + kept
+                + " of 50000 bytes, to fit personalize.output.max-record-bytes)");
+    assertThat(fitted.getSourceOffset()).isEqualTo(42);
+    assertThat(fitted.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+  }
+
+  @Test
+  void aDeadLetterThatFitsIsLeftAlone() {
+    DeadLetter letter =
+        DeadLetters.of(new RawRecord("t", 0, 0, 0, null, GARBAGE), DeadLetterReason.OTHER, "x", 0);
+
+    assertThat(DeadLetters.fitTo(letter, 1_000)).isSameAs(letter);
+  }
 }

@@ -107,6 +107,18 @@ public final class PersonalizeOptions {
   public static final ConfigOption<OutputFormat> OUTPUT_FORMAT_MODEL_UPDATES =
       outputFormat("model-updates", "GradientCheckpoint");
 
+  public static final ConfigOption<Integer> OUTPUT_MAX_RECORD_BYTES =
+      key(PREFIX + "output.max-record-bytes")
+          .intType()
+          .defaultValue(1_000_000)
+          .withDescription(
+              "Largest record value the job writes to Kafka. A model-update checkpoint larger than"
+                  + " this is published in parts (GradientCheckpoint.part, parts); a dead letter"
+                  + " keeps the first bytes of its payload and says so in its detail. The default"
+                  + " fits Kafka's default limits (producer max.request.size and topic"
+                  + " max.message.bytes, about 1 MiB); to raise it, raise both (the producer's"
+                  + " through personalize.kafka.max.request.size).");
+
   private static ConfigOption<OutputFormat> outputFormat(String topic, String record) {
     return key(PREFIX + "output." + topic + ".format")
         .enumType(OutputFormat.class)
@@ -311,6 +323,10 @@ public final class PersonalizeOptions {
                   Setting.of(OUTPUT_FORMAT_RECOMMENDATIONS),
                   Setting.of(OUTPUT_FORMAT_METRICS),
                   Setting.of(OUTPUT_FORMAT_MODEL_UPDATES),
+                  Setting.of(
+                      OUTPUT_MAX_RECORD_BYTES,
+                      n -> n >= 65_536 && n <= 1 << 30,
+                      "65536..1073741824 (64 KiB to 1 GiB)"),
                   Setting.of(
                       MODEL_KIND,
                       k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,

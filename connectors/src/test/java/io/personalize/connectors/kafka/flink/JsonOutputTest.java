@@ -95,7 +95,8 @@ class JsonOutputTest {
                 + "\"featureDimension\":64,\"globalMeanDelta\":0.01,\"itemDeltas\":["
                 + "{\"itemId\":\"i1\",\"biasDelta\":0.1,\"factorDelta\":[0.5,-0.25],"
                 + "\"countDelta\":3}],\"featureWeightDeltas\":[{\"index\":7,\"delta\":-0.003}],"
-                + "\"maxEventTimeMillis\":0,\"objective\":\"RATING\",\"learnedSettings\":null}");
+                + "\"maxEventTimeMillis\":0,\"objective\":\"RATING\",\"learnedSettings\":null,"
+                + "\"part\":0,\"parts\":1}");
   }
 
   @Test
