@@ -21,8 +21,12 @@ import java.util.Map;
  * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
  * predictions since the previous {@link #report}, grouped by the group the user had when scored.
  *
- * <p>Bounded: three numbers per mode and user and one count per user, for at most {@code maxUsers}
- * users (the least recently scored dropped first, with their sums).
+ * <p>Bounded: three numbers per mode and user and one count per user, for the users scored within
+ * the idle expiry (event time) and at most {@code maxUsers} of them (the least recently scored
+ * leave first). A user who leaves takes no figure along: its sums are added to its mode's retired
+ * totals, in the group it had at the last report, and count in the cumulative rows from then on. So
+ * a cumulative row's events never go down; a retired user stays in the group it left from while the
+ * users still kept are regrouped at each report. A retired user scored again starts new sums.
  */
 public final class PrequentialScoreboard {
   /** One figure of a report: sums over the events of a mode and group. */
@@ -64,27 +68,58 @@ public final class PrequentialScoreboard {
   }
 
   private final int groups;
+  private final long idleMillis;
   private final BoundedLruMap<String, Long> userEvents;
   private final Map<String, Map<String, double[]>> errors = new LinkedHashMap<>();
   private final Map<String, double[][]> window = new HashMap<>();
   private final Map<String, Integer> listLengths = new HashMap<>();
   private final Map<String, Double> lastRmse = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Per mode: per group 0..C, the sums of the users that left (sse, sae, n). */
+  private final Map<String, double[][]> retired = new HashMap<>();
+
+  /** Per mode: per group 0..C, how many users left. */
+  private final Map<String, long[]> retiredUsers = new HashMap<>();
+
+  /** The boundaries of the last report, which a user who leaves is grouped by. */
+  private GroupBoundaries lastBoundaries;
+
+  private long maxEventTime = Long.MIN_VALUE;
   private long windowStart;
   private boolean windowStarted;
 
+  /** A scoreboard that keeps users until there are more than {@code maxUsers}. */
   public PrequentialScoreboard(int groups, int maxUsers) {
+    this(groups, maxUsers, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param idleMillis a user not scored for this long in event time (the latest event time seen)
+   *     leaves; {@code Long.MAX_VALUE} for never
+   */
+  public PrequentialScoreboard(int groups, int maxUsers, long idleMillis) {
     this.groups = groups;
-    this.userEvents =
-        new BoundedLruMap<>(
-            maxUsers, (user, count) -> errors.values().forEach(perUser -> perUser.remove(user)));
+    this.idleMillis = idleMillis;
+    this.userEvents = new BoundedLruMap<>(maxUsers, this::retire);
   }
 
   /** Adds one prediction (clamped to the scale already) and its label. */
   public void add(Prediction p) {
+    if (idleMillis != Long.MAX_VALUE) {
+      long now = Math.max(maxEventTime, p.eventTimeMillis);
+      maxEventTime = now;
+      if (now > Long.MIN_VALUE + idleMillis) {
+        // Idle when last seen + idleMillis <= now, as in the global model and the coordinator.
+        userEvents.expireSeenBefore(now - idleMillis + 1, now);
+      }
+    }
     if (p.userEvents > 0) {
       userEvents.merge(p.userId, p.userEvents, Math::max);
     } else {
       userEvents.putIfAbsent(p.userId, 0L);
+    }
+    if (idleMillis != Long.MAX_VALUE) {
+      userEvents.seen(p.userId, p.eventTimeMillis);
     }
     if (p.k > 0) {
       listLengths.put(p.mode, p.k);
@@ -132,18 +167,25 @@ public final class PrequentialScoreboard {
    * windowed row for every group with predictions since the last report; then starts a new window.
    */
   public List<Row> report(long nowMillis) {
-    long[] counts = userEvents.values().stream().mapToLong(Long::longValue).toArray();
-    GroupBoundaries boundaries = Coordinator.boundaries(0, groups, counts);
+    GroupBoundaries boundaries = currentBoundaries();
+    lastBoundaries = boundaries;
     Map<String, Integer> groupOf = new HashMap<>();
     userEvents.forEach((user, count) -> groupOf.put(user, boundaries.groupOf(Math.max(1, count))));
     List<Row> rows = new ArrayList<>();
     for (String mode : modesInOrder()) {
       Map<String, double[]> perUser = errors.get(mode);
-      if (perUser == null || perUser.isEmpty()) {
-        continue;
-      }
       double[][] byGroup = new double[groups + 1][3];
       long[] users = new long[groups + 1];
+      double[][] left = retired.get(mode);
+      if (left != null) {
+        for (int g = 0; g <= groups; g++) {
+          byGroup[g] = left[g].clone();
+          users[g] = retiredUsers.get(mode)[g];
+        }
+      }
+      if (byGroup[0][2] == 0 && perUser.isEmpty()) {
+        continue;
+      }
       perUser.forEach(
           (user, acc) -> {
             int g = groupOf.getOrDefault(user, 1);
@@ -181,6 +223,47 @@ public final class PrequentialScoreboard {
   /** Users whose sums are kept. */
   public int users() {
     return userEvents.size();
+  }
+
+  /** Users that left so far (idle, or over the bound), each counted once however many modes. */
+  public long usersLeft() {
+    return userEvents.evictions() + userEvents.expirations();
+  }
+
+  private GroupBoundaries currentBoundaries() {
+    long[] counts = userEvents.values().stream().mapToLong(Long::longValue).toArray();
+    return Coordinator.boundaries(0, groups, counts);
+  }
+
+  /** Moves a user's sums to its modes' retired totals, in its group at the last report. */
+  private void retire(String user, long count) {
+    int group = groupAtLastReport(count);
+    errors.forEach(
+        (mode, perUser) -> {
+          double[] acc = perUser.remove(user);
+          if (acc != null) {
+            addRetired(mode, group, acc, 1);
+          }
+        });
+  }
+
+  private int groupAtLastReport(long count) {
+    if (lastBoundaries == null) {
+      lastBoundaries = currentBoundaries(); // before the first report: the boundaries of now
+    }
+    return Math.max(1, Math.min(groups, lastBoundaries.groupOf(Math.max(1, count))));
+  }
+
+  /** Adds to a mode's retired totals: of all users, and of {@code group} unless it is 0. */
+  private void addRetired(String mode, int group, double[] acc, long users) {
+    double[][] sums = retired.computeIfAbsent(mode, m -> new double[groups + 1][3]);
+    long[] count = retiredUsers.computeIfAbsent(mode, m -> new long[groups + 1]);
+    for (int slot : group == 0 ? new int[] {0} : new int[] {0, group}) {
+      for (int i = 0; i < 3; i++) {
+        sums[slot][i] += acc[i];
+      }
+      count[slot] += users;
+    }
   }
 
   /** The cumulative rows of a report as a table: one line per mode, one column per group. */
@@ -272,11 +355,45 @@ public final class PrequentialScoreboard {
       s.errors[m] = flat;
       s.listLengths[m] = k(modes.get(m));
     }
+    s.retired = new double[modes.size()][];
+    s.retiredUsers = new long[modes.size()][];
+    for (int m = 0; m < modes.size(); m++) {
+      double[][] sums = retired.getOrDefault(modes.get(m), new double[groups + 1][3]);
+      s.retired[m] = new double[3 * (groups + 1)];
+      for (int g = 0; g <= groups; g++) {
+        System.arraycopy(sums[g], 0, s.retired[m], 3 * g, 3);
+      }
+      s.retiredUsers[m] = retiredUsers.getOrDefault(modes.get(m), new long[groups + 1]).clone();
+    }
     return s;
   }
 
-  /** Adds a snapshot's sums to this scoreboard (a fresh one, or another subtask's). */
+  /**
+   * Adds a snapshot's sums to this scoreboard (a fresh one, or another subtask's). Retired totals
+   * of a snapshot with another number of groups count in group 0 (all users) only.
+   */
   public void restore(ScoreboardSnapshot s) {
+    for (int m = 0; s.retired != null && m < Math.min(s.modes.length, s.retired.length); m++) {
+      double[] sums = s.retired[m];
+      long[] users = s.retiredUsers[m];
+      double[] rest = Arrays.copyOfRange(sums, 0, 3); // of all users: what no group below holds
+      long restUsers = users[0];
+      if (sums.length == 3 * (groups + 1)) {
+        for (int g = 1; g <= groups; g++) {
+          double[] acc = Arrays.copyOfRange(sums, 3 * g, 3 * g + 3);
+          if (acc[2] > 0) {
+            addRetired(s.modes[m], g, acc, users[g]);
+            for (int i = 0; i < 3; i++) {
+              rest[i] -= acc[i];
+            }
+            restUsers -= users[g];
+          }
+        }
+      }
+      if (rest[2] > 0.5) { // counts are whole numbers: what is left is not rounding
+        addRetired(s.modes[m], 0, rest, restUsers);
+      }
+    }
     for (int u = 0; u < s.users.length; u++) {
       userEvents.merge(s.users[u], s.userEvents[u], Math::max);
     }
@@ -287,10 +404,15 @@ public final class PrequentialScoreboard {
       Map<String, double[]> perUser = errors.computeIfAbsent(s.modes[m], x -> new HashMap<>());
       for (int u = 0; u < s.users.length; u++) {
         double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);
-        // A user evicted above (more users than the bound) leaves with its sums, as in add().
-        if (e[2] > 0 && userEvents.containsKey(s.users[u])) {
+        if (e[2] == 0) {
+          continue;
+        }
+        if (userEvents.containsKey(s.users[u])) {
           perUser.merge(
               s.users[u], e, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+        } else {
+          // Left above (more users than the bound): its sums are retired, as in add().
+          addRetired(s.modes[m], groupAtLastReport(s.userEvents[u]), e, 1);
         }
       }
     }

@@ -156,30 +156,93 @@ class PrequentialScoreboardTest {
   }
 
   @Test
-  void evictionDropsTheUsersSums() {
+  void usersOverTheBoundLeaveTheirSumsInTheGroupTheyHadAndEventsNeverGoDown() {
     PrequentialScoreboard board = new PrequentialScoreboard(2, 2);
     threeEvents(board);
-    // Least recently scored first: b, a (a's second event came last). c evicts b, with b's global
-    // and adaptive sums.
+    // Least recently scored first: b, a (a's second event came last). c pushes b out before any
+    // report, so b is grouped by the counts of then, {a=2, c=1}: b (1 event) in group 1. b's
+    // sums leave to the retired totals: global (4, 2, 1), adaptive (1, 1, 1).
     board.add(p("global", "c", 1, 1, 2, 4));
     assertThat(board.users()).isEqualTo(2);
+    assertThat(board.usersLeft()).isEqualTo(1);
     List<Row> rows = board.report(1);
-    // Counts {a=2, c=1}: c in group 1, a in group 2.
-    // global: a e = -1, c e = 2 - 4 = -2: sse 5, sae 3, n 2: RMSE sqrt(2.5), MAE 1.5.
-    assertRow(find(rows, "global", 0, true), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
-    assertRow(find(rows, "global", 1, true), 1, 1, 4, 2, 2, 2);
+    // Counts {a=2, c=1}: c in group 1, a in group 2; b retired in group 1.
+    // global: a e = -1, c e = 2 - 4 = -2, b (retired) e = 2: sse 9, sae 5, n 3, 3 users.
+    assertRow(find(rows, "global", 0, true), 3, 3, 9, 5, Math.sqrt(3), 5.0 / 3);
+    assertRow(find(rows, "global", 1, true), 2, 2, 8, 4, 2, 2);
     assertRow(find(rows, "global", 2, true), 1, 1, 1, 1, 1, 1);
-    // adaptive: only a's -0.5 and +0.5 are left: sse 0.5, sae 1, n 2.
-    assertRow(find(rows, "adaptive", 0, true), 2, 1, 0.5, 1, 0.5, 0.5);
-    // b returns and evicts a, now the least recently scored; b starts over (4 vs 4: e = 0).
+    // adaptive: a's -0.5 and +0.5 (group 2) and b's retired -1 (group 1).
+    assertRow(find(rows, "adaptive", 0, true), 3, 2, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
+    assertRow(find(rows, "adaptive", 1, true), 1, 1, 1, 1, 1, 1);
+    assertRow(find(rows, "adaptive", 2, true), 2, 1, 0.5, 1, 0.5, 0.5);
+    // b returns and pushes out a, now the least recently scored, grouped by the last report's
+    // boundaries: group 2. b starts new sums (4 vs 4: e = 0) and has 3 events: group 2.
     board.add(p("adaptive", "b", 3, 1, 4, 4));
     List<Row> next = board.report(2);
-    // global: only c is left; adaptive: only b's new event.
-    assertRow(find(next, "global", 0, true), 1, 1, 4, 2, 2, 2);
-    assertRow(find(next, "adaptive", 0, true), 1, 1, 0, 0, 0, 0);
+    // global: nothing new, so the same sums: c live (g1), b retired (g1), a retired (g2).
+    assertRow(find(next, "global", 0, true), 3, 3, 9, 5, Math.sqrt(3), 5.0 / 3);
+    assertRow(find(next, "global", 1, true), 2, 2, 8, 4, 2, 2);
+    assertRow(find(next, "global", 2, true), 1, 1, 1, 1, 1, 1);
+    // adaptive: old b (1, 1, 1) retired in g1; a (0.5, 1, 2) retired in g2; new b (0, 0, 1) in g2:
+    // sse 1.5, sae 2, n 4, b counted twice (3 users). g2: sse 0.5, sae 1, n 3.
+    assertRow(find(next, "adaptive", 0, true), 4, 3, 1.5, 2, Math.sqrt(0.375), 0.5);
+    assertRow(find(next, "adaptive", 1, true), 1, 1, 1, 1, 1, 1);
+    assertRow(find(next, "adaptive", 2, true), 3, 2, 0.5, 1, Math.sqrt(0.5 / 3), 1.0 / 3);
     ScoreboardSnapshot s = board.snapshot();
     assertThat(s.users).containsExactly("c", "b");
     assertThat(s.userEvents).containsExactly(1, 3);
+    assertThat(s.modes).containsExactly("global", "adaptive");
+    assertThat(s.retired[0]).containsExactly(5, 3, 2, 4, 2, 1, 1, 1, 1);
+    assertThat(s.retiredUsers[0]).containsExactly(2, 1, 1);
+  }
+
+  @Test
+  void usersIdleForTheExpiryInEventTimeLeaveAndCountAgainWhenTheyReturn() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10, 1_000);
+    board.add(new Prediction("global", "a", 1, 1, 3, 4, 0, 0)); // e = -1
+    board.add(new Prediction("global", "b", 1, 1, 5, 3, 500, 0)); // e = 2
+    board.report(1);
+    // At 1,000, a (seen at 0) has been idle for 1,000: it leaves; b (500) stays.
+    board.add(new Prediction("global", "c", 1, 1, 2, 4, 1_000, 0)); // e = -2
+    assertThat(board.users()).isEqualTo(2);
+    assertThat(board.usersLeft()).isEqualTo(1);
+    assertRow(find(board.report(2), "global", 0, true), 3, 3, 9, 5, Math.sqrt(3), 5.0 / 3);
+    // An out-of-order event does not move time back: at 1,600 b (500) leaves; a returns anew.
+    board.add(new Prediction("global", "a", 1, 1, 4, 4, 1_600, 0)); // e = 0
+    board.add(new Prediction("global", "c", 2, 1, 4, 4, 900, 0)); // e = 0, late
+    assertThat(board.users()).isEqualTo(2);
+    assertThat(board.usersLeft()).isEqualTo(2);
+    List<Row> rows = board.report(3);
+    // a's first event retired, b retired, a's new one and c's two live: n 5, 4 users.
+    assertRow(find(rows, "global", 0, true), 5, 4, 9, 5, Math.sqrt(9.0 / 5), 1);
+    PrequentialScoreboard restored = new PrequentialScoreboard(2, 10, 1_000);
+    restored.restore(board.snapshot());
+    assertThat(cumulative(restored.report(4))).isEqualTo(cumulative(board.report(4)));
+  }
+
+  @Test
+  void aSnapshotFromBeforeRetiredTotalsOrWithOtherGroupsRestores() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 1);
+    board.add(p("global", "a", 1, 1, 3, 4)); // e = -1
+    board.add(p("global", "b", 1, 1, 5, 3)); // e = 2, pushes a out
+    ScoreboardSnapshot s = board.snapshot();
+    // Into three groups: a's retired sums count in all users only.
+    PrequentialScoreboard regrouped = new PrequentialScoreboard(3, 10);
+    regrouped.restore(s);
+    List<Row> rows = regrouped.report(1);
+    assertRow(find(rows, "global", 0, true), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
+    assertThat(find(rows, "global", 1, true).events() + find(rows, "global", 2, true).events())
+        .isEqualTo(1);
+    // Restored again with three groups, the all-users-only part stays all-users-only.
+    PrequentialScoreboard again = new PrequentialScoreboard(3, 10);
+    again.restore(regrouped.snapshot());
+    assertThat(cumulative(again.report(2))).isEqualTo(cumulative(regrouped.report(2)));
+    // A snapshot written before retired totals were kept (the fields null after a restore).
+    s.retired = null;
+    s.retiredUsers = null;
+    PrequentialScoreboard old = new PrequentialScoreboard(2, 10);
+    old.restore(s);
+    assertRow(find(old.report(1), "global", 0, true), 1, 1, 4, 2, 2, 2);
   }
 
   @Test
@@ -234,19 +297,21 @@ class PrequentialScoreboardTest {
   }
 
   @Test
-  void restoringMoreUsersThanTheBoundKeepsOnlyTheBoundsUsersSums() {
+  void restoringMoreUsersThanTheBoundRetiresTheRest() {
     PrequentialScoreboard big = new PrequentialScoreboard(2, 10);
     big.add(p("global", "a", 1, 1, 3, 4));
     big.add(p("global", "b", 1, 1, 5, 3));
     big.add(p("global", "c", 1, 1, 1, 4));
     PrequentialScoreboard small = new PrequentialScoreboard(2, 2);
     small.restore(big.snapshot());
-    // a, the least recently scored, is dropped with its sums: b (e = 2) and c (e = -3) remain.
+    // a, the least recently scored, leaves: b (e = 2) and c (e = -3) are kept, a's e = -1 is
+    // retired in group 1 (all have 1 event).
     assertThat(small.users()).isEqualTo(2);
     List<Row> rows = small.report(1);
-    // sse 4 + 9 = 13, sae 5, n 2.
-    assertRow(find(rows, "global", 0, true), 2, 2, 13, 5, Math.sqrt(6.5), 2.5);
+    // sse 1 + 4 + 9 = 14, sae 6, n 3.
+    assertRow(find(rows, "global", 0, true), 3, 3, 14, 6, Math.sqrt(14.0 / 3), 2);
     assertThat(small.snapshot().errors[0]).containsExactly(4, 2, 1, 9, 3, 1);
+    assertThat(small.snapshot().retired[0]).containsExactly(1, 1, 1, 1, 1, 1, 0, 0, 0);
   }
 
   @Test

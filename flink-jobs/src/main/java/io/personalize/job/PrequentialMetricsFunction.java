@@ -2,6 +2,7 @@ package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
 import static io.personalize.job.config.PersonalizeOptions.METRICS_INTERVAL;
+import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.MetricSnapshot;
 import io.personalize.job.config.JobConfig;
@@ -45,7 +46,9 @@ public class PrequentialMetricsFunction
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    scoreboard = new PrequentialScoreboard(config.model().groups(), config.get(MAX_USERS));
+    scoreboard =
+        new PrequentialScoreboard(
+            config.model().groups(), config.get(MAX_USERS), config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.metricsState());
     for (ScoreboardSnapshot s : stored.get()) {
       scoreboard.restore(s);
@@ -59,6 +62,8 @@ public class PrequentialMetricsFunction
           .getMetricGroup()
           .gauge("rmse-" + mode.label(), () -> scoreboard.lastRmse(mode.label()));
     }
+    getRuntimeContext().getMetricGroup().gauge("metrics-users", () -> (long) scoreboard.users());
+    getRuntimeContext().getMetricGroup().gauge("metrics-users-left", scoreboard::usersLeft);
   }
 
   @Override

@@ -240,7 +240,8 @@ public final class PersonalizeOptions {
           .defaultValue(1_000_000)
           .withDescription(
               "Users the single-instance operators keep (global user rows, coordinator counts,"
-                  + " metrics); the least recently seen are dropped first.");
+                  + " metrics); the least recently seen are dropped first (the metrics keep their"
+                  + " sums in totals of users gone).");
 
   // ---- Event time
 
@@ -279,8 +280,8 @@ public final class PersonalizeOptions {
           .withDescription(
               "A user without events for this long in event time (the watermark, not the wall"
                   + " clock) is forgotten: per-user state, and the user's rows in the global"
-                  + " models and count in the group coordinator (at the latest event time). The"
-                  + " prequential metrics keep their users up to max-users.");
+                  + " models and count in the group coordinator, and the prequential metrics move"
+                  + " the user's sums into their totals of users gone (at the latest event time).");
 
   public static final ConfigOption<Integer> RECENT_ITEMS =
       key(PREFIX + "users.recent-items")
