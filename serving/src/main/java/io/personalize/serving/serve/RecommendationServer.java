@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Endpoints: {@code /users/{id}/recommendations?k=N}, {@code /users/{id}}, {@code /health},
  * {@code /metrics}, the status page at {@code /} and its data at {@code /api/status} and {@code
- * /api/quality}. docs/serving.md describes the answers.
+ * /api/quality}; and {@code POST /events} ({@link EventIntake}), answered on a worker pool of its
+ * own since it waits for Kafka. docs/serving.md describes the answers.
  */
 public final class RecommendationServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
@@ -52,6 +53,8 @@ public final class RecommendationServer implements AutoCloseable {
   private final ServingMetrics metrics;
   private final ProfileLookup profiles;
   private final ExecutorService lookups;
+  private final EventIntake intake;
+  private final ExecutorService intakeWorkers;
   private final Map<String, byte[]> page;
   private final Instant startedAt = Instant.now();
   private final Undertow undertow;
@@ -77,6 +80,15 @@ public final class RecommendationServer implements AutoCloseable {
             4,
             r -> {
               Thread t = new Thread(r, "profile-lookup");
+              t.setDaemon(true);
+              return t;
+            });
+    intake = settings.events().enabled() ? new EventIntake(kafka, client, settings.events()) : null;
+    intakeWorkers =
+        Executors.newFixedThreadPool(
+            16,
+            r -> {
+              Thread t = new Thread(r, "event-intake");
               t.setDaemon(true);
               return t;
             });
@@ -141,12 +153,18 @@ public final class RecommendationServer implements AutoCloseable {
           next.proceed();
         });
     try {
+      List<String> path = Requests.segments(exchange.getRequestPath());
+      if (path.size() == 1 && path.get(0).equals("events") && intake != null) {
+        endpoint[0] = "events";
+        events(exchange);
+        return;
+      }
       if (!exchange.getRequestMethod().equals(Methods.GET)) {
         exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
         send(exchange, 405, Answers.error(405, "only GET is answered here"));
         return;
       }
-      route(exchange, Requests.segments(exchange.getRequestPath()), endpoint);
+      route(exchange, path, endpoint);
     } catch (Requests.BadRequest e) {
       send(exchange, 400, Answers.error(400, e.getMessage()));
     } catch (RuntimeException e) {
@@ -188,6 +206,56 @@ public final class RecommendationServer implements AutoCloseable {
           Answers.error(
               404, "no such endpoint; see /users/{id}/recommendations, /users/{id}, /health"));
     }
+  }
+
+  private void events(HttpServerExchange exchange) {
+    if (!exchange.getRequestMethod().equals(Methods.POST)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
+      send(exchange, 405, Answers.error(405, "POST one JSON event or an array of them"));
+      return;
+    }
+    String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+      send(exchange, 415, Answers.error(415, "send application/json, not " + type));
+      return;
+    }
+    exchange.setMaxEntitySize(settings.events().maxBodyBytes());
+    String client = exchange.getSourceAddress().getAddress().getHostAddress();
+    exchange.dispatch(
+        intakeWorkers,
+        () -> {
+          byte[] body;
+          try {
+            exchange.startBlocking();
+            body = exchange.getInputStream().readAllBytes();
+          } catch (IOException e) {
+            // Undertow ends the read of a body over the limit with an IOException.
+            send(
+                exchange,
+                413,
+                Answers.error(
+                    413,
+                    "the body is larger than "
+                        + settings.events().maxBodyBytes()
+                        + " bytes ("
+                        + ServeOptions.EVENTS_MAX_BODY_BYTES.key()
+                        + ") or was cut short: "
+                        + e.getMessage()));
+            return;
+          }
+          try {
+            EventIntake.Answer answer = intake.accept(body, client, System.currentTimeMillis());
+            if (answer.retryAfterSeconds() > 0) {
+              exchange
+                  .getResponseHeaders()
+                  .put(Headers.RETRY_AFTER, Long.toString(answer.retryAfterSeconds()));
+            }
+            send(exchange, answer.status(), answer.body());
+          } catch (RuntimeException e) {
+            LOG.error("failed to take events from {}", client, e);
+            send(exchange, 500, Answers.error(500, "internal error: " + e));
+          }
+        });
   }
 
   private void recommendations(HttpServerExchange exchange, String userId)
@@ -324,5 +392,9 @@ public final class RecommendationServer implements AutoCloseable {
     followers.forEach(TopicFollower::close);
     lookups.shutdownNow();
     profiles.close();
+    intakeWorkers.shutdown();
+    if (intake != null) {
+      intake.close();
+    }
   }
 }

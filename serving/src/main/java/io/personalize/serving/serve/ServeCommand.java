@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
             + " topic (read from its beginning at start, then as it grows), with item titles from"
             + " the items topic; profiles come from the running job's queryable state. Binds"
             + " 127.0.0.1 unless --host says otherwise. Endpoints: GET"
-            + " /users/{id}/recommendations?k=10, GET /users/{id}, GET /health, GET /metrics"
-            + " (Prometheus), and a status page at /. Runs until stopped (Ctrl-C).")
+            + " /users/{id}/recommendations?k=10, GET /users/{id}, POST /events (JSON events to"
+            + " the interactions topic), GET /health, GET /metrics (Prometheus), and a status page"
+            + " at /. Runs until stopped (Ctrl-C).")
 public final class ServeCommand implements Callable<Integer> {
   private final SettingFlags settings = new SettingFlags();
 

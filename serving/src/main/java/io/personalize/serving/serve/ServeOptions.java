@@ -85,6 +85,71 @@ public final class ServeOptions {
           .defaultValue(100)
           .withDescription("Largest k a request may ask for (a larger one is a 400).");
 
+  public static final ConfigOption<Boolean> EVENTS_ENABLED =
+      key(PREFIX + "events.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Accept interaction events over HTTP (POST /events), validated and written to the"
+                  + " interactions topic.");
+
+  public static final ConfigOption<String> TOPIC_INTERACTIONS =
+      key(PREFIX + "topic.interactions")
+          .stringType()
+          .defaultValue("interactions")
+          .withDescription("Topic POST /events writes the events to (the job's input).");
+
+  public static final ConfigOption<Double> EVENTS_RATE_LIMIT =
+      key(PREFIX + "events.rate-limit")
+          .doubleType()
+          .defaultValue(1000.0)
+          .withDescription(
+              "Events a second one client (by its IP address) may post, on average; a burst may"
+                  + " reach one second's worth or one batch. Over it: 429 with Retry-After. 0: no"
+                  + " limit.");
+
+  public static final ConfigOption<Integer> EVENTS_MAX_BATCH =
+      key(PREFIX + "events.max-batch")
+          .intType()
+          .defaultValue(500)
+          .withDescription("Most events one POST /events may carry (a JSON array).");
+
+  public static final ConfigOption<Integer> EVENTS_MAX_BODY_BYTES =
+      key(PREFIX + "events.max-body-bytes")
+          .intType()
+          .defaultValue(1 << 20)
+          .withDescription("Largest POST /events body; a larger one is a 413.");
+
+  public static final ConfigOption<Duration> EVENTS_ACK_TIMEOUT =
+      key(PREFIX + "events.ack-timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "How long POST /events waits for Kafka to acknowledge the events before answering"
+                  + " 503 (the events may then have been written or not: see docs/serving.md).");
+
+  public static final ConfigOption<Double> EVENTS_RATING_MIN =
+      key(PREFIX + "events.rating-min")
+          .doubleType()
+          .defaultValue(1.0)
+          .withDescription(
+              "Lowest rating POST /events accepts: set it to the job's personalize.rating.min.");
+
+  public static final ConfigOption<Double> EVENTS_RATING_MAX =
+      key(PREFIX + "events.rating-max")
+          .doubleType()
+          .defaultValue(5.0)
+          .withDescription(
+              "Highest rating POST /events accepts: set it to the job's personalize.rating.max.");
+
+  public static final ConfigOption<Duration> EVENTS_MAX_FUTURE =
+      key(PREFIX + "events.max-future")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription(
+              "How far ahead of the wall clock an event's time may be: set it to the job's"
+                  + " personalize.event-time.max-future.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           HOST,
@@ -97,5 +162,14 @@ public final class ServeOptions {
           QUERYABLE_STATE_PROXY,
           LOOKUP_TIMEOUT,
           DEFAULT_K,
-          MAX_K);
+          MAX_K,
+          EVENTS_ENABLED,
+          TOPIC_INTERACTIONS,
+          EVENTS_RATE_LIMIT,
+          EVENTS_MAX_BATCH,
+          EVENTS_MAX_BODY_BYTES,
+          EVENTS_ACK_TIMEOUT,
+          EVENTS_RATING_MIN,
+          EVENTS_RATING_MAX,
+          EVENTS_MAX_FUTURE);
 }

@@ -33,7 +33,8 @@ public record ServeSettings(
     Endpoints job,
     Duration lookupTimeout,
     int defaultK,
-    int maxK) {
+    int maxK,
+    EventIntakeSettings events) {
 
   public ServeSettings {
     kafkaClient = Map.copyOf(kafkaClient);
@@ -74,7 +75,8 @@ public record ServeSettings(
         job,
         timeout,
         defaultK,
-        maxK);
+        maxK,
+        EventIntakeSettings.from(conf));
   }
 
   /** The settings with the Kafka client settings' names only: their values may be passwords. */
@@ -102,6 +104,8 @@ public record ServeSettings(
         + defaultK
         + ", maxK="
         + maxK
+        + ", events="
+        + events
         + "]";
   }
 
