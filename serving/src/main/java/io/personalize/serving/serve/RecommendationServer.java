@@ -2,9 +2,11 @@ package io.personalize.serving.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.IOException;
@@ -57,6 +59,7 @@ public final class RecommendationServer implements AutoCloseable {
   private final ExecutorService intakeWorkers;
   private final Map<String, byte[]> page;
   private final Instant startedAt = Instant.now();
+  private final GracefulShutdownHandler inFlight;
   private final Undertow undertow;
   private final URI address;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -100,7 +103,7 @@ public final class RecommendationServer implements AutoCloseable {
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
             .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .setWorkerThreads(4)
-            .setHandler(this::handle)
+            .setHandler(inFlight = Handlers.gracefulShutdown(this::handle))
             .build();
     try {
       undertow.start();
@@ -387,6 +390,14 @@ public final class RecommendationServer implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    // Requests in flight are answered (an event posted is acknowledged or refused, never left
+    // unknown); new ones get a 503 until the listener is gone.
+    inFlight.shutdown();
+    try {
+      inFlight.awaitShutdown(settings.events().ackTimeout().toMillis() + 1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     undertow.stop();
     followers.forEach(TopicFollower::close);

@@ -1,0 +1,245 @@
+package io.personalize.perf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.job.JobRunner;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.serving.query.StateLookup;
+import io.personalize.serving.serve.RecommendationServer;
+import io.personalize.serving.serve.ServeOptions;
+import io.personalize.serving.serve.ServeSettings;
+import io.personalize.state.UserProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code POST /events} under load, with the job running behind it and the serving process restarted
+ * halfway: single events at a fixed rate (open loop: each request's latency counts from when it was
+ * due, so a stall shows), then every user's applied events (queryable state) compared with the
+ * events the server answered 202 for. Prints latency percentiles and the comparison, and writes
+ * them to {@code DIR/events-load.json} (docs/performance.md, "POST /events").
+ *
+ * <p>Run: {@code java -cp "flink-jobs/target/classes:$(cat
+ * flink-jobs/target/cli-classpath.txt):$(cat flink-jobs/target/provided-classpath.txt)"
+ * io.personalize.perf.EventsLoad [rate] [seconds] [users] [dir]}, defaults 200 a second for 60 s
+ * over 100 users into out/events-load.
+ */
+public final class EventsLoad {
+  private static final String TOPIC = "load-interactions";
+
+  private EventsLoad() {}
+
+  /** One answered or failed request: when it was due, how long it took, its status (-1: none). */
+  private record Sample(long dueNanos, long nanos, int status) {}
+
+  public static void main(String[] args) throws Exception {
+    double rate = args.length > 0 ? Double.parseDouble(args[0]) : 200;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    int users = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    Path dir = Path.of(args.length > 3 ? args[3] : "out/events-load");
+    Files.createDirectories(dir);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      Configuration jobSettings = new Configuration();
+      try (BenchCluster cluster = new BenchCluster(Bench.clusterSettings(jobSettings, dir), 1)) {
+        Configuration conf =
+            Bench.jobConfiguration(jobSettings, bootstrap, 1, true, "load-", TOPIC);
+        JobConfig job = JobConfig.from(conf);
+        JobRunner.createTopics(job);
+        StreamExecutionEnvironment env = cluster.environment(conf);
+        JobRunner.define(env, job, List.of());
+        JobID id = cluster.start(env, 120_000);
+        try {
+          run(rate, seconds, users, dir, serveSettings(bootstrap, job), cluster, id);
+        } finally {
+          cluster.cancel(id);
+        }
+      }
+    }
+  }
+
+  private static void run(
+      double rate,
+      int seconds,
+      int users,
+      Path dir,
+      Configuration serve,
+      BenchCluster cluster,
+      JobID id)
+      throws Exception {
+    RecommendationServer[] server = {RecommendationServer.start(ServeSettings.from(serve))};
+    URI events = server[0].address().resolve("/events");
+    serve.set(ServeOptions.PORT, server[0].address().getPort()); // the restart takes the same port
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+    Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    AtomicLong sent = new AtomicLong();
+    long periodNanos = (long) (1e9 / rate);
+    long total = (long) (rate * seconds);
+    long start = System.nanoTime();
+    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+    ticks.scheduleAtFixedRate(
+        () -> {
+          long n = sent.getAndIncrement();
+          if (n >= total) {
+            return;
+          }
+          long due = start + n * periodNanos;
+          String user = "load-u" + (n % users);
+          String body =
+              String.format(
+                  Locale.ROOT,
+                  "{\"userId\":\"%s\",\"itemId\":\"i%d\",\"eventType\":\"RATING\",\"value\":%d,"
+                      + "\"eventTimeMillis\":%d}",
+                  user,
+                  n % 997,
+                  1 + n % 5,
+                  System.currentTimeMillis());
+          http.sendAsync(
+                  HttpRequest.newBuilder(events)
+                      .header("Content-Type", "application/json")
+                      .timeout(Duration.ofSeconds(10))
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (response, failure) -> {
+                    int status = failure == null ? response.statusCode() : -1;
+                    samples.add(new Sample(due, System.nanoTime() - due, status));
+                    if (status == 202) {
+                      accepted.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
+                    }
+                  });
+        },
+        0,
+        periodNanos,
+        TimeUnit.NANOSECONDS);
+    TimeUnit.SECONDS.sleep(seconds / 2);
+    long restartFrom = System.nanoTime();
+    server[0].close();
+    server[0] = RecommendationServer.start(ServeSettings.from(serve));
+    long restartTo = System.nanoTime();
+    System.out.printf(
+        "restarted the server in %d ms%n", TimeUnit.NANOSECONDS.toMillis(restartTo - restartFrom));
+    while (sent.get() < total) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    ticks.shutdown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (samples.size() < total && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    server[0].close();
+
+    long acceptedTotal = accepted.values().stream().mapToLong(AtomicInteger::get).sum();
+    long[] applied = applied(cluster, id, users, accepted);
+    ObjectNode report = new ObjectMapper().createObjectNode();
+    report.put("rate", rate);
+    report.put("seconds", seconds);
+    report.put("users", users);
+    report.put("requests", total);
+    report.put("answered", samples.size());
+    report.put("accepted", acceptedTotal);
+    report.put("restartMillis", TimeUnit.NANOSECONDS.toMillis(restartTo - restartFrom));
+    report.put("applied", applied[0]);
+    report.put("usersWithFewer", applied[1]);
+    report.put("usersWithMore", applied[2]);
+    List<Sample> all = new ArrayList<>(samples);
+    long quietFrom = restartFrom - TimeUnit.SECONDS.toNanos(1);
+    long quietTo = restartTo + TimeUnit.SECONDS.toNanos(1);
+    report.set("all", latencies(all, s -> true));
+    report.set(
+        "awayFromRestart", latencies(all, s -> s.dueNanos() < quietFrom || s.dueNanos() > quietTo));
+    Map<Integer, Long> statuses = new java.util.TreeMap<>();
+    all.forEach(s -> statuses.merge(s.status(), 1L, Long::sum));
+    ObjectNode byStatus = report.putObject("statuses");
+    statuses.forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+    Path file = dir.resolve("events-load.json");
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
+    System.out.println(
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    System.out.println("wrote " + file);
+  }
+
+  /** Applied events summed over users, and the users with fewer and with more than accepted. */
+  private static long[] applied(
+      BenchCluster cluster, JobID id, int users, Map<String, AtomicInteger> accepted)
+      throws InterruptedException {
+    long[] result = new long[3];
+    try (StateLookup lookup = new StateLookup("127.0.0.1", cluster.proxyPort())) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      for (int u = 0; u < users; u++) {
+        String user = "load-u" + u;
+        int expected = accepted.getOrDefault(user, new AtomicInteger()).get();
+        long events = 0;
+        while (true) {
+          Optional<UserProfile> profile = lookup.profile(id, user);
+          events = profile.map(p -> p.events).orElse(0L);
+          if (events >= expected || System.nanoTime() > deadline) {
+            break;
+          }
+          TimeUnit.MILLISECONDS.sleep(200);
+        }
+        result[0] += events;
+        result[1] += events < expected ? 1 : 0;
+        result[2] += events > expected ? 1 : 0;
+      }
+    }
+    return result;
+  }
+
+  private static ObjectNode latencies(
+      List<Sample> samples, java.util.function.Predicate<Sample> keep) {
+    long[] nanos =
+        samples.stream()
+            .filter(s -> s.status() == 202)
+            .filter(keep)
+            .mapToLong(Sample::nanos)
+            .sorted()
+            .toArray();
+    ObjectNode node = new ObjectMapper().createObjectNode();
+    node.put("count", nanos.length);
+    String[] labels = {"p50Ms", "p90Ms", "p99Ms", "p99.9Ms", "maxMs"};
+    double[] quantiles = {0.5, 0.9, 0.99, 0.999, 1.0};
+    for (int q = 0; q < quantiles.length; q++) {
+      int rank = (int) Math.min(nanos.length - 1, Math.ceil(quantiles[q] * nanos.length) - 1);
+      node.put(labels[q], nanos.length == 0 ? Double.NaN : nanos[rank] / 1e6);
+    }
+    return node;
+  }
+
+  private static Configuration serveSettings(String bootstrap, JobConfig job) {
+    Configuration conf = new Configuration();
+    conf.set(ServeOptions.PORT, 0);
+    conf.set(ServeOptions.BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(ServeOptions.TOPIC_INTERACTIONS, TOPIC);
+    conf.set(ServeOptions.TOPIC_RECOMMENDATIONS, job.get(PersonalizeOptions.TOPIC_RECOMMENDATIONS));
+    conf.set(ServeOptions.TOPIC_ITEMS, job.get(PersonalizeOptions.TOPIC_ITEMS));
+    conf.set(ServeOptions.TOPIC_METRICS, job.get(PersonalizeOptions.TOPIC_METRICS));
+    conf.set(ServeOptions.FLINK_REST, "http://127.0.0.1:1");
+    conf.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:1");
+    return conf;
+  }
+}
