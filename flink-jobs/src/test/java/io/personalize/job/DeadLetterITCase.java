@@ -59,6 +59,33 @@ class DeadLetterITCase {
             utf8(json("u1", "i1", 4, NOW - 1000).replace("RATING", "SHARE")),
             utf8(json("u1", "i1", 4, NOW - 1000).replace("\"userId\":\"u1\",", "")),
             utf8(json("u1", "i1", 4, NOW - 1000).replace("\"value\":4.0", "\"value\":\"x\"")));
+    // More malformed JSON, each with the reason its dead letter must carry.
+    String sound = json("u3", "i3", 4, NOW - 1000);
+    Map<byte[], DeadLetterReason> malformedJson = new java.util.LinkedHashMap<>();
+    malformedJson.put(
+        utf8(sound.replace("\"value\":4.0", "\"value\":1e400")), DeadLetterReason.INVALID_VALUE);
+    malformedJson.put(
+        utf8(
+            sound.replaceFirst(
+                "\"eventTimeMillis\":\"[^\"]*\"", "\"eventTimeMillis\":99999999999999999999")),
+        DeadLetterReason.INVALID_VALUE);
+    malformedJson.put(
+        utf8(
+            sound.replace(
+                "{\"userId\"", "{\"x\":" + "[".repeat(40) + "]".repeat(40) + ",\"userId\"")),
+        DeadLetterReason.UNDECODABLE); // nested deeper than JsonRecords.MAX_DEPTH
+    malformedJson.put(
+        utf8(sound.replace("\"value\":4.0", "\"value\":NaN")), DeadLetterReason.UNDECODABLE);
+    malformedJson.put(
+        utf8(sound.replace("\"itemId\":\"i3\"", "\"itemId\":\"i3\",\"itemId\":\"i4\"")),
+        DeadLetterReason.UNDECODABLE);
+    malformedJson.put(utf8(sound + " trailing"), DeadLetterReason.UNDECODABLE);
+    malformedJson.put(
+        utf8(sound.replace("\"userId\":\"u3\"", "\"userId\":42")), DeadLetterReason.WRONG_SCHEMA);
+    malformedJson.put(utf8("[" + sound + "]"), DeadLetterReason.UNDECODABLE);
+    malformedJson.put(
+        sound.replace("u3", "u\u00ff").getBytes(StandardCharsets.ISO_8859_1), // not UTF-8
+        DeadLetterReason.UNDECODABLE);
 
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.PARALLELISM, 2);
@@ -75,6 +102,7 @@ class DeadLetterITCase {
       List<byte[]> badRecords = new ArrayList<>(bad.values());
       badRecords.add(outOfScale);
       badRecords.addAll(badJson);
+      badRecords.addAll(malformedJson.keySet());
       for (int n = 0; n < 200; n++) {
         String user = "u" + (n % 10);
         String item = "i" + (n % 37);
@@ -85,7 +113,7 @@ class DeadLetterITCase {
                 ? utf8(json(user, item, 1 + n % 5, time))
                 : EVENTS.encode(event(user, item, 1 + n % 5, time)));
         good++;
-        if (n % 16 == 0 && !badRecords.isEmpty()) {
+        if (n % 8 == 0 && !badRecords.isEmpty()) {
           records.add(badRecords.remove(0));
         }
       }
@@ -119,19 +147,19 @@ class DeadLetterITCase {
                 }
               }
             },
-            x -> letters.size() >= 11 && scored[0] >= expectedGood,
+            x -> letters.size() >= 20 && scored[0] >= expectedGood,
             Duration.ofSeconds(120));
         assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
         assertThat(scored[0]).as("good events scored by adaptive").isEqualTo(good);
-        assertThat(letters).hasSize(11);
+        assertThat(letters).hasSize(20);
         Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
         letters.forEach(l -> byReason.merge(l.getReason(), 1L, Long::sum));
         assertThat(byReason)
-            .containsEntry(DeadLetterReason.UNDECODABLE, 2L)
-            .containsEntry(DeadLetterReason.WRONG_SCHEMA, 3L)
+            .containsEntry(DeadLetterReason.UNDECODABLE, 8L)
+            .containsEntry(DeadLetterReason.WRONG_SCHEMA, 4L)
             .containsEntry(DeadLetterReason.MISSING_ID, 2L)
             .containsEntry(DeadLetterReason.INVALID_ID, 1L)
-            .containsEntry(DeadLetterReason.INVALID_VALUE, 2L)
+            .containsEntry(DeadLetterReason.INVALID_VALUE, 4L)
             .containsEntry(DeadLetterReason.FUTURE_TIMESTAMP, 1L);
         for (DeadLetter letter : letters) {
           assertThat(letter.getSourceTopic()).isEqualTo(interactions);
@@ -157,6 +185,14 @@ class DeadLetterITCase {
         DeadLetter stringValue = byPayload.get(new String(badJson.get(3), StandardCharsets.UTF_8));
         assertThat(stringValue.getReason()).isEqualTo(DeadLetterReason.WRONG_SCHEMA);
         assertThat(stringValue.getDetail()).contains("'value' must be a number");
+        malformedJson.forEach(
+            (payload, reason) ->
+                assertThat(
+                        letters.stream()
+                            .filter(l -> l.getPayload().equals(java.nio.ByteBuffer.wrap(payload)))
+                            .map(DeadLetter::getReason))
+                    .as("dead letter of %s", new String(payload, StandardCharsets.UTF_8))
+                    .containsExactly(reason));
       } finally {
         client.cancel().get();
       }
