@@ -1,9 +1,8 @@
 package io.personalize.job;
 
-import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
-import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.EventCheck;
 import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.config.JobConfig;
@@ -36,20 +35,9 @@ public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   ValidEvent decode(RawRecord raw, long nowMillis) throws Rejected {
     InteractionEvent event;
     try {
-      event = decoder.decode(raw.value);
+      event = EventCheck.checked(decoder.decode(raw.value), validator, nowMillis);
     } catch (DecodingException e) {
       throw new Rejected(e.reason(), e.getMessage());
-    }
-    EventValidator.Rejection rejection =
-        validator.check(
-            event.getUserId(),
-            event.getItemId(),
-            event.getEventType() == EventType.RATING,
-            event.getValue(),
-            event.getEventTimeMillis(),
-            nowMillis);
-    if (rejection != null) {
-      throw new Rejected(CoreRecords.reason(rejection.reason()), rejection.detail());
     }
     return new ValidEvent(
         event.getUserId(),

@@ -9,6 +9,8 @@ import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.serving.serve.ServeOptions;
+import io.personalize.serving.serve.ServeSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -73,6 +75,25 @@ final class KafkaJob implements AutoCloseable {
 
   int restPort() {
     return Integer.parseInt(conf.getString("rest.port", null));
+  }
+
+  /**
+   * The settings of a recommendation server beside this job: its broker, topics, REST API and
+   * queryable state proxy, on any free port.
+   */
+  ServeSettings serveSettings() {
+    JobConfig job = config();
+    Configuration serve = new Configuration();
+    serve.set(ServeOptions.PORT, 0);
+    serve.set(ServeOptions.BOOTSTRAP_SERVERS, job.bootstrapServers());
+    serve.set(
+        ServeOptions.TOPIC_RECOMMENDATIONS, job.get(PersonalizeOptions.TOPIC_RECOMMENDATIONS));
+    serve.set(ServeOptions.TOPIC_ITEMS, job.get(PersonalizeOptions.TOPIC_ITEMS));
+    serve.set(ServeOptions.TOPIC_METRICS, job.get(PersonalizeOptions.TOPIC_METRICS));
+    serve.set(ServeOptions.TOPIC_INTERACTIONS, job.get(PersonalizeOptions.TOPIC_INTERACTIONS));
+    serve.set(ServeOptions.FLINK_REST, "http://127.0.0.1:" + restPort());
+    serve.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:" + proxyPort());
+    return ServeSettings.from(serve);
   }
 
   /** The environment {@code run} would build for this configuration. */

@@ -7,8 +7,6 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.serve.RecommendationServer;
-import io.personalize.serving.serve.ServeOptions;
-import io.personalize.serving.serve.ServeSettings;
 import io.personalize.state.UserProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +44,7 @@ class NodeProducersITCase {
     settings.set(PersonalizeOptions.PARALLELISM, 1);
     settings.set(RecommendationOptions.ENABLED, false);
     try (KafkaJob kafkaJob = new KafkaJob(settings, tmp);
-        RecommendationServer server = RecommendationServer.start(serveSettings(kafkaJob))) {
+        RecommendationServer server = RecommendationServer.start(kafkaJob.serveSettings())) {
       JobConfig job = kafkaJob.config();
       JobClient client = JobRunner.start(kafkaJob.environment(), job);
       try {
@@ -147,16 +145,5 @@ class NodeProducersITCase {
         .as("%s exited normally; it printed:%n%s", command, output)
         .isTrue();
     return output;
-  }
-
-  private static ServeSettings serveSettings(KafkaJob kafkaJob) {
-    JobConfig job = kafkaJob.config();
-    Configuration conf = new Configuration();
-    conf.set(ServeOptions.PORT, 0);
-    conf.set(ServeOptions.BOOTSTRAP_SERVERS, job.bootstrapServers());
-    conf.set(ServeOptions.TOPIC_INTERACTIONS, job.get(PersonalizeOptions.TOPIC_INTERACTIONS));
-    conf.set(ServeOptions.FLINK_REST, "http://127.0.0.1:" + kafkaJob.restPort());
-    conf.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:" + kafkaJob.proxyPort());
-    return ServeSettings.from(conf);
   }
 }

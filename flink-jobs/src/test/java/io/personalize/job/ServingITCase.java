@@ -12,8 +12,6 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.EventKind;
 import io.personalize.serving.serve.RecommendationServer;
-import io.personalize.serving.serve.ServeOptions;
-import io.personalize.serving.serve.ServeSettings;
 import io.personalize.state.QueryableStateNames;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,7 +54,7 @@ class ServingITCase {
     settings.set(PersonalizeOptions.START_FROM, PersonalizeOptions.StartFrom.COMMITTED);
     try (KafkaJob kafkaJob = new KafkaJob(settings, Files.createDirectories(tmp.resolve("cp")));
         InteractionProducer producer = new InteractionProducer(kafkaJob.kafka.bootstrapServers());
-        RecommendationServer server = RecommendationServer.start(serveSettings(kafkaJob))) {
+        RecommendationServer server = RecommendationServer.start(kafkaJob.serveSettings())) {
       JobConfig job = kafkaJob.config();
       String topic = job.get(PersonalizeOptions.TOPIC_INTERACTIONS);
       String base = server.address().toString();
@@ -169,19 +167,6 @@ class ServingITCase {
     StreamExecutionEnvironment env = kafkaJob.environment();
     JobRunner.define(env, kafkaJob.config(), List.of());
     return env.executeAsync(QueryableStateNames.JOB_NAME);
-  }
-
-  private static ServeSettings serveSettings(KafkaJob kafkaJob) {
-    JobConfig job = kafkaJob.config();
-    Configuration conf = new Configuration();
-    conf.set(ServeOptions.PORT, 0);
-    conf.set(ServeOptions.BOOTSTRAP_SERVERS, job.bootstrapServers());
-    conf.set(ServeOptions.TOPIC_RECOMMENDATIONS, job.get(PersonalizeOptions.TOPIC_RECOMMENDATIONS));
-    conf.set(ServeOptions.TOPIC_ITEMS, job.get(PersonalizeOptions.TOPIC_ITEMS));
-    conf.set(ServeOptions.TOPIC_METRICS, job.get(PersonalizeOptions.TOPIC_METRICS));
-    conf.set(ServeOptions.FLINK_REST, "http://127.0.0.1:" + kafkaJob.restPort());
-    conf.set(ServeOptions.QUERYABLE_STATE_PROXY, "127.0.0.1:" + kafkaJob.proxyPort());
-    return ServeSettings.from(conf);
   }
 
   /** Polls {@code url} every 10 ms until it answers 200 with JSON that {@code done} accepts. */

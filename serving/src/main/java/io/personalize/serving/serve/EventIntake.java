@@ -7,11 +7,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.connectors.avro.AvroCodec;
-import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.EventCheck;
 import io.personalize.connectors.json.JsonEvents;
 import io.personalize.connectors.json.JsonRecords;
 import io.personalize.model.RatingScale;
@@ -130,7 +129,8 @@ final class EventIntake implements AutoCloseable {
     List<Map<String, Object>> rejected = new ArrayList<>();
     for (int i = 0; i < elements.size(); i++) {
       try {
-        events.add(checked(elements.get(i), nowMillis));
+        events.add(
+            EventCheck.checked(JsonEvents.interaction(elements.get(i)), validator, nowMillis));
       } catch (DecodingException e) {
         Map<String, Object> bad = new LinkedHashMap<>();
         bad.put("index", i);
@@ -201,23 +201,6 @@ final class EventIntake implements AutoCloseable {
     answer.put("accepted", events.size());
     answer.put("topic", settings.topic());
     return new Answer(202, answer, 0);
-  }
-
-  /** The event of one JSON object, checked; a bad one throws with the job's dead-letter reason. */
-  private InteractionEvent checked(byte[] json, long nowMillis) {
-    InteractionEvent event = JsonEvents.interaction(json);
-    EventValidator.Rejection rejection =
-        validator.check(
-            event.getUserId(),
-            event.getItemId(),
-            event.getEventType() == EventType.RATING,
-            event.getValue(),
-            event.getEventTimeMillis(),
-            nowMillis);
-    if (rejection != null) {
-      throw new DecodingException(CoreRecords.reason(rejection.reason()), rejection.detail(), null);
-    }
-    return event;
   }
 
   /** The body's events as JSON bytes each: the body itself for one object, else its elements. */
