@@ -46,7 +46,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--timeout-seconds",
       defaultValue = "170",
-      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+      description =
+          "Give up when no event was scored for this long, the replay's own time aside"
+              + " (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Option(

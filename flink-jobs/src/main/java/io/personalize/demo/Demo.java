@@ -384,8 +384,14 @@ public final class Demo {
     long replayMillis = replayRate > 0 ? (long) (events * 1000 / replayRate) : 0;
     long deadline = System.currentTimeMillis() + replayMillis + timeoutMillis;
     long lastPrint = 0;
+    long lastScored = 0;
     while (true) {
       long scored = metrics.scoredByEveryMode();
+      if (scored > lastScored) {
+        // A busy machine makes the job slow, not stuck: give up only when nothing moves.
+        lastScored = scored;
+        deadline = Math.max(deadline, System.currentTimeMillis() + timeoutMillis);
+      }
       MetricSnapshot lists = metrics.latest(recommender, 0);
       long checked = lists == null ? 0 : lists.getEvents();
       boolean done = scored >= events && checked >= listChecks;
@@ -409,9 +415,9 @@ public final class Demo {
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException(
-            "timed out after "
+            "timed out: no event scored for "
                 + timeoutMillis / 1000
-                + " s with "
+                + " s, with "
                 + scored
                 + " of "
                 + events
