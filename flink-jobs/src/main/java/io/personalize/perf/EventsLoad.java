@@ -95,6 +95,7 @@ public final class EventsLoad {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
     Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     AtomicLong sent = new AtomicLong();
     long periodNanos = (long) (1e9 / rate);
     long total = (long) (rate * seconds);
@@ -127,6 +128,13 @@ public final class EventsLoad {
               .whenComplete(
                   (response, failure) -> {
                     int status = failure == null ? response.statusCode() : -1;
+                    if (failure != null) {
+                      Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+                      failures
+                          .computeIfAbsent(
+                              cause.getClass().getSimpleName(), c -> new AtomicInteger())
+                          .incrementAndGet();
+                    }
                     samples.add(new Sample(due, System.nanoTime() - due, status));
                     if (status == 202) {
                       accepted.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
@@ -176,6 +184,8 @@ public final class EventsLoad {
     all.forEach(s -> statuses.merge(s.status(), 1L, Long::sum));
     ObjectNode byStatus = report.putObject("statuses");
     statuses.forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+    ObjectNode byFailure = report.putObject("failures");
+    failures.forEach((failure, count) -> byFailure.put(failure, count.get()));
     Path file = dir.resolve("events-load.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     System.out.println(
