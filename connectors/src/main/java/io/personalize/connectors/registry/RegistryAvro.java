@@ -171,6 +171,10 @@ public final class RegistryAvro<T extends SpecificRecord> implements Serializabl
 
   /** The writer schema from the registry, waiting for it while an outage is young. */
   private Schema writerSchema(int id, Parts<T> p) {
+    Schema known = p.client().cached(id); // fetched by another task: usable during an outage
+    if (known != null) {
+      return known;
+    }
     Outage outage = p.outage();
     long backoff = FIRST_BACKOFF_NANOS;
     try {

@@ -55,6 +55,11 @@ final class SchemaRegistryClient {
     return requests.get();
   }
 
+  /** The writer schema of {@code id} if this JVM has fetched it; null otherwise. */
+  Schema cached(int id) {
+    return schemas.get(id);
+  }
+
   /**
    * The writer schema of {@code id}.
    *
@@ -64,7 +69,7 @@ final class SchemaRegistryClient {
    * @throws InterruptedException when the thread was interrupted while waiting for the answer
    */
   Schema schema(int id) throws RegistryUnavailableException, InterruptedException {
-    Schema cached = schemas.get(id);
+    Schema cached = cached(id);
     if (cached != null) {
       return cached;
     }

@@ -195,6 +195,17 @@ class RegistryAvroTest {
   }
 
   @Test
+  void aSchemaAnotherTaskFetchedIsReadWhileTheRegistryIsDown() {
+    registry.put(1, CURRENT);
+    decoder(Duration.ZERO).decode(frame(1, CURRENT));
+    registry.down = true;
+    RecordDecoder<InteractionEvent> other = decoder(Duration.ZERO);
+    assertRejected(
+        () -> other.decode(frame(2, CURRENT)), DeadLetterReason.REGISTRY_UNAVAILABLE, "HTTP 503");
+    assertThat(other.decode(frame(1, CURRENT)).getUserId()).isEqualTo("u405");
+  }
+
+  @Test
   void withoutARegistryTheDetailSaysNoneIsConfigured() {
     assertRejected(
         () -> RecordDecoder.of(InteractionEvent.class).decode(frame(1, CURRENT)),
