@@ -71,7 +71,7 @@ public final class PersonalizationTopology {
     // if it sees each partition's records in order, as the source reads them.
     SingleOutputStreamOperator<ItemMetadata> itemMetadata =
         items
-            .process(new ValidateItems())
+            .process(new ValidateItems(config))
             .uid("validate-items")
             .name("Validate item metadata")
             .setParallelism(items.getParallelism());

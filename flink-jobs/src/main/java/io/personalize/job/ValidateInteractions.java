@@ -11,9 +11,9 @@ import io.personalize.validation.EventValidator;
 import org.apache.flink.api.common.functions.OpenContext;
 
 /**
- * Decodes interaction records, Avro or JSON ({@link RecordDecoder}), and checks them with the
- * engine's {@link EventValidator}: a JSON event becomes the same Avro record first, so both formats
- * get the same checks and dead-letter reasons.
+ * Decodes interaction records, Avro (single-object or schema-registry) or JSON ({@link
+ * RecordDecoder}), and checks them with the engine's {@link EventValidator}: a JSON event becomes
+ * the same Avro record first, so both formats get the same checks and dead-letter reasons.
  */
 public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   private final JobConfig config;
@@ -27,7 +27,8 @@ public class ValidateInteractions extends ValidateRecords<ValidEvent> {
   @Override
   public void open(OpenContext context) {
     super.open(context);
-    decoder = RecordDecoder.of(InteractionEvent.class);
+    decoder = RecordDecoder.of(InteractionEvent.class, config.schemaRegistry());
+    watchRegistry(decoder);
     validator = new EventValidator(config.scale(), config.millis(PersonalizeOptions.MAX_FUTURE));
   }
 

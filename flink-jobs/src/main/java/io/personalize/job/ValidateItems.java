@@ -6,21 +6,30 @@ import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.format.DecodingException;
 import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.connectors.registry.RegistrySettings;
+import io.personalize.job.config.JobConfig;
 import io.personalize.validation.EventValidator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 
 /**
- * Decodes item metadata records, Avro or JSON ({@link RecordDecoder}); an item without a usable id,
- * or with a non-finite feature value, is a dead letter.
+ * Decodes item metadata records, Avro (single-object or schema-registry) or JSON ({@link
+ * RecordDecoder}); an item without a usable id, or with a non-finite feature value, is a dead
+ * letter.
  */
 public class ValidateItems extends ValidateRecords<ItemMetadata> {
+  private final RegistrySettings registry;
   private transient RecordDecoder<ItemMetadata> decoder;
+
+  public ValidateItems(JobConfig config) {
+    this.registry = config.schemaRegistry();
+  }
 
   @Override
   public void open(OpenContext context) {
     super.open(context);
-    decoder = RecordDecoder.of(ItemMetadata.class);
+    decoder = RecordDecoder.of(ItemMetadata.class, registry);
+    watchRegistry(decoder);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.personalize.job;
 
 import io.personalize.avro.DeadLetterReason;
+import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.kafka.DeadLetters;
 import io.personalize.connectors.kafka.RawRecord;
+import io.personalize.connectors.registry.RegistryAvro;
 import io.personalize.validation.OffsetGaps;
 import io.personalize.validation.PartitionOffsets;
 import java.util.EnumMap;
@@ -12,6 +14,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * ({@code offsets-skipped}) and logged at WARN with topic, partition and range. The last offset per
  * partition is union operator state, so a range skipped across a restart is noticed too, whichever
  * subtask reads the partition afterwards.
+ *
+ * <p>A subclass whose decoder reads the schema-registry format shows the registry's outages and
+ * retries as gauges ({@code schema-registry.outages}, {@code schema-registry.retries}); its dead
+ * letters are counted per reason like any other ({@code rejected.registry_unavailable}, {@code
+ * rejected.unknown_schema_id}).
  */
 abstract class ValidateRecords<T> extends ProcessFunction<RawRecord, T>
     implements CheckpointedFunction {
@@ -50,6 +59,14 @@ abstract class ValidateRecords<T> extends ProcessFunction<RawRecord, T>
   private transient Map<DeadLetterReason, Counter> rejected;
   private transient Counter accepted;
   private transient Counter offsetsSkipped;
+
+  /** Shows the schema-registry counters of {@code decoder} as metrics of this task. */
+  void watchRegistry(RecordDecoder<?> decoder) {
+    RegistryAvro<?> registry = decoder.registry();
+    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("schema-registry");
+    group.gauge("outages", (Gauge<Long>) registry::outages);
+    group.gauge("retries", (Gauge<Long>) registry::retries);
+  }
 
   /** Decodes and checks one record; throws {@link Rejected} for a record to set aside. */
   abstract T decode(RawRecord raw, long nowMillis) throws Rejected;

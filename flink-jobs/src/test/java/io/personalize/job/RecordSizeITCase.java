@@ -101,7 +101,7 @@ class RecordSizeITCase {
       JobConfig job = kafkaJob.config();
       byte[] bad = new byte[1_048_400];
       new Random(7).nextBytes(bad);
-      bad[0] = 0; // neither Avro's C3 01 nor JSON's '{'
+      bad[0] = 0x42; // none of Avro's C3 01, the registry's 00 or JSON's '{'
       List<byte[]> records = new ArrayList<>();
       records.add(event("u1", "i1", START));
       records.add(bad);

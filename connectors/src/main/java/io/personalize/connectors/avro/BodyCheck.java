@@ -16,7 +16,7 @@ import org.apache.avro.Schema;
  * before reading it, so a single corrupt length (2^31 bytes in a 30-byte message) can exhaust the
  * heap. Checking first bounds every allocation of the real decode by the size of the message.
  */
-final class BodyCheck {
+public final class BodyCheck {
   private static final Schema STRING = Schema.create(Schema.Type.STRING);
 
   private final byte[] bytes;
@@ -35,7 +35,7 @@ final class BodyCheck {
    * Null when {@code bytes[offset..]} is exactly one value of {@code schema}; otherwise what is
    * wrong with it.
    */
-  static String problem(Schema schema, byte[] bytes, int offset) {
+  public static String problem(Schema schema, byte[] bytes, int offset) {
     BodyCheck check = new BodyCheck(bytes, offset);
     try {
       check.path.add(schema.getName());

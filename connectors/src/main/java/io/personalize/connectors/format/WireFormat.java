@@ -4,12 +4,15 @@ import java.util.HexFormat;
 
 /**
  * The wire format of one record value, told by its first bytes: Avro single-object encoding starts
- * with {@code C3 01}; a JSON object starts with <code>{</code>, after optional JSON white space
- * (space, tab, line feed, carriage return). Nothing else is either: a byte-order mark, a JSON array
- * or a bare JSON value is {@link #UNKNOWN}. See docs/formats.md.
+ * with {@code C3 01}; the schema-registry wire format with {@code 00} (then the schema id); a JSON
+ * object starts with <code>{</code>, after optional JSON white space (space, tab, line feed,
+ * carriage return). Nothing else is any of them: a byte-order mark, a JSON array or a bare JSON
+ * value is {@link #UNKNOWN}. See docs/formats.md.
  */
 public enum WireFormat {
   AVRO,
+  /** Confluent's framing: {@code 00}, a 4-byte big-endian schema id, the Avro binary body. */
+  REGISTRY_AVRO,
   JSON,
   UNKNOWN;
 
@@ -20,6 +23,9 @@ public enum WireFormat {
     }
     if (bytes.length >= 2 && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01) {
       return AVRO;
+    }
+    if (bytes[0] == 0x00) {
+      return REGISTRY_AVRO; // however short: a cut-short framing is a dead letter that says so
     }
     for (byte b : bytes) {
       switch (b) {

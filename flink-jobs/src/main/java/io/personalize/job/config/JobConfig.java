@@ -2,6 +2,7 @@ package io.personalize.job.config;
 
 import static io.personalize.job.config.PersonalizeOptions.*;
 
+import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.WalkSettings;
 import io.personalize.model.Loss;
@@ -139,6 +140,17 @@ public final class JobConfig implements Serializable {
         .seed(conf.get(MODEL_SEED))
         .regroupEvery(conf.get(MODEL_REGROUP_EVERY_EVENTS))
         .build();
+  }
+
+  /** The schema registry of registry-framed input records ({@link RegistrySettings#enabled()}). */
+  public RegistrySettings schemaRegistry() {
+    return new RegistrySettings(
+        conf.get(SCHEMA_REGISTRY_URL),
+        conf.get(SCHEMA_REGISTRY_USERNAME),
+        conf.get(SCHEMA_REGISTRY_PASSWORD),
+        conf.get(SCHEMA_REGISTRY_CACHE_SIZE),
+        conf.get(SCHEMA_REGISTRY_REQUEST_TIMEOUT),
+        conf.get(SCHEMA_REGISTRY_MAX_WAIT));
   }
 
   public RatingScale scale() {

@@ -3,6 +3,7 @@ package io.personalize.job.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.personalize.connectors.format.OutputFormat;
+import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.settings.KafkaClientSettings;
@@ -118,6 +119,58 @@ public final class PersonalizeOptions {
                   + " fits Kafka's default limits (producer max.request.size and topic"
                   + " max.message.bytes, about 1 MiB); to raise it, raise both (the producer's"
                   + " through personalize.kafka.max.request.size).");
+
+  // ---- Schema registry (input records in the Confluent wire format)
+
+  public static final ConfigOption<String> SCHEMA_REGISTRY_URL =
+      key(PREFIX + "schema-registry.url")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "API root of a Confluent-compatible schema registry (e.g. http://registry:8081, or"
+                  + " http://registry:8080/apis/ccompat/v7 for Apicurio), from which input records"
+                  + " in the schema-registry wire format (first byte 00, then the schema id) get"
+                  + " their writer schema: GET {url}/schemas/ids/{id}. Empty: none, and such a"
+                  + " record is a REGISTRY_UNAVAILABLE dead letter. Credentials go in username and"
+                  + " password, not in the URL (docs/formats.md).");
+
+  public static final ConfigOption<String> SCHEMA_REGISTRY_USERNAME =
+      key(PREFIX + "schema-registry.username")
+          .stringType()
+          .defaultValue("")
+          .withDescription("User for HTTP basic auth with the schema registry; empty for none.");
+
+  public static final ConfigOption<String> SCHEMA_REGISTRY_PASSWORD =
+      key(PREFIX + "schema-registry.password")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Password for HTTP basic auth with the schema registry. Never logged: Flink masks"
+                  + " values whose key contains \"password\".");
+
+  public static final ConfigOption<Integer> SCHEMA_REGISTRY_CACHE_SIZE =
+      key(PREFIX + "schema-registry.cache-size")
+          .intType()
+          .defaultValue(1000)
+          .withDescription(
+              "Writer schemas kept per TaskManager, by id (the least recently used go first). An"
+                  + " id never changes meaning, so a kept schema is never fetched again.");
+
+  public static final ConfigOption<Duration> SCHEMA_REGISTRY_REQUEST_TIMEOUT =
+      key(PREFIX + "schema-registry.request-timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription("The longest one request to the schema registry may take.");
+
+  public static final ConfigOption<Duration> SCHEMA_REGISTRY_MAX_WAIT =
+      key(PREFIX + "schema-registry.max-wait")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(60))
+          .withDescription(
+              "While the schema registry does not answer, a record that needs a schema not yet"
+                  + " kept waits, asking again with backoff, until the outage is this old; from"
+                  + " then on such records are REGISTRY_UNAVAILABLE dead letters (to replay later)"
+                  + " until the registry answers again. The job never fails for the registry.");
 
   private static ConfigOption<OutputFormat> outputFormat(String topic, String record) {
     return key(PREFIX + "output." + topic + ".format")
@@ -328,6 +381,22 @@ public final class PersonalizeOptions {
                       OUTPUT_MAX_RECORD_BYTES,
                       n -> n >= 65_536 && n <= 1 << 30,
                       "65536..1073741824 (64 KiB to 1 GiB)"),
+                  Setting.of(
+                      SCHEMA_REGISTRY_URL,
+                      u -> RegistrySettings.urlProblem(u) == null,
+                      "empty or an http(s) URL without credentials in it"),
+                  Setting.of(SCHEMA_REGISTRY_USERNAME, u -> !u.contains(":"), "without ':'"),
+                  Setting.of(SCHEMA_REGISTRY_PASSWORD),
+                  Setting.of(
+                      SCHEMA_REGISTRY_CACHE_SIZE, n -> n >= 1 && n <= 1_000_000, "1..1000000"),
+                  Setting.of(
+                      SCHEMA_REGISTRY_REQUEST_TIMEOUT,
+                      d -> d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(10)) <= 0,
+                      "1 ms..10 min"),
+                  Setting.of(
+                      SCHEMA_REGISTRY_MAX_WAIT,
+                      d -> !d.isNegative() && d.compareTo(Duration.ofHours(1)) <= 0,
+                      "0..1 h"),
                   Setting.of(
                       MODEL_KIND,
                       k -> k.defaultLoss() == io.personalize.model.Loss.SQUARED,

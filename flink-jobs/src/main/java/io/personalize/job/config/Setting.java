@@ -2,6 +2,7 @@ package io.personalize.job.config;
 
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -33,8 +34,19 @@ public record Setting<T>(ConfigOption<T> option, Predicate<T> valid, String rule
           key() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
     if (value == null || !valid.test(value)) {
-      throw new IllegalArgumentException(key() + " must be " + rule + ", was " + value);
+      throw new IllegalArgumentException(key() + " must be " + rule + ", was " + shown(value));
     }
     return value;
+  }
+
+  /**
+   * A value as an error message may show it: a secret (a key Flink masks, such as one containing
+   * "password") not at all, credentials in a URL ({@code //user:secret@host}) neither.
+   */
+  private String shown(T value) {
+    if (GlobalConfiguration.isSensitive(key())) {
+      return "******";
+    }
+    return String.valueOf(value).replaceAll("//[^/@]*@", "//******@");
   }
 }

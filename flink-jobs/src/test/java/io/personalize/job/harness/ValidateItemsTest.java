@@ -13,6 +13,7 @@ import io.personalize.connectors.json.JsonEvents;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.job.Descriptors;
 import io.personalize.job.ValidateItems;
+import io.personalize.job.config.JobConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,7 +43,8 @@ class ValidateItemsTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = ProcessFunctionTestHarnesses.forProcessFunction(new ValidateItems());
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(new ValidateItems(JobConfig.defaults()));
   }
 
   @AfterEach
@@ -107,7 +109,7 @@ class ValidateItemsTest {
             "garbage bytes",
             "not avro at all".getBytes(StandardCharsets.UTF_8),
             DeadLetterReason.UNDECODABLE,
-            "neither Avro single-object encoding (no C3 01 header) nor a JSON object"),
+            "neither Avro (no C3 01 or 00 header) nor a JSON object"),
         Arguments.of("no bytes (tombstone)", null, DeadLetterReason.UNDECODABLE, "no bytes"),
         Arguments.of(
             "truncated body",
