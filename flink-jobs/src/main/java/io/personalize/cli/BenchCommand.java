@@ -70,6 +70,15 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> parallelisms;
 
   @Option(
+      names = "--input-format",
+      defaultValue = "avro",
+      description =
+          "Wire format of the events in Kafka: avro, json or both (default: ${DEFAULT-VALUE})."
+              + " With both, every ceiling and job run is made on the Avro and then on the JSON"
+              + " copy of the same events, and the report adds JSON / Avro of each.")
+  String inputFormat;
+
+  @Option(
       names = "--timeout-minutes",
       defaultValue = "60",
       description = "Give up on a run after this long (default: ${DEFAULT-VALUE}).")
@@ -107,6 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
             exponent,
             seed,
             parallelisms,
+            BenchSettings.formats(inputFormat),
             Duration.ofMinutes(timeoutMinutes),
             out);
     new Bench(bench, settings.configuration(null, properties), System.out).run();

@@ -2,6 +2,7 @@ package io.personalize.cli;
 
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
+import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.serving.config.SettingFlags;
@@ -37,12 +38,13 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic, then every",
-      "event, in time order and keyed by user, as an InteractionEvent to --topic (Avro",
-      "single-object encoding), with its event time as the record timestamp: a RATING with its",
-      "rating, or a CLICK (yoochoose) or VIEW (DIGINETICA) with value 1.0, keyed by its session.",
-      "A topic that does not exist is created to keep records forever; an existing topic whose",
-      "retention would delete the replayed (old) events gets a warning."
+      "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic,",
+      "then every event, in time order and keyed by user, as an InteractionEvent to",
+      "--topic, in Avro single-object encoding (or JSON objects with --format json),",
+      "with its event time as the record timestamp: a RATING with its rating, or a",
+      "CLICK (yoochoose) or VIEW (DIGINETICA) with value 1.0, keyed by its session.",
+      "A topic that does not exist is created to keep records forever; an existing",
+      "topic whose retention would delete the replayed (old) events gets a warning."
     })
 public final class ProduceCommand implements Callable<Integer> {
   @Option(
@@ -65,6 +67,15 @@ public final class ProduceCommand implements Callable<Integer> {
       description =
           "Kafka bootstrap servers, host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
+
+  @Option(
+      names = "--format",
+      defaultValue = "avro",
+      description =
+          "Wire format of the item metadata and the events: avro (single-object encoding) or json"
+              + " (one JSON object per record, docs/formats.md); the job reads both (default:"
+              + " ${DEFAULT-VALUE}).")
+  String format;
 
   @Option(
       names = "--rate",
@@ -134,6 +145,12 @@ public final class ProduceCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
     }
+    OutputFormat wire;
+    try {
+      wire = OutputFormat.named(format);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--format is avro or json, not '" + format + "'");
+    }
     Map<String, String> client = clientProperties();
     Dataset dataset = dataSet.load(seed);
     PrintStream err = System.err;
@@ -149,7 +166,7 @@ public final class ProduceCommand implements Callable<Integer> {
     long events;
     ProgressLine progress = new ProgressLine(err, !noProgress);
     try (InteractionProducer producer =
-        new InteractionProducer(bootstrapServers, client, timeout)) {
+        new InteractionProducer(bootstrapServers, client, timeout, wire)) {
       if (!dataset.items().isEmpty()) {
         items = producer.sendItems(dataset.items(), itemsTopic);
       }

@@ -16,6 +16,7 @@ import io.personalize.avro.MetricSnapshot;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ZipfStream;
+import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.Topics;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -36,13 +38,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 
 /**
- * {@code personalize bench}: one generated stream loaded into Kafka once, then one after another on
- * one local cluster the ceiling job, the engine's job and the compute loop, and a report of their
- * rates and ratios (see {@link BenchReport}).
+ * {@code personalize bench}: one generated stream loaded into Kafka once per input format, then one
+ * after another on one local cluster the ceiling job and the engine's job on each format, the
+ * latency probe and the compute loop, and a report of their rates and ratios (see {@link
+ * BenchReport}).
  */
 public final class Bench {
-  /** The interaction topic every run reads. */
+  /** The interaction topic the runs on Avro read. */
   static final String TOPIC = "bench-interactions";
+
+  /**
+   * What the names of a run on {@code format}, its topic and its output topics end with: nothing
+   * for Avro, as before there was a choice.
+   */
+  static String suffix(OutputFormat format) {
+    return format == OutputFormat.AVRO ? "" : " " + format.label();
+  }
+
+  /** The interaction topic of the runs on {@code format}. */
+  static String topic(OutputFormat format) {
+    return TOPIC + suffix(format).replace(' ', '-');
+  }
 
   private final BenchSettings settings;
   private final Configuration jobSettings;
@@ -78,26 +94,37 @@ public final class Bench {
     out.printf("  %,d distinct users and %,d distinct items occur%n", users, items);
     List<Measured> runs = new ArrayList<>();
     LatencyReport latency;
+    List<OutputFormat> formats = settings.formats();
     out.println("starting an in-process Kafka broker...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
       int partitions = settings.parallelisms().stream().max(Integer::compare).orElse(1);
-      load(data, kafka.bootstrapServers(), TOPIC, partitions, out);
+      for (OutputFormat format : formats) {
+        load(data, bootstrap, topic(format), partitions, format, out);
+      }
       int slots = settings.parallelisms().stream().max(Integer::compare).orElse(1);
       Configuration clusterSettings = clusterSettings(jobSettings, settings.out());
+      // Each run on one format right after the same run on the other: the pairs compared are
+      // the closest in time, on a machine whose speed drifts.
       try (BenchCluster cluster = new BenchCluster(clusterSettings, slots)) {
         for (int p : settings.parallelisms()) {
-          runs.add(ceiling(cluster, kafka.bootstrapServers(), p, data.interactions().size()));
+          for (OutputFormat format : formats) {
+            runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size()));
+          }
         }
         for (int p : settings.parallelisms()) {
-          runs.add(job(cluster, kafka.bootstrapServers(), p, true, data, users));
+          for (OutputFormat format : formats) {
+            runs.add(job(cluster, bootstrap, p, true, format, data, users));
+          }
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
-        runs.add(job(cluster, kafka.bootstrapServers(), widest, false, data, users));
-        String fullJob = "job p" + widest;
+        for (OutputFormat format : formats) {
+          runs.add(job(cluster, bootstrap, widest, false, format, data, users));
+        }
+        String fullJob = "job p" + widest + suffix(formats.get(0));
         Measured full =
             runs.stream().filter(r -> r.name().equals(fullJob)).findFirst().orElseThrow();
-        latency =
-            latency(cluster, kafka.bootstrapServers(), widest, full.eventsPerSecond() / 2, data);
+        latency = latency(cluster, bootstrap, widest, full.eventsPerSecond() / 2, data);
       }
     }
     out.println("compute loop: the engine's per-event steps in plain Java, one core...");
@@ -135,18 +162,30 @@ public final class Bench {
    * Loads {@code data} into a new replay topic with {@code partitions} partitions, keyed by user.
    */
   static void load(Dataset data, String bootstrap, String topic, int partitions, PrintStream out) {
+    load(data, bootstrap, topic, partitions, OutputFormat.AVRO, out);
+  }
+
+  /** The same, every event in {@code format}. */
+  static void load(
+      Dataset data,
+      String bootstrap,
+      String topic,
+      int partitions,
+      OutputFormat format,
+      PrintStream out) {
     try (Topics topics = new Topics(bootstrap)) {
       topics.createForReplay(partitions, topic);
     }
     long start = System.nanoTime();
-    try (InteractionProducer producer = new InteractionProducer(bootstrap)) {
+    try (InteractionProducer producer = producer(bootstrap, format)) {
       long sent =
           producer.sendInteractions(
               data,
               topic,
               0,
               100_000,
-              (done, all) -> out.printf("\rloading Kafka: %,d / %,d events", done, all));
+              (done, all) ->
+                  out.printf("\rloading Kafka (%s): %,d / %,d events", format.label(), done, all));
       out.printf(" (%.1f s)%n", (System.nanoTime() - start) / 1e9);
       if (sent != data.interactions().size()) {
         throw new IllegalStateException(
@@ -155,9 +194,14 @@ public final class Bench {
     }
   }
 
-  private Measured ceiling(BenchCluster cluster, String bootstrap, int parallelism, long events)
+  private static InteractionProducer producer(String bootstrap, OutputFormat format) {
+    return new InteractionProducer(bootstrap, Map.of(), Duration.ofSeconds(30), format);
+  }
+
+  private Measured ceiling(
+      BenchCluster cluster, String bootstrap, int parallelism, OutputFormat format, long events)
       throws Exception {
-    String name = "ceiling p" + parallelism;
+    String name = "ceiling p" + parallelism + suffix(format);
     out.printf("%s: Kafka source, keyBy user, RocksDB count per user...%n", name);
     Configuration conf = new Configuration();
     conf.set(PARALLELISM, parallelism);
@@ -166,7 +210,7 @@ public final class Bench {
     conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
     StreamExecutionEnvironment env = cluster.environment(conf);
     env.setParallelism(parallelism);
-    CeilingJob.define(env, bootstrap, TOPIC);
+    CeilingJob.define(env, bootstrap, topic(format));
     Measured measured = cluster.runToEnd(name, env, events);
     out.printf(
         "  %,.0f events/s (start-up %.1f s)%n",
@@ -248,7 +292,7 @@ public final class Bench {
             id,
             bootstrap,
             job.get(TOPIC_RECOMMENDATIONS))) {
-      try (InteractionProducer producer = new InteractionProducer(bootstrap)) {
+      try (InteractionProducer producer = producer(bootstrap, settings.formats().get(0))) {
         producer.sendInteractions(
             live, topic, rate, events, (done, all) -> {}, probe::acknowledged);
       }
@@ -274,13 +318,21 @@ public final class Bench {
       String bootstrap,
       int parallelism,
       boolean recommend,
+      OutputFormat format,
       Dataset data,
       long users)
       throws Exception {
-    String name = (recommend ? "job p" : "job without recommendations p") + parallelism;
-    String prefix = "bench-" + (recommend ? "job" : "rating") + "-p" + parallelism + "-";
+    String name =
+        (recommend ? "job p" : "job without recommendations p") + parallelism + suffix(format);
+    String prefix =
+        "bench-"
+            + (recommend ? "job" : "rating")
+            + "-p"
+            + parallelism
+            + suffix(format).replace(' ', '-')
+            + "-";
     out.printf("%s: the engine's job...%n", name);
-    Configuration conf = jobConfiguration(bootstrap, parallelism, recommend, prefix, TOPIC);
+    Configuration conf = jobConfiguration(bootstrap, parallelism, recommend, prefix, topic(format));
     JobConfig job = JobConfig.from(conf);
     JobRunner.createTopics(job);
     StreamExecutionEnvironment env = cluster.environment(conf);

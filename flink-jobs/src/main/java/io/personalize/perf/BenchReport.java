@@ -3,11 +3,13 @@ package io.personalize.perf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.personalize.connectors.format.OutputFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -16,11 +18,14 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The benchmark's findings: each run's rate, the ratios of the job to the ceiling and to the
- * compute loop, where the job spends its time, its checkpoints and its state per user and per item.
+ * compute loop, where the job spends its time, its checkpoints and its state per user and per item;
+ * with both input formats, each JSON run's rate over the same run's on Avro. The headline figures
+ * (ratios, state, bottleneck) are of the runs on the first format.
  *
  * @param users distinct users in the stream
  * @param items distinct items in the stream
- * @param runs the ceiling and job runs, in the order they ran
+ * @param runs the ceiling and job runs, in the order they ran; a run on a format other than Avro
+ *     has the format in its name ({@link Bench#suffix})
  * @param computeEventsPerSecond the engine's per-event steps in plain Java ({@link ComputeLoop})
  * @param bareSgdEventsPerSecond a bare biased-MF SGD step in plain Java
  * @param latency the full job's latency at half its measured rate, at the widest parallelism
@@ -53,16 +58,50 @@ public record BenchReport(
     return settings.parallelisms().get(settings.parallelisms().size() - 1);
   }
 
+  private String headline() {
+    return Bench.suffix(settings.formats().get(0));
+  }
+
   private Measured ceiling() {
-    return run("ceiling p" + widest());
+    return run("ceiling p" + widest() + headline());
   }
 
   private Measured job() {
-    return run("job p" + widest());
+    return run("job p" + widest() + headline());
   }
 
   private Measured jobWithoutRecommendations() {
-    return run("job without recommendations p" + widest());
+    return run("job without recommendations p" + widest() + headline());
+  }
+
+  /** The format of a run, told by its name. */
+  private OutputFormat format(Measured run) {
+    return settings.formats().stream()
+        .filter(f -> f != OutputFormat.AVRO && run.name().endsWith(Bench.suffix(f)))
+        .findFirst()
+        .orElse(OutputFormat.AVRO);
+  }
+
+  /** Where a run goes in bench.json: "ceiling", "job" or "jobWithoutRecommendations". */
+  private static String kind(Measured run) {
+    return run.name().startsWith("ceiling")
+        ? "ceiling"
+        : run.name().startsWith("job without") ? "jobWithoutRecommendations" : "job";
+  }
+
+  /**
+   * Each run on Avro that was also made on JSON, with the JSON run's events per second over its
+   * own; empty unless both formats ran.
+   */
+  public Map<Measured, Double> jsonOverAvro() {
+    Map<Measured, Double> ratios = new LinkedHashMap<>();
+    for (Measured avro : runs) {
+      Measured json = run(avro.name() + Bench.suffix(OutputFormat.JSON));
+      if (format(avro) == OutputFormat.AVRO && json != null) {
+        ratios.put(avro, json.eventsPerSecond() / avro.eventsPerSecond());
+      }
+    }
+    return ratios;
   }
 
   /** State bytes of the per-user tasks in the widest full job's last checkpoint, per user. */
@@ -89,15 +128,20 @@ public record BenchReport(
   public void print(PrintStream out) {
     out.println();
     out.printf(
-        "%,d events, %,d users, %,d items (Zipf %.2f, seed %d)%n",
-        settings.events(), users, items, settings.exponent(), settings.seed());
+        "%,d events, %,d users, %,d items (Zipf %.2f, seed %d), input %s%n",
+        settings.events(),
+        users,
+        items,
+        settings.exponent(),
+        settings.seed(),
+        String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()));
     out.printf(
-        "%-34s %12s %9s %9s %10s %10s%n",
+        "%-36s %12s %9s %9s %10s %10s%n",
         "run", "events/s", "start s", "run s", "/ceiling", "/compute");
     for (Measured run : runs) {
-      Measured ceiling = run("ceiling p" + run.parallelism());
+      Measured ceiling = run("ceiling p" + run.parallelism() + Bench.suffix(format(run)));
       out.printf(
-          "%-34s %,12.0f %9.1f %9.1f %10s %10s%n",
+          "%-36s %,12.0f %9.1f %9.1f %10s %10s%n",
           run.name(),
           run.eventsPerSecond(),
           run.startupSeconds(),
@@ -109,9 +153,9 @@ public record BenchReport(
               ? ""
               : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond));
     }
-    out.printf("%-34s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
+    out.printf("%-36s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
     out.printf(
-        "%-34s %,12.0f   compute / bare = %.2f x the time per event%n",
+        "%-36s %,12.0f   compute / bare = %.2f x the time per event%n",
         "bare biased-MF SGD (1 core)",
         bareSgdEventsPerSecond,
         bareSgdEventsPerSecond / computeEventsPerSecond);
@@ -139,6 +183,15 @@ public record BenchReport(
         job().eventsPerSecond() / ceiling().eventsPerSecond(),
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond(),
         job().bottleneck());
+    if (!jsonOverAvro().isEmpty()) {
+      out.printf(
+          "JSON / Avro input, events/s: %s%n",
+          String.join(
+              "; ",
+              jsonOverAvro().entrySet().stream()
+                  .map(e -> String.format("%s %.3f", e.getKey().name(), e.getValue()))
+                  .toList()));
+    }
     out.printf(
         "state: %,.0f bytes per user, %,.0f bytes per item%n",
         stateBytesPerUser(), stateBytesPerItem());
@@ -163,17 +216,25 @@ public record BenchReport(
     root.put("zipfExponent", settings.exponent());
     root.put("seed", settings.seed());
     root.put("finished", finished.toString());
-    ObjectNode ceiling = root.putObject("ceiling");
-    ceiling.put("eventsPerSecond", ceiling().eventsPerSecond());
-    ObjectNode job = root.putObject("job");
-    ObjectNode without = root.putObject("jobWithoutRecommendations");
-    for (Measured run : runs) {
-      String p = "p" + run.parallelism();
+    root.set(
+        "inputFormats",
+        json.valueToTree(settings.formats().stream().map(OutputFormat::label).toList()));
+    // The first format's runs at the top, as before there was a choice; another's under its name.
+    for (OutputFormat format : settings.formats()) {
       ObjectNode parent =
-          run.name().startsWith("ceiling")
-              ? ceiling
-              : run.name().startsWith("job without") ? without : job;
-      parent.set(p, json.valueToTree(runNode(run)));
+          format == settings.formats().get(0) ? root : root.putObject(format.label());
+      ObjectNode ceiling = parent.putObject("ceiling");
+      ceiling.put(
+          "eventsPerSecond", run("ceiling p" + widest() + Bench.suffix(format)).eventsPerSecond());
+      parent.putObject("job");
+      parent.putObject("jobWithoutRecommendations");
+      for (Measured run : runs) {
+        if (format(run) == format) {
+          parent
+              .withObjectProperty(kind(run))
+              .set("p" + run.parallelism(), json.valueToTree(runNode(run)));
+        }
+      }
     }
     ObjectNode compute = root.putObject("compute");
     compute.put("eventsPerSecond", computeEventsPerSecond);
@@ -185,6 +246,13 @@ public record BenchReport(
         "jobWithoutRecommendationsOverCeiling",
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond());
     ratios.put("jobOverCompute", job().eventsPerSecond() / computeEventsPerSecond);
+    if (!jsonOverAvro().isEmpty()) {
+      ObjectNode jsonOverAvro = ratios.putObject("jsonOverAvro");
+      jsonOverAvro()
+          .forEach(
+              (avro, ratio) ->
+                  jsonOverAvro.withObjectProperty(kind(avro)).put("p" + avro.parallelism(), ratio));
+    }
     root.put("stateBytesPerUser", stateBytesPerUser());
     root.put("stateBytesPerItem", stateBytesPerItem());
     root.put("bottleneck", job().bottleneck());

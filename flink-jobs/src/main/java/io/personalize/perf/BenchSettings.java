@@ -1,5 +1,6 @@
 package io.personalize.perf;
 
+import io.personalize.connectors.format.OutputFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.List;
  * @param seed the generator's seed
  * @param parallelisms the job's and the ceiling's parallelisms, ascending; the job without
  *     recommendations runs at the last
+ * @param formats the wire formats the stream is loaded into Kafka in, each to a topic of its own;
+ *     every ceiling and job run is made once per format, the first giving the report's headline
+ *     figures (latency, state, ratios to the ceiling)
  * @param timeout how long one run may take
  * @param out where the report goes
  */
@@ -24,6 +28,7 @@ public record BenchSettings(
     double exponent,
     long seed,
     List<Integer> parallelisms,
+    List<OutputFormat> formats,
     Duration timeout,
     Path out) {
   public BenchSettings {
@@ -34,5 +39,25 @@ public record BenchSettings(
       throw new IllegalArgumentException("parallelisms must be at least 1, got " + parallelisms);
     }
     parallelisms = parallelisms.stream().distinct().sorted().toList();
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("no input format");
+    }
+    formats = formats.stream().distinct().toList();
+  }
+
+  /**
+   * The formats of {@code --input-format}: {@code avro}, {@code json}, or {@code both} (Avro, then
+   * JSON).
+   */
+  public static List<OutputFormat> formats(String inputFormat) {
+    if (inputFormat.strip().equalsIgnoreCase("both")) {
+      return List.of(OutputFormat.AVRO, OutputFormat.JSON);
+    }
+    try {
+      return List.of(OutputFormat.named(inputFormat));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--input-format is avro, json or both, not '" + inputFormat + "'");
+    }
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code personalize bench} end to end on a small stream: the in-process broker, the ceiling and
- * the job on a local cluster with RocksDB, the compute loop, and the report a user reads.
+ * the job on a local cluster with RocksDB, on the stream in Avro and in JSON, the compute loop, and
+ * the report a user reads.
  */
 class BenchCommandITCase {
   @TempDir Path out;
@@ -29,6 +30,8 @@ class BenchCommandITCase {
             "60",
             "--parallelism",
             "1",
+            "--input-format",
+            "both",
             "--timeout-minutes",
             "4",
             "--out",
@@ -82,5 +85,24 @@ class BenchCommandITCase {
         .isNotNegative();
     assertThat(Files.size(out.resolve("bench.png"))).isPositive();
     assertThat(text).contains("job p1 / ceiling p1:").contains("bytes per user");
+
+    // The same runs on the JSON copy of the stream, and their rates over Avro's.
+    assertThat(bench.path("inputFormats").toString()).isEqualTo("[\"avro\",\"json\"]");
+    JsonNode json = bench.path("json");
+    double jsonJob = json.path("job").path("p1").path("eventsPerSecond").asDouble();
+    assertThat(json.path("ceiling").path("eventsPerSecond").asDouble()).isPositive();
+    assertThat(jsonJob).isPositive();
+    assertThat(json.path("jobWithoutRecommendations").path("p1").path("eventsPerSecond").asDouble())
+        .isPositive();
+    assertThat(json.path("job").path("p1").path("vertices").size()).isEqualTo(vertices.size());
+    JsonNode jsonOverAvro = bench.path("ratios").path("jsonOverAvro");
+    assertThat(jsonOverAvro.path("job").path("p1").asDouble())
+        .isCloseTo(jsonJob / job, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(jsonOverAvro.path("ceiling").path("p1").asDouble()).isPositive();
+    assertThat(jsonOverAvro.path("jobWithoutRecommendations").path("p1").asDouble()).isPositive();
+    assertThat(text)
+        .contains("input avro and json")
+        .contains("job p1 json")
+        .contains("JSON / Avro input, events/s: ceiling p1 ");
   }
 }

@@ -6,6 +6,8 @@ import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.format.RecordDecoder;
+import io.personalize.connectors.format.WireFormat;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.testing.SharedDataSets;
 import java.io.IOException;
@@ -175,6 +177,42 @@ class ProduceCommandITCase {
     AvroCodec<ItemMetadata> itemCodec = AvroCodec.of(ItemMetadata.class);
     events.forEach(bytes -> assertThat(eventCodec.decode(bytes).getValue()).isBetween(1.0, 5.0));
     items.forEach(bytes -> assertThat(itemCodec.decode(bytes).getGenres()).isNotEmpty());
+  }
+
+  /**
+   * {@code --format json}: the same records as JSON objects, items too, which the job's own decoder
+   * ({@link RecordDecoder}, the first step of its validation) reads into the records an Avro
+   * producer writes.
+   */
+  @Test
+  void formatJsonSendsEventsAndItemsTheJobsDecoderReads() {
+    ProduceCommandTest.Run avro = produce("avro-events", "avro-items");
+    ProduceCommandTest.Run json = produce("json-events", "json-items", "--format", "json");
+
+    assertThat(avro.exitCode()).as(avro.err()).isZero();
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    List<ConsumerRecord<byte[], byte[]>> events =
+        readRecords(kafka.bootstrapServers(), "json-events", 200);
+    List<byte[]> items = readAll(kafka.bootstrapServers(), "json-items", 30);
+    assertThat(events).hasSize(200);
+    assertThat(items).hasSize(30);
+    assertThat(events)
+        .allSatisfy(r -> assertThat(WireFormat.detect(r.value())).isEqualTo(WireFormat.JSON));
+    RecordDecoder<InteractionEvent> decoder = RecordDecoder.of(InteractionEvent.class);
+    AvroCodec<InteractionEvent> avroCodec = AvroCodec.of(InteractionEvent.class);
+    assertThat(events.stream().map(r -> decoder.decode(r.value())).toList())
+        .as("the same events as the Avro replay")
+        .containsExactlyInAnyOrderElementsOf(
+            readAll(kafka.bootstrapServers(), "avro-events", 200).stream()
+                .map(avroCodec::decode)
+                .toList());
+    assertThat(events)
+        .allSatisfy(
+            r ->
+                assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(decoder.decode(r.value()).getUserId()));
+    RecordDecoder<ItemMetadata> itemDecoder = RecordDecoder.of(ItemMetadata.class);
+    items.forEach(bytes -> assertThat(itemDecoder.decode(bytes).getGenres()).isNotEmpty());
   }
 
   /**

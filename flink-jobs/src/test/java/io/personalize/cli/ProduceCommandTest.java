@@ -129,6 +129,10 @@ class ProduceCommandTest {
     Run partitions = run(smallGenerated("--partitions", "0", "--bootstrap-servers", "localhost:1"));
     assertThat(partitions.exitCode()).isEqualTo(2);
     assertThat(partitions.err()).contains("--partitions must be at least 1, got 0");
+    Run format = run(smallGenerated("--format", "xml", "--bootstrap-servers", "localhost:1"));
+    assertThat(format.exitCode()).isEqualTo(2);
+    assertThat(format.err()).contains("--format is avro or json, not 'xml'");
+    assertThat(format.seconds()).as("no attempt to reach a broker").isLessThan(10);
   }
 
   @Test
@@ -145,6 +149,7 @@ class ProduceCommandTest {
         .contains("--bootstrap-servers", "default: localhost:9092")
         .contains("--rate", "--timeout-seconds", "default: 30")
         .contains("--partitions", "default: 2", "retention.ms=-1")
+        .contains("--format", "avro (single-object encoding) or json", "default: avro")
         .contains("-D=KEY=VALUE", "A Kafka client setting", "--config-file=FILE");
   }
 

@@ -7,6 +7,7 @@ import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.ItemInfo;
+import io.personalize.connectors.format.OutputFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Replays a data set into Kafka with plain kafka-clients (no Flink): interactions as {@link
- * InteractionEvent}, item metadata as {@link ItemMetadata}, both in Avro single-object encoding.
+ * InteractionEvent}, item metadata as {@link ItemMetadata}, both in Avro single-object encoding or,
+ * when asked, both as JSON objects (docs/formats.md): the engine reads either.
  *
  * <p>Interactions go out in event-time order (a stable sort, so ties keep their file order), keyed
  * by the user id (in click and view data sets, the session's id): all of a user's events land in
@@ -55,6 +57,7 @@ public final class InteractionProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String bootstrapServers;
   private final Duration timeout;
+  private final OutputFormat format;
   private volatile boolean failed;
 
   /** A producer with a 30 s timeout (see {@link #InteractionProducer(String, Duration)}). */
@@ -85,6 +88,19 @@ public final class InteractionProducer implements AutoCloseable {
    */
   public InteractionProducer(
       String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
+    this(bootstrapServers, clientProperties, timeout, OutputFormat.AVRO);
+  }
+
+  /**
+   * A producer as {@link #InteractionProducer(String, Map, Duration)} writing every record in
+   * {@code format}.
+   */
+  public InteractionProducer(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      Duration timeout,
+      OutputFormat format) {
+    this.format = Objects.requireNonNull(format, "format");
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -212,7 +228,11 @@ public final class InteractionProducer implements AutoCloseable {
                 };
         producer.send(
             new ProducerRecord<>(
-                topic, null, interaction.timeMillis(), key, EVENTS.encode(toEvent(interaction))),
+                topic,
+                null,
+                interaction.timeMillis(),
+                key,
+                format.encode(EVENTS, toEvent(interaction))),
             acked);
         sent++;
         if (sent % progressEvery == 0 && sent < total) {
@@ -246,7 +266,7 @@ public final class InteractionProducer implements AutoCloseable {
         failure.check();
         byte[] key = item.itemId().getBytes(StandardCharsets.UTF_8);
         producer.send(
-            new ProducerRecord<>(topic, key, ITEMS.encode(toItemMetadata(item))), failure);
+            new ProducerRecord<>(topic, key, format.encode(ITEMS, toItemMetadata(item))), failure);
         sent++;
       }
       producer.flush();

@@ -1,0 +1,132 @@
+package io.personalize.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.connectors.format.OutputFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The input formats of {@code bench} and how the report shows runs on two of them. */
+class BenchReportTest {
+  private static final Offset<Double> CLOSE = Offset.offset(1e-9);
+
+  @TempDir Path dir;
+
+  private static BenchSettings settings(List<OutputFormat> formats) {
+    return new BenchSettings(
+        1000, 100, 50, 1.0, 42, List.of(2), formats, Duration.ofMinutes(1), Path.of("out"));
+  }
+
+  /** A run of 1,000 events at {@code eventsPerSecond}, with one task and no state. */
+  private static Measured run(String name, double eventsPerSecond) {
+    return new Measured(
+        name,
+        2,
+        1000,
+        1.0,
+        1000 / eventsPerSecond,
+        List.of(new Measured.Vertex("Personal models", 2, 0.9, 0.0)),
+        new Measured.Checkpoints(0, 0, 0, 0),
+        Map.of("Personal models", 5000L));
+  }
+
+  private static BenchReport report(List<OutputFormat> formats, List<Measured> runs) {
+    LatencyReport.Percentiles none = new LatencyReport.Percentiles(0, 0, -1, -1, -1);
+    return new BenchReport(
+        settings(formats),
+        100,
+        50,
+        runs,
+        50_000,
+        1e6,
+        new LatencyReport(1, none, none),
+        Instant.EPOCH);
+  }
+
+  @Test
+  void inputFormatIsAvroJsonOrBoth() {
+    assertThat(BenchSettings.formats("avro")).containsExactly(OutputFormat.AVRO);
+    assertThat(BenchSettings.formats("JSON")).containsExactly(OutputFormat.JSON);
+    assertThat(BenchSettings.formats("both")).containsExactly(OutputFormat.AVRO, OutputFormat.JSON);
+    assertThatThrownBy(() -> BenchSettings.formats("xml"))
+        .hasMessage("--input-format is avro, json or both, not 'xml'");
+    assertThat(Bench.topic(OutputFormat.AVRO)).isEqualTo(Bench.TOPIC);
+    assertThat(Bench.topic(OutputFormat.JSON)).isEqualTo(Bench.TOPIC + "-json");
+  }
+
+  @Test
+  void bothFormatsGiveEachJsonRunOverTheSameRunOnAvro() throws Exception {
+    BenchReport report =
+        report(
+            BenchSettings.formats("both"),
+            List.of(
+                run("ceiling p2", 40_000),
+                run("ceiling p2 json", 30_000),
+                run("job p2", 800),
+                run("job p2 json", 780),
+                run("job without recommendations p2", 10_000),
+                run("job without recommendations p2 json", 8_000)));
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("input avro and json")
+        .contains("job p2 / ceiling p2: 0.020")
+        .contains(
+            "JSON / Avro input, events/s: ceiling p2 0.750; job p2 0.975; job without"
+                + " recommendations p2 0.800");
+    assertThat(printed.toString(StandardCharsets.UTF_8).lines())
+        .as("a JSON run's share of the JSON ceiling")
+        .anyMatch(line -> line.startsWith("job p2 json ") && line.contains("0.026"));
+
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    assertThat(json.path("ceiling").path("eventsPerSecond").asDouble()).isCloseTo(40_000, CLOSE);
+    assertThat(json.path("job").path("p2").path("eventsPerSecond").asDouble())
+        .isCloseTo(800, CLOSE);
+    assertThat(json.path("json").path("ceiling").path("eventsPerSecond").asDouble())
+        .isCloseTo(30_000, CLOSE);
+    assertThat(json.path("json").path("job").path("p2").path("eventsPerSecond").asDouble())
+        .isCloseTo(780, CLOSE);
+    JsonNode ratios = json.path("ratios");
+    assertThat(ratios.path("jobOverCeiling").asDouble()).isCloseTo(0.02, CLOSE);
+    assertThat(ratios.path("jsonOverAvro").path("job").path("p2").asDouble())
+        .isCloseTo(0.975, CLOSE);
+    assertThat(ratios.path("jsonOverAvro").path("ceiling").path("p2").asDouble())
+        .isCloseTo(0.75, CLOSE);
+    assertThat(ratios.path("jsonOverAvro").path("jobWithoutRecommendations").path("p2").asDouble())
+        .isCloseTo(0.8, CLOSE);
+  }
+
+  @Test
+  void oneFormatKeepsTheReportAsItWasWithItsFormatNamed() throws Exception {
+    BenchReport report =
+        report(
+            BenchSettings.formats("json"),
+            List.of(
+                run("ceiling p2 json", 30_000),
+                run("job p2 json", 780),
+                run("job without recommendations p2 json", 7_800)));
+
+    assertThat(report.jsonOverAvro()).isEmpty();
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    assertThat(json.path("inputFormats").toString()).isEqualTo("[\"json\"]");
+    assertThat(json.path("job").path("p2").path("eventsPerSecond").asDouble())
+        .isCloseTo(780, CLOSE);
+    assertThat(json.path("ratios").path("jobWithoutRecommendationsOverCeiling").asDouble())
+        .isCloseTo(0.26, CLOSE);
+    assertThat(json.has("json")).isFalse();
+    assertThat(json.path("ratios").has("jsonOverAvro")).isFalse();
+  }
+}
