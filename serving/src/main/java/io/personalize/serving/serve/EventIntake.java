@@ -45,6 +45,9 @@ final class EventIntake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
   private static final AvroCodec<InteractionEvent> AVRO = AvroCodec.of(InteractionEvent.class);
 
+  /** A short wait lets events of concurrent requests share one produce request. */
+  private static final int LINGER_MS = 2;
+
   /** Splits a batch into its elements; each element is then read by {@link JsonEvents}. */
   private static final ObjectMapper BATCH =
       new ObjectMapper(
@@ -80,7 +83,7 @@ final class EventIntake implements AutoCloseable {
     this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, kafkaClient, settings));
   }
 
-  /** Idempotent, acks=all (an acknowledged event survives a broker's loss), no batching delay. */
+  /** Idempotent, acks=all (an acknowledged event survives a broker's loss). */
   private static Properties producerConfig(
       String bootstrapServers, Map<String, String> kafkaClient, EventIntakeSettings settings) {
     int timeout = (int) Math.min(Integer.MAX_VALUE, settings.ackTimeout().toMillis());
@@ -91,10 +94,11 @@ final class EventIntake implements AutoCloseable {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(LINGER_MS));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(timeout));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+    // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout + LINGER_MS));
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "personalize-serve-events");
     return props;
   }
