@@ -80,13 +80,25 @@ class NodeProducersITCase {
           }
         }
         FlinkRest rest = new FlinkRest(kafkaJob.restPort(), client.getJobID());
-        assertThat(rest.operatorMetricSum("Validate_interactions.records-accepted"))
-            .as("records accepted, none a dead letter")
+        // Metrics reach the REST API a moment after the state: wait for the count, with a deadline.
+        assertThat(rest.await(r -> accepted(r) >= 2L * USERS * EVENTS, Duration.ofMinutes(1)))
+            .as("records accepted")
+            .isTrue();
+        assertThat(accepted(rest))
+            .as("records accepted, none twice")
             .isEqualTo(2L * USERS * EVENTS);
         assertThat(rest.failures()).isZero();
       } finally {
         client.cancel().get();
       }
+    }
+  }
+
+  private static long accepted(FlinkRest rest) {
+    try {
+      return rest.operatorMetricSum("Validate_interactions.records-accepted");
+    } catch (Exception e) {
+      return -1;
     }
   }
 
