@@ -74,9 +74,9 @@ class IdleInputITCase {
         assertThat(kafkaJob.awaitScored(produced)).as("every event scored").isTrue();
         assertListensOnLoopbackOnly(before, kafkaJob);
 
-        // Idle for many times the idleness timeout: a dozen checkpoints complete meanwhile.
+        // Idle for many times the idleness timeout: six checkpoints complete meanwhile.
         long checkpointsAtEnd = rest.completedCheckpoints();
-        assertThat(rest.await(r -> checkpoints(r) >= checkpointsAtEnd + 12, Duration.ofMinutes(2)))
+        assertThat(rest.await(r -> checkpoints(r) >= checkpointsAtEnd + 6, Duration.ofMinutes(2)))
             .as("checkpoints keep completing while the input is idle")
             .isTrue();
         assertThat(rest.status()).isEqualTo("RUNNING");

@@ -9,6 +9,7 @@ import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.demo.MetricsFollower;
+import io.personalize.model.Mode;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
@@ -138,8 +139,11 @@ final class ClusterJob {
     return records;
   }
 
-  /** Waits until the metrics topic shows at least {@code events} scored by every mode. */
-  void awaitScored(long events) throws InterruptedException {
+  /**
+   * Waits until the metrics topic shows at least {@code events} scored by every mode; returns each
+   * stream mode's RMSE over all users then.
+   */
+  Map<String, Double> awaitScored(long events) throws InterruptedException {
     try (MetricsFollower metrics = new MetricsFollower(cluster.kafka(), topic("metrics"))) {
       Instant deadline = Instant.now().plus(CATCH_UP);
       while (metrics.scoredByEveryMode() < events && Instant.now().isBefore(deadline)) {
@@ -148,6 +152,11 @@ final class ClusterJob {
       assertThat(metrics.scoredByEveryMode())
           .as("events scored by every mode, from the metrics topic")
           .isGreaterThanOrEqualTo(events);
+      Map<String, Double> rmse = new TreeMap<>();
+      for (Mode mode : Mode.STREAM) {
+        rmse.put(mode.label(), metrics.latest(mode.label(), 0).getRmse());
+      }
+      return rmse;
     }
   }
 

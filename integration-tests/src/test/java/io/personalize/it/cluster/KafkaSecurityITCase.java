@@ -55,13 +55,24 @@ class KafkaSecurityITCase {
     Path home = Path.of("target", "sasl-cluster");
     SharedCluster.deleteRecursively(home);
     tls = KafkaTls.generate(home.resolve("tls"));
+    // One TaskManager (two slots) is enough for the job at parallelism 2, and starts faster.
+    ClusterSettings defaults = ClusterSettings.defaults(home).withFreePorts();
+    ClusterSettings oneTaskManager =
+        new ClusterSettings(
+            defaults.home(),
+            defaults.kafkaPort(),
+            defaults.restPort(),
+            1,
+            defaults.slotsPerTaskManager(),
+            defaults.taskManagerMemory(),
+            defaults.jobManagerMemory(),
+            defaults.flinkOptions(),
+            defaults.kafkaUsers(),
+            defaults.kafkaTls());
     cluster =
         LocalCluster.start(
             Layout.fromSystemProperty(),
-            ClusterSettings.defaults(home)
-                .withFreePorts()
-                .withKafkaUsers(Map.of(USER, PASSWORD))
-                .withKafkaTls(tls),
+            oneTaskManager.withKafkaUsers(Map.of(USER, PASSWORD)).withKafkaTls(tls),
             System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
   }

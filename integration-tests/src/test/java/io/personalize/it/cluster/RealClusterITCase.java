@@ -68,22 +68,30 @@ class RealClusterITCase {
     // The rating path alone: with recommendations on, the job takes about three minutes for
     // ml-100k on two cores (docs/performance.md); the other scenarios run with them on.
     job.submit(2, null, "--recommend-enabled", "false");
-    long start = System.nanoTime();
-    job.produce(ml100k.interactions(), ml100k);
-    job.awaitScored(job.producedTotal);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    job.assertEveryEventAppliedOnce();
-    assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
     FlinkRest rest = cluster.rest();
-    assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
-    record(
-        "replay",
-        String.format(
-            "ml-100k %,d events, %d users at parallelism 2 on two TaskManagers, recommendations"
-                + " off: all scored in %.1f s (%.0f events/s), 0 lost, 0 applied twice, 0 dead"
-                + " letters",
-            job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds));
-    rest.cancel(job.jobId);
+    try {
+      long start = System.nanoTime();
+      job.produce(ml100k.interactions(), ml100k);
+      Map<String, Double> rmse = job.awaitScored(job.producedTotal);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      job.assertEveryEventAppliedOnce();
+      assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
+      assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
+      record(
+          "replay",
+          String.format(
+              "ml-100k %,d events, %d users at parallelism 2 on two TaskManagers, recommendations"
+                  + " off: all scored in %.1f s (%.0f events/s), 0 lost, 0 applied twice, 0 dead"
+                  + " letters; RMSE %s",
+              job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds, rmse));
+      // Here adaptive measured 0.9430-0.9434, worse than global (0.9392) and than the demo at
+      // parallelism 2 (StreamingJobITCase): not explained yet (docs/architecture.md). The bound
+      // catches a broken personal path until it is.
+      assertThat(rmse.get("adaptive")).as("adaptive RMSE at p = 2").isLessThanOrEqualTo(0.950);
+    } finally {
+      // The next scenarios need the slots: never leave this job running.
+      rest.activeJob().ifPresent(rest::cancel);
+    }
   }
 
   @Test
@@ -161,7 +169,9 @@ class RealClusterITCase {
   @Order(4)
   void restartingTheBrokerMidStreamLosesNothing() throws Exception {
     ClusterJob job = new ClusterJob(cluster, "broker", 2);
-    job.submit(2, null);
+    // Every sink and source of the rating path is a Kafka client that must ride out the restart;
+    // the recommending half adds one more sink and a minute of the suite's time.
+    job.submit(2, null, "--recommend-enabled", "false");
     List<Interaction> events = ml100k.interactions().subList(0, 10_000);
     job.produce(events.subList(0, 5_000), ml100k);
     job.awaitScored(2_000);
