@@ -56,10 +56,12 @@ class EvaluatorParityITCase {
    * would mean it scored events with parameters that had learned them (that leak once gave 0.900
    * against 0.933).
    *
-   * <p>Measured in two runs on 2026-12-03 with recommendations off: ml-100k overall at most +0.0005
-   * (adaptive), groups -0.0007 to +0.0014 (mtl); generated overall up to +0.0038 (adaptive), groups
-   * up to +0.0040. With recommendations on, the replica was staler (up to +0.0063 in ml-100k's
-   * group 7, 10 users with 5,511 events).
+   * <p>With recommendations off (since 2026-12-03) the replay is fastest and the differences move
+   * most with the machine's load: on a loaded machine ml-100k overall at most +0.0005, groups
+   * -0.0007 to +0.0014; on a quiet one (a clean-clone run) group 7 (10 users, 5,511 events) up to
+   * +0.0033 (local) and +0.0040 (adaptive), and the generated data up to +0.0064 overall. Bounds
+   * tightened to the loaded runs failed there; these are the bounds measured with recommendations
+   * on (up to +0.0063 in group 7), which cover both.
    */
   private record Tolerance(double overall, double group) {}
 
@@ -70,16 +72,16 @@ class EvaluatorParityITCase {
   private static final Map<Mode, Tolerance> ML100K =
       Map.of(
           Mode.GLOBAL, new Tolerance(0.0010, 0.0015),
-          Mode.LOCAL, new Tolerance(0.0010, 0.0020),
-          Mode.MTL, new Tolerance(0.0015, 0.0040),
-          Mode.ADAPTIVE, new Tolerance(0.0020, 0.0040));
+          Mode.LOCAL, new Tolerance(0.0010, 0.0055),
+          Mode.MTL, new Tolerance(0.0020, 0.0080),
+          Mode.ADAPTIVE, new Tolerance(0.0025, 0.0080));
 
   private static final Map<Mode, Tolerance> GENERATED =
       Map.of(
           Mode.GLOBAL, new Tolerance(0.0010, 0.0015),
-          Mode.LOCAL, new Tolerance(0.0040, 0.0050),
-          Mode.MTL, new Tolerance(0.0080, 0.0090),
-          Mode.ADAPTIVE, new Tolerance(0.0080, 0.0090));
+          Mode.LOCAL, new Tolerance(0.0050, 0.0080),
+          Mode.MTL, new Tolerance(0.0110, 0.0120),
+          Mode.ADAPTIVE, new Tolerance(0.0110, 0.0120));
 
   @Test
   void jobMatchesTheEvaluatorOnMovieLens(@TempDir Path dir) throws Exception {
