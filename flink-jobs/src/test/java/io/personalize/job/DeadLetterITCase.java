@@ -12,6 +12,7 @@ import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.json.JsonEvents;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -88,6 +89,8 @@ class DeadLetterITCase {
         DeadLetterReason.UNDECODABLE);
 
     Configuration settings = new Configuration();
+    // Bad records never pass validation; the good ones are checked in the rating path.
+    settings.set(RecommendationOptions.ENABLED, false);
     settings.set(PersonalizeOptions.PARALLELISM, 2);
     settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
     try (KafkaJob kafkaJob = new KafkaJob(settings, Files.createTempDirectory("checkpoints"))) {

@@ -10,6 +10,7 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.testing.RegistryRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +54,8 @@ class SchemaRegistryITCase {
     // The registry takes tens of seconds to start: the broker and topics start meanwhile.
     try (ApicurioRegistry registry = new ApicurioRegistry()) {
       Configuration settings = new Configuration();
+      // Decoding and dead letters happen before the recommending half, which would add only time.
+      settings.set(RecommendationOptions.ENABLED, false);
       settings.set(PersonalizeOptions.PARALLELISM, 1);
       settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
       settings.set(PersonalizeOptions.SCHEMA_REGISTRY_URL, registry.confluentApi());
