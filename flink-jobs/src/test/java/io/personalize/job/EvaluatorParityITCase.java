@@ -36,12 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * 1 their prequential numbers must agree, mode by mode and group by group. The job runs its real
  * path, as the demo runs it: the events replayed into an in-process Kafka broker, a MiniCluster
  * with RocksDB, the pipeline settings of every entry point, metrics read back from the metrics
- * topic, and the busiest user's profile, model and list looked up with the queryable-state client.
- * The remaining differences are the job's staleness (a replica lags the master by up to one
- * checkpoint, and its popularity counts with it) and the order in which items first appear to the
- * replica; the tolerances are the measured differences with a margin (docs/architecture.md has the
- * measurements). The same target at parallelism 2 is checked on the real cluster (RealClusterITCase
- * in integration-tests).
+ * topic, and the busiest user's profile and model looked up with the queryable-state client. The
+ * remaining differences are the job's staleness (a replica lags the master by up to one checkpoint,
+ * and its popularity counts with it) and the order in which items first appear to the replica; the
+ * tolerances are the measured differences with a margin (docs/architecture.md has the
+ * measurements).
  */
 class EvaluatorParityITCase {
   /**
@@ -121,7 +120,8 @@ class EvaluatorParityITCase {
       throws Exception {
     Configuration settings = DemoSettings.onFreePorts(1);
     // The rating half alone: recommendations change none of its numbers, and without them the two
-    // runs take 55 s instead of 151 s (ListsParityITCase checks the lists against the evaluator).
+    // runs take 35-55 s instead of 151 s (ListsParityITCase checks the lists against the
+    // evaluator).
     settings.set(RecommendationOptions.ENABLED, false);
     Demo.Result job =
         new Demo(settings, new PrintStream(console, true), 170_000, false).run(dataset, dir);
