@@ -43,6 +43,7 @@ final class ClusterJob {
   final Map<String, Long> produced = new TreeMap<>();
   long producedTotal;
   String jobId;
+  private boolean itemsSent;
 
   ClusterJob(LocalCluster cluster, String name, int partitions) {
     this(cluster, name, partitions, Map.of());
@@ -89,7 +90,13 @@ final class ClusterJob {
     return jobId;
   }
 
-  /** Sends {@code events} (in time order, keyed by user) and counts them per user. */
+  /**
+   * Sends {@code events} (in time order, keyed by user) and counts them per user. The first call
+   * sends the data set's item metadata to the items topic before them, as the demo and {@code
+   * personalize produce} do: without it the hybrid model has no item features (genres, release
+   * year), and every mode with personal feature weights scores worse (ml-100k at p = 2: adaptive
+   * 0.9426 instead of 0.935, local 1.024 instead of 1.001).
+   */
   void produce(List<Interaction> events, Dataset dataset) {
     Dataset part =
         new Dataset(
@@ -100,6 +107,10 @@ final class ClusterJob {
             dataset.scale(),
             events.size());
     try (InteractionProducer producer = new InteractionProducer(cluster.kafka(), client)) {
+      if (!itemsSent && !dataset.items().isEmpty()) {
+        producer.sendItems(dataset.items(), topic("items"));
+        itemsSent = true;
+      }
       producer.sendInteractions(part, topic("interactions"), 0, events.size(), (sent, total) -> {});
     }
     for (Interaction event : events) {

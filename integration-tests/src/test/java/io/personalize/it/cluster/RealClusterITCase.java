@@ -84,10 +84,13 @@ class RealClusterITCase {
                   + " off: all scored in %.1f s (%.0f events/s), 0 lost, 0 applied twice, 0 dead"
                   + " letters; RMSE %s",
               job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds, rmse));
-      // Here adaptive measured 0.9430-0.9434, worse than global (0.9392) and than the demo at
-      // parallelism 2 (StreamingJobITCase): not explained yet (docs/architecture.md). The bound
-      // catches a broken personal path until it is.
-      assertThat(rmse.get("adaptive")).as("adaptive RMSE at p = 2").isLessThanOrEqualTo(0.950);
+      // The demo's bounds at parallelism 2 (StreamingJobITCase). Adaptive measured 0.9430-0.9434
+      // here, worse than global, while the job got no item metadata (no genre or year features);
+      // with the items topic filled as the demo fills it, see docs/architecture.md.
+      assertThat(rmse.get("adaptive"))
+          .as("adaptive RMSE at p = 2")
+          .isLessThanOrEqualTo(0.940)
+          .isLessThan(rmse.get("global"));
     } finally {
       // The next scenarios need the slots: never leave this job running.
       rest.activeJob().ifPresent(rest::cancel);
