@@ -140,6 +140,11 @@ public final class GlobalModel {
     return catalog.size();
   }
 
+  /** How many items have metadata: with none, a model over item features has no features. */
+  public int itemsDescribed() {
+    return catalog.described();
+  }
+
   public void describeItem(String itemId, ItemDescription description) {
     ensureItem(itemId);
     catalog.describe(itemId, description);

@@ -1,6 +1,8 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.MAX_USERS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_KIND;
+import static io.personalize.job.config.PersonalizeOptions.TOPIC_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.ItemMetadata;
@@ -21,6 +23,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The global operator (parallelism 1, every event keyed to one key), a thin adapter around {@link
@@ -33,6 +37,16 @@ import org.apache.flink.util.Collector;
 public class GlobalTrainerFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, Prediction>
     implements CheckpointedFunction {
+  /**
+   * Ratings learned with no item metadata at all before the job says so: a hybrid model without
+   * item features still runs, but its personal feature weights have nothing to learn from (ml-100k
+   * at parallelism 2 without its items: adaptive 0.943 instead of 0.932, local 1.024 instead of
+   * 1.002), and nothing else would show why.
+   */
+  public static final long RATINGS_BEFORE_NO_METADATA_WARNING = 1_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GlobalTrainerFunction.class);
+
   private final JobConfig config;
   private transient FeatureSpace space;
   private transient GlobalModel model;
@@ -40,6 +54,7 @@ public class GlobalTrainerFunction
   private transient CheckpointCadence cadence;
   private transient Counter notLearned;
   private transient volatile long version;
+  private transient long ratingsSinceStart;
 
   public GlobalTrainerFunction(JobConfig config) {
     this.config = config;
@@ -70,6 +85,9 @@ public class GlobalTrainerFunction
     getRuntimeContext().getMetricGroup().gauge("global-users-evicted", model::usersEvicted);
     getRuntimeContext().getMetricGroup().gauge("global-users-expired", model::usersExpired);
     getRuntimeContext().getMetricGroup().gauge("global-items", () -> (long) model.items());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("global-items-described", () -> (long) model.itemsDescribed());
     // What the model learned from the stream (docs/method.md, "Settings learned from the stream").
     getRuntimeContext().getMetricGroup().gauge("step-races", model::races);
     getRuntimeContext()
@@ -92,6 +110,9 @@ public class GlobalTrainerFunction
       return;
     }
     double prediction = model.learn(event.userId, event.itemId, event.value, event.eventTimeMillis);
+    if (++ratingsSinceStart == RATINGS_BEFORE_NO_METADATA_WARNING) {
+      warnIfNoItemMetadata();
+    }
     out.collect(
         new Prediction(
             Mode.GLOBAL.label(),
@@ -116,6 +137,19 @@ public class GlobalTrainerFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out) {
     cadence.timerFired();
     emitCheckpoint(ctx);
+  }
+
+  private void warnIfNoItemMetadata() {
+    if (config.model().kind().usesFeatures() && model.itemsDescribed() == 0) {
+      LOG.warn(
+          "{} ratings learned and no item metadata yet on topic '{}': the {} model runs without"
+              + " item features (genres, year, features), and the personal models score worse."
+              + " Send the items to that topic (`personalize produce` does), or set {}=MF.",
+          RATINGS_BEFORE_NO_METADATA_WARNING,
+          config.get(TOPIC_ITEMS),
+          config.model().kind(),
+          MODEL_KIND.key());
+    }
   }
 
   private void emitCheckpoint(Context ctx) {

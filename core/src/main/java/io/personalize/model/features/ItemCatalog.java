@@ -22,6 +22,7 @@ public final class ItemCatalog {
   private final List<FeatureVector> cached = new ArrayList<>();
   private final List<FeatureVector> cachedMetadata = new ArrayList<>();
   private int[] cachedBucket = new int[64];
+  private int described;
 
   public ItemCatalog(FeatureSpace space) {
     this.space = space;
@@ -57,9 +58,19 @@ public final class ItemCatalog {
   /** Metadata arrived (or changed) for the item. */
   public void describe(String itemId, ItemDescription description) {
     int item = indexOf(itemId);
+    described += (hasMetadata(description) ? 1 : 0) - (hasMetadata(descriptions.get(item)) ? 1 : 0);
     descriptions.set(item, description);
     cached.set(item, null);
     cachedMetadata.set(item, null);
+  }
+
+  /** How many items have metadata (a genre, a year or a feature): none means no item features. */
+  public int described() {
+    return described;
+  }
+
+  private static boolean hasMetadata(ItemDescription description) {
+    return description.indices().length > 0;
   }
 
   public ItemDescription description(int item) {

@@ -172,6 +172,21 @@ class FeaturesTest {
   // ---- ItemCatalog ----
 
   @Test
+  void catalogCountsTheItemsThatHaveMetadata() {
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    catalog.observe(catalog.indexOf("seen only"));
+    assertThat(catalog.described()).isZero();
+    catalog.describe("b", SPACE.describe(List.of("Horror"), null, Map.of()));
+    catalog.describe("c", SPACE.describe(List.of(), 1995, Map.of()));
+    assertThat(catalog.described()).isEqualTo(2);
+    catalog.describe("b", SPACE.describe(List.of("Comedy"), null, Map.of())); // an update
+    assertThat(catalog.described()).isEqualTo(2);
+    catalog.describe("c", SPACE.describe(List.of(), null, Map.of())); // its metadata emptied
+    assertThat(catalog.described()).isEqualTo(1);
+    assertThat(catalog.size()).isEqualTo(3);
+  }
+
+  @Test
   void catalogIndexesItemsInArrivalOrderAndRebuildsVectorsOnlyWhenTheBucketChanges() {
     ItemCatalog catalog = new ItemCatalog(SPACE);
     assertThat(catalog.indexOf("b")).isZero();

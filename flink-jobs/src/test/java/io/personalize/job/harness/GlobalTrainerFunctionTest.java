@@ -2,8 +2,10 @@ package io.personalize.job.harness;
 
 import static io.personalize.job.harness.Fixtures.click;
 import static io.personalize.job.harness.Fixtures.rating;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.personalize.avro.FeatureWeightDelta;
 import io.personalize.avro.GradientCheckpoint;
@@ -31,6 +33,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -333,6 +336,51 @@ class GlobalTrainerFunctionTest {
     assertThat(checkpoints().get(1).getFeatureWeightDeltas())
         .extracting(FeatureWeightDelta::getIndex)
         .contains(comedyIndex);
+  }
+
+  /**
+   * A hybrid model fed ratings and no item metadata at all runs without item features: the job says
+   * so once, after {@value GlobalTrainerFunction#RATINGS_BEFORE_NO_METADATA_WARNING} ratings, and
+   * the gauge of described items reads 0 (a cluster test once ran like this unnoticed).
+   */
+  @Test
+  void withNoItemMetadataAtAllTheJobWarnsOnceAfterAThousandRatings() throws Exception {
+    harness = open(null);
+    long warnAt = GlobalTrainerFunction.RATINGS_BEFORE_NO_METADATA_WARNING;
+    try (LogCapture log = LogCapture.of(GlobalTrainerFunction.class)) {
+      for (int n = 0; n < warnAt - 1; n++) {
+        harness.processElement1(rating("u" + n % 50, "i" + n % 20, 4, n), 0);
+      }
+      assertThat(log.at(Level.WARN)).isEmpty();
+      harness.processElement1(click("u1", "i1", warnAt), 0); // clicks are not learned ratings
+      assertThat(log.at(Level.WARN)).isEmpty();
+      harness.processElement1(rating("u1", "i1", 4, warnAt), 0);
+      assertThat(log.at(Level.WARN))
+          .singleElement(as(STRING))
+          .startsWith("1000 ratings learned and no item metadata yet on topic 'items'")
+          .contains("personalize.model.kind=MF");
+      for (int n = 0; n < 2 * warnAt; n++) {
+        harness.processElement1(rating("u" + n % 50, "i" + n % 20, 4, warnAt + n), 0);
+      }
+      assertThat(log.at(Level.WARN)).as("said once").hasSize(1);
+    }
+    assertThat(OperatorMetrics.gauge(harness, "global-items-described")).isEqualTo(0L);
+    assertThat(OperatorMetrics.gauge(harness, "global-items")).isEqualTo(20L);
+  }
+
+  @Test
+  void withItemMetadataTheJobDoesNotWarnAndCountsTheDescribedItems() throws Exception {
+    harness = open(null);
+    harness.processElement2(comedy("i1"), 0);
+    harness.processElement2(comedy("i2"), 0);
+    harness.processElement2(comedy("i1"), 0); // an update: still two items described
+    try (LogCapture log = LogCapture.of(GlobalTrainerFunction.class)) {
+      for (int n = 0; n < GlobalTrainerFunction.RATINGS_BEFORE_NO_METADATA_WARNING + 10; n++) {
+        harness.processElement1(rating("u" + n % 50, "i" + n % 20, 4, n), 0);
+      }
+      assertThat(log.at(Level.WARN)).isEmpty();
+    }
+    assertThat(OperatorMetrics.gauge(harness, "global-items-described")).isEqualTo(2L);
   }
 
   @Test
