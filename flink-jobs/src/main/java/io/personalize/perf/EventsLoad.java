@@ -38,13 +38,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code POST /events} under load, with the job running behind it and the serving process restarted
  * halfway: single events at a fixed rate (open loop: each request's latency counts from when it was
  * due, so a stall shows), then every user's applied events (queryable state) compared with the
- * events the server answered 202 for. Prints latency percentiles and the comparison, and writes
+ * events the server answered 202 for. The first seconds warm the JVM up (the job, the broker and
+ * the server compile their hot paths at once): their requests are sent and checked like the rest,
+ * and their latencies are reported apart. Prints latency percentiles and the comparison, and writes
  * them to {@code DIR/events-load.json} (docs/performance.md, "POST /events").
  *
  * <p>Run: {@code java -cp "flink-jobs/target/classes:$(cat
  * flink-jobs/target/cli-classpath.txt):$(cat flink-jobs/target/provided-classpath.txt)"
- * io.personalize.perf.EventsLoad [rate] [seconds] [users] [dir]}, defaults 200 a second for 60 s
- * over 100 users into out/events-load.
+ * io.personalize.perf.EventsLoad [rate] [seconds] [users] [dir] [warm-up seconds]
+ * [process|in-jvm]}, defaults 200 a second for 60 s over 100 users into out/events-load, after 15 s
+ * of warm-up, the server in a process of its own as deployed ({@code in-jvm}: in this JVM, beside
+ * the job).
  */
 public final class EventsLoad {
   private static final String TOPIC = "load-interactions";
@@ -59,6 +63,8 @@ public final class EventsLoad {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int users = args.length > 2 ? Integer.parseInt(args[2]) : 100;
     Path dir = Path.of(args.length > 3 ? args[3] : "out/events-load");
+    int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 15;
+    boolean ownProcess = args.length <= 5 || parseServerMode(args[5]);
     Files.createDirectories(dir);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
@@ -72,7 +78,16 @@ public final class EventsLoad {
         JobRunner.define(env, job, List.of());
         JobID id = cluster.start(env, 120_000);
         try {
-          run(rate, seconds, users, dir, serveSettings(bootstrap, job), cluster, id);
+          run(
+              rate,
+              warmUp,
+              seconds,
+              users,
+              dir,
+              ownProcess,
+              serveSettings(bootstrap, job),
+              cluster,
+              id);
         } finally {
           cluster.cancel(id);
         }
@@ -82,14 +97,16 @@ public final class EventsLoad {
 
   private static void run(
       double rate,
+      int warmUp,
       int seconds,
       int users,
       Path dir,
+      boolean ownProcess,
       Configuration serve,
       BenchCluster cluster,
       JobID id)
       throws Exception {
-    RecommendationServer[] server = {RecommendationServer.start(ServeSettings.from(serve))};
+    Server[] server = {startServer(serve, ownProcess, dir.resolve("server-1.log"))};
     URI events = server[0].address().resolve("/events");
     serve.set(ServeOptions.PORT, server[0].address().getPort()); // the restart takes the same port
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -98,8 +115,9 @@ public final class EventsLoad {
     Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     AtomicLong sent = new AtomicLong();
     long periodNanos = (long) (1e9 / rate);
-    long total = (long) (rate * seconds);
+    long total = (long) (rate * (warmUp + seconds));
     long start = System.nanoTime();
+    long measuredFrom = start + TimeUnit.SECONDS.toNanos(warmUp);
     ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
     ticks.scheduleAtFixedRate(
         () -> {
@@ -144,10 +162,10 @@ public final class EventsLoad {
         0,
         periodNanos,
         TimeUnit.NANOSECONDS);
-    TimeUnit.SECONDS.sleep(seconds / 2);
+    TimeUnit.SECONDS.sleep(warmUp + seconds / 2);
     long restartFrom = System.nanoTime();
     server[0].close();
-    server[0] = RecommendationServer.start(ServeSettings.from(serve));
+    server[0] = startServer(serve, ownProcess, dir.resolve("server-2.log"));
     long restartTo = System.nanoTime();
     System.out.printf(
         "restarted the server in %d ms%n", TimeUnit.NANOSECONDS.toMillis(restartTo - restartFrom));
@@ -165,6 +183,8 @@ public final class EventsLoad {
     long[] applied = applied(cluster, id, users, accepted);
     ObjectNode report = new ObjectMapper().createObjectNode();
     report.put("rate", rate);
+    report.put("server", ownProcess ? "process" : "in-jvm");
+    report.put("warmUpSeconds", warmUp);
     report.put("seconds", seconds);
     report.put("users", users);
     report.put("requests", total);
@@ -177,9 +197,15 @@ public final class EventsLoad {
     List<Sample> all = new ArrayList<>(samples);
     long quietFrom = restartFrom - TimeUnit.SECONDS.toNanos(1);
     long quietTo = restartTo + TimeUnit.SECONDS.toNanos(1);
-    report.set("all", latencies(all, s -> true));
+    report.set("warmUp", latencies(all, s -> s.dueNanos() < measuredFrom));
+    report.set("all", latencies(all, s -> s.dueNanos() >= measuredFrom));
     report.set(
-        "awayFromRestart", latencies(all, s -> s.dueNanos() < quietFrom || s.dueNanos() > quietTo));
+        "awayFromRestart",
+        latencies(
+            all,
+            s ->
+                s.dueNanos() >= measuredFrom
+                    && (s.dueNanos() < quietFrom || s.dueNanos() > quietTo)));
     Map<Integer, Long> statuses = new java.util.TreeMap<>();
     all.forEach(s -> statuses.merge(s.status(), 1L, Long::sum));
     ObjectNode byStatus = report.putObject("statuses");
@@ -191,6 +217,53 @@ public final class EventsLoad {
     System.out.println(
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
     System.out.println("wrote " + file);
+  }
+
+  private static boolean parseServerMode(String mode) {
+    return switch (mode) {
+      case "process" -> true;
+      case "in-jvm" -> false;
+      default ->
+          throw new IllegalArgumentException("the server mode is process or in-jvm, not " + mode);
+    };
+  }
+
+  /** The server under load, wherever it runs. */
+  private interface Server extends AutoCloseable {
+    URI address();
+
+    @Override
+    void close();
+  }
+
+  private static Server startServer(Configuration serve, boolean ownProcess, Path log)
+      throws java.io.IOException {
+    if (ownProcess) {
+      ServerProcess process = ServerProcess.start(serve, log);
+      return new Server() {
+        @Override
+        public URI address() {
+          return process.address();
+        }
+
+        @Override
+        public void close() {
+          process.close();
+        }
+      };
+    }
+    RecommendationServer server = RecommendationServer.start(ServeSettings.from(serve));
+    return new Server() {
+      @Override
+      public URI address() {
+        return server.address();
+      }
+
+      @Override
+      public void close() {
+        server.close();
+      }
+    };
   }
 
   /** Applied events summed over users, and the users with fewer and with more than accepted. */
