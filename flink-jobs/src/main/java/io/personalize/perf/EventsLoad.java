@@ -164,7 +164,7 @@ public final class EventsLoad {
         TimeUnit.NANOSECONDS);
     TimeUnit.SECONDS.sleep(warmUp + seconds / 2);
     long restartFrom = System.nanoTime();
-    server[0].close();
+    server[0].stop().run();
     server[0] = startServer(serve, ownProcess, dir.resolve("server-2.log"));
     long restartTo = System.nanoTime();
     System.out.printf(
@@ -177,7 +177,7 @@ public final class EventsLoad {
     while (samples.size() < total && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(100);
     }
-    server[0].close();
+    server[0].stop().run();
 
     long acceptedTotal = accepted.values().stream().mapToLong(AtomicInteger::get).sum();
     long[] applied = applied(cluster, id, users, accepted);
@@ -228,42 +228,17 @@ public final class EventsLoad {
     };
   }
 
-  /** The server under load, wherever it runs. */
-  private interface Server extends AutoCloseable {
-    URI address();
-
-    @Override
-    void close();
-  }
+  /** The server under load, wherever it runs: where it serves, and how it stops. */
+  private record Server(URI address, Runnable stop) {}
 
   private static Server startServer(Configuration serve, boolean ownProcess, Path log)
       throws java.io.IOException {
     if (ownProcess) {
       ServerProcess process = ServerProcess.start(serve, log);
-      return new Server() {
-        @Override
-        public URI address() {
-          return process.address();
-        }
-
-        @Override
-        public void close() {
-          process.close();
-        }
-      };
+      return new Server(process.address(), process::close);
     }
     RecommendationServer server = RecommendationServer.start(ServeSettings.from(serve));
-    return new Server() {
-      @Override
-      public URI address() {
-        return server.address();
-      }
-
-      @Override
-      public void close() {
-        server.close();
-      }
-    };
+    return new Server(server.address(), server::close);
   }
 
   /** Applied events summed over users, and the users with fewer and with more than accepted. */
