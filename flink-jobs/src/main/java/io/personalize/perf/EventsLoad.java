@@ -6,6 +6,7 @@ import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.job.JobRunner;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.job.config.RecommendationOptions;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.serve.RecommendationServer;
 import io.personalize.serving.serve.ServeOptions;
@@ -48,7 +49,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * io.personalize.perf.EventsLoad [rate] [seconds] [users] [dir] [warm-up seconds]
  * [process|in-jvm]}, defaults 200 a second for 60 s over 100 users into out/events-load, after 15 s
  * of warm-up, the server in a process of its own as deployed ({@code in-jvm}: in this JVM, beside
- * the job).
+ * the job). Job settings as system properties ({@code -Dpersonalize.recommend.enabled=false}); the
+ * server process's JVM options as {@code -Dserver.java.opts="-Xmx1g ..."}.
  */
 public final class EventsLoad {
   private static final String TOPIC = "load-interactions";
@@ -68,10 +70,16 @@ public final class EventsLoad {
     Files.createDirectories(dir);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
-      Configuration jobSettings = new Configuration();
+      Configuration jobSettings = jobSettings();
       try (BenchCluster cluster = new BenchCluster(Bench.clusterSettings(jobSettings, dir), 1)) {
         Configuration conf =
-            Bench.jobConfiguration(jobSettings, bootstrap, 1, true, "load-", TOPIC);
+            Bench.jobConfiguration(
+                jobSettings,
+                bootstrap,
+                1,
+                jobSettings.get(RecommendationOptions.ENABLED),
+                "load-",
+                TOPIC);
         JobConfig job = JobConfig.from(conf);
         JobRunner.createTopics(job);
         StreamExecutionEnvironment env = cluster.environment(conf);
@@ -184,6 +192,7 @@ public final class EventsLoad {
     ObjectNode report = new ObjectMapper().createObjectNode();
     report.put("rate", rate);
     report.put("server", ownProcess ? "process" : "in-jvm");
+    report.putPOJO("jobSettings", jobSettings().toMap());
     report.put("warmUpSeconds", warmUp);
     report.put("seconds", seconds);
     report.put("users", users);
@@ -219,6 +228,22 @@ public final class EventsLoad {
     System.out.println("wrote " + file);
   }
 
+  /**
+   * The job's settings: its defaults, and any {@code -Dpersonalize.*} system property over them.
+   */
+  private static Configuration jobSettings() {
+    Configuration settings = new Configuration();
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            key -> {
+              if (key.startsWith("personalize.")) {
+                settings.setString(key, System.getProperty(key));
+              }
+            });
+    return settings;
+  }
+
   private static boolean parseServerMode(String mode) {
     return switch (mode) {
       case "process" -> true;
@@ -234,7 +259,8 @@ public final class EventsLoad {
   private static Server startServer(Configuration serve, boolean ownProcess, Path log)
       throws java.io.IOException {
     if (ownProcess) {
-      ServerProcess process = ServerProcess.start(serve, log);
+      ServerProcess process =
+          ServerProcess.start(serve, System.getProperty("server.java.opts", ""), log);
       return new Server(process.address(), process::close);
     }
     RecommendationServer server = RecommendationServer.start(ServeSettings.from(serve));

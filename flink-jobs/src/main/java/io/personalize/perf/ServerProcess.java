@@ -30,10 +30,19 @@ final class ServerProcess implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts the server with {@code settings} and waits until it says where it serves. */
-  static ServerProcess start(Configuration settings, Path log) throws IOException {
+  /**
+   * Starts the server with {@code settings} and waits until it says where it serves. {@code
+   * javaOptions}: options of its JVM (a heap size, a flight recording), split at spaces.
+   */
+  static ServerProcess start(Configuration settings, String javaOptions, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String option : javaOptions.trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.personalize.serving.serve.ServeCommand");
