@@ -21,6 +21,9 @@ import java.util.Map;
  * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
  * predictions since the previous {@link #report}, grouped by the group the user had when scored.
  *
+ * <p>A report costs one step per mode and distinct event count, not per user: the kept users' sums
+ * are also kept summed by count ({@link SumsByCount}), since a user's group follows from its count.
+ *
  * <p>Bounded: three numbers per mode and user and one count per user, for the users scored within
  * the idle expiry (event time) and at most {@code maxUsers} of them (the least recently scored
  * leave first). A user who leaves takes no figure along: its sums are added to its mode's retired
@@ -81,6 +84,12 @@ public final class PrequentialScoreboard {
   /** Per mode: per group 0..C, how many users left. */
   private final Map<String, long[]> retiredUsers = new HashMap<>();
 
+  /** The kept users' sums by count: what a report groups. Rebuilt after a restore. */
+  private final SumsByCount byCount = new SumsByCount();
+
+  /** While a restore merges sums, {@link #byCount} is left alone and rebuilt at its end. */
+  private boolean restoring;
+
   /** The boundaries of the last report, which a user who leaves is grouped by. */
   private GroupBoundaries lastBoundaries;
 
@@ -113,11 +122,7 @@ public final class PrequentialScoreboard {
         userEvents.expireSeenBefore(now - idleMillis + 1, now);
       }
     }
-    if (p.userEvents > 0) {
-      userEvents.merge(p.userId, p.userEvents, Math::max);
-    } else {
-      userEvents.putIfAbsent(p.userId, 0L);
-    }
+    long count = countAfter(p);
     if (idleMillis != Long.MAX_VALUE) {
       userEvents.seen(p.userId, p.eventTimeMillis);
     }
@@ -135,19 +140,51 @@ public final class PrequentialScoreboard {
       first = e * e;
       second = Math.abs(e);
     }
-    double[] acc =
-        errors
-            .computeIfAbsent(p.mode, m -> new HashMap<>())
-            .computeIfAbsent(p.userId, u -> new double[3]);
+    Map<String, double[]> perUser = errors.computeIfAbsent(p.mode, m -> new HashMap<>());
+    double[] acc = perUser.get(p.userId);
+    boolean firstOfMode = acc == null;
+    if (firstOfMode) {
+      acc = new double[3];
+      perUser.put(p.userId, acc);
+    }
     acc[0] += first;
     acc[1] += second;
     acc[2] += 1;
+    byCount.add(p.mode, count, first, second, firstOfMode);
     double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][3]);
     for (int g : new int[] {0, Math.max(1, Math.min(groups, p.group))}) {
       w[g][0] += first;
       w[g][1] += second;
       w[g][2] += 1;
     }
+  }
+
+  /**
+   * Notes the user's count after {@code p} (the larger of the kept one and the prediction's; 0 for
+   * a new user whose prediction carries none) and moves its sums to that count; returns it.
+   */
+  private long countAfter(Prediction p) {
+    Long kept = userEvents.get(p.userId);
+    long count = Math.max(kept == null ? 0 : kept, Math.max(0, p.userEvents));
+    if (kept == null) {
+      // Counted first: the put may push out the least recently scored user, whose group then
+      // comes from the counts with this user's and without its own, as in the map.
+      byCount.addUser(count);
+      userEvents.put(p.userId, count);
+    } else if (count != kept) {
+      userEvents.put(p.userId, count);
+      byCount.removeUser(kept);
+      byCount.addUser(count);
+      errors.forEach(
+          (mode, perUser) -> {
+            double[] acc = perUser.get(p.userId);
+            if (acc != null) {
+              byCount.removeUserSums(mode, kept, acc);
+              byCount.addUserSums(mode, count, acc);
+            }
+          });
+    }
+    return count;
   }
 
   /**
@@ -169,8 +206,6 @@ public final class PrequentialScoreboard {
   public List<Row> report(long nowMillis) {
     GroupBoundaries boundaries = currentBoundaries();
     lastBoundaries = boundaries;
-    Map<String, Integer> groupOf = new HashMap<>();
-    userEvents.forEach((user, count) -> groupOf.put(user, boundaries.groupOf(Math.max(1, count))));
     List<Row> rows = new ArrayList<>();
     for (String mode : modesInOrder()) {
       Map<String, double[]> perUser = errors.get(mode);
@@ -186,16 +221,18 @@ public final class PrequentialScoreboard {
       if (byGroup[0][2] == 0 && perUser.isEmpty()) {
         continue;
       }
-      perUser.forEach(
-          (user, acc) -> {
-            int g = groupOf.getOrDefault(user, 1);
-            for (int slot : new int[] {0, g}) {
-              byGroup[slot][0] += acc[0];
-              byGroup[slot][1] += acc[1];
-              byGroup[slot][2] += acc[2];
-              users[slot]++;
-            }
-          });
+      byCount
+          .of(mode)
+          .forEach(
+              (count, sums) -> {
+                int g = boundaries.groupOf(Math.max(1, count));
+                for (int slot : new int[] {0, g}) {
+                  byGroup[slot][0] += sums[0];
+                  byGroup[slot][1] += sums[1];
+                  byGroup[slot][2] += sums[2];
+                  users[slot] += (long) sums[3];
+                }
+              });
       for (int g = 0; g <= groups; g++) {
         rows.add(row(mode, g, true, 0, nowMillis, byGroup[g], users[g], k(mode)));
       }
@@ -230,19 +267,29 @@ public final class PrequentialScoreboard {
     return userEvents.evictions() + userEvents.expirations();
   }
 
+  /** The boundaries of the kept users' counts now (only the smallest and largest matter). */
   private GroupBoundaries currentBoundaries() {
-    long[] counts = userEvents.values().stream().mapToLong(Long::longValue).toArray();
+    long[] counts =
+        restoring
+            ? userEvents.values().stream().mapToLong(Long::longValue).toArray()
+            : new long[] {byCount.smallestPositiveCount(), byCount.largestCount()};
     return Coordinator.boundaries(0, groups, counts);
   }
 
   /** Moves a user's sums to its modes' retired totals, in its group at the last report. */
   private void retire(String user, long count) {
+    if (!restoring) {
+      byCount.removeUser(count);
+    }
     int group = groupAtLastReport(count);
     errors.forEach(
         (mode, perUser) -> {
           double[] acc = perUser.remove(user);
           if (acc != null) {
             addRetired(mode, group, acc, 1);
+            if (!restoring) {
+              byCount.removeUserSums(mode, count, acc);
+            }
           }
         });
   }
@@ -373,6 +420,33 @@ public final class PrequentialScoreboard {
    * of a snapshot with another number of groups count in group 0 (all users) only.
    */
   public void restore(ScoreboardSnapshot s) {
+    restoring = true;
+    try {
+      merge(s);
+    } finally {
+      restoring = false;
+      rebuildByCount();
+    }
+  }
+
+  /** Sums the kept users by count again, from their own sums. */
+  private void rebuildByCount() {
+    byCount.clear();
+    // forEach, not get: a lookup in the access-ordered map would change who leaves first.
+    userEvents.forEach(
+        (user, count) -> {
+          byCount.addUser(count);
+          errors.forEach(
+              (mode, perUser) -> {
+                double[] acc = perUser.get(user);
+                if (acc != null) {
+                  byCount.addUserSums(mode, count, acc);
+                }
+              });
+        });
+  }
+
+  private void merge(ScoreboardSnapshot s) {
     for (int m = 0; s.retired != null && m < Math.min(s.modes.length, s.retired.length); m++) {
       double[] sums = s.retired[m];
       long[] users = s.retiredUsers[m];

@@ -3,8 +3,14 @@ package io.personalize.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.personalize.model.Coordinator;
+import io.personalize.model.Mode;
 import io.personalize.online.PrequentialScoreboard.Row;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -354,6 +360,71 @@ class PrequentialScoreboardTest {
     Row again = cumulative(restored.report(2)).get(0);
     assertThat(again.k()).isEqualTo(10);
     assertThat(again.mrr()).isCloseTo(1.25 / 3, within(1e-12));
+  }
+
+  @Test
+  void reportsGroupAsIfEveryKeptUserWereWalked() {
+    // Users come, score more events (their counts grow), go idle or are pushed out, and return,
+    // with reports in between. Each report must equal the figures of the kept users walked one by
+    // one, from the snapshot, plus the retired totals.
+    int groups = 3;
+    PrequentialScoreboard board = new PrequentialScoreboard(groups, 20, 5_000);
+    Random random = new Random(7);
+    long[] counts = new long[60];
+    long time = 0;
+    for (int n = 1; n <= 5_000; n++) {
+      time += random.nextInt(40);
+      Prediction p = randomPrediction(random, counts);
+      p.eventTimeMillis = time;
+      board.add(p);
+      if (n % 250 == 0) {
+        ScoreboardSnapshot s = board.snapshot();
+        assertThat(cumulative(board.report(n))).isEqualTo(walkEveryUser(s, groups, n));
+      }
+    }
+    assertThat(board.usersLeft()).isGreaterThan(100);
+  }
+
+  /** The cumulative rows of a snapshot, walking its users one by one. */
+  private static List<Row> walkEveryUser(ScoreboardSnapshot s, int groups, long nowMillis) {
+    var boundaries = Coordinator.boundaries(0, groups, s.userEvents);
+    List<Row> rows = new ArrayList<>();
+    for (int m = 0; m < s.modes.length; m++) {
+      double[][] sums = new double[groups + 1][3];
+      long[] users = s.retiredUsers[m].clone();
+      for (int g = 0; g <= groups; g++) {
+        sums[g] = Arrays.copyOfRange(s.retired[m], 3 * g, 3 * g + 3);
+      }
+      for (int u = 0; u < s.users.length; u++) {
+        double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);
+        if (e[2] > 0) {
+          for (int slot : new int[] {0, boundaries.groupOf(Math.max(1, s.userEvents[u]))}) {
+            for (int i = 0; i < 3; i++) {
+              sums[slot][i] += e[i];
+            }
+            users[slot]++;
+          }
+        }
+      }
+      for (int g = 0; g <= groups; g++) {
+        rows.add(
+            new Row(
+                s.modes[m],
+                g,
+                true,
+                0,
+                nowMillis,
+                (long) sums[g][2],
+                users[g],
+                sums[g][0],
+                sums[g][1],
+                0));
+      }
+    }
+    // The report lists modes in Mode order.
+    rows.sort(
+        Comparator.comparingInt(r -> Mode.valueOf(r.mode().toUpperCase(Locale.ROOT)).ordinal()));
+    return rows;
   }
 
   private static List<Row> cumulative(List<Row> rows) {
