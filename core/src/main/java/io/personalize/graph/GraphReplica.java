@@ -1,7 +1,10 @@
 package io.personalize.graph;
 
 import io.personalize.util.VersionedDeltaQueue;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A per-user operator's copy of the item graph, advanced by {@link GraphDelta}s with the same
@@ -13,13 +16,37 @@ import java.util.List;
  * watermark passes the delta's latest event. Between deltas, the replica's lists keep the weights
  * of their last update; their decay needs no update (it scales a list alike), but an edge that
  * decayed below the minimum weight stays until the graph operator prunes it and sends the list.
+ *
+ * <p>With {@code newestOnly}, bounded by items, not by deltas: a queued list that a newer queued
+ * delta replaces is dropped when the newer one arrives, so the queue holds at most one list per
+ * item however far the graph runs ahead of the watermark (it did by over a thousand deltas of up to
+ * 100 lists each, all of them in every checkpoint). The item then keeps its older list until the
+ * newer delta applies: a little staler while the queue is long, never ahead of the watermark.
  */
 public final class GraphReplica {
   private final CoInteractionGraph graph;
+  private final boolean newestOnly;
   private final VersionedDeltaQueue<GraphDelta> deltas = new VersionedDeltaQueue<>(this::apply);
 
+  /** Per item, the queued delta holding its newest list and where: what a newer list replaces. */
+  private final Map<String, Queued> newestQueued = new HashMap<>();
+
+  private long listsDropped;
+
+  private record Queued(GraphDelta delta, int index) {}
+
+  /** A replica that keeps every queued list ({@code newestOnly} false). */
   public GraphReplica(GraphSettings settings) {
+    this(settings, false);
+  }
+
+  /**
+   * @param newestOnly drop a queued list when a newer queued delta replaces it (see above); false
+   *     applies every list in turn
+   */
+  public GraphReplica(GraphSettings settings, boolean newestOnly) {
     this.graph = new CoInteractionGraph(settings);
+    this.newestOnly = newestOnly;
   }
 
   /** The graph as applied so far: walk it, do not change it. */
@@ -46,9 +73,37 @@ public final class GraphReplica {
     return deltas.pending();
   }
 
-  /** Queues a delta; it applies before the first event later than what it covers. */
+  /** Queued lists dropped because a newer queued delta replaced them. */
+  public long listsDropped() {
+    return listsDropped;
+  }
+
+  /**
+   * Queues a delta (a copy: queued lists are dropped from it later); it applies before the first
+   * event later than what it covers.
+   */
   public void offer(GraphDelta delta) {
-    deltas.offer(delta);
+    if (!newestOnly) {
+      deltas.offer(delta);
+      return;
+    }
+    GraphDelta queued = copy(delta);
+    for (int n = 0; n < queued.items.length; n++) {
+      Queued older = newestQueued.get(queued.items[n]);
+      // Only a newer version replaces a list still queued (not applied, not a redelivery).
+      if (older != null
+          && older.delta.version > deltas.version()
+          && older.delta.version >= queued.version) {
+        continue;
+      }
+      if (older != null && older.delta.version > deltas.version()) {
+        older.delta.items[older.index] = null;
+        older.delta.edges[older.index] = null;
+        listsDropped++;
+      }
+      newestQueued.put(queued.items[n], new Queued(queued, n));
+    }
+    deltas.offer(queued);
   }
 
   /**
@@ -61,8 +116,39 @@ public final class GraphReplica {
 
   private void apply(GraphDelta delta) {
     for (int n = 0; n < delta.items.length; n++) {
-      graph.replace(delta.items[n], delta.edges[n]);
+      String item = delta.items[n];
+      if (item != null) {
+        graph.replace(item, delta.edges[n]);
+        newestQueued.computeIfPresent(item, (i, q) -> q.delta == delta ? null : q);
+      }
     }
+  }
+
+  private static GraphDelta copy(GraphDelta delta) {
+    GraphDelta copy = new GraphDelta();
+    copy.version = delta.version;
+    copy.previousVersion = delta.previousVersion;
+    copy.createdAtMillis = delta.createdAtMillis;
+    copy.maxEventTimeMillis = delta.maxEventTimeMillis;
+    copy.items = delta.items.clone();
+    copy.edges = delta.edges.clone();
+    return copy;
+  }
+
+  /** A queued delta as a snapshot keeps it: without the lists dropped from it. */
+  private static GraphDelta withoutDropped(GraphDelta delta) {
+    List<String> items = new ArrayList<>();
+    List<ItemEdges> edges = new ArrayList<>();
+    for (int n = 0; n < delta.items.length; n++) {
+      if (delta.items[n] != null) {
+        items.add(delta.items[n]);
+        edges.add(delta.edges[n]);
+      }
+    }
+    GraphDelta kept = copy(delta);
+    kept.items = items.toArray(new String[0]);
+    kept.edges = edges.toArray(new ItemEdges[0]);
+    return kept;
   }
 
   public GraphReplicaSnapshot snapshot() {
@@ -72,7 +158,10 @@ public final class GraphReplica {
     List<String> items = graph.items();
     s.items = items.toArray(new String[0]);
     s.edges = items.stream().map(item -> graph.neighbors(item).copy()).toArray(ItemEdges[]::new);
-    s.pending = deltas.pendingDeltas();
+    s.pending = new ArrayList<>();
+    for (GraphDelta queued : deltas.pendingDeltas()) {
+      s.pending.add(withoutDropped(queued));
+    }
     return s;
   }
 
@@ -81,6 +170,10 @@ public final class GraphReplica {
     for (int n = 0; n < s.items.length; n++) {
       graph.replace(s.items[n], s.edges[n]);
     }
-    deltas.restore(s.version, s.gaps, s.pending);
+    deltas.restore(s.version, s.gaps, List.of());
+    newestQueued.clear();
+    for (GraphDelta queued : s.pending) {
+      offer(queued); // a snapshot from before lists were dropped gets them dropped here
+    }
   }
 }

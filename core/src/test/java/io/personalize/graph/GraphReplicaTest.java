@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A per-user operator's copy of the graph, advanced by versioned deltas after the watermark. */
 class GraphReplicaTest {
@@ -52,6 +54,46 @@ class GraphReplicaTest {
     // b: 2 at 200 ms, read at the latest time, 300 ms.
     assertThat(replica.graph().weightedInDegree("b"))
         .isCloseTo(2 * SETTINGS.decay(100), within(1e-15));
+  }
+
+  @Test
+  void newestOnlyTheQueueHoldsOneListPerItemAndASnapshotKeepsOnlyThose() {
+    GraphReplica replica = new GraphReplica(SETTINGS, true);
+    GraphDelta first = new GraphDelta();
+    first.version = 1;
+    first.maxEventTimeMillis = 100;
+    first.items = new String[] {"a", "b"};
+    first.edges = new ItemEdges[] {list(100, "b", 1), list(100, "a", 1)};
+    replica.offer(first);
+    replica.offer(delta(2, 1, 200, "a", list(200, "c", 2)));
+    replica.offer(delta(3, 2, 300, "a", list(300, "d", 3)));
+    // a's lists of versions 1 and 2 were replaced while queued; b's is the only one of version 1.
+    assertThat(replica.listsDropped()).isEqualTo(2);
+    assertThat(first.items).as("the caller's delta is left alone").containsExactly("a", "b");
+    GraphReplicaSnapshot s = replica.snapshot();
+    assertThat(s.pending).extracting(d -> d.version).containsExactly(1L, 2L, 3L);
+    assertThat(s.pending)
+        .extracting(d -> List.of(d.items))
+        .containsExactly(List.of("b"), List.of(), List.of("a"));
+    // Applied in order: b at once with version 1, a only with version 3, at d.
+    replica.advanceTo(200);
+    assertThat(replica.graph().neighbors("b").neighbors).containsExactly("a");
+    assertThat(replica.graph().neighbors("a")).isNull();
+    replica.advanceTo(Long.MAX_VALUE);
+    assertThat(replica.version()).isEqualTo(3);
+    assertThat(replica.graph().neighbors("a").neighbors).containsExactly("d");
+    // An applied list is not dropped by a newer one: version 4 replaces it on the graph instead.
+    replica.offer(delta(4, 3, 400, "a", list(400, "e", 1)));
+    assertThat(replica.listsDropped()).isEqualTo(2);
+    // A snapshot taken before lists were dropped (every list queued) gets them dropped on restore.
+    GraphReplica restored = new GraphReplica(SETTINGS, true);
+    GraphReplicaSnapshot old = new GraphReplicaSnapshot();
+    old.pending = new ArrayList<>(List.of(first, delta(2, 1, 200, "a", list(200, "c", 2))));
+    restored.restore(old);
+    assertThat(restored.listsDropped()).isEqualTo(1);
+    assertThat(restored.snapshot().pending)
+        .extracting(d -> List.of(d.items))
+        .containsExactly(List.of("b"), List.of("a"));
   }
 
   @Test
@@ -135,14 +177,15 @@ class GraphReplicaTest {
    * some twice, with watermarks in between, and restored from its snapshot half-way, ends equal to
    * the master bit for bit.
    */
-  @Test
-  void aReplicaFedEveryDeltaEqualsTheMaster() {
+  @ParameterizedTest(name = "newest only: {0}")
+  @ValueSource(booleans = {false, true})
+  void aReplicaFedEveryDeltaEqualsTheMaster(boolean newestOnly) {
     GraphSettings settings = SETTINGS.withHalfLifeMillis(50_000).withMaxNeighbors(5);
     Random random = new Random(23);
     CoInteractionGraph master = new CoInteractionGraph(settings);
     Map<String, UserSequence> users = new HashMap<>();
     GraphDeltaBuilder builder = new GraphDeltaBuilder();
-    GraphReplica replica = new GraphReplica(settings);
+    GraphReplica replica = new GraphReplica(settings, newestOnly);
     List<GraphDelta> sent = new ArrayList<>();
     int redelivered = 0;
     for (int n = 1; n <= 5_000; n++) {
@@ -164,7 +207,7 @@ class GraphReplicaTest {
         replica.advanceTo(time);
       }
       if (n == 2_500) {
-        GraphReplica restored = new GraphReplica(settings);
+        GraphReplica restored = new GraphReplica(settings, newestOnly);
         restored.restore(replica.snapshot());
         assertSameGraph(restored.graph(), replica.graph());
         assertThat(restored.pending()).isEqualTo(replica.pending());
@@ -185,6 +228,7 @@ class GraphReplicaTest {
     assertThat(replica.duplicates()).isBetween(1L, (long) redelivered);
     assertThat(master.edgeCount()).isGreaterThan(200);
     assertSameGraph(replica.graph(), master);
+    assertThat(replica.listsDropped() > 0).isEqualTo(newestOnly);
   }
 
   private static void assertSameGraph(CoInteractionGraph actual, CoInteractionGraph expected) {

@@ -3,6 +3,7 @@ package io.personalize.job;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
 import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
+import static io.personalize.job.config.RecommendationOptions.GRAPH_UPDATES_NEWEST_ONLY;
 import static io.personalize.job.config.RecommendationOptions.INTERVAL;
 import static io.personalize.job.config.RecommendationOptions.POPULARITY_HALF_LIFE;
 import static io.personalize.job.config.RecommendationOptions.POPULARITY_TOP;
@@ -143,7 +144,7 @@ public class RecommendationFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     space = config.featureSpace();
     replica = new SharedReplica(config.rankingModel(), space, 0);
-    graph = new GraphReplica(config.graphSettings());
+    graph = new GraphReplica(config.graphSettings(), config.get(GRAPH_UPDATES_NEWEST_ONLY));
     popularity =
         PopularityTracker.decaying(
             config.get(POPULARITY_TOP),
@@ -229,6 +230,9 @@ public class RecommendationFunction
     getRuntimeContext()
         .getMetricGroup()
         .gauge("graph-replica-pending", () -> (long) graph.pending());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("graph-replica-lists-dropped", () -> graph.listsDropped());
     getRuntimeContext().getMetricGroup().gauge("graph-items", () -> (long) graph.graph().size());
   }
 

@@ -169,6 +169,18 @@ public final class RecommendationOptions {
           .defaultValue(Duration.ofSeconds(1))
           .withDescription("... or after this long (processing time), whichever comes first.");
 
+  public static final ConfigOption<Boolean> GRAPH_UPDATES_NEWEST_ONLY =
+      key(PREFIX + "graph-updates.newest-only")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "A recommendation subtask keeps only the newest waiting edge list per item: a list"
+                  + " that a newer waiting update replaces is dropped, so what waits for the"
+                  + " watermark (and goes into every checkpoint) is bounded by the items, not by"
+                  + " how far the graph runs ahead. The item then keeps its older list until the"
+                  + " newer update applies. false: every list applies in turn, as the evaluator's"
+                  + " graph does (a replay far behind its input checkpoints every waiting list).");
+
   // ---- Random walks
 
   public static final ConfigOption<WalkSettings.Visits> WALK_VISITS =
@@ -261,6 +273,7 @@ public final class RecommendationOptions {
           Setting.of(GRAPH_GAP_EXPONENT, e -> e >= 0 && Double.isFinite(e), ">= 0"),
           Setting.of(GRAPH_UPDATES_EVERY_CHANGES, n -> n >= 1, ">= 1"),
           Setting.of(GRAPH_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(GRAPH_UPDATES_NEWEST_ONLY),
           Setting.of(WALK_VISITS),
           Setting.of(WALK_STEPS, n -> n >= 1 && n <= 10_000_000, "1..10000000"),
           Setting.of(WALK_RESTART, p -> p >= 0 && p <= 1, "0..1"),
