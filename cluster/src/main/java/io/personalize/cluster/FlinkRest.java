@@ -22,12 +22,27 @@ import java.util.UUID;
 public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How long a job must be seen fully running before a refused savepoint is tried again: longer
+   * than Flink's REST cache of a job's state ({@code web.refresh-interval}, 3 s by default). A
+   * refused stop-with-savepoint after a source subtask finished makes Flink restart the job, and
+   * for up to that long the REST API still shows every task running (CI, stop 21: attempts 3 to 5
+   * refused, each sent into the restart).
+   */
+  static final Duration RUNNING_STEADY = Duration.ofSeconds(5);
+
   private final URI base;
+  private final Duration runningSteady;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public FlinkRest(String base) {
+    this(base, RUNNING_STEADY);
+  }
+
+  FlinkRest(String base, Duration runningSteady) {
     this.base = URI.create(base.endsWith("/") ? base : base + "/");
+    this.runningSteady = runningSteady;
   }
 
   public JsonNode get(String path) {
@@ -182,11 +197,16 @@ public final class FlinkRest {
       }
       System.err.printf(
           "Flink refused the savepoint of job %s (attempt %d of %d: %s); trying again once every"
-              + " task runs%n",
-          jobId, attempt, REFUSED_SAVEPOINT_ATTEMPTS, refusalReason(cause));
+              + " task has run for %d s%n",
+          jobId,
+          attempt,
+          REFUSED_SAVEPOINT_ATTEMPTS,
+          refusalReason(cause),
+          runningSteady.toSeconds());
       // Not awaitFullyRunning: the refused savepoint may stay in the job's failure history.
-      Polling.await(
+      Polling.awaitSteady(
           () -> isFullyRunning(jobId),
+          runningSteady,
           timeout,
           () -> "job " + jobId + " did not run again after a refused savepoint: " + cause);
     }

@@ -46,6 +46,30 @@ public final class Polling {
     throw new IllegalStateException(message, last);
   }
 
+  /**
+   * Polls until {@code holds} has held at every poll for at least {@code steadyFor}: for answers
+   * that may be stale for a while (Flink's REST API serves a job's state from a cache that lives
+   * {@code web.refresh-interval}, 3 s by default), so one answer that it holds is not enough.
+   */
+  public static void awaitSteady(
+      BooleanSupplier holds, Duration steadyFor, Duration timeout, Supplier<String> why) {
+    long[] holdingSince = {Long.MIN_VALUE};
+    await(
+        () -> {
+          long now = System.nanoTime();
+          if (!holds.getAsBoolean()) {
+            holdingSince[0] = Long.MIN_VALUE;
+            return false;
+          }
+          if (holdingSince[0] == Long.MIN_VALUE) {
+            holdingSince[0] = now;
+          }
+          return now - holdingSince[0] >= steadyFor.toNanos();
+        },
+        timeout,
+        why);
+  }
+
   static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

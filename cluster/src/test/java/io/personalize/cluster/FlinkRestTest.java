@@ -1,10 +1,21 @@
 package io.personalize.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class FlinkRestTest {
@@ -40,6 +51,76 @@ class FlinkRestTest {
     assertFalse(
         FlinkRest.everySubtaskRunning(
             job("RESTARTING", "CANCELING", "{\"RUNNING\":0,\"CANCELING\":2}")));
+  }
+
+  /**
+   * CI, stop 21: Flink refused a stop-with-savepoint, restarted the job, and for a few seconds its
+   * REST API still showed every task running (a cached answer); the retry sent on that answer was
+   * refused too. A REST stub answers the same way: the retry must wait until the job has been seen
+   * running for a while, after the restart it shows.
+   */
+  @Test
+  void aRefusedSavepointIsTriedAgainOnlyOnceTheJobRunsSteadilyAgain() throws Exception {
+    String running = "{\"RUNNING\":2}";
+    // After the refusal: the cached view, then the restart, then running for good.
+    List<String> afterRefusal =
+        List.of(
+            job("RUNNING", "RUNNING", running).toString(),
+            job("RESTARTING", "CANCELING", "{\"RUNNING\":0,\"CANCELING\":2}").toString(),
+            job("RUNNING", "RUNNING", "{\"RUNNING\":1,\"DEPLOYING\":1}").toString());
+    String runningForGood = job("RUNNING", "RUNNING", running).toString();
+    AtomicInteger jobAnswers = new AtomicInteger();
+    List<Integer> jobAnswersAtStop = new ArrayList<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/jobs/j/stop",
+        exchange -> {
+          jobAnswersAtStop.add(jobAnswers.get());
+          answer(exchange, "{\"request-id\":\"t" + jobAnswersAtStop.size() + "\"}");
+        });
+    server.createContext(
+        "/jobs/j/savepoints/t1",
+        exchange ->
+            answer(
+                exchange,
+                "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"failure-cause\":{\"stack-trace\":"
+                    + "\"Caused by: ...PartialFinishingNotSupportedByStateException\"}}}"));
+    server.createContext(
+        "/jobs/j/savepoints/t2",
+        exchange ->
+            answer(
+                exchange,
+                "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"location\":\"file:/sp-1\"}}"));
+    server.createContext(
+        "/jobs/j",
+        exchange -> {
+          int n = jobAnswers.getAndIncrement();
+          answer(exchange, n < afterRefusal.size() ? afterRefusal.get(n) : runningForGood);
+        });
+    server.start();
+    try {
+      FlinkRest rest =
+          new FlinkRest(
+              "http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(600));
+      assertEquals("file:/sp-1", rest.stopWithSavepoint("j", "file:/sp", Duration.ofSeconds(20)));
+      assertEquals(2, jobAnswersAtStop.size());
+      // The retry came after the restart and the half-deployed answer, and after running answers
+      // spanning the steady time (250 ms apart: at least 3).
+      assertTrue(
+          jobAnswersAtStop.get(1) >= afterRefusal.size() + 3,
+          "the retry was sent after " + jobAnswersAtStop.get(1) + " answers of /jobs/j");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static void answer(HttpExchange exchange, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
   }
 
   @Test
