@@ -38,11 +38,6 @@ public final class PipelineSettings {
           // more of them as users come and expire. A 300,000-user flood took 248 s without, 161 s
           // with (docs/performance.md, "Bloom filters").
           "state.backend.rocksdb.use-bloom-filter", "true",
-          // A network buffer not yet full goes out after at most this long (Flink's default is
-          // 100 ms): at a few hundred events a second, the wait for a full buffer was most of an
-          // event's way to queryable state (bench latency p50 51 ms with the default, 9 ms with
-          // 10 ms, at no measured cost in throughput: docs/performance.md, "Latency").
-          "execution.buffer-timeout.interval", "10 ms",
           // A cancelled or killed job leaves its last checkpoint, so `run` can resume from it.
           "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
           // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
