@@ -26,8 +26,8 @@ public final class FlinkRest {
    * How long a job must be seen fully running before a refused savepoint is tried again: longer
    * than Flink's REST cache of a job's state ({@code web.refresh-interval}, 3 s by default). A
    * refused stop-with-savepoint after a source subtask finished makes Flink restart the job, and
-   * for up to that long the REST API still shows every task running (CI, stop 21: attempts 3 to 5
-   * refused, each sent into the restart).
+   * for up to that long the REST API still shows every task running (a clean-clone suite run,
+   * 2026-12-04: attempts 3 to 5 refused, each sent into the restart).
    */
   static final Duration RUNNING_STEADY = Duration.ofSeconds(5);
 

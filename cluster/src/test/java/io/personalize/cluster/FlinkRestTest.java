@@ -54,10 +54,10 @@ class FlinkRestTest {
   }
 
   /**
-   * CI, stop 21: Flink refused a stop-with-savepoint, restarted the job, and for a few seconds its
-   * REST API still showed every task running (a cached answer); the retry sent on that answer was
-   * refused too. A REST stub answers the same way: the retry must wait until the job has been seen
-   * running for a while, after the restart it shows.
+   * A clean-clone suite run, 2026-12-04: Flink refused a stop-with-savepoint, restarted the job,
+   * and for a few seconds its REST API still showed every task running (a cached answer); the retry
+   * sent on that answer was refused too. A REST stub answers the same way: the retry must wait
+   * until the job has been seen running for a while, after the restart it shows.
    */
   @Test
   void aRefusedSavepointIsTriedAgainOnlyOnceTheJobRunsSteadilyAgain() throws Exception {
