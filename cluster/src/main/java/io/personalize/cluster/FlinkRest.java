@@ -197,12 +197,12 @@ public final class FlinkRest {
       }
       System.err.printf(
           "Flink refused the savepoint of job %s (attempt %d of %d: %s); trying again once every"
-              + " task has run for %d s%n",
+              + " task has run for %d ms%n",
           jobId,
           attempt,
           REFUSED_SAVEPOINT_ATTEMPTS,
           refusalReason(cause),
-          runningSteady.toSeconds());
+          runningSteady.toMillis());
       // Not awaitFullyRunning: the refused savepoint may stay in the job's failure history.
       Polling.awaitSteady(
           () -> isFullyRunning(jobId),

@@ -57,10 +57,12 @@ public final class Polling {
     await(
         () -> {
           long now = System.nanoTime();
+          long since = holdingSince[0];
+          holdingSince[0] = Long.MIN_VALUE; // stays so unless it holds now (an exception: not yet)
           if (!holds.getAsBoolean()) {
-            holdingSince[0] = Long.MIN_VALUE;
             return false;
           }
+          holdingSince[0] = since;
           if (holdingSince[0] == Long.MIN_VALUE) {
             holdingSince[0] = now;
           }

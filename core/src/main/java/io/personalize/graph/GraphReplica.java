@@ -125,14 +125,7 @@ public final class GraphReplica {
   }
 
   private static GraphDelta copy(GraphDelta delta) {
-    GraphDelta copy = new GraphDelta();
-    copy.version = delta.version;
-    copy.previousVersion = delta.previousVersion;
-    copy.createdAtMillis = delta.createdAtMillis;
-    copy.maxEventTimeMillis = delta.maxEventTimeMillis;
-    copy.items = delta.items.clone();
-    copy.edges = delta.edges.clone();
-    return copy;
+    return withLists(delta, delta.items.clone(), delta.edges.clone());
   }
 
   /** A queued delta as a snapshot keeps it: without the lists dropped from it. */
@@ -145,10 +138,22 @@ public final class GraphReplica {
         edges.add(delta.edges[n]);
       }
     }
-    GraphDelta kept = copy(delta);
-    kept.items = items.toArray(new String[0]);
-    kept.edges = edges.toArray(new ItemEdges[0]);
-    return kept;
+    if (items.size() == delta.items.length) {
+      return delta; // nothing dropped: the snapshot copies it anyway
+    }
+    return withLists(delta, items.toArray(new String[0]), edges.toArray(new ItemEdges[0]));
+  }
+
+  /** {@code delta}'s version and times with other lists. */
+  private static GraphDelta withLists(GraphDelta delta, String[] items, ItemEdges[] edges) {
+    GraphDelta copy = new GraphDelta();
+    copy.version = delta.version;
+    copy.previousVersion = delta.previousVersion;
+    copy.createdAtMillis = delta.createdAtMillis;
+    copy.maxEventTimeMillis = delta.maxEventTimeMillis;
+    copy.items = items;
+    copy.edges = edges;
+    return copy;
   }
 
   public GraphReplicaSnapshot snapshot() {

@@ -37,22 +37,21 @@ final class SumsByCount {
    * there if this is its first prediction of the mode.
    */
   void add(String mode, long count, double first, double second, boolean newUser) {
-    double[] s =
-        sums.computeIfAbsent(mode, m -> new HashMap<>()).computeIfAbsent(count, c -> new double[4]);
-    s[0] += first;
-    s[1] += second;
-    s[2] += 1;
-    s[3] += newUser ? 1 : 0;
+    add(mode, count, first, second, 1, newUser ? 1 : 0);
   }
 
   /** Adds a user's sums {@code acc} (sse, sae, n) of a mode under {@code count}. */
   void addUserSums(String mode, long count, double[] acc) {
+    add(mode, count, acc[0], acc[1], acc[2], 1);
+  }
+
+  private void add(String mode, long count, double sse, double sae, double n, int users) {
     double[] s =
         sums.computeIfAbsent(mode, m -> new HashMap<>()).computeIfAbsent(count, c -> new double[4]);
-    for (int i = 0; i < 3; i++) {
-      s[i] += acc[i];
-    }
-    s[3] += 1;
+    s[0] += sse;
+    s[1] += sae;
+    s[2] += n;
+    s[3] += users;
   }
 
   /**
