@@ -33,11 +33,6 @@ public final class PipelineSettings {
           // A checkpoint uploads only the RocksDB files written since the last one: a full copy of
           // every user's state every 10 s grows with the users, not with the changes.
           "execution.checkpointing.incremental", "true",
-          // Most users' first event (and every event of a flood of new users) looks up a key that
-          // is not there; without bloom filters each such read searches every level's files, and
-          // more of them as users come and expire. A 300,000-user flood took 248 s without, 161 s
-          // with (docs/performance.md, "Bloom filters").
-          "state.backend.rocksdb.use-bloom-filter", "true",
           // A cancelled or killed job leaves its last checkpoint, so `run` can resume from it.
           "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
           // Checkpoints apply behind the watermark; frequent watermarks keep the replicas fresh.
