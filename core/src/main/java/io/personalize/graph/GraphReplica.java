@@ -17,23 +17,33 @@ import java.util.Map;
  * of their last update; their decay needs no update (it scales a list alike), but an edge that
  * decayed below the minimum weight stays until the graph operator prunes it and sends the list.
  *
- * <p>With {@code newestOnly}, bounded by items, not by deltas: a queued list that a newer queued
- * delta replaces is dropped when the newer one arrives, so the queue holds at most one list per
- * item however far the graph runs ahead of the watermark (it did by over a thousand deltas of up to
- * 100 lists each, all of them in every checkpoint). The item then keeps its older list until the
- * newer delta applies: a little staler while the queue is long, never ahead of the watermark.
+ * <p>With {@code newestOnly}, bounded by items, not by deltas: an item keeps at most two lists
+ * queued, the one queued first (it applies next) and the newest; a newer list drops the newest one
+ * queued before it. The queue so holds at most two lists per item however far the graph runs ahead
+ * of the watermark (it did by over a thousand deltas of up to 100 lists each, all of them in every
+ * checkpoint). The list queued first is never dropped: when every delta changed a busy item,
+ * dropping it too kept the item's list from ever applying. An item so lags a replica that applies
+ * every list by at most the watermark's own lag behind the graph; never ahead of it.
  */
 public final class GraphReplica {
   private final CoInteractionGraph graph;
   private final boolean newestOnly;
   private final VersionedDeltaQueue<GraphDelta> deltas = new VersionedDeltaQueue<>(this::apply);
 
-  /** Per item, the queued delta holding its newest list and where: what a newer list replaces. */
-  private final Map<String, Queued> newestQueued = new HashMap<>();
+  /** Per item, its lists queued and not dropped: what a newer list replaces. */
+  private final Map<String, QueuedLists> queuedLists = new HashMap<>();
 
   private long listsDropped;
 
+  /** One item's list in a queued delta. */
   private record Queued(GraphDelta delta, int index) {}
+
+  /** An item's lists queued: {@code newest} null while only {@code first} is. */
+  private record QueuedLists(Queued first, Queued newest) {
+    long newestVersion() {
+      return (newest != null ? newest : first).delta.version;
+    }
+  }
 
   /** A replica that keeps every queued list ({@code newestOnly} false). */
   public GraphReplica(GraphSettings settings) {
@@ -83,25 +93,24 @@ public final class GraphReplica {
    * event later than what it covers.
    */
   public void offer(GraphDelta delta) {
-    if (!newestOnly) {
-      deltas.offer(delta);
+    if (!newestOnly || delta.version <= deltas.version()) {
+      deltas.offer(delta); // a redelivery of an applied version is skipped (and counted) there
       return;
     }
     GraphDelta queued = copy(delta);
     for (int n = 0; n < queued.items.length; n++) {
-      Queued older = newestQueued.get(queued.items[n]);
-      // Only a newer version replaces a list still queued (not applied, not a redelivery).
-      if (older != null
-          && older.delta.version > deltas.version()
-          && older.delta.version >= queued.version) {
-        continue;
+      Queued added = new Queued(queued, n);
+      QueuedLists lists = queuedLists.get(queued.items[n]);
+      if (lists == null) {
+        queuedLists.put(queued.items[n], new QueuedLists(added, null));
+      } else if (lists.newestVersion() < queued.version) { // not a redelivery of a queued version
+        if (lists.newest != null) {
+          lists.newest.delta.items[lists.newest.index] = null;
+          lists.newest.delta.edges[lists.newest.index] = null;
+          listsDropped++;
+        }
+        queuedLists.put(queued.items[n], new QueuedLists(lists.first, added));
       }
-      if (older != null && older.delta.version > deltas.version()) {
-        older.delta.items[older.index] = null;
-        older.delta.edges[older.index] = null;
-        listsDropped++;
-      }
-      newestQueued.put(queued.items[n], new Queued(queued, n));
     }
     deltas.offer(queued);
   }
@@ -119,9 +128,17 @@ public final class GraphReplica {
       String item = delta.items[n];
       if (item != null) {
         graph.replace(item, delta.edges[n]);
-        newestQueued.computeIfPresent(item, (i, q) -> q.delta == delta ? null : q);
+        queuedLists.computeIfPresent(item, (i, lists) -> applied(lists, delta));
       }
     }
+  }
+
+  /** {@code lists} once {@code delta} applied: its newest list, if any, is the first now. */
+  private static QueuedLists applied(QueuedLists lists, GraphDelta delta) {
+    if (lists.first.delta != delta) {
+      return lists; // a redelivered copy of a version applied before
+    }
+    return lists.newest == null ? null : new QueuedLists(lists.newest, null);
   }
 
   private static GraphDelta copy(GraphDelta delta) {
@@ -176,7 +193,7 @@ public final class GraphReplica {
       graph.replace(s.items[n], s.edges[n]);
     }
     deltas.restore(s.version, s.gaps, List.of());
-    newestQueued.clear();
+    queuedLists.clear();
     for (GraphDelta queued : s.pending) {
       offer(queued); // a snapshot from before lists were dropped gets them dropped here
     }

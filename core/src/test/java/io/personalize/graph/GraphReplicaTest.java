@@ -57,7 +57,7 @@ class GraphReplicaTest {
   }
 
   @Test
-  void newestOnlyTheQueueHoldsOneListPerItemAndASnapshotKeepsOnlyThose() {
+  void newestOnlyTheQueueHoldsAnItemsFirstAndNewestListsAndASnapshotKeepsOnlyThose() {
     GraphReplica replica = new GraphReplica(SETTINGS, true);
     GraphDelta first = new GraphDelta();
     first.version = 1;
@@ -66,34 +66,78 @@ class GraphReplicaTest {
     first.edges = new ItemEdges[] {list(100, "b", 1), list(100, "a", 1)};
     replica.offer(first);
     replica.offer(delta(2, 1, 200, "a", list(200, "c", 2)));
+    assertThat(replica.listsDropped()).as("a's first and newest lists").isZero();
     replica.offer(delta(3, 2, 300, "a", list(300, "d", 3)));
-    // a's lists of versions 1 and 2 were replaced while queued; b's is the only one of version 1.
-    assertThat(replica.listsDropped()).isEqualTo(2);
+    // a's list of version 2 was the newest queued until version 3 replaced it; its first stays.
+    assertThat(replica.listsDropped()).isEqualTo(1);
     assertThat(first.items).as("the caller's delta is left alone").containsExactly("a", "b");
     GraphReplicaSnapshot s = replica.snapshot();
     assertThat(s.pending).extracting(d -> d.version).containsExactly(1L, 2L, 3L);
     assertThat(s.pending)
         .extracting(d -> List.of(d.items))
-        .containsExactly(List.of("b"), List.of(), List.of("a"));
-    // Applied in order: b at once with version 1, a only with version 3, at d.
+        .containsExactly(List.of("a", "b"), List.of(), List.of("a"));
+    // Applied in order: a and b with version 1, a again only with version 3, at d.
     replica.advanceTo(200);
     assertThat(replica.graph().neighbors("b").neighbors).containsExactly("a");
-    assertThat(replica.graph().neighbors("a")).isNull();
-    replica.advanceTo(Long.MAX_VALUE);
-    assertThat(replica.version()).isEqualTo(3);
-    assertThat(replica.graph().neighbors("a").neighbors).containsExactly("d");
-    // An applied list is not dropped by a newer one: version 4 replaces it on the graph instead.
+    assertThat(replica.graph().neighbors("a").neighbors).containsExactly("b");
+    // Version 3's list is a's first queued now: a newer one is its newest, nothing dropped.
     replica.offer(delta(4, 3, 400, "a", list(400, "e", 1)));
-    assertThat(replica.listsDropped()).isEqualTo(2);
+    assertThat(replica.listsDropped()).isEqualTo(1);
+    replica.advanceTo(350);
+    assertThat(replica.graph().neighbors("a").neighbors).containsExactly("d");
+    replica.advanceTo(Long.MAX_VALUE);
+    assertThat(replica.version()).isEqualTo(4);
+    assertThat(replica.graph().neighbors("a").neighbors).containsExactly("e");
     // A snapshot taken before lists were dropped (every list queued) gets them dropped on restore.
     GraphReplica restored = new GraphReplica(SETTINGS, true);
     GraphReplicaSnapshot old = new GraphReplicaSnapshot();
-    old.pending = new ArrayList<>(List.of(first, delta(2, 1, 200, "a", list(200, "c", 2))));
+    old.pending =
+        new ArrayList<>(
+            List.of(
+                first,
+                delta(2, 1, 200, "a", list(200, "c", 2)),
+                delta(3, 2, 300, "a", list(300, "d", 3))));
     restored.restore(old);
     assertThat(restored.listsDropped()).isEqualTo(1);
     assertThat(restored.snapshot().pending)
         .extracting(d -> List.of(d.items))
-        .containsExactly(List.of("b"), List.of("a"));
+        .containsExactly(List.of("a", "b"), List.of(), List.of("a"));
+  }
+
+  /**
+   * An item whose list changes in every delta while the watermark trails a few deltas behind: with
+   * newest-only, each new list used to drop the one queued before it, so the item's list never
+   * applied at all (the replica kept its first list for ever). The list queued first is kept, so
+   * the item lags a replica that applies every list by at most the watermark's lag.
+   */
+  @Test
+  void newestOnlyAnItemChangedByEveryDeltaStillAdvancesWithTheWatermark() {
+    GraphReplica newestOnly = new GraphReplica(SETTINGS, true);
+    GraphReplica everyList = new GraphReplica(SETTINGS, false);
+    int perStep = 3;
+    for (long v = 1; v <= 30; v++) {
+      GraphDelta d = delta(v, v - 1, 100 * v, "a", list(100 * v, "b", v));
+      newestOnly.offer(d);
+      everyList.offer(d);
+      if (v % perStep == 0) {
+        long watermark = 100 * (v - 2 * perStep) + 1; // two steps behind the newest delta
+        newestOnly.advanceTo(watermark);
+        everyList.advanceTo(watermark);
+        if (everyList.graph().neighbors("a") != null) {
+          double ideal = everyList.graph().neighbors("a").weights[0];
+          assertThat(newestOnly.graph().neighbors("a"))
+              .as("a's list after delta %d", v)
+              .isNotNull();
+          assertThat(newestOnly.graph().neighbors("a").weights[0])
+              .as("a's list after delta %d", v)
+              .isBetween(ideal - 2 * perStep, ideal);
+        }
+      }
+    }
+    assertThat(newestOnly.listsDropped()).isPositive();
+    assertThat(newestOnly.snapshot().pending.stream().mapToInt(d -> d.items.length).sum())
+        .as("at most two lists of a queued")
+        .isLessThanOrEqualTo(2);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The streaming issue's targets at parallelism 2, where replicas are staler: ml-100k replayed
  * through an in-process Kafka broker into a MiniCluster at parallelism 2 with RocksDB, metrics read
  * back from the metrics topic, the busiest user's profile looked up with the queryable-state
- * client.
+ * client. Paced at {@link DemoSettings#PARITY_REPLAY_RATE}: replayed as a backlog, adaptive's lead
+ * over global shrank with the machine's speed (0.0009 to 0.0040, one failure by 0.00003).
  */
 class StreamingJobITCase {
   @Test
@@ -32,7 +34,10 @@ class StreamingJobITCase {
     // The rating half alone (EvaluatorParityITCase and ListsParityITCase run the rest).
     settings.set(RecommendationOptions.ENABLED, false);
     Demo.Result result =
-        new Demo(settings, new PrintStream(console, true), 170_000, false).run(dataset, dir);
+        new Demo(settings, new PrintStream(console, true), 170_000, false)
+            .replayRate(DemoSettings.PARITY_REPLAY_RATE)
+            .run(dataset, dir);
+    DemoSettings.printThroughput(console);
 
     Summary summary = result.summary();
     Metrics adaptive = summary.modes().get("adaptive").overall();
@@ -44,6 +49,8 @@ class StreamingJobITCase {
         .isEqualTo(943);
     // The targets of the streaming issue, and no better than the leak-free evaluator can be.
     assertThat(adaptive.rmse()).isLessThanOrEqualTo(0.940).isGreaterThan(0.925);
+    System.out.printf(
+        Locale.ROOT, "ml-100k p2: adaptive %.5f global %.5f%n", adaptive.rmse(), global.rmse());
     assertThat(adaptive.rmse()).isLessThan(global.rmse());
     assertThat(summary.modes()).containsKeys("global", "local", "mtl", "adaptive");
 

@@ -174,12 +174,13 @@ public final class RecommendationOptions {
           .booleanType()
           .defaultValue(true)
           .withDescription(
-              "A recommendation subtask keeps only the newest waiting edge list per item: a list"
-                  + " that a newer waiting update replaces is dropped, so what waits for the"
-                  + " watermark (and goes into every checkpoint) is bounded by the items, not by"
-                  + " how far the graph runs ahead. The item then keeps its older list until the"
-                  + " newer update applies. false: every list applies in turn, as the evaluator's"
-                  + " graph does (a replay far behind its input checkpoints every waiting list).");
+              "A recommendation subtask keeps at most two waiting edge lists per item, the one"
+                  + " that waits longest (it applies next) and the newest: a list that a newer"
+                  + " waiting update replaces is dropped, so what waits for the watermark (and goes"
+                  + " into every checkpoint) is bounded by the items, not by how far the graph runs"
+                  + " ahead. An item then skips the lists in between. false: every list applies in"
+                  + " turn, as the evaluator's graph does (a replay far behind its input checkpoints"
+                  + " every waiting list).");
 
   // ---- Random walks
 
