@@ -3,6 +3,7 @@ package io.personalize.cli;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.perf.Bench;
 import io.personalize.perf.BenchSettings;
+import io.personalize.perf.FlameGraphs;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +92,15 @@ public final class BenchCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--flame-graphs",
+      description =
+          "Profile the ceiling, job and compute runs with async-profiler (bundled, nothing to"
+              + " install) and write a CPU flame graph per run to DIR/flame-graphs/RUN.html, one"
+              + " tower per thread (Flink names task threads after their operators). Costs a few"
+              + " percent of every rate.")
+  boolean flameGraphs;
+
+  @Option(
       names = "-D",
       paramLabel = "KEY=VALUE",
       description = "Any setting or Flink option, applied to every run of the job.")
@@ -119,7 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
             BenchSettings.formats(inputFormat),
             Duration.ofMinutes(timeoutMinutes),
             out);
-    new Bench(bench, settings.configuration(null, properties), System.out).run();
+    new Bench(bench, settings.configuration(null, properties), System.out)
+        .flameGraphs(
+            flameGraphs
+                ? FlameGraphs.into(out.resolve("flame-graphs"), System.out)
+                : FlameGraphs.off())
+        .run();
     return 0;
   }
 }

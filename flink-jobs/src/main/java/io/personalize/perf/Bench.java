@@ -63,6 +63,7 @@ public final class Bench {
   private final BenchSettings settings;
   private final Configuration jobSettings;
   private final PrintStream out;
+  private FlameGraphs flameGraphs = FlameGraphs.off();
 
   /**
    * @param jobSettings the job's settings (flags and {@code -D}), applied to every run of the job
@@ -71,6 +72,12 @@ public final class Bench {
     this.settings = settings;
     this.jobSettings = jobSettings;
     this.out = out;
+  }
+
+  /** Profiles the ceiling, job and compute runs with {@code flameGraphs}. */
+  public Bench flameGraphs(FlameGraphs flameGraphs) {
+    this.flameGraphs = flameGraphs;
+    return this;
   }
 
   /** Runs everything and writes the report to {@code settings.out()}. */
@@ -128,7 +135,8 @@ public final class Bench {
       }
     }
     out.println("compute loop: the engine's per-event steps in plain Java, one core...");
-    double compute = ComputeLoop.engine(data, jobSettings, out);
+    double compute =
+        flameGraphs.profile("compute loop", () -> ComputeLoop.engine(data, jobSettings, out));
     double bare = ComputeLoop.bareSgd(data, JobConfig.from(jobSettings).model().factors());
     BenchReport report =
         new BenchReport(
@@ -211,7 +219,7 @@ public final class Bench {
     StreamExecutionEnvironment env = cluster.environment(conf);
     env.setParallelism(parallelism);
     CeilingJob.define(env, bootstrap, topic(format));
-    Measured measured = cluster.runToEnd(name, env, events);
+    Measured measured = flameGraphs.profile(name, () -> cluster.runToEnd(name, env, events));
     out.printf(
         "  %,.0f events/s (start-up %.1f s)%n",
         measured.eventsPerSecond(), measured.startupSeconds());
@@ -353,7 +361,9 @@ public final class Bench {
             long checked = lists == null ? 0 : lists.getEvents();
             return metrics.scoredByEveryMode() >= events && checked >= listChecks;
           };
-      Measured measured = cluster.runUntil(name, env, events, done, settings.timeout().toMillis());
+      Measured measured =
+          flameGraphs.profile(
+              name, () -> cluster.runUntil(name, env, events, done, settings.timeout().toMillis()));
       out.printf(
           "  %,.0f events/s (start-up %.1f s)%n",
           measured.eventsPerSecond(), measured.startupSeconds());
