@@ -93,12 +93,16 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--flame-graphs",
+      arity = "0..1",
+      fallbackValue = "cpu",
+      paramLabel = "EVENT",
       description =
           "Profile the ceiling, job and compute runs with async-profiler (bundled, nothing to"
-              + " install) and write a CPU flame graph per run to DIR/flame-graphs/RUN.html, one"
-              + " tower per thread (Flink names task threads after their operators). Costs a few"
-              + " percent of every rate.")
-  boolean flameGraphs;
+              + " install) and write a flame graph per run to DIR/flame-graphs/RUN.html (and its"
+              + " stacks to RUN.collapsed), one tower per thread (Flink names task threads after"
+              + " their operators). EVENT: cpu (the default), or wall for wall-clock time, on"
+              + " the CPU or waiting (RUN-wall.html). Costs a few percent of every rate.")
+  String flameGraphs;
 
   @Option(
       names = "-D",
@@ -131,9 +135,10 @@ public final class BenchCommand implements Callable<Integer> {
             out);
     new Bench(bench, settings.configuration(null, properties), System.out)
         .flameGraphs(
-            flameGraphs
-                ? FlameGraphs.into(out.resolve("flame-graphs"), System.out)
-                : FlameGraphs.off())
+            flameGraphs == null
+                ? FlameGraphs.off()
+                : FlameGraphs.into(
+                    out.resolve("flame-graphs"), FlameGraphs.Event.named(flameGraphs), System.out))
         .run();
     return 0;
   }

@@ -14,7 +14,10 @@ import one.profiler.AsyncProfiler;
  * operators, so each operator is a tower of its own) as well as the broker's and the benchmark's,
  * and writes one self-contained HTML page per run. Its Maven artifact bundles the native library
  * for Linux (x64, arm64) and macOS, so nothing is installed. CPU samples come from perf events
- * where the kernel allows them, otherwise from a CPU-time timer: the profiler picks.
+ * where the kernel allows them, otherwise from a CPU-time timer: the profiler picks. Wall-clock
+ * samples show where a thread spends its time on the CPU or off it (waiting for a lock, for I/O,
+ * for the CPU itself on a busy machine): what a task Flink counts as busy does when it is not
+ * computing.
  */
 public final class FlameGraphs {
   /**
@@ -22,26 +25,53 @@ public final class FlameGraphs {
    */
   private static final double MIN_WIDTH_PERCENT = 0.1;
 
+  /** What a sample counts. */
+  public enum Event {
+    /** Time on a CPU. */
+    CPU("cpu"),
+    /** Time, on a CPU or not: every thread is sampled, also while it waits. */
+    WALL("wall");
+
+    private final String label;
+
+    Event(String label) {
+      this.label = label;
+    }
+
+    /** {@code cpu} or {@code wall}, as {@code --flame-graphs} takes it. */
+    public static Event named(String label) {
+      for (Event event : values()) {
+        if (event.label.equalsIgnoreCase(label.strip())) {
+          return event;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--flame-graphs takes cpu (the default) or wall, not '" + label + "'");
+    }
+  }
+
   private final AsyncProfiler profiler;
+  private final Event event;
   private final Path dir;
   private final PrintStream out;
 
-  private FlameGraphs(AsyncProfiler profiler, Path dir, PrintStream out) {
+  private FlameGraphs(AsyncProfiler profiler, Event event, Path dir, PrintStream out) {
     this.profiler = profiler;
+    this.event = event;
     this.dir = dir;
     this.out = out;
   }
 
   /** Runs are not profiled. */
   public static FlameGraphs off() {
-    return new FlameGraphs(null, null, null);
+    return new FlameGraphs(null, null, null, null);
   }
 
   /**
    * Profiles every run into {@code dir}, one page per run; fails at once, before any run, where the
    * profiler cannot load.
    */
-  public static FlameGraphs into(Path dir, PrintStream out) throws Exception {
+  public static FlameGraphs into(Path dir, Event event, PrintStream out) throws Exception {
     AsyncProfiler profiler;
     try {
       profiler = AsyncProfiler.getInstance();
@@ -57,7 +87,7 @@ public final class FlameGraphs {
           e);
     }
     Files.createDirectories(dir);
-    return new FlameGraphs(profiler, dir, out);
+    return new FlameGraphs(profiler, event, dir, out);
   }
 
   /** Runs {@code work}, profiled as {@code run} when flame graphs are on. */
@@ -65,23 +95,24 @@ public final class FlameGraphs {
     if (profiler == null) {
       return work.call();
     }
-    profiler.execute("start,event=cpu,interval=10ms,threads");
+    profiler.execute("start,event=" + event.label + ",interval=10ms,threads");
     try {
       return work.call();
     } finally {
-      Path page = dir.resolve(fileName(run) + ".html");
+      // job-p2.html, or job-p2-wall.html for wall-clock samples
+      String name = fileName(run) + (event == Event.CPU ? "" : "-" + event.label);
+      Path page = dir.resolve(name + ".html");
+      Path stacks = dir.resolve(name + ".collapsed");
       // The same samples as text, one stack per line with its count: greppable, and the input of
       // other flame graph tools.
-      profiler.execute(
-          "dump,collapsed,file=" + dir.resolve(fileName(run) + ".collapsed").toAbsolutePath());
+      profiler.execute("dump,collapsed,file=" + stacks.toAbsolutePath());
       profiler.execute(
           String.format(
               Locale.ROOT,
               "stop,file=%s,title=%s,minwidth=%s",
               page.toAbsolutePath(),
-              run.replace(',', ' '),
+              run.replace(',', ' ') + (event == Event.CPU ? "" : " (wall clock)"),
               MIN_WIDTH_PERCENT));
-      Path stacks = dir.resolve(fileName(run) + ".collapsed");
       Files.writeString(stacks, collapsedWithoutDirectories(Files.readString(stacks)));
       Files.writeString(page, pageWithoutDirectories(Files.readString(page)));
       out.println("  flame graph: " + page + " (and .collapsed)");

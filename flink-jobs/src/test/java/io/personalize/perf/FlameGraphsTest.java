@@ -1,8 +1,10 @@
 package io.personalize.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,8 @@ class FlameGraphsTest {
   void aProfiledRunWritesItsPageAndItsStacksWithTheMethodThatBurnedTheTime(@TempDir Path dir)
       throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    FlameGraphs flameGraphs = FlameGraphs.into(dir, new PrintStream(console, true));
+    FlameGraphs flameGraphs =
+        FlameGraphs.into(dir, FlameGraphs.Event.CPU, new PrintStream(console, true));
 
     double result = flameGraphs.profile("busy loop p1", FlameGraphsTest::burnCpu);
 
@@ -31,6 +34,29 @@ class FlameGraphsTest {
         .allMatch(line -> line.matches(".+ \\d+"))
         .anyMatch(line -> line.contains("FlameGraphsTest.burnCpu"));
     assertThat(console.toString()).contains("busy-loop-p1.html");
+  }
+
+  @Test
+  void wallClockSamplesGoToPagesOfTheirOwnAndShowAThreadThatWaits(@TempDir Path dir)
+      throws Exception {
+    FlameGraphs flameGraphs =
+        FlameGraphs.into(
+            dir, FlameGraphs.Event.WALL, new PrintStream(OutputStream.nullOutputStream()));
+
+    flameGraphs.profile("sleepy run", FlameGraphsTest::sleepAWhile);
+
+    assertThat(Files.readString(dir.resolve("sleepy-run-wall.html"))).contains("sleepAWhile");
+    assertThat(Files.readString(dir.resolve("sleepy-run-wall.collapsed")))
+        .contains("FlameGraphsTest.sleepAWhile");
+  }
+
+  @Test
+  void anEventIsNamedAsTheFlagTakesIt() {
+    assertThat(FlameGraphs.Event.named("wall")).isEqualTo(FlameGraphs.Event.WALL);
+    assertThat(FlameGraphs.Event.named(" CPU ")).isEqualTo(FlameGraphs.Event.CPU);
+    assertThatThrownBy(() -> FlameGraphs.Event.named("alloc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cpu (the default) or wall");
   }
 
   @Test
@@ -126,6 +152,12 @@ class FlameGraphsTest {
                   + stored.substring(1));
     }
     return names;
+  }
+
+  /** Half a second off the CPU: only wall-clock samples see it. */
+  private static int sleepAWhile() throws InterruptedException {
+    Thread.sleep(500);
+    return 1;
   }
 
   /** About half a second of one core, in a method of its own that the samples must name. */
