@@ -11,6 +11,12 @@ import java.util.stream.Collectors;
 
 /** Runs one protocol over an event log and collects every mode's metrics into a {@link Summary}. */
 public final class Evaluator {
+  /**
+   * The prequential protocol's per-event pass, as a task of the {@link Progress} given to {@link
+   * #evaluate}: {@link Progress#taskSeconds} tells how long it took.
+   */
+  public static final String PREQUENTIAL_PASS = PrequentialRun.PASS;
+
   private Evaluator() {}
 
   public static Summary evaluate(EventLog log, EvaluationConfig config, Progress progress) {

@@ -25,6 +25,9 @@ import java.util.Map;
  * the event. Groups used for reporting are those of the users' final counts.
  */
 final class PrequentialRun {
+  /** The per-event pass's task name in {@link Progress}. */
+  static final String PASS = "prequential pass";
+
   private final RunContext context;
 
   PrequentialRun(RunContext context) {
@@ -63,7 +66,7 @@ final class PrequentialRun {
     long[] counts = new long[users];
     GroupBoundaries boundaries = GroupBoundaries.initial(groups);
     int n = log.events();
-    context.progress.task("prequential pass");
+    context.progress.task(PASS);
     for (int e = 0; e < n; e++) {
       int u = log.user[e];
       int i = log.item[e];
@@ -89,6 +92,7 @@ final class PrequentialRun {
       context.progress.update(e + 1, n);
     }
     context.progress.finishLine();
+    context.progress.endTask();
 
     GroupBoundaries finalBoundaries = Coordinator.boundaries(0, groups, counts);
     int[] userGroup = new int[users];

@@ -1,6 +1,8 @@
 package io.personalize.eval;
 
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent
@@ -12,6 +14,8 @@ public final class Progress {
   private final long startNanos = System.nanoTime();
   private long lastPrintNanos = startNanos;
   private String task = "";
+  private long taskStartNanos;
+  private final Map<String, Long> taskNanos = new HashMap<>();
   private boolean printed;
 
   public Progress(PrintStream out, boolean enabled) {
@@ -25,7 +29,30 @@ public final class Progress {
 
   public void task(String name) {
     finishLine();
+    endTask();
     this.task = name;
+    this.taskStartNanos = System.nanoTime();
+  }
+
+  /** Stops the current task's clock (the next {@link #task} does too). */
+  public void endTask() {
+    if (!task.isEmpty()) {
+      taskNanos.merge(task, System.nanoTime() - taskStartNanos, Long::sum);
+      task = "";
+    }
+  }
+
+  /**
+   * How long the task {@code name} ran until it ended: what a pass's own loop took, without what
+   * the run does before and after it (the benchmark's compute loop times the prequential pass
+   * alone, not the metrics computed from it).
+   */
+  public double taskSeconds(String name) {
+    Long nanos = taskNanos.get(name);
+    if (nanos == null) {
+      throw new IllegalStateException("no task '" + name + "' ended, only " + taskNanos.keySet());
+    }
+    return nanos / 1e9;
   }
 
   public void update(long done, long total) {
