@@ -114,6 +114,9 @@ public final class Bench {
       // Each run on one format right after the same run on the other: the pairs compared are
       // the closest in time, on a machine whose speed drifts.
       try (BenchCluster cluster = new BenchCluster(clusterSettings, slots)) {
+        if (settings.warmUp()) {
+          warmUp(cluster, bootstrap, data, users);
+        }
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
             runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size()));
@@ -147,6 +150,26 @@ public final class Bench {
     out.println("wrote " + json);
     out.println("wrote " + chart);
     return report;
+  }
+
+  /**
+   * Every run once, unmeasured and unprofiled, so that the measured runs execute code the JIT has
+   * compiled: in a one-minute run of the full job, the compiler threads took a fifth of the
+   * machine's CPU samples, and the same job run a second time in the same JVM was 1.36 times as
+   * fast. The jobs write to output topics of their own ({@code bench-warm-...}).
+   */
+  private void warmUp(BenchCluster cluster, String bootstrap, Dataset data, long users)
+      throws Exception {
+    out.println("warm-up: every run once, not measured...");
+    int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
+    for (OutputFormat format : settings.formats()) {
+      for (int p : settings.parallelisms()) {
+        ceiling(cluster, bootstrap, p, format, data.interactions().size(), false);
+        job(cluster, bootstrap, p, true, format, data, users, false);
+      }
+      job(cluster, bootstrap, widest, false, format, data, users, false);
+    }
+    out.println("warm-up done: the measured runs follow");
   }
 
   /**
@@ -209,7 +232,20 @@ public final class Bench {
   private Measured ceiling(
       BenchCluster cluster, String bootstrap, int parallelism, OutputFormat format, long events)
       throws Exception {
-    String name = "ceiling p" + parallelism + suffix(format);
+    return ceiling(cluster, bootstrap, parallelism, format, events, true);
+  }
+
+  /** {@code measured} false: a warm-up run, not profiled. */
+  private Measured ceiling(
+      BenchCluster cluster,
+      String bootstrap,
+      int parallelism,
+      OutputFormat format,
+      long events,
+      boolean measured)
+      throws Exception {
+    String name = (measured ? "" : "warm-up ") + "ceiling p" + parallelism + suffix(format);
+    FlameGraphs profiler = measured ? flameGraphs : FlameGraphs.off();
     out.printf("%s: Kafka source, keyBy user, RocksDB count per user...%n", name);
     Configuration conf = new Configuration();
     conf.set(PARALLELISM, parallelism);
@@ -219,11 +255,9 @@ public final class Bench {
     StreamExecutionEnvironment env = cluster.environment(conf);
     env.setParallelism(parallelism);
     CeilingJob.define(env, bootstrap, topic(format));
-    Measured measured = flameGraphs.profile(name, () -> cluster.runToEnd(name, env, events));
-    out.printf(
-        "  %,.0f events/s (start-up %.1f s)%n",
-        measured.eventsPerSecond(), measured.startupSeconds());
-    return measured;
+    Measured run = profiler.profile(name, () -> cluster.runToEnd(name, env, events));
+    out.printf("  %,.0f events/s (start-up %.1f s)%n", run.eventsPerSecond(), run.startupSeconds());
+    return run;
   }
 
   /** The job's settings for one run: its own output topics and consumer group. */
@@ -330,10 +364,29 @@ public final class Bench {
       Dataset data,
       long users)
       throws Exception {
+    return job(cluster, bootstrap, parallelism, recommend, format, data, users, true);
+  }
+
+  /** {@code measured} false: a warm-up run, not profiled, with output topics of its own. */
+  private Measured job(
+      BenchCluster cluster,
+      String bootstrap,
+      int parallelism,
+      boolean recommend,
+      OutputFormat format,
+      Dataset data,
+      long users,
+      boolean measured)
+      throws Exception {
     String name =
-        (recommend ? "job p" : "job without recommendations p") + parallelism + suffix(format);
+        (measured ? "" : "warm-up ")
+            + (recommend ? "job p" : "job without recommendations p")
+            + parallelism
+            + suffix(format);
+    FlameGraphs profiler = measured ? flameGraphs : FlameGraphs.off();
     String prefix =
         "bench-"
+            + (measured ? "" : "warm-")
             + (recommend ? "job" : "rating")
             + "-p"
             + parallelism
@@ -361,13 +414,12 @@ public final class Bench {
             long checked = lists == null ? 0 : lists.getEvents();
             return metrics.scoredByEveryMode() >= events && checked >= listChecks;
           };
-      Measured measured =
-          flameGraphs.profile(
+      Measured run =
+          profiler.profile(
               name, () -> cluster.runUntil(name, env, events, done, settings.timeout().toMillis()));
       out.printf(
-          "  %,.0f events/s (start-up %.1f s)%n",
-          measured.eventsPerSecond(), measured.startupSeconds());
-      return measured;
+          "  %,.0f events/s (start-up %.1f s)%n", run.eventsPerSecond(), run.startupSeconds());
+      return run;
     }
   }
 }

@@ -128,13 +128,14 @@ public record BenchReport(
   public void print(PrintStream out) {
     out.println();
     out.printf(
-        "%,d events, %,d users, %,d items (Zipf %.2f, seed %d), input %s%n",
+        "%,d events, %,d users, %,d items (Zipf %.2f, seed %d), input %s%s%n",
         settings.events(),
         users,
         items,
         settings.exponent(),
         settings.seed(),
-        String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()));
+        String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()),
+        settings.warmUp() ? ", every run measured after a warm-up run" : "");
     out.printf(
         "%-36s %12s %9s %9s %10s %10s%n",
         "run", "events/s", "start s", "run s", "/ceiling", "/compute");
@@ -215,6 +216,7 @@ public record BenchReport(
     root.put("items", items);
     root.put("zipfExponent", settings.exponent());
     root.put("seed", settings.seed());
+    root.put("warmUp", settings.warmUp());
     root.put("finished", finished.toString());
     root.set(
         "inputFormats",

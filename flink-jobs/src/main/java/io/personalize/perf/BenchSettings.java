@@ -20,6 +20,7 @@ import java.util.List;
  *     figures (latency, state, ratios to the ceiling)
  * @param timeout how long one run may take
  * @param out where the report goes
+ * @param warmUp run every ceiling and job once, unmeasured, before the measured runs
  */
 public record BenchSettings(
     int events,
@@ -30,7 +31,8 @@ public record BenchSettings(
     List<Integer> parallelisms,
     List<OutputFormat> formats,
     Duration timeout,
-    Path out) {
+    Path out,
+    boolean warmUp) {
   public BenchSettings {
     if (events < 1 || users < 1 || items < 1) {
       throw new IllegalArgumentException("--events, --users and --items must be at least 1");

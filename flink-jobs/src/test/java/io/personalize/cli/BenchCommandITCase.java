@@ -34,13 +34,23 @@ class BenchCommandITCase {
             "both",
             "--timeout-minutes",
             "4",
+            "--warm-up",
             "--out",
             out.toString());
     String text = run.text();
     assertThat(run.exit()).as(text).isZero();
+    // Every run once before the measured ones, on output topics of their own.
+    assertThat(text)
+        .contains(
+            "warm-up ceiling p1 json:",
+            "warm-up job p1:",
+            "warm-up job without recommendations p1 json:")
+        .contains("warm-up done");
+    assertThat(text.indexOf("warm-up done")).isLessThan(text.indexOf("\nceiling p1:"));
 
     JsonNode bench = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
     assertThat(bench.path("events").asInt()).isEqualTo(3000);
+    assertThat(bench.path("warmUp").asBoolean()).isTrue();
     assertThat(bench.path("users").asInt()).isBetween(100, 200);
     assertThat(bench.path("items").asInt()).isBetween(30, 60);
     double ceiling = bench.path("ceiling").path("eventsPerSecond").asDouble();

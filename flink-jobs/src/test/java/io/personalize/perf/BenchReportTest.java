@@ -26,7 +26,7 @@ class BenchReportTest {
 
   private static BenchSettings settings(List<OutputFormat> formats) {
     return new BenchSettings(
-        1000, 100, 50, 1.0, 42, List.of(2), formats, Duration.ofMinutes(1), Path.of("out"));
+        1000, 100, 50, 1.0, 42, List.of(2), formats, Duration.ofMinutes(1), Path.of("out"), false);
   }
 
   /** A run of 1,000 events at {@code eventsPerSecond}, with one task and no state. */
