@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import one.profiler.AsyncProfiler;
 
 /**
- * CPU flame graphs of the benchmark's runs ({@code bench --flame-graphs}): async-profiler samples
- * the whole JVM while one run lasts, the in-process cluster's task threads (named after their
+ * Flame graphs of the benchmark's runs ({@code bench --flame-graphs}): async-profiler samples the
+ * whole JVM while one run lasts, the in-process cluster's task threads (named after their
  * operators, so each operator is a tower of its own) as well as the broker's and the benchmark's,
  * and writes one self-contained HTML page per run. Its Maven artifact bundles the native library
  * for Linux (x64, arm64) and macOS, so nothing is installed. CPU samples come from perf events
@@ -24,6 +24,15 @@ public final class FlameGraphs {
    * Frames narrower than this share of the samples (percent) are left out: the page stays small.
    */
   private static final double MIN_WIDTH_PERCENT = 0.1;
+
+  /**
+   * A native library's frame names the file it was loaded from: an absolute path of this machine
+   * (RocksDB's library sits in a temporary directory of the cluster's). The pages keep the file's
+   * name only, so they can be shared; {@code /dir/sub/librocksdbjni-linux64.so} becomes {@code
+   * librocksdbjni-linux64.so}.
+   */
+  private static final Pattern LIBRARY_DIRECTORIES =
+      Pattern.compile("(^|;)/(?:[^/;\n]+/)+([^/;\n]+\\.so[^/;\n]*)", Pattern.MULTILINE);
 
   /** What a sample counts. */
   public enum Event {
@@ -118,15 +127,6 @@ public final class FlameGraphs {
       out.println("  flame graph: " + page + " (and .collapsed)");
     }
   }
-
-  /**
-   * A native library's frame names the file it was loaded from: an absolute path of this machine
-   * (RocksDB's library sits in a temporary directory of the cluster's). The pages keep the file's
-   * name only, so they can be shared; {@code /dir/sub/librocksdbjni-linux64.so} becomes {@code
-   * librocksdbjni-linux64.so}.
-   */
-  private static final Pattern LIBRARY_DIRECTORIES =
-      Pattern.compile("(^|;)/(?:[^/;\n]+/)+([^/;\n]+\\.so[^/;\n]*)", Pattern.MULTILINE);
 
   static String collapsedWithoutDirectories(String stacks) {
     return LIBRARY_DIRECTORIES.matcher(stacks).replaceAll("$1$2");
