@@ -76,7 +76,7 @@ class FlameGraphsTest {
   void libraryDirectoriesAreLeftOutOfTheStacks() {
     assertThat(
             FlameGraphs.collapsedWithoutDirectories(
-                "[main tid=1];/tmp/minicluster_ab/tm_0/librocksdbjni-linux64.so;rocksdb::Get 3\n"
+                "[main tid=1];/var/cluster_ab/tm_0/librocksdbjni-linux64.so;rocksdb::Get 3\n"
                     + "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30;io/personalize/A.b 2\n"))
         .isEqualTo(
             "[main tid=1];librocksdbjni-linux64.so;rocksdb::Get 3\n"
@@ -93,7 +93,7 @@ class FlameGraphsTest {
     List<String> names =
         List.of(
             "all",
-            "/tmp/minicluster_ab/tm_0/librocksdbjni-linux64.so",
+            "/var/cluster_ab/tm_0/librocksdbjni-linux64.so",
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30",
             "/usr/lib/x86_64-linux-gnu/libz.so",
             "Arena::contains",
