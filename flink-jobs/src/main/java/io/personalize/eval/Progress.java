@@ -3,6 +3,7 @@ package io.personalize.eval;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent
@@ -11,14 +12,23 @@ import java.util.Map;
 public final class Progress {
   private final PrintStream out;
   private final boolean enabled;
-  private final long startNanos = System.nanoTime();
-  private long lastPrintNanos = startNanos;
+  private final LongSupplier clock;
+  private final long startNanos;
+  private long lastPrintNanos;
   private String task = "";
   private long taskStartNanos;
   private final Map<String, Long> taskNanos = new HashMap<>();
   private boolean printed;
 
   public Progress(PrintStream out, boolean enabled) {
+    this(out, enabled, System::nanoTime);
+  }
+
+  /** With {@code clock} (nanoseconds) instead of {@link System#nanoTime}: a test's own clock. */
+  Progress(PrintStream out, boolean enabled, LongSupplier clock) {
+    this.clock = clock;
+    this.startNanos = clock.getAsLong();
+    this.lastPrintNanos = startNanos;
     this.out = out;
     this.enabled = enabled;
   }
@@ -31,13 +41,13 @@ public final class Progress {
     finishLine();
     endTask();
     this.task = name;
-    this.taskStartNanos = System.nanoTime();
+    this.taskStartNanos = clock.getAsLong();
   }
 
   /** Stops the current task's clock (the next {@link #task} does too). */
   public void endTask() {
     if (!task.isEmpty()) {
-      taskNanos.merge(task, System.nanoTime() - taskStartNanos, Long::sum);
+      taskNanos.merge(task, clock.getAsLong() - taskStartNanos, Long::sum);
       task = "";
     }
   }
@@ -59,7 +69,7 @@ public final class Progress {
     if (!enabled) {
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now - startNanos < 1_000_000_000L || now - lastPrintNanos < 250_000_000L) {
       return;
     }
@@ -80,6 +90,6 @@ public final class Progress {
   }
 
   public double elapsedSeconds() {
-    return (System.nanoTime() - startNanos) / 1e9;
+    return (clock.getAsLong() - startNanos) / 1e9;
   }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +45,11 @@ class FlameGraphsTest {
         FlameGraphs.into(
             dir, FlameGraphs.Event.WALL, new PrintStream(OutputStream.nullOutputStream()));
 
-    flameGraphs.profile("sleepy run", FlameGraphsTest::sleepAWhile);
+    flameGraphs.profile("waiting run", FlameGraphsTest::waitForAWorker);
 
-    assertThat(Files.readString(dir.resolve("sleepy-run-wall.html"))).contains("sleepAWhile");
-    assertThat(Files.readString(dir.resolve("sleepy-run-wall.collapsed")))
-        .contains("FlameGraphsTest.sleepAWhile");
+    assertThat(Files.readString(dir.resolve("waiting-run-wall.html"))).contains("waitForAWorker");
+    assertThat(Files.readString(dir.resolve("waiting-run-wall.collapsed")))
+        .contains("FlameGraphsTest.waitForAWorker");
   }
 
   @Test
@@ -154,10 +156,13 @@ class FlameGraphsTest {
     return names;
   }
 
-  /** Half a second off the CPU: only wall-clock samples see it. */
-  private static int sleepAWhile() throws InterruptedException {
-    Thread.sleep(500);
-    return 1;
+  /**
+   * Waits, off the CPU, for a worker that burns about half a second: only wall-clock samples see
+   * the waiting thread.
+   */
+  private static double waitForAWorker() throws Exception {
+    CompletableFuture<Double> worker = CompletableFuture.supplyAsync(FlameGraphsTest::burnCpu);
+    return worker.get(30, TimeUnit.SECONDS);
   }
 
   /** About half a second of one core, in a method of its own that the samples must name. */
