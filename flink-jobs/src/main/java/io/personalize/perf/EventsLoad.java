@@ -7,30 +7,22 @@ import io.personalize.job.JobRunner;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
+import io.personalize.perf.EventsLoadClient.Sample;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.serve.RecommendationServer;
 import io.personalize.serving.serve.ServeOptions;
 import io.personalize.serving.serve.ServeSettings;
 import io.personalize.state.UserProfile;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,26 +31,31 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code POST /events} under load, with the job running behind it and the serving process restarted
  * halfway: single events at a fixed rate (open loop: each request's latency counts from when it was
  * due, so a stall shows), then every user's applied events (queryable state) compared with the
- * events the server answered 202 for. The first seconds warm the JVM up (the job, the broker and
- * the server compile their hot paths at once): their requests are sent and checked like the rest,
- * and their latencies are reported apart. Prints latency percentiles and the comparison, and writes
- * them to {@code DIR/events-load.json} (docs/performance.md, "POST /events").
+ * events the server answered 202 for. This JVM holds the broker and the job; the load comes from a
+ * process of its own ({@link EventsLoadClient}), and the server runs in one too unless asked
+ * otherwise. The first seconds warm the JVMs up (the job, the broker, the server and the load
+ * compile their hot paths at once): their requests are sent and checked like the rest, and their
+ * latencies are reported apart. Prints latency percentiles and the comparison, and writes them to
+ * {@code DIR/events-load.json}, the load's own samples to {@code DIR/samples.txt}
+ * (docs/performance.md, "POST /events under load").
  *
- * <p>Run: {@code java -cp "flink-jobs/target/classes:$(cat
- * flink-jobs/target/cli-classpath.txt):$(cat flink-jobs/target/provided-classpath.txt)"
- * io.personalize.perf.EventsLoad [rate] [seconds] [users] [dir] [warm-up seconds]
+ * <p>Run: {@code bin/benchmark events [rate] [seconds] [users] [dir] [warm-up seconds]
  * [process|in-jvm]}, defaults 200 a second for 60 s over 100 users into out/events-load, after 15 s
  * of warm-up, the server in a process of its own as deployed ({@code in-jvm}: in this JVM, beside
  * the job). Job settings as system properties ({@code -Dpersonalize.recommend.enabled=false}); the
- * server process's JVM options as {@code -Dserver.java.opts="-Xmx1g ..."}.
+ * server's and the load's JVM options as {@code -Dserver.java.opts="-Xmx1g ..."} and {@code
+ * -Dclient.java.opts="..."} (default {@value #DEFAULT_CLIENT_JAVA_OPTIONS}).
  */
 public final class EventsLoad {
   private static final String TOPIC = "load-interactions";
 
-  private EventsLoad() {}
+  /** Time for the load generator's JVM to start before its first request is due. */
+  private static final long CLIENT_START_MILLIS = 5_000;
 
-  /** One answered or failed request: when it was due, how long it took, its status (-1: none). */
-  private record Sample(long dueNanos, long nanos, int status) {}
+  /** The load generator's JVM options (-Dclient.java.opts overrides them). */
+  private static final String DEFAULT_CLIENT_JAVA_OPTIONS = "-Xmx256m";
+
+  private EventsLoad() {}
 
   public static void main(String[] args) throws Exception {
     double rate = args.length > 0 ? Double.parseDouble(args[0]) : 200;
@@ -117,115 +114,109 @@ public final class EventsLoad {
     Server[] server = {startServer(serve, ownProcess, dir.resolve("server-1.log"))};
     URI events = server[0].address().resolve("/events");
     serve.set(ServeOptions.PORT, server[0].address().getPort()); // the restart takes the same port
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
-    Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
-    Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-    AtomicLong sent = new AtomicLong();
-    long periodNanos = (long) (1e9 / rate);
-    long total = (long) (rate * (warmUp + seconds));
-    long start = System.nanoTime();
-    long measuredFrom = start + TimeUnit.SECONDS.toNanos(warmUp);
-    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-    ticks.scheduleAtFixedRate(
-        () -> {
-          long n = sent.getAndIncrement();
-          if (n >= total) {
-            return;
-          }
-          long due = start + n * periodNanos;
-          String user = "load-u" + (n % users);
-          String body =
-              String.format(
-                  Locale.ROOT,
-                  "{\"userId\":\"%s\",\"itemId\":\"i%d\",\"eventType\":\"RATING\",\"value\":%d,"
-                      + "\"eventTimeMillis\":%d}",
-                  user,
-                  n % 997,
-                  1 + n % 5,
-                  System.currentTimeMillis());
-          http.sendAsync(
-                  HttpRequest.newBuilder(events)
-                      .header("Content-Type", "application/json")
-                      .timeout(Duration.ofSeconds(10))
-                      .POST(HttpRequest.BodyPublishers.ofString(body))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .whenComplete(
-                  (response, failure) -> {
-                    int status = failure == null ? response.statusCode() : -1;
-                    if (failure != null) {
-                      Throwable cause = failure.getCause() == null ? failure : failure.getCause();
-                      failures
-                          .computeIfAbsent(
-                              cause.getClass().getSimpleName(), c -> new AtomicInteger())
-                          .incrementAndGet();
-                    }
-                    samples.add(new Sample(due, System.nanoTime() - due, status));
-                    if (status == 202) {
-                      accepted.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
-                    }
-                  });
-        },
-        0,
-        periodNanos,
-        TimeUnit.NANOSECONDS);
-    TimeUnit.SECONDS.sleep(warmUp + seconds / 2);
-    long restartFrom = System.nanoTime();
+    int total = (int) (rate * (warmUp + seconds));
+    long startMillis = System.currentTimeMillis() + CLIENT_START_MILLIS;
+    Path samplesFile = dir.resolve("samples.txt");
+    Files.deleteIfExists(samplesFile);
+    Process client = startClient(events, rate, total, users, startMillis, samplesFile, dir);
+    long restartAt = startMillis + TimeUnit.SECONDS.toMillis(warmUp) + seconds * 500L;
+    TimeUnit.MILLISECONDS.sleep(Math.max(0, restartAt - System.currentTimeMillis()));
+    long restartFrom = System.currentTimeMillis();
     server[0].stop().run();
     server[0] = startServer(serve, ownProcess, dir.resolve("server-2.log"));
-    long restartTo = System.nanoTime();
-    System.out.printf(
-        "restarted the server in %d ms%n", TimeUnit.NANOSECONDS.toMillis(restartTo - restartFrom));
-    while (sent.get() < total) {
-      TimeUnit.MILLISECONDS.sleep(100);
+    long restartTo = System.currentTimeMillis();
+    System.out.printf("restarted the server in %d ms%n", restartTo - restartFrom);
+    long clientDeadline = restartAt + TimeUnit.SECONDS.toMillis(seconds + 60L);
+    if (!client.waitFor(
+        Math.max(0, clientDeadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+      client.destroyForcibly();
+      throw new IllegalStateException("the load generator did not finish: see client.log");
     }
-    ticks.shutdown();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (samples.size() < total && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(100);
+    if (client.exitValue() != 0) {
+      throw new IllegalStateException(
+          "the load generator exited with " + client.exitValue() + ": see client.log");
     }
     server[0].stop().run();
 
-    long acceptedTotal = accepted.values().stream().mapToLong(AtomicInteger::get).sum();
+    List<Sample> all = EventsLoadClient.read(samplesFile);
+    Map<Integer, Integer> accepted = new TreeMap<>();
+    all.stream()
+        .filter(s -> s.status() == 202)
+        .forEach(s -> accepted.merge(s.user(), 1, Integer::sum));
+    long acceptedTotal = accepted.values().stream().mapToLong(Integer::longValue).sum();
     long[] applied = applied(cluster, id, users, accepted);
     ObjectNode report = new ObjectMapper().createObjectNode();
     report.put("rate", rate);
     report.put("server", ownProcess ? "process" : "in-jvm");
+    report.put("client", "process, " + clientJavaOptions());
     report.putPOJO("jobSettings", jobSettings().toMap());
     report.put("warmUpSeconds", warmUp);
     report.put("seconds", seconds);
     report.put("users", users);
     report.put("requests", total);
-    report.put("answered", samples.size());
+    report.put("answered", all.size());
     report.put("accepted", acceptedTotal);
-    report.put("restartMillis", TimeUnit.NANOSECONDS.toMillis(restartTo - restartFrom));
+    report.put("restartMillis", restartTo - restartFrom);
     report.put("applied", applied[0]);
     report.put("usersWithFewer", applied[1]);
     report.put("usersWithMore", applied[2]);
-    List<Sample> all = new ArrayList<>(samples);
-    long quietFrom = restartFrom - TimeUnit.SECONDS.toNanos(1);
-    long quietTo = restartTo + TimeUnit.SECONDS.toNanos(1);
-    report.set("warmUp", latencies(all, s -> s.dueNanos() < measuredFrom));
-    report.set("measured", latencies(all, s -> s.dueNanos() >= measuredFrom));
+    long measuredFrom = TimeUnit.SECONDS.toMicros(warmUp);
+    long quietFrom = TimeUnit.MILLISECONDS.toMicros(restartFrom - startMillis - 1_000);
+    long quietTo = TimeUnit.MILLISECONDS.toMicros(restartTo - startMillis + 1_000);
+    report.set("warmUp", latencies(all, s -> s.dueMicros() < measuredFrom));
+    report.set("measured", latencies(all, s -> s.dueMicros() >= measuredFrom));
     report.set(
         "awayFromRestart",
         latencies(
             all,
             s ->
-                s.dueNanos() >= measuredFrom
-                    && (s.dueNanos() < quietFrom || s.dueNanos() > quietTo)));
-    Map<Integer, Long> statuses = new java.util.TreeMap<>();
+                s.dueMicros() >= measuredFrom
+                    && (s.dueMicros() < quietFrom || s.dueMicros() > quietTo)));
+    Map<Integer, Long> statuses = new TreeMap<>();
     all.forEach(s -> statuses.merge(s.status(), 1L, Long::sum));
     ObjectNode byStatus = report.putObject("statuses");
     statuses.forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+    Map<String, Long> failures = new TreeMap<>();
+    all.stream()
+        .filter(s -> s.status() < 0)
+        .forEach(s -> failures.merge(s.failure(), 1L, Long::sum));
     ObjectNode byFailure = report.putObject("failures");
-    failures.forEach((failure, count) -> byFailure.put(failure, count.get()));
+    failures.forEach(byFailure::put);
     Path file = dir.resolve("events-load.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     System.out.println(
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
     System.out.println("wrote " + file);
+  }
+
+  private static String clientJavaOptions() {
+    return System.getProperty("client.java.opts", DEFAULT_CLIENT_JAVA_OPTIONS);
+  }
+
+  /** The load generator's JVM ({@link EventsLoadClient}), this JVM's class path. */
+  private static Process startClient(
+      URI events, double rate, int total, int users, long startMillis, Path samples, Path dir)
+      throws java.io.IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String option : clientJavaOptions().trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(EventsLoadClient.class.getName());
+    command.add(events.toString());
+    command.add(Double.toString(rate));
+    command.add(Integer.toString(total));
+    command.add(Integer.toString(users));
+    command.add(Long.toString(startMillis));
+    command.add(samples.toString());
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("client.log").toFile())
+        .start();
   }
 
   /**
@@ -269,14 +260,14 @@ public final class EventsLoad {
 
   /** Applied events summed over users, and the users with fewer and with more than accepted. */
   private static long[] applied(
-      BenchCluster cluster, JobID id, int users, Map<String, AtomicInteger> accepted)
+      BenchCluster cluster, JobID id, int users, Map<Integer, Integer> accepted)
       throws InterruptedException {
     long[] result = new long[3];
     try (StateLookup lookup = new StateLookup("127.0.0.1", cluster.proxyPort())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       for (int u = 0; u < users; u++) {
-        String user = "load-u" + u;
-        int expected = accepted.getOrDefault(user, new AtomicInteger()).get();
+        String user = EventsLoadClient.userId(u);
+        int expected = accepted.getOrDefault(u, 0);
         long events = 0;
         while (true) {
           Optional<UserProfile> profile = lookup.profile(id, user);
@@ -296,20 +287,20 @@ public final class EventsLoad {
 
   private static ObjectNode latencies(
       List<Sample> samples, java.util.function.Predicate<Sample> keep) {
-    long[] nanos =
+    long[] micros =
         samples.stream()
             .filter(s -> s.status() == 202)
             .filter(keep)
-            .mapToLong(Sample::nanos)
+            .mapToLong(Sample::latencyMicros)
             .sorted()
             .toArray();
     ObjectNode node = new ObjectMapper().createObjectNode();
-    node.put("count", nanos.length);
+    node.put("count", micros.length);
     String[] labels = {"p50Ms", "p90Ms", "p99Ms", "p99.9Ms", "maxMs"};
     double[] quantiles = {0.5, 0.9, 0.99, 0.999, 1.0};
     for (int q = 0; q < quantiles.length; q++) {
-      int rank = (int) Math.min(nanos.length - 1, Math.ceil(quantiles[q] * nanos.length) - 1);
-      node.put(labels[q], nanos.length == 0 ? Double.NaN : nanos[rank] / 1e6);
+      int rank = (int) Math.min(micros.length - 1, Math.ceil(quantiles[q] * micros.length) - 1);
+      node.put(labels[q], micros.length == 0 ? Double.NaN : micros[rank] / 1e3);
     }
     return node;
   }

@@ -104,6 +104,30 @@ final class EventIntake implements AutoCloseable {
   }
 
   /**
+   * Connects the producer before the first request: fetches the topic's partitions (and so the
+   * broker's metadata), which the first event would otherwise wait for. Up to the ack timeout; if
+   * Kafka does not answer, the server starts anyway and the first events wait (or get a 503).
+   */
+  void connect() {
+    long start = System.nanoTime();
+    try {
+      int partitions = producer.partitionsFor(settings.topic()).size();
+      LOG.info(
+          "POST /events writes to topic {} ({} partitions; connected in {} ms)",
+          settings.topic(),
+          partitions,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "POST /events: Kafka did not answer for topic {} within {} ms ({}); the first events"
+              + " will wait for it",
+          settings.topic(),
+          settings.ackTimeout().toMillis(),
+          e.toString());
+    }
+  }
+
+  /**
    * Reads, checks and writes the events of one request body; blocks until Kafka acknowledged them
    * or the ack timeout passed.
    *

@@ -95,6 +95,9 @@ public final class RecommendationServer implements AutoCloseable {
               return t;
             });
     intake = settings.events().enabled() ? new EventIntake(kafka, client, settings.events()) : null;
+    if (intake != null) {
+      intake.connect();
+    }
     intakeWorkers =
         Executors.newFixedThreadPool(
             INTAKE_THREADS,
