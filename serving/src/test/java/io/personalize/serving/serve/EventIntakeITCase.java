@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * keyed by user, when the 202 comes; a batch with a bad event writes nothing and names each bad one
  * with the job's dead-letter reason; malformed bodies, other methods, other content types, bodies
  * over the limit and clients over the rate limit get their own answers; a broker that is gone is a
- * 503 within the ack timeout.
+ * 503 within the ack timeout, also for a server started while it was gone.
  */
 class EventIntakeITCase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -241,6 +241,18 @@ class EventIntakeITCase {
         assertThat(gone.body()).contains("may have been written");
         assertThat(gone.headers().firstValue("retry-after")).isPresent();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+        // A server started while the broker is gone still starts (its producer's connect gives
+        // up after the ack timeout) and answers events with a 503.
+        start = System.nanoTime();
+        try (RecommendationServer startedWithoutKafka =
+            RecommendationServer.start(ServeSettings.from(settings(own, 0)))) {
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .isLessThan(Duration.ofSeconds(10));
+          HttpResponse<String> refused =
+              post(startedWithoutKafka, event("rl", "later", "CLICK", "1", "1"));
+          assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        }
       }
     }
   }
