@@ -56,12 +56,20 @@ class BenchReportTest {
   }
 
   @Test
-  void inputFormatIsAvroJsonOrBoth() {
+  void inputFormatIsAvroJsonBothOrTheTwoInOrder() {
     assertThat(BenchSettings.formats("avro")).containsExactly(OutputFormat.AVRO);
     assertThat(BenchSettings.formats("JSON")).containsExactly(OutputFormat.JSON);
     assertThat(BenchSettings.formats("both")).containsExactly(OutputFormat.AVRO, OutputFormat.JSON);
-    assertThatThrownBy(() -> BenchSettings.formats("xml"))
-        .hasMessage("--input-format is avro, json or both, not 'xml'");
+    assertThat(BenchSettings.formats("json, avro"))
+        .as("named in order, JSON first")
+        .containsExactly(OutputFormat.JSON, OutputFormat.AVRO);
+    assertThat(BenchSettings.formats("avro,json"))
+        .containsExactly(OutputFormat.AVRO, OutputFormat.JSON);
+    for (String bad : List.of("xml", "json,json", "avro,", "avro,xml")) {
+      assertThatThrownBy(() -> BenchSettings.formats(bad))
+          .hasMessage(
+              "--input-format is avro, json, both, avro,json or json,avro, not '" + bad + "'");
+    }
     assertThat(Bench.topic(OutputFormat.AVRO)).isEqualTo(Bench.TOPIC);
     assertThat(Bench.topic(OutputFormat.JSON)).isEqualTo(Bench.TOPIC + "-json");
   }
