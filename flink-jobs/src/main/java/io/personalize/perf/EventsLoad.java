@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,16 +196,8 @@ public final class EventsLoad {
   private static Process startClient(
       URI events, double rate, int total, int users, long startMillis, Path samples, Path dir)
       throws java.io.IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : clientJavaOptions().trim().split("\\s+")) {
-      if (!option.isEmpty()) {
-        command.add(option);
-      }
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(EventsLoadClient.class.getName());
+    List<String> command =
+        ServerProcess.javaCommand(clientJavaOptions(), EventsLoadClient.class.getName());
     command.add(events.toString());
     command.add(Double.toString(rate));
     command.add(Integer.toString(total));

@@ -36,16 +36,7 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Configuration settings, String javaOptions, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : javaOptions.trim().split("\\s+")) {
-      if (!option.isEmpty()) {
-        command.add(option);
-      }
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.personalize.serving.serve.ServeCommand");
+    List<String> command = javaCommand(javaOptions, "io.personalize.serving.serve.ServeCommand");
     for (Map.Entry<String, String> setting : settings.toMap().entrySet()) {
       command.add("-D");
       command.add(setting.getKey() + "=" + setting.getValue());
@@ -58,6 +49,24 @@ final class ServerProcess implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
+  }
+
+  /**
+   * The command line of a child JVM running {@code mainClass} on this JVM's class path, with {@code
+   * javaOptions} split at spaces.
+   */
+  static List<String> javaCommand(String javaOptions, String mainClass) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String option : javaOptions.trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        command.add(option);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    return command;
   }
 
   private static URI awaitAddress(Process process, Path log) throws IOException {
