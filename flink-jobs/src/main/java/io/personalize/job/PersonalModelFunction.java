@@ -273,7 +273,11 @@ public class PersonalModelFunction
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    storedReplica.update(List.of(replica.snapshot()));
+    // The replica is a copy of the broadcast checkpoints, alike in every subtask up to those still
+    // waiting for a watermark, and a restore gives every subtask one copy (the freshest): one
+    // subtask's is all a checkpoint needs, not one per subtask.
+    boolean keepsReplica = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    storedReplica.update(keepsReplica ? List.of(replica.snapshot()) : List.of());
     storedSelector.update(List.of(models.selector().snapshot()));
     storedBoundaries.update(
         boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));

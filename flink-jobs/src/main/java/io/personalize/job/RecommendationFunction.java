@@ -492,9 +492,13 @@ public class RecommendationFunction
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    storedReplica.update(List.of(replica.snapshot()));
-    storedGraph.update(List.of(graph.snapshot()));
-    storedPopularity.update(List.of(popularity.snapshot()));
+    // The replicas are copies of the broadcast updates, alike in every subtask up to the updates
+    // still waiting for a watermark, and a restore gives every subtask one copy (the freshest):
+    // one subtask's is all a checkpoint needs, not one per subtask.
+    boolean keepsReplicas = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    storedReplica.update(keepsReplicas ? List.of(replica.snapshot()) : List.of());
+    storedGraph.update(keepsReplicas ? List.of(graph.snapshot()) : List.of());
+    storedPopularity.update(keepsReplicas ? List.of(popularity.snapshot()) : List.of());
     storedSelector.update(List.of(models.selector().snapshot()));
     storedBoundaries.update(
         boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));

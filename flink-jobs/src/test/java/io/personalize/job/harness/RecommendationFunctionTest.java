@@ -17,20 +17,25 @@ import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.state.RecommendationView;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link RecommendationFunction} on a graph and a ranking model given by hand through the broadcast
@@ -362,6 +367,61 @@ class RecommendationFunctionTest {
     harness.processElement(click(user, "a", 1_000), 1_000);
     assertThat(published()).hasSize(1);
     assertThat(fallbacks()).isEmpty();
+  }
+
+  /**
+   * Two subtasks, each with the same replicas: only subtask 0 stores them, and a restore into one
+   * subtask or into three gives each the replicas (the graph's walks, the model's ranking and the
+   * popularity fill) without a broadcast since.
+   */
+  @ParameterizedTest(name = "2 subtasks restored into {0}")
+  @ValueSource(ints = {1, 3})
+  void onlySubtaskZeroStoresTheReplicasAndARestoreGivesThemToEverySubtask(int parallelism)
+      throws Exception {
+    List<OperatorSubtaskState> snapshots = new ArrayList<>();
+    for (int index = 0; index < 2; index++) {
+      reopen(CONFIG, 2, index);
+      snapshots.add(harness.snapshot(1L, 1L));
+      var store = harness.getOperator().getOperatorStateBackend();
+      assertThat(store.getUnionListState(Descriptors.rankingReplica()).get())
+          .as("ranking replica of subtask %d", index)
+          .hasSize(index == 0 ? 1 : 0);
+      assertThat(store.getUnionListState(Descriptors.graphReplica()).get())
+          .as("graph replica of subtask %d", index)
+          .hasSize(index == 0 ? 1 : 0);
+      assertThat(store.getUnionListState(Descriptors.popularity()).get())
+          .as("popularity of subtask %d", index)
+          .hasSize(index == 0 ? 1 : 0);
+    }
+    OperatorSubtaskState packaged =
+        AbstractStreamOperatorTestHarness.repackageState(
+            snapshots.toArray(new OperatorSubtaskState[0]));
+
+    for (int index = 0; index < parallelism; index++) {
+      harness.close();
+      harness =
+          new KeyedBroadcastOperatorTestHarness<>(
+              new CoBroadcastWithKeyedOperator<>(
+                  new RecommendationFunction(CONFIG), List.of(Descriptors.CONTROL_CHANNEL)),
+              e -> e.userId,
+              Types.STRING,
+              128,
+              parallelism,
+              index);
+      harness.initializeState(
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              packaged, 128, 2, parallelism, index));
+      harness.open();
+      harness.watermark(600); // the stored deltas (events up to 500) wait for it, as before
+      String user = userOfSubtask(index, parallelism);
+      harness.processElement(click(user, "a", 1_000), 1_000);
+      RecommendationView view = list(user);
+      assertThat(view.itemIds)
+          .as("subtask %d of %d", index, parallelism)
+          .containsExactly("c", "b", "x", "y");
+      assertThat(view.modelVersion).isEqualTo(1);
+      assertThat(view.graphVersion).isEqualTo(1);
+    }
   }
 
   private static String userOfSubtask(int index, int parallelism) {
