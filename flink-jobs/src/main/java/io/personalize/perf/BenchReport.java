@@ -137,12 +137,12 @@ public record BenchReport(
         String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()),
         settings.warmUp() ? ", every run measured after a warm-up run" : "");
     out.printf(
-        "%-36s %12s %9s %9s %10s %10s%n",
-        "run", "events/s", "start s", "run s", "/ceiling", "/compute");
+        "%-36s %12s %9s %9s %10s %10s %11s %9s%n",
+        "run", "events/s", "start s", "run s", "/ceiling", "/compute", "heap GC MB", "peak MB");
     for (Measured run : runs) {
       Measured ceiling = run("ceiling p" + run.parallelism() + Bench.suffix(format(run)));
       out.printf(
-          "%-36s %,12.0f %9.1f %9.1f %10s %10s%n",
+          "%-36s %,12.0f %9.1f %9.1f %10s %10s %11s %,9.0f%n",
           run.name(),
           run.eventsPerSecond(),
           run.startupSeconds(),
@@ -152,8 +152,16 @@ public record BenchReport(
               : String.format("%.3f", run.eventsPerSecond() / ceiling.eventsPerSecond()),
           run.name().startsWith("ceiling")
               ? ""
-              : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond));
+              : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond),
+          run.heap().afterGcMaxBytes() < 0
+              ? ""
+              : String.format("%,.0f", run.heap().afterGcMaxBytes() / 1e6),
+          run.heap().usedPeakBytes() / 1e6);
     }
+    out.printf(
+        "heap of this JVM (max %,.0f MB) during each run: GC, the most used after a collection;"
+            + " peak, the most used%n",
+        runs.get(0).heap().maxBytes() / 1e6);
     out.printf("%-36s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
     out.printf(
         "%-36s %,12.0f   compute / bare = %.2f x the time per event%n",
@@ -272,7 +280,10 @@ public record BenchReport(
         "seconds", run.seconds(),
         "vertices", run.vertices(),
         "checkpoints", run.checkpoints(),
-        "stateBytes", run.stateBytes());
+        "stateBytes", run.stateBytes(),
+        "heapAfterGcMaxBytes", run.heap().afterGcMaxBytes(),
+        "heapUsedPeakBytes", run.heap().usedPeakBytes(),
+        "heapMaxBytes", run.heap().maxBytes());
   }
 
   /**
