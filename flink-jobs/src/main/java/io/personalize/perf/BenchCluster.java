@@ -135,7 +135,9 @@ final class BenchCluster implements AutoCloseable {
               + ": the job failed: "
               + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
     }
-    return measure(name, env.getParallelism(), job, events, submitted, end, heap);
+    // The job has ended: what is live is the cluster's, the broker's and the stream's.
+    return measure(name, env.getParallelism(), job, events, submitted, end, heap)
+        .withHeap(heap.withLiveAtEndBytes(HeapSampler.liveBytes()));
   }
 
   /**
@@ -171,6 +173,9 @@ final class BenchCluster implements AutoCloseable {
       // checkpoint for the state sizes adds its own work.
       TimeUnit.MILLISECONDS.sleep(600);
       Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used);
+      // The job, still running, holds its state; after its busy times are read, as the full
+      // collection stops its threads.
+      run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
       return run.withStateBytes(stateAfterFullCheckpoint(job));
     } finally {
       heap.close();

@@ -25,8 +25,10 @@ import javax.management.openmbean.CompositeData;
  * stream, there in every run alike; RocksDB's state is off the heap). Each garbage collection tells
  * the heap used before and after it: the most after one bounds what the run kept from above (a
  * young collection leaves the old generation's garbage), and a sample every second adds the heap
- * used since the last collection to the peak. No collection is forced (as the flood's samples do):
- * a full one would stall the run being timed.
+ * used since the last collection to the peak. No collection is forced while the run is timed (as
+ * the flood's samples do): a full one would stall it. G1 leaves the old generation's garbage until
+ * it fills up, so the most after a collection can be far above what the run keeps; {@link
+ * #liveBytes} after the run tells that.
  */
 final class HeapSampler implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 1_000;
@@ -96,7 +98,17 @@ final class HeapSampler implements AutoCloseable {
     close();
     usedPeak.accumulateAndGet(
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-    return new Measured.Heap(afterGcMax.get(), usedPeak.get(), Runtime.getRuntime().maxMemory());
+    return new Measured.Heap(
+        afterGcMax.get(), usedPeak.get(), -1, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * The heap used right after a full collection, as the flood measures it: what this JVM holds
+   * live. It stops every thread for a moment, so not while a run is timed.
+   */
+  static long liveBytes() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   @Override

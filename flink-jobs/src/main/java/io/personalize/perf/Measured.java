@@ -70,10 +70,30 @@ record Measured(
    */
   record Checkpoints(long completed, double meanMillis, long maxMillis, long lastBytes) {}
 
+  /** This run with {@code heap}. */
+  Measured withHeap(Heap heap) {
+    return new Measured(
+        name,
+        parallelism,
+        events,
+        startupSeconds,
+        seconds,
+        vertices,
+        checkpoints,
+        stateBytes,
+        heap);
+  }
+
   /**
    * @param afterGcMaxBytes the most heap used after a garbage collection; -1 when none ran
    * @param usedPeakBytes the most heap used, before a collection or at a sample
+   * @param liveAtEndBytes the heap used after a full collection once the run had processed every
+   *     event; -1 when not measured
    * @param maxBytes the heap's limit ({@code -Xmx})
    */
-  record Heap(long afterGcMaxBytes, long usedPeakBytes, long maxBytes) {}
+  record Heap(long afterGcMaxBytes, long usedPeakBytes, long liveAtEndBytes, long maxBytes) {
+    Heap withLiveAtEndBytes(long bytes) {
+      return new Heap(afterGcMaxBytes, usedPeakBytes, bytes, maxBytes);
+    }
+  }
 }

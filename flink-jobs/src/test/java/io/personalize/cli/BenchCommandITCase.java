@@ -81,6 +81,10 @@ class BenchCommandITCase {
         .as("this JVM's heap during the run")
         .isPositive()
         .isLessThanOrEqualTo(fullJob.path("heapMaxBytes").asLong());
+    assertThat(fullJob.path("heapLiveAtEndBytes").asLong())
+        .as("after a full collection at the end")
+        .isPositive()
+        .isLessThanOrEqualTo(fullJob.path("heapMaxBytes").asLong());
     JsonNode toState = bench.path("latency").path("toQueryableState");
     JsonNode toList = bench.path("latency").path("toPublishedList");
     assertThat(bench.path("latency").path("eventsPerSecond").asDouble())
