@@ -23,12 +23,11 @@ import javax.management.openmbean.CompositeData;
  * This JVM's heap while one run goes: the bench's cluster runs here, so it holds what the job's
  * tasks and the cluster keep on the heap (beside the in-process Kafka broker and the generated
  * stream, there in every run alike; RocksDB's state is off the heap). Each garbage collection tells
- * the heap used before and after it: the most after one bounds what the run kept from above (a
- * young collection leaves the old generation's garbage), and a sample every second adds the heap
- * used since the last collection to the peak. No collection is forced while the run is timed (as
- * the flood's samples do): a full one would stall it. G1 leaves the old generation's garbage until
- * it fills up, so the most after a collection can be far above what the run keeps; {@link
- * #liveBytes} after the run tells that.
+ * the heap used before and after it, and a sample every second adds the heap used since the last
+ * collection to the peak. No collection is forced while the run is timed (as the flood's samples
+ * do): a full one would stall it. So the most after a collection bounds what the run kept only from
+ * above, often far above, as G1 leaves the old generation's garbage until the heap fills up; {@link
+ * #liveBytes} after the run tells what it kept.
  */
 final class HeapSampler implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 1_000;
