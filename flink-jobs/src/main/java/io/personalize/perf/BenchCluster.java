@@ -122,7 +122,12 @@ final class BenchCluster implements AutoCloseable {
   Measured runToEnd(String name, StreamExecutionEnvironment env, long events) throws Exception {
     long submitted = System.currentTimeMillis();
     JobID job = submit(env);
-    JobResult result = cluster.requestJobResult(job).get();
+    Measured.Heap heap;
+    JobResult result;
+    try (HeapSampler sampler = new HeapSampler()) {
+      result = cluster.requestJobResult(job).get();
+      heap = sampler.stop();
+    }
     long end = System.currentTimeMillis();
     if (!result.isSuccess()) {
       throw new IllegalStateException(
@@ -130,7 +135,9 @@ final class BenchCluster implements AutoCloseable {
               + ": the job failed: "
               + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
     }
-    return measure(name, env.getParallelism(), job, events, submitted, end, Map.of());
+    // The job has ended: what is live is the cluster's, the broker's and the stream's.
+    return measure(name, env.getParallelism(), job, events, submitted, end, heap)
+        .withHeap(heap.withLiveAtEndBytes(HeapSampler.liveBytes()));
   }
 
   /**
@@ -146,6 +153,7 @@ final class BenchCluster implements AutoCloseable {
       throws Exception {
     long submitted = System.currentTimeMillis();
     JobID job = submit(env);
+    HeapSampler heap = new HeapSampler();
     try {
       long deadline = submitted + timeoutMillis;
       while (!done.getAsBoolean()) {
@@ -160,12 +168,17 @@ final class BenchCluster implements AutoCloseable {
         TimeUnit.MILLISECONDS.sleep(100);
       }
       long end = System.currentTimeMillis();
+      Measured.Heap used = heap.stop();
       // The busy times as of the end (the REST API's metrics are at most 500 ms old), before the
       // checkpoint for the state sizes adds its own work.
       TimeUnit.MILLISECONDS.sleep(600);
-      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, Map.of());
+      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used);
+      // The job, still running, holds its state; after its busy times are read, as the full
+      // collection stops its threads.
+      run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
       return run.withStateBytes(stateAfterFullCheckpoint(job));
     } finally {
+      heap.close();
       cancel(job);
     }
   }
@@ -283,7 +296,7 @@ final class BenchCluster implements AutoCloseable {
       long events,
       long submitted,
       long end,
-      Map<String, Long> state)
+      Measured.Heap heap)
       throws Exception {
     long first = firstRecordMillis(job);
     if (first == Long.MAX_VALUE) {
@@ -327,7 +340,8 @@ final class BenchCluster implements AutoCloseable {
         (end - first) / 1e3,
         vertices,
         periodic,
-        state);
+        Map.of(),
+        heap);
   }
 
   /**

@@ -137,12 +137,20 @@ public record BenchReport(
         String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()),
         settings.warmUp() ? ", every run measured after a warm-up run" : "");
     out.printf(
-        "%-36s %12s %9s %9s %10s %10s%n",
-        "run", "events/s", "start s", "run s", "/ceiling", "/compute");
+        "%-36s %12s %9s %9s %10s %10s %10s %8s %8s%n",
+        "run",
+        "events/s",
+        "start s",
+        "run s",
+        "/ceiling",
+        "/compute",
+        "GC max MB",
+        "peak MB",
+        "live MB");
     for (Measured run : runs) {
       Measured ceiling = run("ceiling p" + run.parallelism() + Bench.suffix(format(run)));
       out.printf(
-          "%-36s %,12.0f %9.1f %9.1f %10s %10s%n",
+          "%-36s %,12.0f %9.1f %9.1f %10s %10s %10s %,8.0f %8s%n",
           run.name(),
           run.eventsPerSecond(),
           run.startupSeconds(),
@@ -152,8 +160,15 @@ public record BenchReport(
               : String.format("%.3f", run.eventsPerSecond() / ceiling.eventsPerSecond()),
           run.name().startsWith("ceiling")
               ? ""
-              : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond));
+              : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond),
+          megabytes(run.heap().afterGcMaxBytes()),
+          run.heap().usedPeakBytes() / 1e6,
+          megabytes(run.heap().liveAtEndBytes()));
     }
+    out.printf(
+        "heap of this JVM (max %,.0f MB) in each run: GC max, the most used after a collection;"
+            + " peak, the most used; live, after a full collection at the end%n",
+        runs.get(0).heap().maxBytes() / 1e6);
     out.printf("%-36s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
     out.printf(
         "%-36s %,12.0f   compute / bare = %.2f x the time per event%n",
@@ -199,6 +214,11 @@ public record BenchReport(
     out.printf("latency at %,.0f events/s (p%d):%n", latency.eventsPerSecond(), widest());
     print(out, "to queryable state", latency.toQueryableState());
     print(out, "to a published list", latency.toPublishedList());
+  }
+
+  /** {@code bytes} in MB, blank when not measured (-1). */
+  private static String megabytes(long bytes) {
+    return bytes < 0 ? "" : String.format("%,.0f", bytes / 1e6);
   }
 
   private static void print(PrintStream out, String what, LatencyReport.Percentiles p) {
@@ -272,7 +292,11 @@ public record BenchReport(
         "seconds", run.seconds(),
         "vertices", run.vertices(),
         "checkpoints", run.checkpoints(),
-        "stateBytes", run.stateBytes());
+        "stateBytes", run.stateBytes(),
+        "heapAfterGcMaxBytes", run.heap().afterGcMaxBytes(),
+        "heapUsedPeakBytes", run.heap().usedPeakBytes(),
+        "heapLiveAtEndBytes", run.heap().liveAtEndBytes(),
+        "heapMaxBytes", run.heap().maxBytes());
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param checkpoints the periodic checkpoints completed during the run
  * @param stateBytes state size per task in the checkpoint taken when the run had processed every
  *     event, by task name; empty when none was taken
+ * @param heap this JVM's heap from the job's submission to its last event ({@link HeapSampler})
  */
 record Measured(
     String name,
@@ -25,12 +26,13 @@ record Measured(
     double seconds,
     List<Vertex> vertices,
     Checkpoints checkpoints,
-    Map<String, Long> stateBytes) {
+    Map<String, Long> stateBytes,
+    Heap heap) {
 
   /** This run with the state sizes of a checkpoint taken after it. */
   Measured withStateBytes(Map<String, Long> sizes) {
     return new Measured(
-        name, parallelism, events, startupSeconds, seconds, vertices, checkpoints, sizes);
+        name, parallelism, events, startupSeconds, seconds, vertices, checkpoints, sizes, heap);
   }
 
   double eventsPerSecond() {
@@ -67,4 +69,31 @@ record Measured(
    * @param lastBytes the full state size of the last one
    */
   record Checkpoints(long completed, double meanMillis, long maxMillis, long lastBytes) {}
+
+  /** This run with {@code heap}. */
+  Measured withHeap(Heap heap) {
+    return new Measured(
+        name,
+        parallelism,
+        events,
+        startupSeconds,
+        seconds,
+        vertices,
+        checkpoints,
+        stateBytes,
+        heap);
+  }
+
+  /**
+   * @param afterGcMaxBytes the most heap used after a garbage collection; -1 when none ran
+   * @param usedPeakBytes the most heap used, before a collection or at a sample
+   * @param liveAtEndBytes the heap used after a full collection once the run had processed every
+   *     event; -1 when not measured
+   * @param maxBytes the heap's limit ({@code -Xmx})
+   */
+  record Heap(long afterGcMaxBytes, long usedPeakBytes, long liveAtEndBytes, long maxBytes) {
+    Heap withLiveAtEndBytes(long bytes) {
+      return new Heap(afterGcMaxBytes, usedPeakBytes, bytes, maxBytes);
+    }
+  }
 }

@@ -76,6 +76,15 @@ class BenchCommandITCase {
       busiest = Math.max(busiest, vertex.path("busy").asDouble());
     }
     assertThat(busiest).as("Flink's busy time of the tasks was read").isPositive();
+    JsonNode fullJob = bench.path("job").path("p1");
+    assertThat(fullJob.path("heapUsedPeakBytes").asLong())
+        .as("this JVM's heap during the run")
+        .isPositive()
+        .isLessThanOrEqualTo(fullJob.path("heapMaxBytes").asLong());
+    assertThat(fullJob.path("heapLiveAtEndBytes").asLong())
+        .as("after a full collection at the end")
+        .isPositive()
+        .isLessThanOrEqualTo(fullJob.path("heapMaxBytes").asLong());
     JsonNode toState = bench.path("latency").path("toQueryableState");
     JsonNode toList = bench.path("latency").path("toPublishedList");
     assertThat(bench.path("latency").path("eventsPerSecond").asDouble())

@@ -18,7 +18,9 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The input formats of {@code bench} and how the report shows runs on two of them. */
+/**
+ * The input formats of {@code bench} and how the report shows runs on two of them; each run's heap.
+ */
 class BenchReportTest {
   private static final Offset<Double> CLOSE = Offset.offset(1e-9);
 
@@ -39,7 +41,8 @@ class BenchReportTest {
         1000 / eventsPerSecond,
         List.of(new Measured.Vertex("Personal models", 2, 0.9, 0.0)),
         new Measured.Checkpoints(0, 0, 0, 0),
-        Map.of("Personal models", 5000L));
+        Map.of("Personal models", 5000L),
+        new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L));
   }
 
   private static BenchReport report(List<OutputFormat> formats, List<Measured> runs) {
@@ -136,5 +139,49 @@ class BenchReportTest {
         .isCloseTo(0.26, CLOSE);
     assertThat(json.has("json")).isFalse();
     assertThat(json.path("ratios").has("jsonOverAvro")).isFalse();
+  }
+
+  @Test
+  void eachRunHasTheHeapItUsed() throws Exception {
+    Measured noCollection =
+        new Measured(
+            "ceiling p2",
+            2,
+            1000,
+            1.0,
+            0.025,
+            List.of(),
+            new Measured.Checkpoints(0, 0, 0, 0),
+            Map.of(),
+            new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L));
+    BenchReport report =
+        report(
+            BenchSettings.formats("avro"),
+            List.of(
+                noCollection, run("job p2", 800), run("job without recommendations p2", 10_000)));
+
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    JsonNode job = json.path("job").path("p2");
+    assertThat(job.path("heapAfterGcMaxBytes").asLong()).isEqualTo(200_000_000);
+    assertThat(job.path("heapUsedPeakBytes").asLong()).isEqualTo(600_000_000);
+    assertThat(job.path("heapLiveAtEndBytes").asLong()).isEqualTo(150_000_000);
+    assertThat(job.path("heapMaxBytes").asLong()).isEqualTo(4_000_000_000L);
+    assertThat(json.path("jobWithoutRecommendations").path("p2").path("heapUsedPeakBytes").asLong())
+        .isEqualTo(600_000_000);
+    JsonNode ceiling = json.path("ceiling").path("p2");
+    assertThat(ceiling.path("heapAfterGcMaxBytes").asLong()).as("no collection").isEqualTo(-1);
+    assertThat(ceiling.path("heapUsedPeakBytes").asLong()).isEqualTo(300_000_000);
+    assertThat(ceiling.path("heapLiveAtEndBytes").asLong()).isEqualTo(-1);
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).anyMatch(line -> line.matches(".*GC max MB +peak MB +live MB"));
+    assertThat(lines)
+        .anyMatch(line -> line.startsWith("job p2 ") && line.matches(".* 200 +600 +150"));
+    assertThat(lines)
+        .as("no heap after a collection when none ran, none at the end when not measured")
+        .anyMatch(line -> line.startsWith("ceiling p2 ") && line.matches(".* 1\\.000 {25,}300 +"));
+    assertThat(lines).anyMatch(line -> line.contains("max 4,000 MB"));
   }
 }

@@ -1,0 +1,126 @@
+package io.personalize.perf;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * This JVM's heap while one run goes: the bench's cluster runs here, so it holds what the job's
+ * tasks and the cluster keep on the heap (beside the in-process Kafka broker and the generated
+ * stream, there in every run alike; RocksDB's state is off the heap). Each garbage collection tells
+ * the heap used before and after it, and a sample every second adds the heap used since the last
+ * collection to the peak. No collection is forced while the run is timed (as the flood's samples
+ * do): a full one would stall it. So the most after a collection bounds what the run kept only from
+ * above, often far above, as G1 leaves the old generation's garbage until the heap fills up; {@link
+ * #liveBytes} after the run tells what it kept.
+ */
+final class HeapSampler implements AutoCloseable {
+  private static final long SAMPLE_MILLIS = 1_000;
+
+  private final Set<String> heapPools =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(pool -> pool.getType() == MemoryType.HEAP)
+          .map(MemoryPoolMXBean::getName)
+          .collect(Collectors.toSet());
+  private final AtomicLong afterGcMax = new AtomicLong(-1);
+  private final AtomicLong usedPeak = new AtomicLong();
+  private final List<NotificationEmitter> collectors = new ArrayList<>();
+  private final NotificationListener listener = (notification, handback) -> collected(notification);
+  private final Thread sampler;
+  private volatile boolean running = true;
+
+  /** Starts sampling; {@link #stop} ends it. */
+  HeapSampler() {
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(listener, null, null);
+        collectors.add(emitter);
+      }
+    }
+    sampler = new Thread(this::sample, "bench-heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  private void sample() {
+    while (running) {
+      usedPeak.accumulateAndGet(
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+      try {
+        TimeUnit.MILLISECONDS.sleep(SAMPLE_MILLIS);
+      } catch (InterruptedException stopped) {
+        return;
+      }
+    }
+  }
+
+  private void collected(Notification notification) {
+    if (!notification
+        .getType()
+        .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+      return;
+    }
+    var gc =
+        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+            .getGcInfo();
+    usedPeak.accumulateAndGet(heapUsed(gc.getMemoryUsageBeforeGc()), Math::max);
+    afterGcMax.accumulateAndGet(heapUsed(gc.getMemoryUsageAfterGc()), Math::max);
+  }
+
+  private long heapUsed(Map<String, MemoryUsage> byPool) {
+    long used = 0;
+    for (Map.Entry<String, MemoryUsage> pool : byPool.entrySet()) {
+      if (heapPools.contains(pool.getKey())) {
+        used += pool.getValue().getUsed();
+      }
+    }
+    return used;
+  }
+
+  /** Stops sampling and returns what it saw. */
+  Measured.Heap stop() {
+    close();
+    usedPeak.accumulateAndGet(
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+    return new Measured.Heap(
+        afterGcMax.get(), usedPeak.get(), -1, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * The heap used right after a full collection, as the flood measures it: what this JVM holds
+   * live. It stops every thread for a moment, so not while a run is timed.
+   */
+  static long liveBytes() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    sampler.interrupt();
+    for (NotificationEmitter collector : collectors) {
+      try {
+        collector.removeNotificationListener(listener);
+      } catch (ListenerNotFoundException removed) {
+        // Closed before.
+      }
+    }
+    collectors.clear();
+  }
+}
