@@ -68,6 +68,16 @@ class RecommendationFunctionTest {
    * Replaces the harness with subtask {@code index} of {@code parallelism} under {@code config}.
    */
   private void reopen(JobConfig config, int parallelism, int index) throws Exception {
+    reopen(config, parallelism, index, null);
+    feedGraphAndModel();
+  }
+
+  /**
+   * Replaces the harness with subtask {@code index} of {@code parallelism} under {@code config},
+   * from {@code restored} state when not null, and nothing broadcast to it yet.
+   */
+  private void reopen(JobConfig config, int parallelism, int index, OperatorSubtaskState restored)
+      throws Exception {
     harness.close();
     harness =
         new KeyedBroadcastOperatorTestHarness<>(
@@ -78,8 +88,10 @@ class RecommendationFunctionTest {
             128,
             parallelism,
             index);
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
     harness.open();
-    feedGraphAndModel();
   }
 
   private void feedGraphAndModel() throws Exception {
@@ -398,20 +410,12 @@ class RecommendationFunctionTest {
             snapshots.toArray(new OperatorSubtaskState[0]));
 
     for (int index = 0; index < parallelism; index++) {
-      harness.close();
-      harness =
-          new KeyedBroadcastOperatorTestHarness<>(
-              new CoBroadcastWithKeyedOperator<>(
-                  new RecommendationFunction(CONFIG), List.of(Descriptors.CONTROL_CHANNEL)),
-              e -> e.userId,
-              Types.STRING,
-              128,
-              parallelism,
-              index);
-      harness.initializeState(
+      reopen(
+          CONFIG,
+          parallelism,
+          index,
           AbstractStreamOperatorTestHarness.repartitionOperatorState(
               packaged, 128, 2, parallelism, index));
-      harness.open();
       harness.watermark(600); // the stored deltas (events up to 500) wait for it, as before
       String user = userOfSubtask(index, parallelism);
       harness.processElement(click(user, "a", 1_000), 1_000);
