@@ -119,17 +119,17 @@ public final class Bench {
         }
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
-            runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size()));
+            runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size(), true));
           }
         }
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
-            runs.add(job(cluster, bootstrap, p, true, format, data, users));
+            runs.add(job(cluster, bootstrap, p, true, format, data, users, true));
           }
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
         for (OutputFormat format : formats) {
-          runs.add(job(cluster, bootstrap, widest, false, format, data, users));
+          runs.add(job(cluster, bootstrap, widest, false, format, data, users, true));
         }
         String fullJob = "job p" + widest + suffix(formats.get(0));
         Measured full =
@@ -229,13 +229,7 @@ public final class Bench {
     return new InteractionProducer(bootstrap, Map.of(), Duration.ofSeconds(30), format);
   }
 
-  private Measured ceiling(
-      BenchCluster cluster, String bootstrap, int parallelism, OutputFormat format, long events)
-      throws Exception {
-    return ceiling(cluster, bootstrap, parallelism, format, events, true);
-  }
-
-  /** {@code measured} false: a warm-up run, not profiled. */
+  /** {@code measured} false: a warm-up run, not profiled nor reported. */
   private Measured ceiling(
       BenchCluster cluster,
       String bootstrap,
@@ -353,18 +347,6 @@ public final class Bench {
     } finally {
       cluster.cancel(id);
     }
-  }
-
-  private Measured job(
-      BenchCluster cluster,
-      String bootstrap,
-      int parallelism,
-      boolean recommend,
-      OutputFormat format,
-      Dataset data,
-      long users)
-      throws Exception {
-    return job(cluster, bootstrap, parallelism, recommend, format, data, users, true);
   }
 
   /** {@code measured} false: a warm-up run, not profiled, with output topics of its own. */

@@ -136,8 +136,8 @@ final class BenchCluster implements AutoCloseable {
               + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
     }
     // The job has ended: what is live is the cluster's, the broker's and the stream's.
-    return measure(name, env.getParallelism(), job, events, submitted, end, heap)
-        .withHeap(heap.withLiveAtEndBytes(HeapSampler.liveBytes()));
+    Measured.Heap withLive = heap.withLiveAtEndBytes(HeapSampler.liveBytes());
+    return measure(name, env.getParallelism(), job, events, submitted, end, withLive);
   }
 
   /**

@@ -9,7 +9,6 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,13 +111,13 @@ public final class Flood {
 
   /** The cluster up and idle, before the job: what the flood's growth is measured from. */
   private static FloodSample baseline() throws IOException {
-    return new FloodSample(0, 0, 0, heapAfterGc(), rss(), 0, Map.of(), 0, 0, 0, 0);
+    return new FloodSample(0, 0, 0, HeapSampler.liveBytes(), rss(), 0, Map.of(), 0, 0, 0, 0);
   }
 
   private static FloodSample sample(BenchCluster cluster, JobID id, long applied, long submitted)
       throws Exception {
     double seconds = (System.currentTimeMillis() - submitted) / 1e3;
-    long heap = heapAfterGc();
+    long heap = HeapSampler.liveBytes();
     long rss = rss();
     long expired = cluster.metricSum(id, ".users-expired", name -> name.contains("Personal"));
     long rocksDbKeys = cluster.metricSum(id, "estimate-num-keys");
@@ -147,15 +146,6 @@ public final class Flood {
         timerKeys,
         counted,
         global);
-  }
-
-  /**
-   * Heap used right after a full collection: the cluster and the broker run in this JVM, so this is
-   * the job's live heap plus a constant.
-   */
-  private static long heapAfterGc() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** This process's resident set size (heap, RocksDB's native memory, code); -1 off Linux. */

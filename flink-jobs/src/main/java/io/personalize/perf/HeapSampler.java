@@ -102,8 +102,9 @@ final class HeapSampler implements AutoCloseable {
   }
 
   /**
-   * The heap used right after a full collection, as the flood measures it: what this JVM holds
-   * live. It stops every thread for a moment, so not while a run is timed.
+   * The heap used right after a full collection: what this JVM holds live (the cluster and the
+   * broker run here, so the job's live heap plus about a constant). It stops every thread for a
+   * moment, so not while a run is timed.
    */
   static long liveBytes() {
     System.gc();
