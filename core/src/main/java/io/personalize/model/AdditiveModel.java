@@ -141,4 +141,99 @@ final class AdditiveModel implements Model {
     }
     return prediction;
   }
+
+  @Override
+  public double personalStep(
+      SharedParameters shared,
+      PersonalParameters personal,
+      PersonalParameters anchor,
+      int item,
+      FeatureVector x,
+      double label,
+      PersonalSettings settings,
+      double weight) {
+    double prediction = predict(shared, personal, item, x);
+    double e = loss.residual(prediction, label);
+    Regularization reg = settings.regularization();
+    StepSizes steps = settings.steps();
+    // Each parameter's gradient is taken from its value before the step, and scaled as
+    // Gradient.scale does (x * 1.0 == x, so weight 1 changes nothing).
+    double userBias = e + reg.bias() * (personal.bias - (anchor == null ? 0 : anchor.bias));
+    personal.bias -= steps.bias() * (userBias * weight);
+    if (factors > 0) {
+      double[] p = shared.itemFactors();
+      double[] q = personal.factors;
+      int base = item * factors;
+      double lf = reg.factor();
+      double rate = steps.factor();
+      for (int f = 0; f < factors; f++) {
+        double qf = q[f];
+        double g = e * p[base + f] + lf * (qf - (anchor == null ? 0 : anchor.factors[f]));
+        q[f] -= rate * (g * weight);
+      }
+    }
+    if (featureDimension > 0 && personal.hasFeatureWeights()) {
+      double[] wu = personal.featureWeights;
+      double lpf = reg.personalFeature();
+      double rate = steps.feature();
+      for (int k = 0; k < x.size(); k++) {
+        int j = x.index(k);
+        double g = e * x.value(k) + lpf * wu[j];
+        wu[j] -= rate * (g * weight);
+      }
+    }
+    return prediction;
+  }
+
+  @Override
+  public double globalStep(
+      SharedParameters shared,
+      PersonalParameters row,
+      int item,
+      FeatureVector x,
+      double label,
+      Regularization reg,
+      StepSizes sharedSteps,
+      StepSizes rowSteps,
+      boolean stepRow,
+      double weight) {
+    double prediction = predict(shared, row, item, x);
+    double e = loss.residual(prediction, label);
+    // Every gradient from the values before the step, as gradient() computes them.
+    double itemBias = e + reg.bias() * shared.itemBias(item);
+    double userBias = e + reg.bias() * (row.bias - 0);
+    shared.mean -= sharedSteps.mean() * (e * weight);
+    shared.addItemBias(item, -sharedSteps.bias() * (itemBias * weight));
+    if (stepRow) {
+      row.bias -= rowSteps.bias() * (userBias * weight);
+    }
+    if (factors > 0) {
+      double[] p = shared.itemFactors();
+      double[] q = row.factors;
+      int base = item * factors;
+      double lf = reg.factor();
+      double itemRate = sharedSteps.factor();
+      double rowRate = stepRow ? rowSteps.factor() : 0;
+      for (int f = 0; f < factors; f++) {
+        double qf = q[f];
+        double pf = p[base + f];
+        double gp = e * qf + lf * pf;
+        double gq = e * pf + lf * (qf - 0);
+        p[base + f] = pf - itemRate * (gp * weight);
+        if (stepRow) {
+          q[f] = qf - rowRate * (gq * weight);
+        }
+      }
+    }
+    if (featureDimension > 0) {
+      double[] w = shared.featureWeights();
+      double rate = sharedSteps.feature();
+      for (int k = 0; k < x.size(); k++) {
+        int j = x.index(k);
+        double g = e * x.value(k) + reg.feature() * w[j];
+        w[j] -= rate * (g * weight);
+      }
+    }
+    return prediction;
+  }
 }

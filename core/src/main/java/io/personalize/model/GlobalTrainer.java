@@ -13,7 +13,6 @@ public final class GlobalTrainer {
   private final SharedParameters shared;
   private final Initializer initializer;
   private final Regularization regularization;
-  private final Gradient gradient;
   private StepSizes steps;
 
   /** The steps of a user row: b_u and q_u only, a global row has no feature weights to move. */
@@ -30,7 +29,6 @@ public final class GlobalTrainer {
     this.initializer = initializer;
     setSteps(steps);
     this.regularization = regularization;
-    this.gradient = new Gradient(model.factors());
   }
 
   public Model model() {
@@ -88,9 +86,10 @@ public final class GlobalTrainer {
   }
 
   /**
-   * One SGD step on an example that counts {@code weight} times (an implicit signal's weight, see
-   * {@link Gradient}): the step of weight 1 scaled by {@code weight}. Returns the prediction made
-   * before the step.
+   * One SGD step on an example that counts {@code weight} times (an implicit signal's weight): the
+   * gradient of weight times the per-event objective, its loss and the lazy regularization of the
+   * parameters it touches alike, as if it were seen {@code weight} times at a small step. Returns
+   * the prediction made before the step.
    */
   public double learn(
       PersonalParameters userRow, int item, FeatureVector x, double label, double weight) {
@@ -123,16 +122,20 @@ public final class GlobalTrainer {
       double weight,
       StepSizes userRowSteps,
       StepSizes sharedSteps) {
+    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
+    }
     shared.ensureItem(item);
-    double prediction =
-        model.gradient(shared, userRow, null, item, x, label, regularization, gradient);
-    if (weight != 1) {
-      gradient.scale(weight, x.size());
-    }
-    Sgd.applyShared(gradient, shared, item, x, sharedSteps, model.kind());
-    if (model.kind().globalHasUserRows()) {
-      Sgd.applyPersonal(gradient, userRow, x, userRowSteps, model.kind());
-    }
-    return prediction;
+    return model.globalStep(
+        shared,
+        userRow,
+        item,
+        x,
+        label,
+        regularization,
+        sharedSteps,
+        userRowSteps,
+        model.kind().globalHasUserRows(),
+        weight);
   }
 }

@@ -5,6 +5,10 @@ package io.personalize.model;
  * item (b_i, p_i) and to the global weights of the event's non-zero features; personal parts to the
  * user's block. Feature gradients are aligned with the event's {@link FeatureVector}: entry k is
  * the derivative for feature index {@code x.index(k)}.
+ *
+ * <p>The engine's own steps do not buffer the gradient ({@link Model#globalStep}, {@link
+ * Model#personalStep}); this is the gradient as a value, which tests check against finite
+ * differences and the fused steps against.
  */
 public final class Gradient {
   public double prediction;
@@ -22,30 +26,6 @@ public final class Gradient {
     this.userFactors = new double[factors];
     this.featureWeights = new double[8];
     this.userFeatureWeights = new double[8];
-  }
-
-  /**
-   * Multiplies this gradient by {@code weight}: it becomes the gradient of {@code weight} times the
-   * per-event objective, that of an example that counts {@code weight} times (its loss and the lazy
-   * regularization of the parameters it touches alike, as if it were seen {@code weight} times at a
-   * small step). Prediction and residual stay those of the example; {@code featureNonZeros} is the
-   * size of its feature vector, the entries of the feature buffers in use.
-   */
-  void scale(double weight, int featureNonZeros) {
-    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
-    }
-    mean *= weight;
-    itemBias *= weight;
-    userBias *= weight;
-    for (int f = 0; f < itemFactors.length; f++) {
-      itemFactors[f] *= weight;
-      userFactors[f] *= weight;
-    }
-    for (int k = 0; k < Math.min(featureNonZeros, featureWeights.length); k++) {
-      featureWeights[k] *= weight;
-      userFeatureWeights[k] *= weight;
-    }
   }
 
   void ensureFeatures(int nonZeros) {

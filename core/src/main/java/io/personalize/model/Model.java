@@ -50,6 +50,42 @@ public interface Model {
       Regularization reg,
       Gradient out);
 
+  /**
+   * One SGD step of the personal block alone, the shared block read only: the same result, bit for
+   * bit, as {@link #gradient} times {@code weight} applied as an SGD step to b_u, q_u and w_u,
+   * without computing the shared block's half of the gradient or buffering the personal half. This
+   * is the per-user side's inner loop, which runs once per candidate per event. Returns the
+   * prediction made before the step.
+   */
+  double personalStep(
+      SharedParameters shared,
+      PersonalParameters personal,
+      PersonalParameters anchor,
+      int item,
+      FeatureVector x,
+      double label,
+      PersonalSettings settings,
+      double weight);
+
+  /**
+   * One SGD step of the global model: the shared block at {@code sharedSteps} and, if {@code
+   * stepRow}, the user's row (b_u, q_u; a row has no feature weights) at {@code rowSteps}. The same
+   * result, bit for bit, as {@link #gradient} (no anchor) times {@code weight} applied to the
+   * shared block and then to the row, without buffering the gradient. Returns the prediction made
+   * before the step.
+   */
+  double globalStep(
+      SharedParameters shared,
+      PersonalParameters row,
+      int item,
+      FeatureVector x,
+      double label,
+      Regularization reg,
+      StepSizes sharedSteps,
+      StepSizes rowSteps,
+      boolean stepRow,
+      double weight);
+
   static Model of(ModelKind kind, Loss loss, int factors, int featureDimension) {
     return new AdditiveModel(kind, loss, factors, featureDimension);
   }

@@ -7,11 +7,9 @@ package io.personalize.model;
  */
 public final class PersonalLearner {
   private final Model model;
-  private final Gradient gradient;
 
   public PersonalLearner(Model model) {
     this.model = model;
-    this.gradient = new Gradient(model.factors());
   }
 
   public Model model() {
@@ -49,14 +47,10 @@ public final class PersonalLearner {
       double label,
       PersonalSettings settings,
       double weight) {
-    shared.ensureItem(item);
-    double prediction =
-        model.gradient(
-            shared, personal, anchor, item, x, label, settings.regularization(), gradient);
-    if (weight != 1) {
-      gradient.scale(weight, x.size());
+    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
     }
-    Sgd.applyPersonal(gradient, personal, x, settings.steps(), model.kind());
-    return prediction;
+    shared.ensureItem(item);
+    return model.personalStep(shared, personal, anchor, item, x, label, settings, weight);
   }
 }

@@ -122,7 +122,7 @@ class AdditiveModelGradientTest {
       Arrays.fill(g.userFeatureWeights, Double.NaN);
       double prediction = model.gradient(shared, personal, anchor, ITEM, X, label, REG, g);
       if (weight != 1) {
-        g.scale(weight, X.size());
+        Sgd.scale(g, weight, X.size());
       }
       assertThat(prediction).isEqualTo(model.predict(shared, personal, ITEM, X));
       assertThat(g.prediction).isEqualTo(prediction);
@@ -269,9 +269,21 @@ class AdditiveModelGradientTest {
 
   @Test
   void exampleWeightMustBeFiniteAndNotNegative() {
-    Gradient g = new Gradient(K);
+    Model model = Model.of(ModelKind.HYBRID, K, D);
+    SharedParameters shared = new SharedParameters(K, D, 3, new Initializer(1, 0.1));
+    Initializer initializer = new Initializer(1, 0.1);
+    GlobalTrainer global =
+        new GlobalTrainer(model, shared, initializer, StepSizes.uniform(0.01), REG);
+    PersonalLearner personal = new PersonalLearner(model);
+    PersonalSettings settings = new PersonalSettings(StepSizes.uniform(0.01), REG);
     for (double weight : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
-      assertThatThrownBy(() -> g.scale(weight, 0))
+      assertThatThrownBy(() -> global.learn(global.newUserRow(1), ITEM, X, 4, weight))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("weight");
+      assertThatThrownBy(
+              () ->
+                  personal.learn(
+                      shared, global.newPersonalBlock(1), null, ITEM, X, 4, settings, weight))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("weight");
     }

@@ -430,4 +430,132 @@ class AdditiveModelTest {
         .hasMessageContaining("-0.5")
         .hasMessageContaining("0.02");
   }
+
+  /**
+   * The per-user side's fused step is, bit for bit, the gradient scaled by the weight and applied
+   * by {@link Sgd#applyPersonal}: every model kind, with and without an anchor, with and without
+   * personal feature weights, at weights 1, 0.3 and 0.
+   */
+  @Test
+  void personalStepIsBitForBitTheGradientAppliedBySgd() {
+    Random random = new Random(17);
+    int k = 5;
+    int d = 7;
+    for (ModelKind kind : ModelKind.values()) {
+      Model model = Model.of(kind, k, d);
+      for (int trial = 0; trial < 200; trial++) {
+        SharedParameters shared = new SharedParameters(k, d, 3.2, new Initializer(trial, 0.3));
+        shared.ensureItem(3);
+        for (int j = 0; j < d; j++) {
+          shared.featureWeights()[j] = random.nextGaussian() * 0.2;
+        }
+        shared.addItemBias(2, random.nextGaussian() * 0.3);
+        boolean featureWeights = trial % 2 == 0;
+        PersonalParameters start =
+            PersonalParameters.initial(k, featureWeights ? d : 0, new Initializer(5, 0.3), trial);
+        start.bias = random.nextGaussian() * 0.2;
+        for (int j = 0; j < start.featureWeights.length; j++) {
+          start.featureWeights[j] = random.nextGaussian() * 0.1;
+        }
+        PersonalParameters anchor =
+            trial % 3 == 0 ? null : PersonalParameters.initial(k, 0, new Initializer(9, 0.3), 1);
+        FeatureVector x =
+            FeatureVector.of(
+                new int[] {trial % d, (trial + 3) % d}, new double[] {0.6, random.nextDouble()});
+        double label = kind.defaultLoss() == Loss.LOGISTIC ? trial % 2 : 1 + trial % 5;
+        PersonalSettings settings =
+            new PersonalSettings(
+                new StepSizes(0.001, 0.05, 0.07, 0.09), new Regularization(0.02, 0.05, 0.01, 0.03));
+        double weight = new double[] {1, 0.3, 0}[trial % 3 == 1 ? 1 : trial % 5 == 0 ? 2 : 0];
+
+        PersonalParameters expected = start.copy();
+        Gradient gradient = new Gradient(k);
+        double expectedPrediction =
+            model.gradient(
+                shared, expected, anchor, 2, x, label, settings.regularization(), gradient);
+        if (weight != 1) {
+          Sgd.scale(gradient, weight, x.size());
+        }
+        Sgd.applyPersonal(gradient, expected, x, settings.steps(), kind);
+
+        PersonalParameters actual = start.copy();
+        double prediction =
+            model.personalStep(shared, actual, anchor, 2, x, label, settings, weight);
+        assertThat(prediction).isEqualTo(expectedPrediction);
+        assertThat(actual.bias).as("%s trial %d", kind, trial).isEqualTo(expected.bias);
+        assertThat(actual.factors).containsExactly(expected.factors);
+        assertThat(actual.featureWeights).containsExactly(expected.featureWeights);
+      }
+    }
+  }
+
+  /**
+   * The global model's fused step is, bit for bit, the gradient (no anchor) scaled by the weight,
+   * applied to the shared block and then to the user's row: every model kind, at weights 1, 0.3 and
+   * 0, with different shared and row steps.
+   */
+  @Test
+  void globalStepIsBitForBitTheGradientAppliedBySgd() {
+    Random random = new Random(23);
+    int k = 5;
+    int d = 7;
+    Regularization reg = new Regularization(0.02, 0.05, 0.01, 0.03);
+    StepSizes sharedSteps = new StepSizes(0.002, 0.04, 0.12, 0.005);
+    StepSizes rowSteps = new StepSizes(0, 0.08, 0.24, 0);
+    for (ModelKind kind : ModelKind.values()) {
+      Model model = Model.of(kind, k, d);
+      int rowFactors = kind.globalHasUserRows() ? model.factors() : 0;
+      for (int trial = 0; trial < 200; trial++) {
+        SharedParameters start = new SharedParameters(k, d, 3.2, new Initializer(trial, 0.3));
+        start.ensureItem(3);
+        for (int j = 0; j < d; j++) {
+          start.featureWeights()[j] = random.nextGaussian() * 0.2;
+        }
+        start.addItemBias(2, random.nextGaussian() * 0.3);
+        PersonalParameters row =
+            PersonalParameters.initial(rowFactors, 0, new Initializer(5, 0.3), trial);
+        row.bias = random.nextGaussian() * 0.2;
+        FeatureVector x =
+            FeatureVector.of(
+                new int[] {trial % d, (trial + 3) % d}, new double[] {0.6, random.nextDouble()});
+        double label = kind.defaultLoss() == Loss.LOGISTIC ? trial % 2 : 1 + trial % 5;
+        double weight = new double[] {1, 0.3, 0}[trial % 3];
+
+        SharedParameters expectedShared = start.copy();
+        PersonalParameters expectedRow = row.copy();
+        Gradient gradient = new Gradient(k);
+        double expectedPrediction =
+            model.gradient(expectedShared, expectedRow, null, 2, x, label, reg, gradient);
+        if (weight != 1) {
+          Sgd.scale(gradient, weight, x.size());
+        }
+        Sgd.applyShared(gradient, expectedShared, 2, x, sharedSteps, kind);
+        if (kind.globalHasUserRows()) {
+          Sgd.applyPersonal(gradient, expectedRow, x, rowSteps, kind);
+        }
+
+        SharedParameters actualShared = start.copy();
+        PersonalParameters actualRow = row.copy();
+        double prediction =
+            model.globalStep(
+                actualShared,
+                actualRow,
+                2,
+                x,
+                label,
+                reg,
+                sharedSteps,
+                rowSteps,
+                kind.globalHasUserRows(),
+                weight);
+        assertThat(prediction).isEqualTo(expectedPrediction);
+        assertThat(actualShared.mean).as("%s trial %d", kind, trial).isEqualTo(expectedShared.mean);
+        assertThat(actualShared.itemBias(2)).isEqualTo(expectedShared.itemBias(2));
+        assertThat(actualShared.itemFactors()).containsExactly(expectedShared.itemFactors());
+        assertThat(actualShared.featureWeights()).containsExactly(expectedShared.featureWeights());
+        assertThat(actualRow.bias).isEqualTo(expectedRow.bias);
+        assertThat(actualRow.factors).containsExactly(expectedRow.factors);
+      }
+    }
+  }
 }
