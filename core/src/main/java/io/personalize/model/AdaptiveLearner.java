@@ -16,6 +16,11 @@ import java.util.List;
  * <p>Step sizes follow the {@link LearnedSettings} the global side learned: the chosen bias and
  * factor multipliers, and the early multiplier during a user's first events.
  *
+ * <p>Only a share of the users ({@link SelfTuning#candidateShare}) keep a block per candidate and
+ * are the selector's evidence. Every other user keeps one personal block, stepped at its group's
+ * best personal candidate of the moment, and its global row, and predicts with the group's choice:
+ * two blocks learn per event instead of one per candidate.
+ *
  * <p>{@link #step} is the one per-event routine the evaluator and the Flink per-user operator both
  * call: it returns the prediction made before learning, then learns.
  */
@@ -24,6 +29,7 @@ public final class AdaptiveLearner {
   private final List<PersonalSettings> candidates;
   private final PersonalSettings globalRowSettings;
   private final CandidateSelector selector;
+  private final double candidateShare;
   private LearnedSettings learned;
   private final PersonalSettings[] steady;
   private final PersonalSettings[] early;
@@ -36,18 +42,25 @@ public final class AdaptiveLearner {
 
   public AdaptiveLearner(
       Model model, List<PersonalSettings> candidates, CandidateSelector selector) {
-    this(model, candidates, null, selector);
+    this(model, candidates, null, selector, 1);
   }
 
   /**
    * @param globalRowSettings how the global side steps a user's row (its bias and factor steps and
    *     regularization), or null for no global-row candidate
+   * @param candidateShare the share of users that keep a block per candidate ({@link
+   *     SelfTuning#candidateShare})
    */
   public AdaptiveLearner(
       Model model,
       List<PersonalSettings> candidates,
       PersonalSettings globalRowSettings,
-      CandidateSelector selector) {
+      CandidateSelector selector,
+      double candidateShare) {
+    if (!(candidateShare > 0 && candidateShare <= 1)) {
+      throw new IllegalArgumentException("candidateShare must be in (0, 1]: " + candidateShare);
+    }
+    this.candidateShare = candidateShare;
     int expected = candidates.size() + (globalRowSettings != null ? 1 : 0);
     if (candidates.isEmpty() || expected != selector.candidates()) {
       throw new IllegalArgumentException(
@@ -115,12 +128,46 @@ public final class AdaptiveLearner {
     return learner.model();
   }
 
+  /** A user's state with a block per candidate, as every user of the batch protocols has. */
   public AdaptiveUserState start(PersonalParameters globalBlock) {
-    AdaptiveUserState state = AdaptiveUserState.startingFrom(globalBlock, candidates.size());
+    return start(globalBlock, candidates.size());
+  }
+
+  /**
+   * A new user's state in the stream: a block per candidate for a user in the sampled share, one
+   * personal block otherwise.
+   *
+   * @param userSeed the user's seed (a hash of its id): the same user is sampled everywhere
+   */
+  public AdaptiveUserState start(PersonalParameters globalBlock, long userSeed) {
+    return start(globalBlock, blocksOfUser(userSeed));
+  }
+
+  private AdaptiveUserState start(PersonalParameters globalBlock, int blocks) {
+    AdaptiveUserState state = AdaptiveUserState.startingFrom(globalBlock, blocks);
     if (globalRowSettings == null) {
       state.globalRow = null;
     }
     return state;
+  }
+
+  /**
+   * The personal blocks a user keeps: one per candidate for a user in the sampled share, else 1.
+   * The draw is a function of the user's seed alone.
+   */
+  public int blocksOfUser(long userSeed) {
+    boolean sampled =
+        candidateShare >= 1
+            || new java.util.SplittableRandom(userSeed ^ SAMPLE_SALT).nextDouble() < candidateShare;
+    return sampled ? candidates.size() : 1;
+  }
+
+  /** Separates the sampling draw from other uses of the user's seed (its initial row). */
+  private static final long SAMPLE_SALT = 0x5A3C_61E2_D0B7_4F19L;
+
+  /** Whether the state keeps a block per candidate (and is the selector's evidence). */
+  private boolean everyCandidate(AdaptiveUserState state) {
+    return state.blocks.length == candidates.size();
   }
 
   /** The prediction of the candidate the user's group currently uses. */
@@ -129,9 +176,15 @@ public final class AdaptiveLearner {
     return learner.predict(shared, block(state, selector.best(group)), item, x);
   }
 
-  /** Candidate {@code c}'s block of a user: a personal block, or the global row. */
+  /**
+   * Candidate {@code c}'s block of a user: a personal block (a user with one personal block: that
+   * block for every personal candidate), or the global row.
+   */
   public PersonalParameters block(AdaptiveUserState state, int c) {
-    return c < candidates.size() ? state.blocks[c] : state.globalRow;
+    if (c >= candidates.size()) {
+      return state.globalRow;
+    }
+    return everyCandidate(state) ? state.blocks[c] : state.blocks[0];
   }
 
   /**
@@ -166,6 +219,9 @@ public final class AdaptiveLearner {
       double weight,
       int group) {
     int chosen = selector.best(group);
+    if (!everyCandidate(state)) {
+      return learnWithOneBlock(shared, state, item, x, label, weight, group, chosen);
+    }
     double chosenPrediction = Double.NaN;
     Loss loss = learner.model().loss();
     for (int c = 0; c < steady.length; c++) {
@@ -183,11 +239,49 @@ public final class AdaptiveLearner {
   }
 
   /**
-   * Own steps without recording losses: the refit passes of the batch protocols. The global row is
-   * the batch global model's and takes no own steps.
+   * A user outside the sampled share: its one personal block learns at the group's best personal
+   * candidate, its global row as the global side steps it; nothing is recorded for the selector.
+   * Returns the prediction of the group's choice.
+   */
+  private double learnWithOneBlock(
+      SharedParameters shared,
+      AdaptiveUserState state,
+      int item,
+      FeatureVector x,
+      double label,
+      double weight,
+      int group,
+      int chosen) {
+    int personal = selector.bestPersonal(group);
+    double own =
+        learner.learn(
+            shared,
+            state.blocks[0],
+            null,
+            item,
+            x,
+            label,
+            settings(personal, state.events),
+            weight);
+    if (state.globalRow == null) {
+      return own;
+    }
+    int row = candidates.size();
+    double global =
+        learner.learn(
+            shared, state.globalRow, null, item, x, label, settings(row, state.events), weight);
+    return chosen == row ? global : own;
+  }
+
+  /**
+   * Own steps without recording losses: the refit passes of the batch protocols, whose users keep a
+   * block per candidate. The global row is the batch global model's and takes no own steps.
    */
   public void fit(
       SharedParameters shared, AdaptiveUserState state, int item, FeatureVector x, double label) {
+    if (!everyCandidate(state)) {
+      throw new IllegalArgumentException("the batch refit needs a block per candidate");
+    }
     for (int c = 0; c < candidates.size(); c++) {
       learner.learn(shared, state.blocks[c], null, item, x, label, settings(c, state.events));
     }

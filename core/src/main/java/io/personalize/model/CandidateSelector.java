@@ -183,6 +183,22 @@ public final class CandidateSelector {
     return mean < -evidence * standardError(group, best, mean) ? best : reference;
   }
 
+  /**
+   * The personal candidate (any but the reference) with the lowest summed loss in {@code group}:
+   * the setting a user without a block per candidate steps its one personal block at. Without a
+   * reference, the same as {@link #best}.
+   */
+  public int bestPersonal(int group) {
+    int base = (group - 1) * candidates;
+    int best = -1;
+    for (int c = 0; c < candidates; c++) {
+      if (c != reference && (best < 0 || lossSums[base + c] < lossSums[base + best])) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
   /** The standard error of a group's mean difference: by event, or clustered by user. */
   private double standardError(int group, int candidate, double mean) {
     int i = (group - 1) * candidates + candidate;

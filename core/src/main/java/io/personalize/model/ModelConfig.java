@@ -65,8 +65,9 @@ public record ModelConfig(
 
   /**
    * Tuned defaults for a model kind and a stream (one pass) or batch (epochs) protocol, learning
-   * its settings from the stream ({@link SelfTuning#defaults}; batch: the global-row candidate
-   * only). Tuned on ml-100k only (docs/evaluation.md has the grids and the numbers).
+   * its settings from the stream ({@link SelfTuning#defaults}; batch: the global-row candidate and
+   * the trainer chosen on validation folds). Tuned on ml-100k only (docs/evaluation.md has the
+   * grids and the numbers).
    *
    * <p>Three personal candidates and the global row: the fourth personal candidate of {@link
    * #defaultsWithoutLearning} (the feature step with the plain pull) was dropped when the global
@@ -80,6 +81,14 @@ public record ModelConfig(
         .tuning(stream ? SelfTuning.defaults() : SelfTuning.globalRowOnly())
         .build();
   }
+
+  /**
+   * k of the random batch protocol when it learns its settings and no k is given: with 60 epochs
+   * over the data, more factors keep paying (ml-100k batch global 0.9119 at 32, 0.9084 at 128,
+   * 0.9057 with AdaGrad chosen; docs/evaluation.md). The stream keeps 32: one pass learns no more
+   * with more, and every factor costs on every event.
+   */
+  public static final int BATCH_FACTORS = 128;
 
   /**
    * The defaults as they were before the engine learned settings from the stream: the configured
@@ -253,6 +262,14 @@ public record ModelConfig(
    * the last candidate and every group's default when {@link SelfTuning#globalRowCandidate}, and a
    * selector asking {@link SelfTuning#selectionEvidence} to leave it.
    */
+  /**
+   * These settings with another share of users that keep a block per adaptive candidate ({@link
+   * SelfTuning#candidateShare}).
+   */
+  public ModelConfig withCandidateShare(double share) {
+    return toBuilder().tuning(tuning.withCandidateShare(share)).build();
+  }
+
   public AdaptiveLearner adaptiveLearner(Model model) {
     int personal = adaptiveCandidates.size();
     boolean row = tuning.globalRowCandidate();
@@ -261,7 +278,8 @@ public record ModelConfig(
         adaptiveCandidates,
         row ? globalRowSettings() : null,
         new CandidateSelector(
-            groups, personal + (row ? 1 : 0), row ? personal : -1, tuning.selectionEvidence()));
+            groups, personal + (row ? 1 : 0), row ? personal : -1, tuning.selectionEvidence()),
+        tuning.candidateShare());
   }
 
   public Model model(int featureDimension) {

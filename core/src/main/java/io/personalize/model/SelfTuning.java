@@ -24,6 +24,15 @@ import java.util.List;
  *     everything: the user's row of the global model, with no personal steps of its own
  * @param selectionEvidence with the global-row candidate, the standard errors of the mean paired
  *     loss difference by which another candidate must beat it to be chosen (0: any lower loss)
+ * @param candidateShare the share of users, drawn by a hash of the user, that keep a block per
+ *     candidate and are the selector's evidence; every other user keeps one personal block, stepped
+ *     at its group's best personal candidate, and predicts with the group's choice (1: everyone
+ *     keeps every candidate). The per-group choice needs a sample, not everyone.
+ * @param validationFolds batch protocols: the disjoint held-out folds of the training events the
+ *     adaptive mode chooses its settings on (and the global trainer is chosen on), each with a
+ *     global model trained without it
+ * @param adaGradRate batch protocols: the base rate of the AdaGrad trainer that competes with SGD
+ *     for the global model on the validation folds ({@link AdaGradTrainer}); 0: SGD only
  */
 public record SelfTuning(
     List<RateMultipliers> rates,
@@ -33,8 +42,14 @@ public record SelfTuning(
     int firstEvents,
     double metaStep,
     boolean globalRowCandidate,
-    double selectionEvidence)
+    double selectionEvidence,
+    double candidateShare,
+    int validationFolds,
+    double adaGradRate)
     implements java.io.Serializable {
+
+  /** The stream default of {@link #candidateShare}; chosen on ml-100k (docs/evaluation.md). */
+  public static final double DEFAULT_CANDIDATE_SHARE = 0.5;
 
   /** Multipliers of the global model's bias and factor step sizes. */
   public record RateMultipliers(double bias, double factor) implements java.io.Serializable {
@@ -94,6 +109,15 @@ public record SelfTuning(
       throw new IllegalArgumentException(
           "selectionEvidence must be in [0, 10): " + selectionEvidence);
     }
+    if (validationFolds < 1 || validationFolds > 10) {
+      throw new IllegalArgumentException("validationFolds must be in 1..10: " + validationFolds);
+    }
+    if (!(adaGradRate >= 0 && adaGradRate < 1)) {
+      throw new IllegalArgumentException("adaGradRate must be in [0, 1): " + adaGradRate);
+    }
+    if (!(candidateShare > 0 && candidateShare <= 1)) {
+      throw new IllegalArgumentException("candidateShare must be in (0, 1]: " + candidateShare);
+    }
     if (!(metaStep >= 0 && metaStep < 1)) {
       throw new IllegalArgumentException("metaStep must be in [0, 1): " + metaStep);
     }
@@ -115,23 +139,49 @@ public record SelfTuning(
         20,
         0.03,
         true,
+        0,
+        DEFAULT_CANDIDATE_SHARE,
+        1,
         0);
   }
 
   /**
    * The batch protocols' default: nothing learned from a stream (there is none), but the global row
    * a candidate of every group, left only for a candidate better by one standard error (clustered
-   * by user) on the validation events. With half a standard error, CiaoDVD's user-split group 6 (25
-   * users) chose a candidate 0.005 worse than global on its test events; with two, ml-100k's
-   * user-split lost 0.003 more (0.9615 against 0.9587).
+   * by user) on the validation events, which are 5 disjoint folds of the training events (the
+   * per-user time split: one fold, each user's latest events); and on those 5 folds the global
+   * model's trainer, SGD or AdaGrad at base rate 0.02, chosen by its loss. With half a standard
+   * error, CiaoDVD's user-split group 6 (25 users) chose a candidate 0.005 worse than global on its
+   * test events; with two, ml-100k's user-split lost 0.003 more (0.9615 against 0.9587).
    */
   public static SelfTuning globalRowOnly() {
-    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, true, 1);
+    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, true, 1, 1, 5, 0.02);
   }
 
   /** Everything off: the configured steps, a zero initial row, no global-row candidate. */
   public static SelfTuning off() {
-    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, false, 0);
+    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, false, 0, 1, 1, 0);
+  }
+
+  /** Whether the batch global model's trainer is chosen between SGD and AdaGrad. */
+  public boolean choosesTrainer() {
+    return adaGradRate > 0;
+  }
+
+  /** These settings with another {@link #candidateShare}. */
+  public SelfTuning withCandidateShare(double share) {
+    return new SelfTuning(
+        rates,
+        raceEvery,
+        raceEvents,
+        earlyMultipliers,
+        firstEvents,
+        metaStep,
+        globalRowCandidate,
+        selectionEvidence,
+        share,
+        validationFolds,
+        adaGradRate);
   }
 
   /** Whether the step sizes race at all. */

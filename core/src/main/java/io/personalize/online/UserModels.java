@@ -48,6 +48,7 @@ public final class UserModels {
   private final int rowLength;
   private final int blockLength;
   private final AdaptiveUserState scratchState;
+  private final AdaptiveUserState scratchOneBlock;
   private final PersonalParameters globalRow;
   private final PersonalParameters localBlock;
   private final PersonalParameters mtlBlock;
@@ -86,6 +87,9 @@ public final class UserModels {
       blocks[c] = new PersonalParameters(k, model.featureDimension());
     }
     this.scratchState = new AdaptiveUserState(blocks);
+    this.scratchOneBlock =
+        new AdaptiveUserState(
+            new PersonalParameters[] {new PersonalParameters(k, model.featureDimension())});
     this.globalRow = new PersonalParameters(k, 0);
     this.localBlock = new PersonalParameters(k, model.featureDimension());
     this.mtlBlock = new PersonalParameters(k, model.featureDimension());
@@ -124,7 +128,9 @@ public final class UserModels {
   }
 
   /**
-   * A new user's state: every block starts from the global model's initial row of the user.
+   * A new user's state: every block starts from the global model's initial row of the user. A user
+   * in the adaptive mode's sampled share keeps a block per candidate, any other one personal block
+   * ({@link AdaptiveLearner#blocksOfUser}).
    *
    * @param seed the user's initial-row seed: the same as the global model uses for the user's row
    */
@@ -133,7 +139,7 @@ public final class UserModels {
     PersonalParameters start = learned.start(k, model.featureDimension(), initializer, seed);
     UserState state = new UserState();
     state.userId = userId;
-    state.adaptive = new double[config.adaptiveCandidates().size()][];
+    state.adaptive = new double[adaptive.blocksOfUser(seed)][];
     for (int c = 0; c < state.adaptive.length; c++) {
       state.adaptive[c] = flatten(start, blockLength);
     }
@@ -200,15 +206,10 @@ public final class UserModels {
                 globalRowSettings.regularization()));
       }
     }
-    for (int c = 0; c < state.adaptive.length; c++) {
-      read(state.adaptive[c], scratchState.blocks[c]);
-    }
-    scratchState.globalRow = globalRowCandidate && hasRow ? globalRow : null;
-    scratchState.events = state.events;
-    out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratchState, item, x, label, group);
-    for (int c = 0; c < state.adaptive.length; c++) {
-      write(scratchState.blocks[c], state.adaptive[c]);
-    }
+    AdaptiveUserState scratch = readAdaptive(state);
+    scratch.globalRow = globalRowCandidate && hasRow ? globalRow : null;
+    out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratch, item, x, label, group);
+    writeAdaptive(scratch, state);
     if (hasRow && model.kind().globalHasUserRows()) {
       write(globalRow, state.globalRow);
     }
@@ -228,25 +229,50 @@ public final class UserModels {
       RankingSteps steps,
       IntFunction<FeatureVector> features,
       int group) {
-    for (int c = 0; c < state.adaptive.length; c++) {
-      read(state.adaptive[c], scratchState.blocks[c]);
-    }
-    scratchState.events = state.events;
-    scratchState.globalRow = null;
-    double positive = steps.learnPersonal(adaptive, shared, scratchState, features, group);
-    for (int c = 0; c < state.adaptive.length; c++) {
-      write(scratchState.blocks[c], state.adaptive[c]);
-    }
-    state.events = scratchState.events;
+    AdaptiveUserState scratch = readAdaptive(state);
+    scratch.globalRow = null;
+    double positive = steps.learnPersonal(adaptive, shared, scratch, features, group);
+    writeAdaptive(scratch, state);
+    state.events = scratch.events;
     return positive;
+  }
+
+  /** The user's adaptive blocks and event count, read into the scratch state of their shape. */
+  private AdaptiveUserState readAdaptive(UserState state) {
+    AdaptiveUserState scratch =
+        state.adaptive.length == scratchState.blocks.length ? scratchState : scratchOneBlock;
+    if (scratch == scratchOneBlock && state.adaptive.length != 1) {
+      throw new IllegalStateException(
+          "user state with "
+              + state.adaptive.length
+              + " adaptive blocks; this model keeps 1 or "
+              + scratchState.blocks.length);
+    }
+    for (int c = 0; c < state.adaptive.length; c++) {
+      read(state.adaptive[c], scratch.blocks[c]);
+    }
+    scratch.events = state.events;
+    return scratch;
+  }
+
+  private static void writeAdaptive(AdaptiveUserState scratch, UserState state) {
+    for (int c = 0; c < state.adaptive.length; c++) {
+      write(scratch.blocks[c], state.adaptive[c]);
+    }
   }
 
   /** The block the user's group predicts with. */
   public PersonalParameters chosenBlock(UserState state, int group) {
     PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
     int best = adaptive.selector().best(group);
-    // The global-row candidate is the row alone: zero personal feature weights.
-    read(best < state.adaptive.length ? state.adaptive[best] : state.globalRow, block);
+    int personal = scratchState.blocks.length;
+    // The global-row candidate is the row alone: zero personal feature weights. A user with one
+    // personal block predicts with it for every personal candidate.
+    read(
+        best >= personal
+            ? state.globalRow
+            : state.adaptive[state.adaptive.length == personal ? best : 0],
+        block);
     return block;
   }
 

@@ -71,6 +71,102 @@ class AdaptiveLearnerTest {
     return state;
   }
 
+  /** The global row's steps in the tests of a learner with the global-row candidate. */
+  private static final PersonalSettings ROW =
+      new PersonalSettings(
+          new StepSizes(0, 0.04, 0.03, 0), new Regularization(0.02, 0.05, 0.01, 0.01));
+
+  /** Three personal candidates and the global row (candidate 3, the reference), share 1/4. */
+  private AdaptiveLearner sampled(CandidateSelector selector) {
+    return new AdaptiveLearner(model, CANDIDATES, ROW, selector, 0.25);
+  }
+
+  @Test
+  void aShareOfTheUsersKeepsEveryCandidateTheOthersOneBlock() {
+    AdaptiveLearner learner = sampled(new CandidateSelector(2, 4, 3, 0));
+    int users = 4_000;
+    int everyCandidate = 0;
+    for (long seed = 0; seed < users; seed++) {
+      int blocks = learner.blocksOfUser(seed * 0x9E3779B97F4A7C15L);
+      assertThat(blocks).isIn(1, CANDIDATES.size());
+      assertThat(learner.blocksOfUser(seed * 0x9E3779B97F4A7C15L)).isEqualTo(blocks);
+      everyCandidate += blocks == CANDIDATES.size() ? 1 : 0;
+    }
+    // Binomial(4000, 0.25): standard deviation about 27, so +-120 is more than 4 of them.
+    assertThat(everyCandidate).isBetween(users / 4 - 120, users / 4 + 120);
+    AdaptiveUserState state = learner.start(globalBlock(), firstSeedWith(learner, 1));
+    assertThat(state.blocks).hasSize(1);
+    assertThat(state.globalRow).isNotNull();
+    assertThat(learner.start(globalBlock(), firstSeedWith(learner, 3)).blocks).hasSize(3);
+    // The batch protocols' users always keep every candidate.
+    assertThat(learner.start(globalBlock()).blocks).hasSize(3);
+    assertThatThrownBy(() -> new AdaptiveLearner(model, CANDIDATES, ROW, sampledSelector(), 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static CandidateSelector sampledSelector() {
+    return new CandidateSelector(2, 4, 3, 0);
+  }
+
+  private static long firstSeedWith(AdaptiveLearner learner, int blocks) {
+    long seed = 1;
+    while (learner.blocksOfUser(seed) != blocks) {
+      seed++;
+    }
+    return seed;
+  }
+
+  /**
+   * A user with one block: the block steps exactly as a sampled user's block of the group's best
+   * personal candidate, the global row as that user's global row, the prediction is the group's
+   * choice's, and nothing is recorded for the selector.
+   */
+  @Test
+  void aUserWithOneBlockStepsAtTheBestPersonalCandidateAndPredictsWithTheGroupsChoice() {
+    CandidateSelector selector = sampledSelector();
+    AdaptiveLearner learner = sampled(selector);
+    // Group 1: candidate 1 is the best personal one, but the global row (3) is chosen; group 2:
+    // candidate 2 beats the global row by the same amount twice, so it is chosen.
+    for (int n = 0; n < 2; n++) {
+      selector.recordEvent(1, new double[] {1.0, 0.75, 0.9, 0.5}, 1);
+      selector.recordEvent(2, new double[] {1.0, 0.75, 0.5, 0.875}, 1);
+    }
+    assertThat(selector.best(1)).isEqualTo(3);
+    assertThat(selector.bestPersonal(1)).isEqualTo(1);
+    assertThat(selector.best(2)).isEqualTo(2);
+    assertThat(selector.bestPersonal(2)).isEqualTo(2);
+
+    for (int group = 1; group <= 2; group++) {
+      AdaptiveUserState one = learner.start(globalBlock(), firstSeedWith(learner, 1));
+      AdaptiveUserState every = learner.start(globalBlock(), firstSeedWith(learner, 3));
+      long eventsBefore = selector.events(group);
+      int personal = selector.bestPersonal(group);
+      // The sampled user's step records its losses; take it on a copy of the selector's view by
+      // stepping the one-block user first.
+      double predicted = learner.step(shared, one, 2, features[2], 4, group);
+      assertThat(selector.events(group)).isEqualTo(eventsBefore);
+      double expected = learner.step(shared, every, 2, features[2], 4, group);
+      assertThat(predicted).isEqualTo(expected);
+      assertSameBlock(one.blocks[0], every.blocks[personal]);
+      assertThat(one.globalRow.bias).isEqualTo(every.globalRow.bias);
+      assertThat(one.globalRow.factors).containsExactly(every.globalRow.factors);
+      assertThat(one.events).isEqualTo(1);
+      // Its every personal candidate predicts with the one block.
+      assertThat(learner.block(one, 0)).isSameAs(one.blocks[0]);
+      assertThat(learner.block(one, 2)).isSameAs(one.blocks[0]);
+      assertThat(learner.block(one, 3)).isSameAs(one.globalRow);
+    }
+    assertThatThrownBy(
+            () ->
+                learner.fit(
+                    shared,
+                    learner.start(globalBlock(), firstSeedWith(learner, 1)),
+                    0,
+                    features[0],
+                    3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void candidatesMustMatchTheSelector() {
     assertThatThrownBy(() -> new AdaptiveLearner(model, CANDIDATES, new CandidateSelector(2, 2)))

@@ -34,7 +34,7 @@ class SelfTuningTrainerTest {
       List<Double> early,
       int firstEvents,
       double metaStep) {
-    return new SelfTuning(rates, every, length, early, firstEvents, metaStep, false, 0);
+    return new SelfTuning(rates, every, length, early, firstEvents, metaStep, false, 0, 1, 1, 0);
   }
 
   @Test

@@ -217,6 +217,9 @@ class SharedReplicaTest {
                       5,
                       0.03,
                       true,
+                      0,
+                      1,
+                      1,
                       0))
               .build();
     }

@@ -26,7 +26,13 @@ import org.junit.jupiter.api.Test;
 /** The per-user online step of the evaluator and the job. */
 class UserModelsTest {
   private static final FeatureSpace SPACE = GlobalModelTest.SPACE;
-  private static final ModelConfig CONFIG = GlobalModelTest.CONFIG;
+
+  /** The stream defaults, with every user keeping a block per candidate (share 1). */
+  private static final ModelConfig CONFIG =
+      GlobalModelTest.CONFIG.toBuilder()
+          .tuning(GlobalModelTest.CONFIG.tuning().withCandidateShare(1))
+          .build();
+
   private static final int K = 4;
   private static final int F = SPACE.dimension();
   private static final double MEAN = 3.5;
@@ -191,6 +197,46 @@ class UserModelsTest {
     assertThat(b.mtl).isNotEqualTo(a.mtl);
   }
 
+  /**
+   * With the default share, a user outside it keeps one personal block beside its global row; its
+   * step writes both, and its view is that block whenever a personal candidate is chosen.
+   */
+  @Test
+  void aUserOutsideTheSampledShareKeepsOneBlockAndItsViewIsThatBlock() {
+    UserModels models =
+        new UserModels(GlobalModelTest.CONFIG, F, MEAN, EnumSet.noneOf(Mode.class), item -> item);
+    int oneBlock = 0;
+    UserState state = null;
+    for (int seed = 0; seed < 400; seed++) {
+      UserState user = models.newUser("u" + seed, seed);
+      assertThat(user.adaptive.length).isIn(1, 3);
+      if (user.adaptive.length == 1) {
+        oneBlock++;
+        state = user;
+      }
+    }
+    // Share 0.5: about 200 of 400 keep one block (standard deviation 10).
+    assertThat(oneBlock).isBetween(160, 240);
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    int item = catalog.indexOf("i1");
+    double[] before = state.adaptive[0].clone();
+    double[] rowBefore = state.globalRow.clone();
+    double[] out = new double[Mode.values().length];
+    models.step(state, shared, item, catalog.features(item), 5, 1, out);
+    assertThat(state.adaptive).hasNumberOfRows(1);
+    assertThat(state.adaptive[0]).isNotEqualTo(before);
+    assertThat(state.globalRow).isNotEqualTo(rowBefore);
+    assertThat(models.selector().events(1)).as("no evidence from this user").isZero();
+    for (int n = 0; n < 2; n++) {
+      models.selector().recordEvent(2, new double[] {1.0, 0.75, 0.5, 0.875}, 1);
+    }
+    assertThat(models.selector().best(2)).isEqualTo(2);
+    PersonalModelView view = models.view(state, 2, 1);
+    assertThat(view.bias).isEqualTo(state.adaptive[0][0]);
+    assertThat(view.factors).containsExactly(Arrays.copyOfRange(state.adaptive[0], 1, 1 + K));
+  }
+
   @Test
   void runsAndWhatStepWrites() {
     UserModels shadows = models(SHADOWS);
@@ -302,7 +348,7 @@ class UserModelsTest {
             .adaptiveCandidates(java.util.List.of(wild, wild))
             .tuning(
                 new io.personalize.model.SelfTuning(
-                    java.util.List.of(), 1, 0, java.util.List.of(1.0), 0, 0, true, 0))
+                    java.util.List.of(), 1, 0, java.util.List.of(1.0), 0, 0, true, 0, 1, 1, 0))
             .build();
     UserModels models = new UserModels(config, F, MEAN, EnumSet.noneOf(Mode.class), item -> item);
     SharedParameters shared = freshShared();

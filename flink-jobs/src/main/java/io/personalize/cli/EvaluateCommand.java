@@ -13,6 +13,7 @@ import static io.personalize.job.config.EvaluatorOptions.TARGET;
 import static io.personalize.job.config.EvaluatorOptions.TEST_FRACTION;
 import static io.personalize.job.config.PersonalizeOptions.FEATURE_GENRES;
 import static io.personalize.job.config.PersonalizeOptions.FEATURE_HASH_BUCKETS;
+import static io.personalize.job.config.PersonalizeOptions.MODEL_CANDIDATE_SHARE;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_FACTORS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_GROUPS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_KIND;
@@ -177,10 +178,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     ModelConfig d =
         read(conf, MODEL_LEARN_SETTINGS)
             ? ModelConfig.defaults(kind, loss, protocol.isStream())
+                .withCandidateShare(read(conf, MODEL_CANDIDATE_SHARE))
             : ModelConfig.defaultsWithoutLearning(kind, loss, protocol.isStream());
     ModelConfig hyper =
         d.toBuilder()
-            .factors(read(conf, MODEL_FACTORS))
+            .factors(factors(conf, protocol))
             .seed(read(conf, MODEL_SEED))
             .groups(read(conf, MODEL_GROUPS))
             .regroupEvery(read(conf, MODEL_REGROUP_EVERY_EVENTS))
@@ -275,6 +277,18 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** A model setting, checked by its rule. */
   @SuppressWarnings("unchecked")
+  /**
+   * k: as given, else the batch protocol's own when it learns its settings ({@link
+   * ModelConfig#BATCH_FACTORS}), else the job's default.
+   */
+  private static int factors(Configuration conf, Protocol protocol) {
+    return conf.contains(MODEL_FACTORS)
+            || protocol != Protocol.BATCH
+            || !read(conf, MODEL_LEARN_SETTINGS)
+        ? read(conf, MODEL_FACTORS)
+        : ModelConfig.BATCH_FACTORS;
+  }
+
   private static <T> T read(Configuration conf, ConfigOption<T> option) {
     return ((Setting<T>) PersonalizeOptions.setting(option)).read(conf);
   }

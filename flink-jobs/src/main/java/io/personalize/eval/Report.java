@@ -95,7 +95,11 @@ public final class Report {
     Object learned = summary.settings().get("learned");
     if (learned != null) {
       out.println();
-      out.println("global model learned from the stream: " + learned);
+      out.println(
+          (Protocol.parse(summary.protocol()).isStream()
+                  ? "global model learned from the stream: "
+                  : "global model chosen on the validation folds: ")
+              + learned);
     }
   }
 

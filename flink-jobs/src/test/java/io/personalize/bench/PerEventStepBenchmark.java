@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@link #adaptiveStep}: the per-user side, {@link AdaptiveLearner#step}: predict with the
  *       group's chosen candidate, then every candidate (3 personal blocks and the global row by
- *       default) learns.
+ *       default) learns, for the sampled share of the users ({@code candidateShare}); for the
+ *       others their one personal block and their global row learn.
  *   <li>{@link #globalLearn}: the global side, {@link SelfTuningTrainer#learn}, step-size races
  *       included at their share of the events.
  *   <li>{@link #fullEvent}: both, in the engine's order: what one event costs on one core.
@@ -58,6 +59,10 @@ public class PerEventStepBenchmark {
   @Param({"32", "64"})
   public int factors;
 
+  /** The share of users that keep a block per candidate; the default is the engine's. */
+  @Param({"0.5"})
+  public double candidateShare;
+
   private AdaptiveLearner adaptive;
   private SelfTuningTrainer global;
   private GlobalUserRow[] globalRows;
@@ -72,7 +77,9 @@ public class PerEventStepBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    ModelConfig config = withFactors(ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, true));
+    ModelConfig config =
+        withFactors(ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, true))
+            .withCandidateShare(candidateShare);
     Ml100kLikeStream stream = Ml100kLikeStream.generate(7, config.groups(), config.regroupEvery());
     Model model = config.model(stream.space.dimension());
     Initializer initializer = config.initializer();
@@ -99,7 +106,7 @@ public class PerEventStepBenchmark {
       globalRows[u] = global.newUser(u, 1_000);
       PersonalParameters block = new PersonalParameters(model.factors(), model.featureDimension());
       block.copyFrom(global.row(globalRows[u]));
-      states[u] = adaptive.start(block);
+      states[u] = adaptive.start(block, u);
       states[u].events = 1_000;
     }
     user = stream.user;

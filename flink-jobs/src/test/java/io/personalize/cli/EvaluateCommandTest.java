@@ -358,6 +358,78 @@ class EvaluateCommandTest {
     assertThat(off.out()).contains("first 0 events").doesNotContain("global row (borrow");
   }
 
+  /**
+   * The batch protocol chooses the global trainer on its 5 validation folds and uses 128 factors
+   * unless a k is given; with the settings not learned, neither (SGD, k = 32); nor does the
+   * per-user time split, whose one fold is each user's latest events.
+   */
+  @Test
+  void batchChoosesItsTrainerAndUsesItsOwnFactorsUnlessGiven(@TempDir Path dir) throws IOException {
+    String[] small = {
+      "--data=generated",
+      "--generated-users=30",
+      "--generated-items=40",
+      "--generated-events=600",
+      "--protocol=batch",
+      "--modes=global,adaptive",
+      "--no-chart",
+      "--no-progress"
+    };
+    Path learning = dir.resolve("learning");
+    Run run = run(concat(new String[] {"evaluate", "--out=" + learning}, small));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern(
+            "global model chosen on the validation folds: trainer (SGD|AdaGrad) \\(mean held-out"
+                + " loss SGD [0-9.]+, AdaGrad [0-9.]+ over [0-9]+ events in 5 folds\\)");
+    assertThat(factors(learning)).isEqualTo(128);
+
+    Path given = dir.resolve("given");
+    run = run(concat(new String[] {"evaluate", "--model-factors=16", "--out=" + given}, small));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(factors(given)).isEqualTo(16);
+
+    Path off = dir.resolve("off");
+    run =
+        run(
+            concat(
+                new String[] {"evaluate", "--model-learn-settings=false", "--out=" + off}, small));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).doesNotContain("chosen on the validation folds");
+    assertThat(factors(off)).isEqualTo(32);
+
+    Path stream = dir.resolve("stream");
+    run =
+        run(
+            concat(
+                new String[] {"evaluate", "--out=" + stream},
+                concat(
+                    java.util.Arrays.copyOf(small, 4),
+                    new String[] {"--protocol=prequential", "--no-progress"})));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(factors(stream)).isEqualTo(32);
+
+    Path userSplit = dir.resolve("user-split");
+    run =
+        run(
+            concat(
+                new String[] {"evaluate", "--out=" + userSplit},
+                concat(
+                    java.util.Arrays.copyOf(small, 4),
+                    new String[] {"--protocol=user-split", "--no-progress"})));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).doesNotContain("chosen on the validation folds");
+    assertThat(factors(userSplit)).isEqualTo(32);
+  }
+
+  private static int factors(Path out) throws IOException {
+    return new ObjectMapper()
+        .readTree(out.resolve("summary.json").toFile())
+        .get("settings")
+        .get("factors")
+        .asInt();
+  }
+
   private static String model(Path out) throws IOException {
     return new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("model").asText();
   }

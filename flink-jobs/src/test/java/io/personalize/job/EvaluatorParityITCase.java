@@ -62,6 +62,11 @@ class EvaluatorParityITCase {
    * up to +0.0033 (local) and +0.0040 (adaptive). The bounds are those measured with
    * recommendations on (up to +0.0063 in group 7), which cover both. The generated data runs with
    * them on: off, a quiet run measured local +0.0058 overall and adaptive +0.0103 in group 7.
+   *
+   * <p>Since half the users carry every adaptive candidate ({@code model.candidate-share} 0.5),
+   * each of the job's two per-user subtasks chooses group 7's setting from about 2-3 sampled users
+   * (the evaluator from about 5): on a quiet machine adaptive's group 7 measured +0.0081 (0.8795
+   * against 0.8714) and overall +0.0010. The adaptive group bound is 0.0110 since.
    */
   private record Tolerance(double overall, double group) {}
 
@@ -74,7 +79,7 @@ class EvaluatorParityITCase {
           Mode.GLOBAL, new Tolerance(0.0010, 0.0015),
           Mode.LOCAL, new Tolerance(0.0010, 0.0055),
           Mode.MTL, new Tolerance(0.0020, 0.0080),
-          Mode.ADAPTIVE, new Tolerance(0.0025, 0.0080));
+          Mode.ADAPTIVE, new Tolerance(0.0025, 0.0110));
 
   private static final Map<Mode, Tolerance> GENERATED =
       Map.of(

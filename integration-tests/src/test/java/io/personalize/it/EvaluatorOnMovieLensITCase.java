@@ -63,10 +63,10 @@ class EvaluatorOnMovieLensITCase {
 
   private static final Map<String, Documented> ML100K =
       Map.of(
-          "prequential", new Documented(0.9359, 0.9293, 0.0040),
+          "prequential", new Documented(0.9359, 0.9296, 0.0030),
           // The batch protocols keep the global row in groups whose evidence is thin: no margin.
-          "batch", new Documented(0.9119, 0.9030, 0),
-          "user-split", new Documented(0.9635, 0.9587, 0));
+          "batch", new Documented(0.9057, 0.8999, 0),
+          "user-split", new Documented(0.9635, 0.9569, 0));
 
   /** How far a run may be from a documented figure: the runs are deterministic. */
   private static final double PINNED = 0.0005;

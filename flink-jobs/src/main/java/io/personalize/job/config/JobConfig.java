@@ -133,6 +133,7 @@ public final class JobConfig implements Serializable {
     ModelConfig defaults =
         conf.get(MODEL_LEARN_SETTINGS)
             ? ModelConfig.defaults(kind, loss, true)
+                .withCandidateShare(conf.get(MODEL_CANDIDATE_SHARE))
             : ModelConfig.defaultsWithoutLearning(kind, loss, true);
     return defaults.toBuilder()
         .factors(conf.get(MODEL_FACTORS))

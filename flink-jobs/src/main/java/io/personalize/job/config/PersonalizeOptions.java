@@ -207,7 +207,10 @@ public final class PersonalizeOptions {
       key(PREFIX + "model.factors")
           .intType()
           .defaultValue(32)
-          .withDescription("k, latent factors per user and item.");
+          .withDescription(
+              "k, latent factors per user and item (the evaluator's batch protocol: "
+                  + io.personalize.model.ModelConfig.BATCH_FACTORS
+                  + " unless given, with model.learn-settings=true).");
 
   public static final ConfigOption<Integer> MODEL_GROUPS =
       key(PREFIX + "model.groups")
@@ -231,6 +234,18 @@ public final class PersonalizeOptions {
                   + " initial row by meta-learning, and the global row as a candidate of every"
                   + " group (batch protocols: the global-row candidate only). false: the"
                   + " configured steps, as measured before these were learned.");
+
+  public static final ConfigOption<Double> MODEL_CANDIDATE_SHARE =
+      key(PREFIX + "model.candidate-share")
+          .doubleType()
+          .defaultValue(io.personalize.model.SelfTuning.DEFAULT_CANDIDATE_SHARE)
+          .withDescription(
+              "Share of the users (drawn by a hash of the user id) that keep a personal block per"
+                  + " adaptive candidate and are the evidence of each group's choice; every other"
+                  + " user keeps one personal block, stepped at its group's best personal"
+                  + " candidate, and predicts with the group's choice. 1: every user keeps every"
+                  + " candidate. Used with model.learn-settings=true; without, every user keeps"
+                  + " every candidate.");
 
   public static final ConfigOption<Integer> MODEL_REGROUP_EVERY_EVENTS =
       key(PREFIX + "model.regroup-every-events")
@@ -406,6 +421,7 @@ public final class PersonalizeOptions {
                   Setting.of(MODEL_SEED),
                   Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
                   Setting.of(MODEL_LEARN_SETTINGS),
+                  Setting.of(MODEL_CANDIDATE_SHARE, s -> s > 0 && s <= 1, "(0, 1]"),
                   Setting.of(RATING_MIN, Double::isFinite, "finite"),
                   Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
                   Setting.of(
@@ -446,6 +462,7 @@ public final class PersonalizeOptions {
           MODEL_SEED,
           MODEL_REGROUP_EVERY_EVENTS,
           MODEL_LEARN_SETTINGS,
+          MODEL_CANDIDATE_SHARE,
           FEATURE_GENRES,
           FEATURE_HASH_BUCKETS);
 

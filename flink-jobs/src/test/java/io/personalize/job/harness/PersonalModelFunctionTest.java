@@ -276,11 +276,7 @@ class PersonalModelFunctionTest {
     assertThat(view.featureWeights).hasSize(SPACE.dimension());
     // The chosen block: a personal one, or the global row (the default before evidence).
     UserState expected = reference.users.get("u1");
-    double[] chosen =
-        profile.candidate < expected.adaptive.length
-            ? expected.adaptive[profile.candidate]
-            : expected.globalRow;
-    assertThat(view.bias).isEqualTo(chosen[0]);
+    assertThat(view.bias).isEqualTo(reference.models.chosenBlock(expected, 1).bias);
 
     UserState state = keyed("u1", Descriptors.userState());
     assertThat(state.events).isEqualTo(1);
