@@ -258,11 +258,6 @@ public record ModelConfig(
   }
 
   /**
-   * The adaptive mode's learner of this configuration: its personal candidates, the global row as
-   * the last candidate and every group's default when {@link SelfTuning#globalRowCandidate}, and a
-   * selector asking {@link SelfTuning#selectionEvidence} to leave it.
-   */
-  /**
    * These settings with another share of users that keep a block per adaptive candidate ({@link
    * SelfTuning#candidateShare}).
    */
@@ -270,6 +265,11 @@ public record ModelConfig(
     return toBuilder().tuning(tuning.withCandidateShare(share)).build();
   }
 
+  /**
+   * The adaptive mode's learner of this configuration: its personal candidates, the global row as
+   * the last candidate and every group's default when {@link SelfTuning#globalRowCandidate}, and a
+   * selector asking {@link SelfTuning#selectionEvidence} to leave it.
+   */
   public AdaptiveLearner adaptiveLearner(Model model) {
     int personal = adaptiveCandidates.size();
     boolean row = tuning.globalRowCandidate();

@@ -275,8 +275,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  /** A model setting, checked by its rule. */
-  @SuppressWarnings("unchecked")
   /**
    * k: as given, else the batch protocol's own when it learns its settings ({@link
    * ModelConfig#BATCH_FACTORS}), else the job's default.
@@ -289,6 +287,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         : ModelConfig.BATCH_FACTORS;
   }
 
+  /** A model setting, checked by its rule. */
+  @SuppressWarnings("unchecked")
   private static <T> T read(Configuration conf, ConfigOption<T> option) {
     return ((Setting<T>) PersonalizeOptions.setting(option)).read(conf);
   }

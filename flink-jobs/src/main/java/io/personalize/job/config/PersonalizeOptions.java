@@ -232,7 +232,8 @@ public final class PersonalizeOptions {
               "Learn settings from the stream (docs/method.md): the global step sizes by races of"
                   + " shadow models, larger early steps for new users and items, a new user's"
                   + " initial row by meta-learning, and the global row as a candidate of every"
-                  + " group (batch protocols: the global-row candidate only). false: the"
+                  + " group (batch protocols: the global-row candidate; the random batch split"
+                  + " also chooses SGD or AdaGrad on 5 validation folds). false: the"
                   + " configured steps, as measured before these were learned.");
 
   public static final ConfigOption<Double> MODEL_CANDIDATE_SHARE =
