@@ -386,7 +386,7 @@ public final class Demo {
     long lastPrint = 0;
     long lastScored = 0;
     while (true) {
-      long scored = metrics.scoredByEveryMode();
+      long scored = metrics.scoredByEvery(job.scoredModes());
       if (scored > lastScored) {
         // A busy machine makes the job slow, not stuck: give up only when nothing moves.
         lastScored = scored;

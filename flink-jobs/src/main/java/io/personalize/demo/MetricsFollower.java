@@ -63,12 +63,14 @@ public final class MetricsFollower implements AutoCloseable {
   }
 
   /**
-   * The fewest events any stream mode has scored so far: every mode is scored by a different
+   * The fewest events any of {@code modes} has scored so far: every mode is scored by a different
    * operator and their snapshots arrive one by one, so one mode alone would read the others early.
+   * Pass the modes the job scores ({@code JobConfig.scoredModes}): a mode it does not score stays
+   * at 0.
    */
-  public long scoredByEveryMode() {
+  public long scoredByEvery(java.util.Collection<Mode> modes) {
     long fewest = Long.MAX_VALUE;
-    for (Mode mode : Mode.STREAM) {
+    for (Mode mode : modes) {
       MetricSnapshot snapshot = latest(mode.label(), 0);
       fewest = Math.min(fewest, snapshot == null ? 0 : snapshot.getEvents());
     }

@@ -1,7 +1,6 @@
 package io.personalize.job;
 
 import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
-import static io.personalize.job.config.PersonalizeOptions.SHADOW_MODES;
 import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.GroupBoundaries;
@@ -20,7 +19,6 @@ import io.personalize.online.UserState;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -97,9 +95,7 @@ public class PersonalModelFunction
             config.model(),
             space.dimension(),
             config.initialMean(),
-            config.get(SHADOW_MODES)
-                ? EnumSet.of(Mode.LOCAL, Mode.MTL)
-                : EnumSet.noneOf(Mode.class),
+            config.shadowModes(),
             item -> Ids.hash(replica.itemId(item)));
     boundaries = io.personalize.model.GroupBoundaries.initial(config.model().groups());
     storedReplica = context.getOperatorStateStore().getUnionListState(Descriptors.replica());

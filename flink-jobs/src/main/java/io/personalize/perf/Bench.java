@@ -394,7 +394,7 @@ public final class Bench {
           () -> {
             MetricSnapshot lists = metrics.latest(recommender, 0);
             long checked = lists == null ? 0 : lists.getEvents();
-            return metrics.scoredByEveryMode() >= events && checked >= listChecks;
+            return metrics.scoredByEvery(job.scoredModes()) >= events && checked >= listChecks;
           };
       Measured run =
           profiler.profile(

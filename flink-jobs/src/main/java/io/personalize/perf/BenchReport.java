@@ -137,7 +137,7 @@ public record BenchReport(
         String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()),
         settings.warmUp() ? ", every run measured after a warm-up run" : "");
     out.printf(
-        "%-36s %12s %9s %9s %10s %10s %10s %8s %8s%n",
+        "%-36s %12s %9s %9s %10s %10s %10s %8s %8s %8s%n",
         "run",
         "events/s",
         "start s",
@@ -146,11 +146,12 @@ public record BenchReport(
         "/compute",
         "GC max MB",
         "peak MB",
-        "live MB");
+        "live MB",
+        "RSS MB");
     for (Measured run : runs) {
       Measured ceiling = run("ceiling p" + run.parallelism() + Bench.suffix(format(run)));
       out.printf(
-          "%-36s %,12.0f %9.1f %9.1f %10s %10s %10s %,8.0f %8s%n",
+          "%-36s %,12.0f %9.1f %9.1f %10s %10s %10s %,8.0f %8s %8s%n",
           run.name(),
           run.eventsPerSecond(),
           run.startupSeconds(),
@@ -163,11 +164,13 @@ public record BenchReport(
               : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond),
           megabytes(run.heap().afterGcMaxBytes()),
           run.heap().usedPeakBytes() / 1e6,
-          megabytes(run.heap().liveAtEndBytes()));
+          megabytes(run.heap().liveAtEndBytes()),
+          megabytes(run.heap().residentPeakBytes()));
     }
     out.printf(
         "heap of this JVM (max %,.0f MB) in each run: GC max, the most used after a collection;"
-            + " peak, the most used; live, after a full collection at the end%n",
+            + " peak, the most used; live, after a full collection at the end; RSS, the most"
+            + " resident memory of the whole process (RocksDB's native memory too)%n",
         runs.get(0).heap().maxBytes() / 1e6);
     out.printf("%-36s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
     out.printf(
@@ -286,17 +289,18 @@ public record BenchReport(
   }
 
   private static Map<String, Object> runNode(Measured run) {
-    return Map.of(
-        "eventsPerSecond", run.eventsPerSecond(),
-        "startupSeconds", run.startupSeconds(),
-        "seconds", run.seconds(),
-        "vertices", run.vertices(),
-        "checkpoints", run.checkpoints(),
-        "stateBytes", run.stateBytes(),
-        "heapAfterGcMaxBytes", run.heap().afterGcMaxBytes(),
-        "heapUsedPeakBytes", run.heap().usedPeakBytes(),
-        "heapLiveAtEndBytes", run.heap().liveAtEndBytes(),
-        "heapMaxBytes", run.heap().maxBytes());
+    return Map.ofEntries(
+        Map.entry("eventsPerSecond", run.eventsPerSecond()),
+        Map.entry("startupSeconds", run.startupSeconds()),
+        Map.entry("seconds", run.seconds()),
+        Map.entry("vertices", run.vertices()),
+        Map.entry("checkpoints", run.checkpoints()),
+        Map.entry("stateBytes", run.stateBytes()),
+        Map.entry("heapAfterGcMaxBytes", run.heap().afterGcMaxBytes()),
+        Map.entry("heapUsedPeakBytes", run.heap().usedPeakBytes()),
+        Map.entry("heapLiveAtEndBytes", run.heap().liveAtEndBytes()),
+        Map.entry("heapMaxBytes", run.heap().maxBytes()),
+        Map.entry("residentPeakBytes", run.heap().residentPeakBytes()));
   }
 
   /**

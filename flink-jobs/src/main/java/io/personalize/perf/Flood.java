@@ -76,15 +76,20 @@ public final class Flood {
           long deadline = submitted + settings.timeout().toMillis();
           for (int k = 1; k <= settings.samples(); k++) {
             long due = (long) settings.users() * k / settings.samples();
-            while (metrics.scoredByEveryMode() < due) {
+            while (metrics.scoredByEvery(job.scoredModes()) < due) {
               cluster.failIfFailedOver("flood", id);
               if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException(
-                    "flood: " + metrics.scoredByEveryMode() + " of " + due + " events in time");
+                    "flood: "
+                        + metrics.scoredByEvery(job.scoredModes())
+                        + " of "
+                        + due
+                        + " events in time");
               }
               TimeUnit.MILLISECONDS.sleep(100);
             }
-            FloodSample sample = sample(cluster, id, metrics.scoredByEveryMode(), submitted);
+            FloodSample sample =
+                sample(cluster, id, metrics.scoredByEvery(job.scoredModes()), submitted);
             samples.add(sample);
             out.printf(
                 "  %,d applied: %,d live users, heap %,d MB, RSS %,d MB, checkpoint %,d MB%n",

@@ -27,7 +27,8 @@ import javax.management.openmbean.CompositeData;
  * collection to the peak. No collection is forced while the run is timed (as the flood's samples
  * do): a full one would stall it. So the most after a collection bounds what the run kept only from
  * above, often far above, as G1 leaves the old generation's garbage until the heap fills up; {@link
- * #liveBytes} after the run tells what it kept.
+ * #liveBytes} after the run tells what it kept. The same samples read the process's resident memory
+ * from {@code /proc/self/status} (Linux), which also counts RocksDB's native memory.
  */
 final class HeapSampler implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 1_000;
@@ -39,6 +40,7 @@ final class HeapSampler implements AutoCloseable {
           .collect(Collectors.toSet());
   private final AtomicLong afterGcMax = new AtomicLong(-1);
   private final AtomicLong usedPeak = new AtomicLong();
+  private final AtomicLong residentPeak = new AtomicLong(-1);
   private final List<NotificationEmitter> collectors = new ArrayList<>();
   private final NotificationListener listener = (notification, handback) -> collected(notification);
   private final Thread sampler;
@@ -61,6 +63,7 @@ final class HeapSampler implements AutoCloseable {
     while (running) {
       usedPeak.accumulateAndGet(
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+      residentPeak.accumulateAndGet(residentBytes(), Math::max);
       try {
         TimeUnit.MILLISECONDS.sleep(SAMPLE_MILLIS);
       } catch (InterruptedException stopped) {
@@ -97,9 +100,28 @@ final class HeapSampler implements AutoCloseable {
     close();
     usedPeak.accumulateAndGet(
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+    residentPeak.accumulateAndGet(residentBytes(), Math::max);
     return new Measured.Heap(
-        afterGcMax.get(), usedPeak.get(), -1, Runtime.getRuntime().maxMemory());
+        afterGcMax.get(), usedPeak.get(), -1, Runtime.getRuntime().maxMemory(), residentPeak.get());
   }
+
+  /** This process's resident memory (VmRSS), or -1 where {@code /proc/self/status} is absent. */
+  static long residentBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(PROC_STATUS)) {
+        if (line.startsWith("VmRSS:")) {
+          // "VmRSS:\t  123456 kB"
+          String[] parts = line.substring(6).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static final java.nio.file.Path PROC_STATUS = java.nio.file.Path.of("/proc/self/status");
 
   /**
    * The heap used right after a full collection: what this JVM holds live (the cluster and the

@@ -90,10 +90,17 @@ record Measured(
    * @param liveAtEndBytes the heap used after a full collection once the run had processed every
    *     event; -1 when not measured
    * @param maxBytes the heap's limit ({@code -Xmx})
+   * @param residentPeakBytes the most resident memory of the whole process at a sample (heap,
+   *     RocksDB's native memory, the broker, everything); -1 where the system does not tell
    */
-  record Heap(long afterGcMaxBytes, long usedPeakBytes, long liveAtEndBytes, long maxBytes) {
+  record Heap(
+      long afterGcMaxBytes,
+      long usedPeakBytes,
+      long liveAtEndBytes,
+      long maxBytes,
+      long residentPeakBytes) {
     Heap withLiveAtEndBytes(long bytes) {
-      return new Heap(afterGcMaxBytes, usedPeakBytes, bytes, maxBytes);
+      return new Heap(afterGcMaxBytes, usedPeakBytes, bytes, maxBytes, residentPeakBytes);
     }
   }
 }

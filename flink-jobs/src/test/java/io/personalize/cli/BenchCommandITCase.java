@@ -17,6 +17,39 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandITCase {
   @TempDir Path out;
 
+  /**
+   * Without the shadow modes only global and adaptive are scored: the bench used to wait for local
+   * and mtl until its timeout and then fail ("not every event processed").
+   */
+  @Test
+  void benchFinishesWithoutTheShadowModes() throws Exception {
+    CommandOutput run =
+        CommandOutput.execute(
+            "bench",
+            "--events",
+            "1000",
+            "--users",
+            "100",
+            "--items",
+            "30",
+            "--parallelism",
+            "1",
+            "--timeout-minutes",
+            "2",
+            "-D",
+            "personalize.shadow-modes=false",
+            "--out",
+            out.resolve("no-shadows").toString());
+    String text = run.text();
+    assertThat(run.exit()).as(text).isZero();
+    JsonNode bench =
+        new ObjectMapper().readTree(out.resolve("no-shadows").resolve("bench.json").toFile());
+    assertThat(bench.path("job").path("p1").path("eventsPerSecond").asDouble()).isPositive();
+    assertThat(
+            bench.path("jobWithoutRecommendations").path("p1").path("eventsPerSecond").asDouble())
+        .isPositive();
+  }
+
   @Test
   void benchWritesEveryMeasureTheReportPromises() throws Exception {
     CommandOutput run =

@@ -42,7 +42,7 @@ class BenchReportTest {
         List.of(new Measured.Vertex("Personal models", 2, 0.9, 0.0)),
         new Measured.Checkpoints(0, 0, 0, 0),
         Map.of("Personal models", 5000L),
-        new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L));
+        new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L, 900_000_000));
   }
 
   private static BenchReport report(List<OutputFormat> formats, List<Measured> runs) {
@@ -153,7 +153,7 @@ class BenchReportTest {
             List.of(),
             new Measured.Checkpoints(0, 0, 0, 0),
             Map.of(),
-            new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L));
+            new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L, -1));
     BenchReport report =
         report(
             BenchSettings.formats("avro"),
@@ -166,19 +166,21 @@ class BenchReportTest {
     assertThat(job.path("heapUsedPeakBytes").asLong()).isEqualTo(600_000_000);
     assertThat(job.path("heapLiveAtEndBytes").asLong()).isEqualTo(150_000_000);
     assertThat(job.path("heapMaxBytes").asLong()).isEqualTo(4_000_000_000L);
+    assertThat(job.path("residentPeakBytes").asLong()).isEqualTo(900_000_000);
     assertThat(json.path("jobWithoutRecommendations").path("p2").path("heapUsedPeakBytes").asLong())
         .isEqualTo(600_000_000);
     JsonNode ceiling = json.path("ceiling").path("p2");
     assertThat(ceiling.path("heapAfterGcMaxBytes").asLong()).as("no collection").isEqualTo(-1);
     assertThat(ceiling.path("heapUsedPeakBytes").asLong()).isEqualTo(300_000_000);
     assertThat(ceiling.path("heapLiveAtEndBytes").asLong()).isEqualTo(-1);
+    assertThat(ceiling.path("residentPeakBytes").asLong()).as("not told").isEqualTo(-1);
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
     List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
-    assertThat(lines).anyMatch(line -> line.matches(".*GC max MB +peak MB +live MB"));
+    assertThat(lines).anyMatch(line -> line.matches(".*GC max MB +peak MB +live MB +RSS MB"));
     assertThat(lines)
-        .anyMatch(line -> line.startsWith("job p2 ") && line.matches(".* 200 +600 +150"));
+        .anyMatch(line -> line.startsWith("job p2 ") && line.matches(".* 200 +600 +150 +900"));
     assertThat(lines)
         .as("no heap after a collection when none ran, none at the end when not measured")
         .anyMatch(line -> line.startsWith("ceiling p2 ") && line.matches(".* 1\\.000 {25,}300 +"));

@@ -126,6 +126,24 @@ public final class JobConfig implements Serializable {
     return conf.get(option).toMillis();
   }
 
+  /** The shadow modes the per-user operator scores beside adaptive ({@code shadow-modes}). */
+  public java.util.Set<io.personalize.model.Mode> shadowModes() {
+    return conf.get(SHADOW_MODES)
+        ? java.util.EnumSet.of(io.personalize.model.Mode.LOCAL, io.personalize.model.Mode.MTL)
+        : java.util.EnumSet.noneOf(io.personalize.model.Mode.class);
+  }
+
+  /**
+   * Every mode the job scores and reports on the metrics topic: global, adaptive and the shadow
+   * modes. What a reader of that topic waits for.
+   */
+  public java.util.Set<io.personalize.model.Mode> scoredModes() {
+    java.util.Set<io.personalize.model.Mode> modes = shadowModes();
+    modes.add(io.personalize.model.Mode.GLOBAL);
+    modes.add(io.personalize.model.Mode.ADAPTIVE);
+    return modes;
+  }
+
   /** The model's hyper-parameters: the tuned stream defaults of the kind, with these settings. */
   public ModelConfig model() {
     ModelKind kind = conf.get(MODEL_KIND);

@@ -157,10 +157,10 @@ final class ClusterJob {
   Map<String, Double> awaitScored(long events) throws InterruptedException {
     try (MetricsFollower metrics = new MetricsFollower(cluster.kafka(), topic("metrics"))) {
       Instant deadline = Instant.now().plus(CATCH_UP);
-      while (metrics.scoredByEveryMode() < events && Instant.now().isBefore(deadline)) {
+      while (metrics.scoredByEvery(Mode.STREAM) < events && Instant.now().isBefore(deadline)) {
         metrics.awaitSnapshot(Duration.ofSeconds(5));
       }
-      assertThat(metrics.scoredByEveryMode())
+      assertThat(metrics.scoredByEvery(Mode.STREAM))
           .as("events scored by every mode, from the metrics topic")
           .isGreaterThanOrEqualTo(events);
       Map<String, Double> rmse = new TreeMap<>();
