@@ -9,8 +9,6 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,14 +114,15 @@ public final class Flood {
 
   /** The cluster up and idle, before the job: what the flood's growth is measured from. */
   private static FloodSample baseline() throws IOException {
-    return new FloodSample(0, 0, 0, HeapSampler.liveBytes(), rss(), 0, Map.of(), 0, 0, 0, 0);
+    return new FloodSample(
+        0, 0, 0, HeapSampler.liveBytes(), HeapSampler.residentBytes(), 0, Map.of(), 0, 0, 0, 0);
   }
 
   private static FloodSample sample(BenchCluster cluster, JobID id, long applied, long submitted)
       throws Exception {
     double seconds = (System.currentTimeMillis() - submitted) / 1e3;
     long heap = HeapSampler.liveBytes();
-    long rss = rss();
+    long rss = HeapSampler.residentBytes();
     long expired = cluster.metricSum(id, ".users-expired", name -> name.contains("Personal"));
     long rocksDbKeys = cluster.metricSum(id, "estimate-num-keys");
     long timerKeys =
@@ -151,19 +150,5 @@ public final class Flood {
         timerKeys,
         counted,
         global);
-  }
-
-  /** This process's resident set size (heap, RocksDB's native memory, code); -1 off Linux. */
-  private static long rss() throws IOException {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.exists(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return -1;
   }
 }
