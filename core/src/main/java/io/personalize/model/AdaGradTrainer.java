@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The batch global model's other trainer: AdaGrad on the rows. Each item's and user's bias and
  * factors step at {@code rate / sqrt(1 + G) * g}, G the sum of that parameter's squared gradients
  * so far, so a row seen often takes small steps and a rare one keeps large ones; the global mean
- * and the feature weights keep the {@link GlobalTrainer}'s SGD steps. The batch protocols choose
- * between this and plain SGD by the global model's loss on held-out folds ({@link
+ * and the feature weights keep the {@link GlobalTrainer}'s SGD steps. The random batch protocol
+ * chooses between this and plain SGD by the global model's loss on its held-out folds ({@link
  * SelfTuning#adaGradRate}).
  *
  * <p>The accumulators of the user rows are the caller's, as the rows are: one {@link
