@@ -152,6 +152,7 @@ final class AdditiveModel implements Model {
       double label,
       PersonalSettings settings,
       double weight) {
+    requireExampleWeight(weight);
     double prediction = predict(shared, personal, item, x);
     double e = loss.residual(prediction, label);
     Regularization reg = settings.regularization();
@@ -197,11 +198,12 @@ final class AdditiveModel implements Model {
       StepSizes rowSteps,
       boolean stepRow,
       double weight) {
+    requireExampleWeight(weight);
     double prediction = predict(shared, row, item, x);
     double e = loss.residual(prediction, label);
     // Every gradient from the values before the step, as gradient() computes them.
     double itemBias = e + reg.bias() * shared.itemBias(item);
-    double userBias = e + reg.bias() * (row.bias - 0);
+    double userBias = e + reg.bias() * row.bias;
     shared.mean -= sharedSteps.mean() * (e * weight);
     shared.addItemBias(item, -sharedSteps.bias() * (itemBias * weight));
     if (stepRow) {
@@ -218,7 +220,7 @@ final class AdditiveModel implements Model {
         double qf = q[f];
         double pf = p[base + f];
         double gp = e * qf + lf * pf;
-        double gq = e * pf + lf * (qf - 0);
+        double gq = e * pf + lf * qf;
         p[base + f] = pf - itemRate * (gp * weight);
         if (stepRow) {
           q[f] = qf - rowRate * (gq * weight);
@@ -235,5 +237,11 @@ final class AdditiveModel implements Model {
       }
     }
     return prediction;
+  }
+
+  private static void requireExampleWeight(double weight) {
+    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
+    }
   }
 }

@@ -122,9 +122,6 @@ public final class GlobalTrainer {
       double weight,
       StepSizes userRowSteps,
       StepSizes sharedSteps) {
-    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
-    }
     shared.ensureItem(item);
     return model.globalStep(
         shared,

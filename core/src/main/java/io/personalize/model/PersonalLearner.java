@@ -47,9 +47,6 @@ public final class PersonalLearner {
       double label,
       PersonalSettings settings,
       double weight) {
-    if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException("example weight must be finite and >= 0, was " + weight);
-    }
     shared.ensureItem(item);
     return model.personalStep(shared, personal, anchor, item, x, label, settings, weight);
   }

@@ -11,29 +11,17 @@ class AdaGradTrainerTest {
   private static final double EPS = 1e-12;
 
   /**
-   * MF, k = 2, one item: mu = 3, b_i = -0.2, p = (0.3, 0.4); the user row b_u = 0.1, q = (0.1,
-   * 0.2); label 4, so the prediction is 3.01 and the residual e = -0.99. No regularization.
+   * AdditiveModelTest's MF example (k = 2, one item: mu = 3, b_i = -0.2, p = (0.3, 0.4); the user
+   * row b_u = 0.1, q = (0.1, 0.2)); label 4, so the prediction is 3.01 and the residual e = -0.99.
+   * No regularization, SGD steps 0.1 for the mean.
    */
   private static GlobalTrainer sgd() {
-    SharedParameters shared = new SharedParameters(2, 0, 3.0, new Initializer(1, 0));
-    shared.ensureItem(0);
-    shared.addItemBias(0, -0.2);
-    shared.itemFactors()[0] = 0.3;
-    shared.itemFactors()[1] = 0.4;
     return new GlobalTrainer(
         Model.of(ModelKind.MF, 2, 0),
-        shared,
+        AdditiveModelTest.mfShared(),
         new Initializer(1, 0),
         StepSizes.uniform(0.1),
         new Regularization(0, 0, 0, 0));
-  }
-
-  private static PersonalParameters user() {
-    PersonalParameters user = new PersonalParameters(2, 0);
-    user.bias = 0.1;
-    user.factors[0] = 0.1;
-    user.factors[1] = 0.2;
-    return user;
   }
 
   /** AdaGrad's step of a parameter whose only gradient so far is g: rate / sqrt(1 + g^2) * g. */
@@ -45,7 +33,7 @@ class AdaGradTrainerTest {
   void oneStepByHand() {
     GlobalTrainer sgd = sgd();
     AdaGradTrainer trainer = new AdaGradTrainer(sgd, 0.1);
-    PersonalParameters user = user();
+    PersonalParameters user = AdditiveModelTest.mfUser();
     PersonalParameters squares = trainer.newUserSquares();
 
     double prediction = trainer.learn(user, squares, 0, FeatureVector.EMPTY, 4);
@@ -77,12 +65,15 @@ class AdaGradTrainerTest {
     AdaGradTrainer trainer = new AdaGradTrainer(sgd, 0.1);
     PersonalParameters squares = trainer.newUserSquares();
     double before = sgd.shared().itemBias(0);
-    trainer.learn(user(), squares, 0, FeatureVector.EMPTY, 4);
+    trainer.learn(AdditiveModelTest.mfUser(), squares, 0, FeatureVector.EMPTY, 4);
     double first = sgd.shared().itemBias(0) - before;
     // A fresh user row with the same values: the item's bias gradient is e + 0 again, with e from
     // the new prediction; the step's size per unit gradient has shrunk.
     double perUnitFirst = first / 0.99;
-    double e = trainer.learn(user(), trainer.newUserSquares(), 0, FeatureVector.EMPTY, 4) - 4;
+    double e =
+        trainer.learn(
+                AdditiveModelTest.mfUser(), trainer.newUserSquares(), 0, FeatureVector.EMPTY, 4)
+            - 4;
     double second = sgd.shared().itemBias(0) - before - first;
     assertThat(second / -e)
         .isCloseTo(0.1 / Math.sqrt(1 + 0.9801 + e * e), within(EPS))

@@ -18,7 +18,7 @@ class AdditiveModelTest {
    * MF, k = 2, one item: mu = 3, b_i = -0.2, p = (0.3, 0.4); the user row b_u = 0.1, q = (0.1,
    * 0.2).
    */
-  private static SharedParameters mfShared() {
+  static SharedParameters mfShared() {
     SharedParameters shared = new SharedParameters(2, 0, 3.0, ZERO);
     shared.ensureItem(0);
     shared.addItemBias(0, -0.2);
@@ -27,7 +27,7 @@ class AdditiveModelTest {
     return shared;
   }
 
-  private static PersonalParameters mfUser() {
+  static PersonalParameters mfUser() {
     PersonalParameters user = new PersonalParameters(2, 0);
     user.bias = 0.1;
     user.factors[0] = 0.1;

@@ -185,21 +185,10 @@ final class SplitRun {
       List<List<Integer>> fitByUser = new ArrayList<>();
       List<List<Integer>> heldByUser = new ArrayList<>();
       List<Integer> fitEvents = new ArrayList<>();
-      for (int u = 0; u < users; u++) {
-        List<Integer> events = ordered.get(u);
-        int n = events.size();
-        // At least one held-out event for a user with two or more, so that the groups of the
-        // lightest users (most of them in a sparse data set) have evidence too; a fold that would
-        // leave a user nothing to fit holds none of its events.
-        int held =
-            n < 2 ? 0 : Math.max(1, (int) Math.round(n * context.config.validationFraction()));
-        int end = n - f * held;
-        int start = end - held;
-        List<Integer> out = start >= 1 ? events.subList(start, end) : List.of();
+      for (List<Integer> events : ordered) {
+        List<Integer> out = heldOut(events, f);
         List<Integer> in = new ArrayList<>(events);
-        if (!out.isEmpty()) {
-          in.subList(start, end).clear();
-        }
+        in.removeAll(out);
         fitByUser.add(in);
         heldByUser.add(out);
         fitEvents.addAll(in);
@@ -236,6 +225,19 @@ final class SplitRun {
               folds);
     }
     return new Validation(trainers[best], validationFolds);
+  }
+
+  /**
+   * Fold {@code f}'s held-out part of one user's ordered training events. At least one event for a
+   * user with two or more, so that the groups of the lightest users (most of them in a sparse data
+   * set) have evidence too; none where the fold would leave the user nothing to fit.
+   */
+  private List<Integer> heldOut(List<Integer> events, int f) {
+    int n = events.size();
+    int held = n < 2 ? 0 : Math.max(1, (int) Math.round(n * context.config.validationFraction()));
+    int end = n - f * held;
+    int start = end - held;
+    return start >= 1 ? events.subList(start, end) : List.of();
   }
 
   /**

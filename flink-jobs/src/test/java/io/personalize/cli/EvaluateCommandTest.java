@@ -365,19 +365,8 @@ class EvaluateCommandTest {
    */
   @Test
   void batchChoosesItsTrainerAndUsesItsOwnFactorsUnlessGiven(@TempDir Path dir) throws IOException {
-    String[] small = {
-      "--data=generated",
-      "--generated-users=30",
-      "--generated-items=40",
-      "--generated-events=600",
-      "--protocol=batch",
-      "--modes=global,adaptive",
-      "--no-chart",
-      "--no-progress"
-    };
     Path learning = dir.resolve("learning");
-    Run run = run(concat(new String[] {"evaluate", "--out=" + learning}, small));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    Run run = smallEvaluation(learning, "--protocol=batch");
     assertThat(run.out())
         .containsPattern(
             "global model chosen on the validation folds: trainer (SGD|AdaGrad) \\(mean held-out"
@@ -385,41 +374,40 @@ class EvaluateCommandTest {
     assertThat(factors(learning)).isEqualTo(128);
 
     Path given = dir.resolve("given");
-    run = run(concat(new String[] {"evaluate", "--model-factors=16", "--out=" + given}, small));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    smallEvaluation(given, "--protocol=batch", "--model-factors=16");
     assertThat(factors(given)).isEqualTo(16);
 
     Path off = dir.resolve("off");
-    run =
-        run(
-            concat(
-                new String[] {"evaluate", "--model-learn-settings=false", "--out=" + off}, small));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    run = smallEvaluation(off, "--protocol=batch", "--model-learn-settings=false");
     assertThat(run.out()).doesNotContain("chosen on the validation folds");
     assertThat(factors(off)).isEqualTo(32);
 
     Path stream = dir.resolve("stream");
-    run =
-        run(
-            concat(
-                new String[] {"evaluate", "--out=" + stream},
-                concat(
-                    java.util.Arrays.copyOf(small, 4),
-                    new String[] {"--protocol=prequential", "--no-progress"})));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    smallEvaluation(stream, "--protocol=prequential");
     assertThat(factors(stream)).isEqualTo(32);
 
     Path userSplit = dir.resolve("user-split");
-    run =
-        run(
-            concat(
-                new String[] {"evaluate", "--out=" + userSplit},
-                concat(
-                    java.util.Arrays.copyOf(small, 4),
-                    new String[] {"--protocol=user-split", "--no-progress"})));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    run = smallEvaluation(userSplit, "--protocol=user-split");
     assertThat(run.out()).doesNotContain("chosen on the validation folds");
     assertThat(factors(userSplit)).isEqualTo(32);
+  }
+
+  /** An evaluation of global and adaptive on a small generated stream; it must succeed. */
+  private static Run smallEvaluation(Path out, String... flags) {
+    String[] small = {
+      "evaluate",
+      "--data=generated",
+      "--generated-users=30",
+      "--generated-items=40",
+      "--generated-events=600",
+      "--modes=global,adaptive",
+      "--no-chart",
+      "--no-progress",
+      "--out=" + out
+    };
+    Run run = run(concat(small, flags));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run;
   }
 
   private static int factors(Path out) throws IOException {

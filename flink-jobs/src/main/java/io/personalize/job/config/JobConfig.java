@@ -6,6 +6,7 @@ import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.WalkSettings;
 import io.personalize.model.Loss;
+import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.RatingScale;
@@ -18,7 +19,9 @@ import io.personalize.recommend.RecommenderKind;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -127,20 +130,18 @@ public final class JobConfig implements Serializable {
   }
 
   /** The shadow modes the per-user operator scores beside adaptive ({@code shadow-modes}). */
-  public java.util.Set<io.personalize.model.Mode> shadowModes() {
-    return conf.get(SHADOW_MODES)
-        ? java.util.EnumSet.of(io.personalize.model.Mode.LOCAL, io.personalize.model.Mode.MTL)
-        : java.util.EnumSet.noneOf(io.personalize.model.Mode.class);
+  public Set<Mode> shadowModes() {
+    return conf.get(SHADOW_MODES) ? EnumSet.of(Mode.LOCAL, Mode.MTL) : EnumSet.noneOf(Mode.class);
   }
 
   /**
    * Every mode the job scores and reports on the metrics topic: global, adaptive and the shadow
    * modes. What a reader of that topic waits for.
    */
-  public java.util.Set<io.personalize.model.Mode> scoredModes() {
-    java.util.Set<io.personalize.model.Mode> modes = shadowModes();
-    modes.add(io.personalize.model.Mode.GLOBAL);
-    modes.add(io.personalize.model.Mode.ADAPTIVE);
+  public Set<Mode> scoredModes() {
+    Set<Mode> modes = shadowModes();
+    modes.add(Mode.GLOBAL);
+    modes.add(Mode.ADAPTIVE);
     return modes;
   }
 
