@@ -16,7 +16,6 @@ import io.personalize.model.SharedParameters;
 import io.personalize.rank.RankingSteps;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -139,19 +138,20 @@ public final class UserModels {
     PersonalParameters start = learned.start(k, model.featureDimension(), initializer, seed);
     UserState state = new UserState();
     state.userId = userId;
-    state.adaptive = new double[adaptive.blocksOfUser(seed)][];
-    for (int c = 0; c < state.adaptive.length; c++) {
-      state.adaptive[c] = flatten(start, blockLength);
+    state.adaptiveBlocks = new float[adaptive.blocksOfUser(seed)][];
+    for (int c = 0; c < state.adaptiveBlocks.length; c++) {
+      state.adaptiveBlocks[c] = flatten(start, blockLength);
     }
     if (mtl || globalRowCandidate) {
-      state.globalRow = Arrays.copyOf(flatten(start, blockLength), rowLength);
+      state.globalRow = new double[rowLength];
+      write(start, state.globalRow);
     }
     if (mtl) {
-      state.mtl = flatten(start, blockLength);
+      state.mtlBlock = flatten(start, blockLength);
     }
     if (local) {
       // Each user alone: from the plain initial row, nothing learned from other users.
-      state.local =
+      state.localBlock =
           flatten(
               PersonalParameters.initial(k, model.featureDimension(), initializer, seed),
               blockLength);
@@ -174,22 +174,23 @@ public final class UserModels {
       double label,
       int group,
       double[] out) {
+    state.upgrade();
     if (local) {
       untrained.ensureItem(item);
-      read(state.local, localBlock);
+      read(state.localBlock, localBlock);
       out[Mode.LOCAL.ordinal()] =
           personal.learn(untrained, localBlock, null, item, x, label, config.local());
-      write(localBlock, state.local);
+      write(localBlock, state.localBlock);
     }
     boolean hasRow = state.globalRow.length > 0;
     if (hasRow) {
       read(state.globalRow, globalRow);
     }
     if (mtl) {
-      read(state.mtl, mtlBlock);
+      read(state.mtlBlock, mtlBlock);
       out[Mode.MTL.ordinal()] =
           personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());
-      write(mtlBlock, state.mtl);
+      write(mtlBlock, state.mtlBlock);
       // The anchor moves as the global trainer moves the user's row, after mtl has used it (here,
       // or as the adaptive mode's global-row candidate below); a model whose global form has no
       // user rows (logistic) never moves it.
@@ -229,6 +230,7 @@ public final class UserModels {
       RankingSteps steps,
       IntFunction<FeatureVector> features,
       int group) {
+    state.upgrade();
     AdaptiveUserState scratch = readAdaptive(state);
     scratch.globalRow = null;
     double positive = steps.learnPersonal(adaptive, shared, scratch, features, group);
@@ -239,40 +241,43 @@ public final class UserModels {
 
   /** The user's adaptive blocks and event count, read into the scratch state of their shape. */
   private AdaptiveUserState readAdaptive(UserState state) {
+    float[][] blocks = state.adaptiveBlocks;
     AdaptiveUserState scratch =
-        state.adaptive.length == scratchState.blocks.length ? scratchState : scratchOneBlock;
-    if (scratch == scratchOneBlock && state.adaptive.length != 1) {
+        blocks.length == scratchState.blocks.length ? scratchState : scratchOneBlock;
+    if (scratch == scratchOneBlock && blocks.length != 1) {
       throw new IllegalStateException(
           "user state with "
-              + state.adaptive.length
+              + blocks.length
               + " adaptive blocks; this model keeps 1 or "
               + scratchState.blocks.length);
     }
-    for (int c = 0; c < state.adaptive.length; c++) {
-      read(state.adaptive[c], scratch.blocks[c]);
+    for (int c = 0; c < blocks.length; c++) {
+      read(blocks[c], scratch.blocks[c]);
     }
     scratch.events = state.events;
     return scratch;
   }
 
   private static void writeAdaptive(AdaptiveUserState scratch, UserState state) {
-    for (int c = 0; c < state.adaptive.length; c++) {
-      write(scratch.blocks[c], state.adaptive[c]);
+    for (int c = 0; c < state.adaptiveBlocks.length; c++) {
+      write(scratch.blocks[c], state.adaptiveBlocks[c]);
     }
   }
 
   /** The block the user's group predicts with. */
   public PersonalParameters chosenBlock(UserState state, int group) {
+    state.upgrade();
     PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
     int best = adaptive.selector().best(group);
     int personal = scratchState.blocks.length;
     // The global-row candidate is the row alone: zero personal feature weights. A user with one
     // personal block predicts with it for every personal candidate.
-    read(
-        best >= personal
-            ? state.globalRow
-            : state.adaptive[state.adaptive.length == personal ? best : 0],
-        block);
+    if (best >= personal) {
+      read(state.globalRow, block);
+    } else {
+      float[][] blocks = state.adaptiveBlocks;
+      read(blocks[blocks.length == personal ? best : 0], block);
+    }
     return block;
   }
 
@@ -303,8 +308,8 @@ public final class UserModels {
     return view;
   }
 
-  private static double[] flatten(PersonalParameters p, int length) {
-    double[] flat = new double[length];
+  private static float[] flatten(PersonalParameters p, int length) {
+    float[] flat = new float[length];
     write(p, flat);
     return flat;
   }
@@ -326,6 +331,32 @@ public final class UserModels {
     int f = Math.min(from.featureWeights.length, flat.length - 1 - k);
     if (f > 0) {
       System.arraycopy(from.featureWeights, 0, flat, 1 + k, f);
+    }
+  }
+
+  private static void read(float[] flat, PersonalParameters into) {
+    into.bias = flat[0];
+    int k = into.factors.length;
+    int n = Math.min(k, flat.length - 1);
+    for (int i = 0; i < n; i++) {
+      into.factors[i] = flat[1 + i];
+    }
+    int f = Math.min(into.featureWeights.length, flat.length - 1 - k);
+    for (int i = 0; i < f; i++) {
+      into.featureWeights[i] = flat[1 + k + i];
+    }
+  }
+
+  /** Rounds the block to floats: the one rounding of a stored block per step. */
+  private static void write(PersonalParameters from, float[] flat) {
+    flat[0] = (float) from.bias;
+    int k = Math.min(from.factors.length, flat.length - 1);
+    for (int i = 0; i < k; i++) {
+      flat[1 + i] = (float) from.factors[i];
+    }
+    int f = Math.min(from.featureWeights.length, flat.length - 1 - k);
+    for (int i = 0; i < f; i++) {
+      flat[1 + k + i] = (float) from.featureWeights[i];
     }
   }
 }

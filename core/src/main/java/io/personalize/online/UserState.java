@@ -1,17 +1,22 @@
 package io.personalize.online;
 
 /**
- * One user's state in the per-user operator (keyed state in RocksDB). Blocks are flattened as [b_u,
- * q_u (k values), w_u (F values)]; the shadow global row as [b_u, q_u]. Bounded: a fixed number of
- * blocks of fixed size plus a recent-items buffer capped at {@code recentCap}.
+ * One user's state in the per-user operator (keyed state in RocksDB). Personal blocks are flattened
+ * as [b_u, q_u (k values), w_u (F values)] in floats; the shadow global row as [b_u, q_u] in
+ * doubles. Bounded: a fixed number of blocks of fixed size plus a recent-items buffer capped at
+ * {@code recentCap}.
+ *
+ * <p>Personal blocks are stored as floats because they halve the state a user costs and buy nothing
+ * in doubles: the steps compute in doubles and round once per event (docs/method.md). The global
+ * row stays in doubles because it mirrors the global model's own row exactly.
  */
 public class UserState {
   public String userId;
   public long events;
   public long lastEventTimeMillis;
 
-  /** One personal block per adaptive candidate setting. */
-  public double[][] adaptive = new double[0][];
+  /** One personal block per adaptive candidate setting (or one, outside the sampled share). */
+  public float[][] adaptiveBlocks = new float[0][];
 
   /**
    * The user's row of the global model, stepped here on the replica: the anchor of mtl (only when
@@ -20,15 +25,57 @@ public class UserState {
   public double[] globalRow = new double[0];
 
   /** Shadow local mode: the user alone, against an untrained shared block. */
-  public double[] local = new double[0];
+  public float[] localBlock = new float[0];
 
   /** Shadow multi-task mode: pulled toward the global row. */
-  public double[] mtl = new double[0];
+  public float[] mtlBlock = new float[0];
 
   /** The user's latest items, oldest first, for candidate generation (capped). */
   public String[] recentItems = new String[0];
 
+  /**
+   * The adaptive blocks in doubles, as state written before the float blocks (the stored savepoint
+   * v1) holds them; null otherwise. {@link #upgrade} moves them into {@link #adaptiveBlocks}.
+   */
+  public double[][] adaptive;
+
+  /** The local block in doubles, in state written before the float blocks; null otherwise. */
+  public double[] local;
+
+  /** The mtl block in doubles, in state written before the float blocks; null otherwise. */
+  public double[] mtl;
+
   public UserState() {}
+
+  /**
+   * Moves blocks restored in doubles (state written before the float blocks) into the float fields
+   * and drops the doubles; does nothing to state written since.
+   */
+  public void upgrade() {
+    if (adaptive != null) {
+      adaptiveBlocks = new float[adaptive.length][];
+      for (int c = 0; c < adaptive.length; c++) {
+        adaptiveBlocks[c] = toFloats(adaptive[c]);
+      }
+      adaptive = null;
+    }
+    if (local != null) {
+      localBlock = toFloats(local);
+      local = null;
+    }
+    if (mtl != null) {
+      mtlBlock = toFloats(mtl);
+      mtl = null;
+    }
+  }
+
+  private static float[] toFloats(double[] values) {
+    float[] floats = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      floats[i] = (float) values[i];
+    }
+    return floats;
+  }
 
   /** Appends {@code itemId} to the recent items, dropping the oldest beyond {@code cap}. */
   public void rememberItem(String itemId, int cap) {

@@ -2,6 +2,7 @@ package io.personalize.recommend;
 
 import io.personalize.model.Loss;
 import io.personalize.model.ModelConfig;
+import io.personalize.model.SelfTuning;
 import io.personalize.rank.NegativeSampling;
 import java.time.Duration;
 
@@ -35,17 +36,21 @@ public final class RecommendationDefaults {
   public static final NegativeSampling NEGATIVE_SAMPLING = NegativeSampling.mixed(0.5);
 
   /**
-   * The "will interact" model that goes with a rating model: the same family, factors, groups and
-   * seed, with the logistic loss and its own tuned step sizes.
+   * The "will interact" model that goes with a rating model: the same family, factors, groups, seed
+   * and share of users that keep every candidate, with the logistic loss and its own tuned step
+   * sizes.
    */
   public static ModelConfig rankingModel(ModelConfig ratingModel) {
     // The ranking model learns sampled examples per event, not one rating: it keeps its tuned
-    // steps and candidates, without learning settings or a global-row candidate.
+    // steps and candidates, without learning settings or a global-row candidate. Its blocks are
+    // most of the recommendation task's state, so it samples the users that keep every candidate
+    // as the rating model does (docs/performance.md).
     return ModelConfig.defaultsWithoutLearning(ratingModel.kind(), Loss.LOGISTIC, true).toBuilder()
         .factors(ratingModel.factors())
         .groups(ratingModel.groups())
         .seed(ratingModel.seed())
         .regroupEvery(ratingModel.regroupEvery())
+        .tuning(SelfTuning.off().withCandidateShare(ratingModel.tuning().candidateShare()))
         .build();
   }
 

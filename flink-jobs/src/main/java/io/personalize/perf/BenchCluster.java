@@ -7,19 +7,24 @@ import io.personalize.job.PipelineSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -176,7 +181,7 @@ final class BenchCluster implements AutoCloseable {
       // The job, still running, holds its state; after its busy times are read, as the full
       // collection stops its threads.
       run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
-      return run.withStateBytes(stateAfterFullCheckpoint(job));
+      return run.withStateBytes(stateAfterFullCheckpoint(job), liveState(job));
     } finally {
       heap.close();
       cancel(job);
@@ -211,11 +216,40 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /**
+   * The state as a canonical savepoint writes it, by task: every live key and value serialized
+   * once, uncompressed (a checkpoint uploads RocksDB's files: compressed blocks, which may still
+   * hold versions not compacted away). The savepoint is deleted.
+   */
+  private Map<String, Long> liveState(JobID job) throws Exception {
+    Path directory = Files.createTempDirectory("personalize-bench-savepoint");
+    try {
+      cluster
+          .triggerSavepoint(job, directory.toUri().toString(), false, SavepointFormatType.CANONICAL)
+          .get(10, TimeUnit.MINUTES);
+      long id =
+          rest.get("/jobs/" + job + "/checkpoints")
+              .path("latest")
+              .path("savepoint")
+              .path("id")
+              .asLong(-1);
+      return id < 0 ? Map.of() : stateOfCheckpoint(job, id);
+    } finally {
+      try (Stream<Path> files = Files.walk(directory)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  /**
    * Triggers a checkpoint of {@code type} (CONFIGURED: incremental, as the periodic ones), waits
    * for it and returns its full state size by task: what a restore of it would read.
    */
   Map<String, Long> stateAfterCheckpoint(JobID job, CheckpointType type) throws Exception {
-    long id = cluster.triggerCheckpoint(job, type).get(10, TimeUnit.MINUTES);
+    return stateOfCheckpoint(job, cluster.triggerCheckpoint(job, type).get(10, TimeUnit.MINUTES));
+  }
+
+  /** The full state size by task of the completed checkpoint or savepoint {@code id}. */
+  private Map<String, Long> stateOfCheckpoint(JobID job, long id) throws Exception {
     // Statistics of a checkpoint just completed may take a moment to reach the REST API.
     TimeUnit.MILLISECONDS.sleep(300);
     JsonNode details = null;
@@ -340,6 +374,7 @@ final class BenchCluster implements AutoCloseable {
         (end - first) / 1e3,
         vertices,
         periodic,
+        Map.of(),
         Map.of(),
         heap);
   }

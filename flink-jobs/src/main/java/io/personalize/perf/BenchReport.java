@@ -106,17 +106,27 @@ public record BenchReport(
 
   /** State bytes of the per-user tasks in the widest full job's last checkpoint, per user. */
   public double stateBytesPerUser() {
-    return stateOf(job(), PER_USER_TASKS) / (double) users;
+    return stateOf(job().stateBytes(), PER_USER_TASKS) / (double) users;
+  }
+
+  /**
+   * State bytes of the per-user tasks in the canonical savepoint taken after the widest full job's
+   * last checkpoint, per user: the live state, serialized and uncompressed; NaN when none was
+   * taken.
+   */
+  public double liveStateBytesPerUser() {
+    Map<String, Long> live = job().liveStateBytes();
+    return live.isEmpty() ? Double.NaN : stateOf(live, PER_USER_TASKS) / (double) users;
   }
 
   /** State bytes of the item graph in the widest full job's last checkpoint, per item. */
   public double stateBytesPerItem() {
-    return stateOf(job(), List.of(PER_ITEM_TASK)) / (double) items;
+    return stateOf(job().stateBytes(), List.of(PER_ITEM_TASK)) / (double) items;
   }
 
-  private static long stateOf(Measured run, List<String> names) {
+  private static long stateOf(Map<String, Long> bytesByTask, List<String> names) {
     long sum = 0;
-    for (Map.Entry<String, Long> task : run.stateBytes().entrySet()) {
+    for (Map.Entry<String, Long> task : bytesByTask.entrySet()) {
       if (names.stream().anyMatch(task.getKey()::contains)) {
         sum += task.getValue();
       }
@@ -194,6 +204,10 @@ public record BenchReport(
         out.println("  state at the end (full checkpoint), bytes by task:");
         run.stateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
       }
+      if (!run.liveStateBytes().isEmpty()) {
+        out.println("  live state at the end (canonical savepoint, uncompressed), bytes by task:");
+        run.liveStateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
+      }
     }
     out.println();
     out.printf(
@@ -212,8 +226,8 @@ public record BenchReport(
                   .toList()));
     }
     out.printf(
-        "state: %,.0f bytes per user, %,.0f bytes per item%n",
-        stateBytesPerUser(), stateBytesPerItem());
+        "state: %,.0f bytes per user (in a canonical savepoint: %,.0f), %,.0f bytes per item%n",
+        stateBytesPerUser(), liveStateBytesPerUser(), stateBytesPerItem());
     out.printf("latency at %,.0f events/s (p%d):%n", latency.eventsPerSecond(), widest());
     print(out, "to queryable state", latency.toQueryableState());
     print(out, "to a published list", latency.toPublishedList());
@@ -279,6 +293,7 @@ public record BenchReport(
                   jsonOverAvro.withObjectProperty(kind(avro)).put("p" + avro.parallelism(), ratio));
     }
     root.put("stateBytesPerUser", stateBytesPerUser());
+    root.put("liveStateBytesPerUser", liveStateBytesPerUser());
     root.put("stateBytesPerItem", stateBytesPerItem());
     root.put("bottleneck", job().bottleneck());
     root.set("latency", json.valueToTree(latency));
@@ -296,6 +311,7 @@ public record BenchReport(
         Map.entry("vertices", run.vertices()),
         Map.entry("checkpoints", run.checkpoints()),
         Map.entry("stateBytes", run.stateBytes()),
+        Map.entry("liveStateBytes", run.liveStateBytes()),
         Map.entry("heapAfterGcMaxBytes", run.heap().afterGcMaxBytes()),
         Map.entry("heapUsedPeakBytes", run.heap().usedPeakBytes()),
         Map.entry("heapLiveAtEndBytes", run.heap().liveAtEndBytes()),

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param checkpoints the periodic checkpoints completed during the run
  * @param stateBytes state size per task in the checkpoint taken when the run had processed every
  *     event, by task name; empty when none was taken
+ * @param liveStateBytes the same in a canonical savepoint taken right after it: every live key and
+ *     value serialized once, uncompressed; empty when none was taken
  * @param heap this JVM's heap from the job's submission to its last event ({@link HeapSampler})
  */
 record Measured(
@@ -27,12 +29,22 @@ record Measured(
     List<Vertex> vertices,
     Checkpoints checkpoints,
     Map<String, Long> stateBytes,
+    Map<String, Long> liveStateBytes,
     Heap heap) {
 
-  /** This run with the state sizes of a checkpoint taken after it. */
-  Measured withStateBytes(Map<String, Long> sizes) {
+  /** This run with the state sizes of a checkpoint and of a savepoint taken after it. */
+  Measured withStateBytes(Map<String, Long> sizes, Map<String, Long> liveSizes) {
     return new Measured(
-        name, parallelism, events, startupSeconds, seconds, vertices, checkpoints, sizes, heap);
+        name,
+        parallelism,
+        events,
+        startupSeconds,
+        seconds,
+        vertices,
+        checkpoints,
+        sizes,
+        liveSizes,
+        heap);
   }
 
   double eventsPerSecond() {
@@ -81,6 +93,7 @@ record Measured(
         vertices,
         checkpoints,
         stateBytes,
+        liveStateBytes,
         heap);
   }
 

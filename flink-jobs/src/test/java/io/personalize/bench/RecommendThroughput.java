@@ -43,8 +43,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * job on a local Flink with RocksDB at the default parallelism (2) unless {@code -D
  * personalize.parallelism=N}, throughput from job submission until the last event is scored and,
  * with recommendations on, taken by the recommendation operator). Then the serialized size of the
- * recommending half's keyed state per user, by Flink's serializers of the job's state descriptors,
- * for every user of the data replayed in plain Java.
+ * job's keyed state per user, by Flink's serializers of the job's state descriptors, for every user
+ * of the data replayed in plain Java ({@code --rounds 0}: only these sizes).
  *
  * <p>{@code bin/benchmark throughput [--rounds N] [--data NAME] [-D KEY=VALUE]...}; each round runs
  * off, then on. Every demo's output goes to {@code OUT/<round>-<off|on>/demo.log}.
@@ -137,14 +137,16 @@ public final class RecommendThroughput {
   }
 
   /**
-   * Replays the data's events per user through the recommending half's keyed state (as the user
+   * Replays the data's events per user through the job's keyed state (as the personal-model, user
    * sequence and recommendation operators keep it) and prints the serialized sizes per user.
    */
   static void printStateSizes(Dataset dataset) throws IOException {
     JobConfig config = JobConfig.from(new Configuration());
-    UserModels models =
+    int dimension = config.featureSpace().dimension();
+    UserModels models = new UserModels(config.rankingModel(), dimension, 0, Set.of(), item -> item);
+    UserModels personal =
         new UserModels(
-            config.rankingModel(), config.featureSpace().dimension(), 0, Set.of(), item -> item);
+            config.model(), dimension, config.initialMean(), config.shadowModes(), item -> item);
     GraphSettings graph = config.graphSettings();
     int recent = config.get(PersonalizeOptions.RECENT_ITEMS);
     int seenCap = config.get(RecommendationOptions.SEEN_ITEMS);
@@ -164,6 +166,9 @@ public final class RecommendThroughput {
           .computeIfAbsent(i.userId(), id -> new UserSequence())
           .remember(i.itemId(), 1, i.timeMillis(), graph);
     }
+    Sizes userState = new Sizes(Descriptors.userState());
+    Sizes profile = new Sizes(Descriptors.userProfile());
+    Sizes model = new Sizes(Descriptors.personalModel());
     Sizes rankingState = new Sizes(Descriptors.rankingUserState());
     Sizes seenItems = new Sizes(Descriptors.seenItems());
     Sizes view = new Sizes(Descriptors.recommendations());
@@ -171,6 +176,14 @@ public final class RecommendThroughput {
     Sizes sequenceSeen = new Sizes(Descriptors.sequenceSeenItems());
     for (String user : states.keySet()) {
       UserState state = states.get(user);
+      // The personal-model operator's state of the user: its shape, which the values do not change.
+      UserState own = personal.newUser(user, Ids.hash(user));
+      own.events = state.events;
+      own.lastEventTimeMillis = state.lastEventTimeMillis;
+      own.recentItems = state.recentItems;
+      userState.add(own);
+      profile.add(personal.profile(own, 1, 1, 1));
+      model.add(personal.view(own, 1, 1));
       rankingState.add(state);
       seenItems.add(seen.get(user));
       sequenceSeen.add(seen.get(user));
@@ -192,16 +205,23 @@ public final class RecommendThroughput {
     }
     System.out.printf(
         Locale.ROOT,
-        "keyed state per user, serialized (Flink's serializers; %,d users of %s; ranking model k ="
-            + " %d, %d candidates; seen items cap %d; recent items %d):%n%n",
+        "keyed state per user, serialized (Flink's serializers; %,d users of %s; k = %d, %d"
+            + " features, %d candidates, a share %.2f of users with every one; shadow modes %s;"
+            + " seen items cap %d; recent items %d):%n%n",
         states.size(),
         dataset.name(),
         config.rankingModel().factors(),
+        dimension,
         config.rankingModel().adaptiveCandidates().size(),
+        config.model().tuning().candidateShare(),
+        config.shadowModes(),
         seenCap,
         recent);
     System.out.println("| operator | state | mean bytes | max bytes |");
     System.out.println("|---|---|---:|---:|");
+    userState.print("personal models");
+    profile.print("personal models");
+    model.print("personal models");
     rankingState.print("recommendations");
     seenItems.print("recommendations");
     view.print("recommendations");
@@ -209,7 +229,10 @@ public final class RecommendThroughput {
     sequenceSeen.print("user sequences");
     long mean =
         Math.round(
-            rankingState.mean()
+            userState.mean()
+                + profile.mean()
+                + model.mean()
+                + rankingState.mean()
                 + seenItems.mean()
                 + view.mean()
                 + sequence.mean()

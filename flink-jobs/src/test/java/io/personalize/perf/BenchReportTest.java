@@ -42,6 +42,7 @@ class BenchReportTest {
         List.of(new Measured.Vertex("Personal models", 2, 0.9, 0.0)),
         new Measured.Checkpoints(0, 0, 0, 0),
         Map.of("Personal models", 5000L),
+        Map.of("Personal models", 3000L),
         new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L, 900_000_000));
   }
 
@@ -110,6 +111,11 @@ class BenchReportTest {
         .isCloseTo(30_000, CLOSE);
     assertThat(json.path("json").path("job").path("p2").path("eventsPerSecond").asDouble())
         .isCloseTo(780, CLOSE);
+    // 5,000 bytes of per-user state in the checkpoint, 3,000 in the savepoint, over 100 users.
+    assertThat(json.path("stateBytesPerUser").asDouble()).isCloseTo(50, CLOSE);
+    assertThat(json.path("liveStateBytesPerUser").asDouble()).isCloseTo(30, CLOSE);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("state: 50 bytes per user (in a canonical savepoint: 30)");
     JsonNode ratios = json.path("ratios");
     assertThat(ratios.path("jobOverCeiling").asDouble()).isCloseTo(0.02, CLOSE);
     assertThat(ratios.path("jsonOverAvro").path("job").path("p2").asDouble())
@@ -152,6 +158,7 @@ class BenchReportTest {
             0.025,
             List.of(),
             new Measured.Checkpoints(0, 0, 0, 0),
+            Map.of(),
             Map.of(),
             new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L, -1));
     BenchReport report =

@@ -244,9 +244,10 @@ public final class PersonalizeOptions {
               "Share of the users (drawn by a hash of the user id) that keep a personal block per"
                   + " adaptive candidate and are the evidence of each group's choice; every other"
                   + " user keeps one personal block, stepped at its group's best personal"
-                  + " candidate, and predicts with the group's choice. 1: every user keeps every"
-                  + " candidate. Used with model.learn-settings=true; without, every user keeps"
-                  + " every candidate.");
+                  + " candidate, and predicts with the group's choice. The recommendations'"
+                  + " ranking model keeps its candidates for the same share. 1: every user keeps"
+                  + " every candidate. Used with model.learn-settings=true; without, every user"
+                  + " keeps every candidate.");
 
   public static final ConfigOption<Integer> MODEL_REGROUP_EVERY_EVENTS =
       key(PREFIX + "model.regroup-every-events")

@@ -103,7 +103,10 @@ final class StoredSavepoint {
             Layout.fromSystemProperty(),
             ClusterSettings.defaults(home).withFreePorts(),
             System.out)) {
-      ClusterJob job = new ClusterJob(cluster, "stored", PARALLELISM);
+      // Topics of their own: every stored savepoint is restored in one cluster, each reading on
+      // from its own offsets (v1, the first, has the prefix "stored").
+      String topicPrefix = "stored-" + args[0];
+      ClusterJob job = new ClusterJob(cluster, topicPrefix, PARALLELISM);
       job.submit(PARALLELISM, null);
       Dataset events = events();
       job.produce(events.interactions().subList(0, EVENTS), events);
@@ -113,7 +116,7 @@ final class StoredSavepoint {
       copy(savepoint, target.resolve(savepoint.getFileName()));
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("job", "personalize");
-      manifest.put("topicPrefix", "stored");
+      manifest.put("topicPrefix", topicPrefix);
       manifest.put("parallelism", PARALLELISM);
       manifest.put("generated", Map.of("seed", SEED, "users", USERS, "items", ITEMS));
       manifest.put("events", EVENTS);
