@@ -277,6 +277,43 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /**
+   * How the job's slowest samples line up with its completed checkpoints (those the REST API's
+   * history still holds: the latest 10 by default), and each task's worst subtask over those
+   * checkpoints.
+   */
+  LatencyTail latencyTail(JobID job, List<LatencyTail.Seen> seen, long overMillis)
+      throws Exception {
+    Map<String, String> names = vertexNames(job);
+    List<LatencyTail.Window> windows = new ArrayList<>();
+    Map<String, long[]> worst = new LinkedHashMap<>();
+    for (JsonNode checkpoint : rest.get("/jobs/" + job + "/checkpoints").path("history")) {
+      if (!checkpoint.path("status").asText().equals("COMPLETED")) {
+        continue;
+      }
+      windows.add(
+          new LatencyTail.Window(
+              checkpoint.path("trigger_timestamp").asLong(),
+              checkpoint.path("latest_ack_timestamp").asLong()));
+      long id = checkpoint.path("id").asLong();
+      for (String vertex : names.keySet()) {
+        JsonNode summary =
+            rest.get("/jobs/" + job + "/checkpoints/details/" + id + "/subtasks/" + vertex)
+                .path("summary");
+        long[] most = worst.computeIfAbsent(names.get(vertex), n -> new long[3]);
+        most[0] = Math.max(most[0], summary.path("start_delay").path("max").asLong());
+        most[1] =
+            Math.max(most[1], summary.path("alignment").path("duration").path("max").asLong());
+        most[2] =
+            Math.max(
+                most[2], summary.path("checkpoint_duration").path("sync").path("max").asLong());
+      }
+    }
+    List<LatencyTail.TaskStall> stalls = new ArrayList<>();
+    worst.forEach((task, m) -> stalls.add(new LatencyTail.TaskStall(task, m[0], m[1], m[2])));
+    return LatencyTail.of(seen, windows, stalls, overMillis);
+  }
+
+  /**
    * The sum over every task and subtask of the metrics whose name ends with {@code suffix} (an
    * operator's gauge such as {@code users-counted}, or a RocksDB native metric such as {@code
    * estimate-num-keys}, reported per column family), as the REST API fetched them last; -1 when no

@@ -39,6 +39,7 @@ final class LatencyProbe implements AutoCloseable {
   private final ConcurrentLinkedQueue<Sample> forState = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Sample> forList = new ConcurrentLinkedQueue<>();
   private final List<Long> stateMillis = Collections.synchronizedList(new ArrayList<>());
+  private final List<LatencyTail.Seen> stateSeen = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> listMillis = Collections.synchronizedList(new ArrayList<>());
   private final Thread statePoller;
   private final Thread listReader;
@@ -80,7 +81,9 @@ final class LatencyProbe implements AutoCloseable {
             // The user's state is not registered yet: look again on the next sweep.
           }
           if (profile.isPresent() && profile.get().events >= sample.events()) {
-            stateMillis.add(System.currentTimeMillis() - sample.arrivedMillis());
+            long millis = System.currentTimeMillis() - sample.arrivedMillis();
+            stateMillis.add(millis);
+            stateSeen.add(new LatencyTail.Seen(sample.arrivedMillis(), millis));
             it.remove();
           }
         }
@@ -130,11 +133,19 @@ final class LatencyProbe implements AutoCloseable {
     }
   }
 
-  LatencyReport report(double eventsPerSecond) {
+  /** The samples seen in queryable state: when each arrived, and how long it took. */
+  List<LatencyTail.Seen> seenInState() {
+    synchronized (stateSeen) {
+      return List.copyOf(stateSeen);
+    }
+  }
+
+  LatencyReport report(double eventsPerSecond, LatencyTail tail) {
     return new LatencyReport(
         eventsPerSecond,
         LatencyReport.Percentiles.of(stateMillis, forState.size()),
-        LatencyReport.Percentiles.of(listMillis, forList.size()));
+        LatencyReport.Percentiles.of(listMillis, forList.size()),
+        tail);
   }
 
   @Override

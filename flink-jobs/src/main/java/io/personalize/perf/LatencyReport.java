@@ -10,9 +10,14 @@ import java.util.List;
  * @param eventsPerSecond the rate events were sent at
  * @param toQueryableState arrival to the user's state in queryable state
  * @param toPublishedList arrival to a list of the user's on the recommendations topic
+ * @param queryableStateTail how the slowest samples to queryable state line up with checkpoints;
+ *     null when not measured
  */
 public record LatencyReport(
-    double eventsPerSecond, Percentiles toQueryableState, Percentiles toPublishedList) {
+    double eventsPerSecond,
+    Percentiles toQueryableState,
+    Percentiles toPublishedList,
+    LatencyTail queryableStateTail) {
 
   /**
    * @param samples sampled events seen

@@ -44,6 +44,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -90,6 +91,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RecommendationStepBenchmark {
   private static final long SEED = 7;
   private static final int RECENT_ITEMS = 20;
+
+  /** {@code walks.steps}: with the recency half-life, how many start items get a step at all. */
+  @Param({"2000"})
+  public int walkSteps;
 
   private ItemCatalog catalog;
   private IntFunction<FeatureVector> features;
@@ -225,7 +230,7 @@ public class RecommendationStepBenchmark {
           }
         };
     ListSettings list = RecommendationDefaults.listSettings();
-    walks = new RandomWalks(graph, WalkSettings.defaults());
+    walks = new RandomWalks(graph, WalkSettings.defaults().withSteps(walkSteps));
     builder = new ListBuilder(list, walks, items);
     similarity = ItemSimilarity.featuresElseFactors(catalog::metadata, shared);
     mmr = new Mmr(list.mmrBeta());

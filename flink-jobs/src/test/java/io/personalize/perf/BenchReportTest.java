@@ -55,7 +55,7 @@ class BenchReportTest {
         runs,
         50_000,
         1e6,
-        new LatencyReport(1, none, none),
+        new LatencyReport(1, none, none, null),
         Instant.EPOCH);
   }
 

@@ -1,0 +1,52 @@
+package io.personalize.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LatencyTailTest {
+  @Test
+  void countsTheSlowSamplesInFlightDuringACheckpointAndRanksTheTasksByTheTimeTheyHeldIt() {
+    // The run: samples arrive from 0 to 1,000 ms and are all seen by 1,100 ms.
+    List<LatencyTail.Seen> seen =
+        List.of(
+            new LatencyTail.Seen(0, 10), // fast
+            new LatencyTail.Seen(100, 150), // slow, 100-250: overlaps the first checkpoint
+            new LatencyTail.Seen(400, 120), // slow, 400-520: between the checkpoints
+            new LatencyTail.Seen(590, 200), // slow, 590-790: overlaps the second from its start
+            new LatencyTail.Seen(1000, 100)); // exactly 100 ms: not slow
+    List<LatencyTail.Window> windows =
+        List.of(
+            new LatencyTail.Window(200, 300),
+            new LatencyTail.Window(600, 700),
+            new LatencyTail.Window(5_000, 5_100)); // after the run: not counted
+    List<LatencyTail.TaskStall> stalls =
+        List.of(
+            new LatencyTail.TaskStall("global model", 1, 2, 30),
+            new LatencyTail.TaskStall("personal models", 5, 40, 20),
+            new LatencyTail.TaskStall("source", 0, 0, 1));
+
+    LatencyTail tail = LatencyTail.of(seen, windows, stalls, 100);
+
+    assertThat(tail.samples()).isEqualTo(5);
+    assertThat(tail.slow()).isEqualTo(3);
+    assertThat(tail.slowDuringCheckpoints()).isEqualTo(2);
+    assertThat(tail.checkpoints()).isEqualTo(2);
+    // 100 + 100 ms of checkpoints in a run from 0 to 1,100 ms.
+    assertThat(tail.checkpointShare()).isCloseTo(200.0 / 1_100, within(1e-12));
+    // Held: alignment + synchronous part: 60, 32, 1.
+    assertThat(tail.tasks())
+        .extracting(LatencyTail.TaskStall::task)
+        .containsExactly("personal models", "global model", "source");
+  }
+
+  @Test
+  void noSamplesNoCheckpoints() {
+    LatencyTail tail = LatencyTail.of(List.of(), List.of(), List.of(), 100);
+    assertThat(tail.slow()).isZero();
+    assertThat(tail.checkpoints()).isZero();
+    assertThat(tail.checkpointShare()).isZero();
+  }
+}
