@@ -64,7 +64,8 @@ class RunCommandTest {
     ReadableConfig conf = env.getConfiguration();
 
     assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
-    assertThat(env.getCheckpointInterval()).isEqualTo(10_000);
+    assertThat(env.getCheckpointInterval()).isEqualTo(30_000);
+    assertThat(env.getBufferTimeout()).isEqualTo(10);
     assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo(dir.toUri().toString());
