@@ -45,7 +45,6 @@ public final class UserModels {
   private final boolean local;
   private final boolean mtl;
   private final int rowLength;
-  private final int blockLength;
   private final AdaptiveUserState scratchState;
   private final AdaptiveUserState scratchOneBlock;
   private final PersonalParameters globalRow;
@@ -80,7 +79,6 @@ public final class UserModels {
     this.mtl = modes.contains(Mode.MTL);
     int k = model.kind().globalHasUserRows() ? model.factors() : 0;
     this.rowLength = 1 + k;
-    this.blockLength = 1 + k + model.featureDimension();
     PersonalParameters[] blocks = new PersonalParameters[config.adaptiveCandidates().size()];
     for (int c = 0; c < blocks.length; c++) {
       blocks[c] = new PersonalParameters(k, model.featureDimension());
@@ -140,21 +138,20 @@ public final class UserModels {
     state.userId = userId;
     state.adaptiveBlocks = new float[adaptive.blocksOfUser(seed)][];
     for (int c = 0; c < state.adaptiveBlocks.length; c++) {
-      state.adaptiveBlocks[c] = flatten(start, blockLength);
+      state.adaptiveBlocks[c] = StoredBlocks.store(start, null);
     }
     if (mtl || globalRowCandidate) {
       state.globalRow = new double[rowLength];
-      write(start, state.globalRow);
+      writeRow(start, state.globalRow);
     }
     if (mtl) {
-      state.mtlBlock = flatten(start, blockLength);
+      state.mtlBlock = StoredBlocks.store(start, null);
     }
     if (local) {
       // Each user alone: from the plain initial row, nothing learned from other users.
       state.localBlock =
-          flatten(
-              PersonalParameters.initial(k, model.featureDimension(), initializer, seed),
-              blockLength);
+          StoredBlocks.store(
+              PersonalParameters.initial(k, model.featureDimension(), initializer, seed), null);
     }
     return state;
   }
@@ -177,20 +174,20 @@ public final class UserModels {
     state.upgrade();
     if (local) {
       untrained.ensureItem(item);
-      read(state.localBlock, localBlock);
+      StoredBlocks.load(state.localBlock, localBlock);
       out[Mode.LOCAL.ordinal()] =
           personal.learn(untrained, localBlock, null, item, x, label, config.local());
-      write(localBlock, state.localBlock);
+      state.localBlock = StoredBlocks.store(localBlock, state.localBlock);
     }
     boolean hasRow = state.globalRow.length > 0;
     if (hasRow) {
-      read(state.globalRow, globalRow);
+      readRow(state.globalRow, globalRow);
     }
     if (mtl) {
-      read(state.mtlBlock, mtlBlock);
+      StoredBlocks.load(state.mtlBlock, mtlBlock);
       out[Mode.MTL.ordinal()] =
           personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());
-      write(mtlBlock, state.mtlBlock);
+      state.mtlBlock = StoredBlocks.store(mtlBlock, state.mtlBlock);
       // The anchor moves as the global trainer moves the user's row, after mtl has used it (here,
       // or as the adaptive mode's global-row candidate below); a model whose global form has no
       // user rows (logistic) never moves it.
@@ -212,7 +209,7 @@ public final class UserModels {
     out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratch, item, x, label, group);
     writeAdaptive(scratch, state);
     if (hasRow && model.kind().globalHasUserRows()) {
-      write(globalRow, state.globalRow);
+      writeRow(globalRow, state.globalRow);
     }
     state.events++;
   }
@@ -252,7 +249,7 @@ public final class UserModels {
               + scratchState.blocks.length);
     }
     for (int c = 0; c < blocks.length; c++) {
-      read(blocks[c], scratch.blocks[c]);
+      StoredBlocks.load(blocks[c], scratch.blocks[c]);
     }
     scratch.events = state.events;
     return scratch;
@@ -260,7 +257,7 @@ public final class UserModels {
 
   private static void writeAdaptive(AdaptiveUserState scratch, UserState state) {
     for (int c = 0; c < state.adaptiveBlocks.length; c++) {
-      write(scratch.blocks[c], state.adaptiveBlocks[c]);
+      state.adaptiveBlocks[c] = StoredBlocks.store(scratch.blocks[c], state.adaptiveBlocks[c]);
     }
   }
 
@@ -273,10 +270,10 @@ public final class UserModels {
     // The global-row candidate is the row alone: zero personal feature weights. A user with one
     // personal block predicts with it for every personal candidate.
     if (best >= personal) {
-      read(state.globalRow, block);
+      readRow(state.globalRow, block);
     } else {
       float[][] blocks = state.adaptiveBlocks;
-      read(blocks[blocks.length == personal ? best : 0], block);
+      StoredBlocks.load(blocks[blocks.length == personal ? best : 0], block);
     }
     return block;
   }
@@ -308,55 +305,14 @@ public final class UserModels {
     return view;
   }
 
-  private static float[] flatten(PersonalParameters p, int length) {
-    float[] flat = new float[length];
-    write(p, flat);
-    return flat;
-  }
-
-  private static void read(double[] flat, PersonalParameters into) {
+  /** The global row's [b_u, q_u], kept in doubles. */
+  private static void readRow(double[] flat, PersonalParameters into) {
     into.bias = flat[0];
-    int k = into.factors.length;
-    System.arraycopy(flat, 1, into.factors, 0, Math.min(k, flat.length - 1));
-    int f = Math.min(into.featureWeights.length, flat.length - 1 - k);
-    if (f > 0) {
-      System.arraycopy(flat, 1 + k, into.featureWeights, 0, f);
-    }
+    System.arraycopy(flat, 1, into.factors, 0, flat.length - 1);
   }
 
-  private static void write(PersonalParameters from, double[] flat) {
+  private static void writeRow(PersonalParameters from, double[] flat) {
     flat[0] = from.bias;
-    int k = Math.min(from.factors.length, flat.length - 1);
-    System.arraycopy(from.factors, 0, flat, 1, k);
-    int f = Math.min(from.featureWeights.length, flat.length - 1 - k);
-    if (f > 0) {
-      System.arraycopy(from.featureWeights, 0, flat, 1 + k, f);
-    }
-  }
-
-  private static void read(float[] flat, PersonalParameters into) {
-    into.bias = flat[0];
-    int k = into.factors.length;
-    int n = Math.min(k, flat.length - 1);
-    for (int i = 0; i < n; i++) {
-      into.factors[i] = flat[1 + i];
-    }
-    int f = Math.min(into.featureWeights.length, flat.length - 1 - k);
-    for (int i = 0; i < f; i++) {
-      into.featureWeights[i] = flat[1 + k + i];
-    }
-  }
-
-  /** Rounds the block to floats: the one rounding of a stored block per step. */
-  private static void write(PersonalParameters from, float[] flat) {
-    flat[0] = (float) from.bias;
-    int k = Math.min(from.factors.length, flat.length - 1);
-    for (int i = 0; i < k; i++) {
-      flat[1 + i] = (float) from.factors[i];
-    }
-    int f = Math.min(from.featureWeights.length, flat.length - 1 - k);
-    for (int i = 0; i < f; i++) {
-      flat[1 + k + i] = (float) from.featureWeights[i];
-    }
+    System.arraycopy(from.factors, 0, flat, 1, flat.length - 1);
   }
 }

@@ -2,9 +2,9 @@ package io.personalize.online;
 
 /**
  * One user's state in the per-user operator (keyed state in RocksDB). Personal blocks are flattened
- * as [b_u, q_u (k values), w_u (F values)] in floats; the shadow global row as [b_u, q_u] in
- * doubles. Bounded: a fixed number of blocks of fixed size plus a recent-items buffer capped at
- * {@code recentCap}.
+ * as [b_u, q_u (k values), w_u up to its last nonzero value] in floats ({@link StoredBlocks}); the
+ * shadow global row as [b_u, q_u] in doubles. Bounded: a fixed number of blocks of at most 1 + k +
+ * F values plus a recent-items buffer capped at {@code recentCap}.
  *
  * <p>Personal blocks are stored as floats because they halve the state a user costs and buy nothing
  * in doubles: the steps compute in doubles and round once per event (docs/method.md). The global

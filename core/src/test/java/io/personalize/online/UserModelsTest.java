@@ -145,14 +145,16 @@ class UserModelsTest {
     assertThat(state.adaptiveBlocks)
         .hasNumberOfRows(CONFIG.adaptiveCandidates().size())
         .hasNumberOfRows(3);
+    // No feature deviations yet: a block stores none (StoredBlocks).
+    float[] stored = floats(Arrays.copyOf(block, 1 + K));
     for (float[] candidate : state.adaptiveBlocks) {
-      assertThat(candidate).hasSize(1 + K + F).containsExactly(floats(block));
+      assertThat(candidate).containsExactly(stored);
     }
     assertThat(state.globalRow).hasSize(1 + K).containsExactly(Arrays.copyOf(block, 1 + K));
     // The same start as the global trainer's row of the user.
     assertThat(state.globalRow).containsExactly(flat(trainer(freshShared()).newUserRow(7)));
-    assertThat(state.localBlock).hasSize(1 + K + F).containsExactly(floats(block));
-    assertThat(state.mtlBlock).hasSize(1 + K + F).containsExactly(floats(block));
+    assertThat(state.localBlock).containsExactly(stored);
+    assertThat(state.mtlBlock).containsExactly(stored);
     assertThat(state.adaptive).as("no blocks in doubles").isNull();
     assertThat(state.local).isNull();
     assertThat(state.mtl).isNull();
@@ -174,10 +176,11 @@ class UserModelsTest {
     ModelConfig logistic = ModelConfig.defaults(ModelKind.LOGISTIC, Loss.LOGISTIC, true);
     UserModels models = new UserModels(logistic, F, 0, SHADOWS, item -> item);
     UserState state = models.newUser("u", 1);
-    // 1 + k + F with k = 0: b_u and w_u; the global row is b_u alone.
-    assertThat(state.adaptiveBlocks[0]).hasSize(1 + F);
+    // k = 0: b_u and w_u, and no w_u stored before it has a nonzero value; the global row is b_u
+    // alone.
+    assertThat(state.adaptiveBlocks[0]).hasSize(1);
     assertThat(state.globalRow).hasSize(1);
-    assertThat(state.mtlBlock).hasSize(1 + F);
+    assertThat(state.mtlBlock).hasSize(1);
   }
 
   /**

@@ -4,18 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.connectors.data.DataSetReader;
 import io.personalize.connectors.data.Dataset;
-import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
+import io.personalize.eval.EventLog;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.UserSequence;
 import io.personalize.job.Descriptors;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
+import io.personalize.model.Mode;
+import io.personalize.model.SharedParameters;
+import io.personalize.model.features.ItemCatalog;
 import io.personalize.online.Ids;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
+import io.personalize.rank.NegativeSampler;
+import io.personalize.rank.RankingSteps;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.SeenItems;
 import io.personalize.state.RecommendationView;
@@ -26,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -151,20 +157,61 @@ public final class RecommendThroughput {
     int recent = config.get(PersonalizeOptions.RECENT_ITEMS);
     int seenCap = config.get(RecommendationOptions.SEEN_ITEMS);
     int length = config.listSettings().length();
+    // The models learn every event against untrained shared blocks: a stored block's size depends
+    // on which feature deviations its steps made nonzero, not on the shared block.
+    EventLog log = EventLog.of(dataset);
+    ItemCatalog catalog = log.catalog(config.featureSpace());
+    SharedParameters ratingShared =
+        new SharedParameters(
+            personal.model().factors(),
+            dimension,
+            config.initialMean(),
+            config.model().initializer());
+    SharedParameters rankingShared =
+        new SharedParameters(
+            models.model().factors(), dimension, 0, config.rankingModel().initializer());
+    NegativeSampler sampler =
+        new NegativeSampler(config.negativeSampling(), config.rankingModel().seed());
+    RankingSteps steps =
+        new RankingSteps(
+            config.signalWeights(), config.get(RecommendationOptions.RANKING_NEGATIVES), sampler);
+    double[] predictions = new double[Mode.values().length];
+    Map<String, UserState> own = new HashMap<>();
     Map<String, UserState> states = new HashMap<>();
     Map<String, SeenItems> seen = new HashMap<>();
+    Map<String, Set<Integer>> userItems = new HashMap<>();
     Map<String, UserSequence> sequences = new HashMap<>();
-    for (Interaction i : dataset.interactions()) {
-      UserState state = states.computeIfAbsent(i.userId(), id -> models.newUser(id, Ids.hash(id)));
-      state.events++;
-      state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, i.timeMillis());
-      state.rememberItem(i.itemId(), recent);
-      SeenItems s = seen.computeIfAbsent(i.userId(), id -> new SeenItems());
-      s.remember(i.itemId(), seenCap);
-      s.lastEventTimeMillis = Math.max(s.lastEventTimeMillis, i.timeMillis());
-      sequences
-          .computeIfAbsent(i.userId(), id -> new UserSequence())
-          .remember(i.itemId(), 1, i.timeMillis(), graph);
+    for (int e = 0; e < log.events(); e++) {
+      String user = log.userIds.get(log.user[e]);
+      String itemId = log.itemIds.get(log.item[e]);
+      int item = log.item[e];
+      long time = log.time[e];
+      ratingShared.ensureItem(item);
+      rankingShared.ensureItem(item);
+      sampler.ensureItem(item);
+      if (log.kind[e].isRating()) {
+        personal.step(
+            own.computeIfAbsent(user, id -> personal.newUser(id, Ids.hash(id))),
+            ratingShared,
+            item,
+            catalog.features(item),
+            log.value[e],
+            1,
+            predictions);
+      }
+      UserState state = states.computeIfAbsent(user, id -> models.newUser(id, Ids.hash(id)));
+      Set<Integer> items = userItems.computeIfAbsent(user, id -> new HashSet<>());
+      steps.plan(item, log.kind[e], items::contains);
+      sampler.add(item, 1);
+      models.learnPlan(state, rankingShared, steps, catalog::features, 1);
+      items.add(item);
+      catalog.observe(item);
+      state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, time);
+      state.rememberItem(itemId, recent);
+      SeenItems s = seen.computeIfAbsent(user, id -> new SeenItems());
+      s.remember(itemId, seenCap);
+      s.lastEventTimeMillis = Math.max(s.lastEventTimeMillis, time);
+      sequences.computeIfAbsent(user, id -> new UserSequence()).remember(itemId, 1, time, graph);
     }
     Sizes userState = new Sizes(Descriptors.userState());
     Sizes profile = new Sizes(Descriptors.userProfile());
@@ -176,14 +223,14 @@ public final class RecommendThroughput {
     Sizes sequenceSeen = new Sizes(Descriptors.sequenceSeenItems());
     for (String user : states.keySet()) {
       UserState state = states.get(user);
-      // The personal-model operator's state of the user: its shape, which the values do not change.
-      UserState own = personal.newUser(user, Ids.hash(user));
-      own.events = state.events;
-      own.lastEventTimeMillis = state.lastEventTimeMillis;
-      own.recentItems = state.recentItems;
-      userState.add(own);
-      profile.add(personal.profile(own, 1, 1, 1));
-      model.add(personal.view(own, 1, 1));
+      UserState rated = own.get(user);
+      if (rated != null) {
+        rated.lastEventTimeMillis = state.lastEventTimeMillis;
+        rated.recentItems = state.recentItems;
+        userState.add(rated);
+        profile.add(personal.profile(rated, 1, 1, 1));
+        model.add(personal.view(rated, 1, 1));
+      }
       rankingState.add(state);
       seenItems.add(seen.get(user));
       sequenceSeen.add(seen.get(user));
