@@ -43,6 +43,6 @@ final class StoredBlocks {
     for (int i = 0; i < f; i++) {
       into.featureWeights[i] = flat[1 + k + i];
     }
-    java.util.Arrays.fill(into.featureWeights, Math.max(f, 0), into.featureWeights.length, 0);
+    java.util.Arrays.fill(into.featureWeights, f, into.featureWeights.length, 0);
   }
 }

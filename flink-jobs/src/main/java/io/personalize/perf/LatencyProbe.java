@@ -38,7 +38,6 @@ final class LatencyProbe implements AutoCloseable {
   private long acknowledged;
   private final ConcurrentLinkedQueue<Sample> forState = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Sample> forList = new ConcurrentLinkedQueue<>();
-  private final List<Long> stateMillis = Collections.synchronizedList(new ArrayList<>());
   private final List<LatencyTail.Seen> stateSeen = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> listMillis = Collections.synchronizedList(new ArrayList<>());
   private final Thread statePoller;
@@ -81,9 +80,9 @@ final class LatencyProbe implements AutoCloseable {
             // The user's state is not registered yet: look again on the next sweep.
           }
           if (profile.isPresent() && profile.get().events >= sample.events()) {
-            long millis = System.currentTimeMillis() - sample.arrivedMillis();
-            stateMillis.add(millis);
-            stateSeen.add(new LatencyTail.Seen(sample.arrivedMillis(), millis));
+            stateSeen.add(
+                new LatencyTail.Seen(
+                    sample.arrivedMillis(), System.currentTimeMillis() - sample.arrivedMillis()));
             it.remove();
           }
         }
@@ -143,7 +142,8 @@ final class LatencyProbe implements AutoCloseable {
   LatencyReport report(double eventsPerSecond, LatencyTail tail) {
     return new LatencyReport(
         eventsPerSecond,
-        LatencyReport.Percentiles.of(stateMillis, forState.size()),
+        LatencyReport.Percentiles.of(
+            seenInState().stream().map(LatencyTail.Seen::millis).toList(), forState.size()),
         LatencyReport.Percentiles.of(listMillis, forList.size()),
         tail);
   }
