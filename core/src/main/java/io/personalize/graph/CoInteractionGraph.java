@@ -55,6 +55,9 @@ public final class CoInteractionGraph {
   private int[] inDegree = new int[16];
   private double[] scaledInWeight = new double[16];
   private long[] timerAt = newTimers(16);
+  // Raised at every change of a slot's row: what lets walks keep an expansion (VisitCache).
+  private long[] rowStamp = new long[16];
+  private long stamps;
   private final PriorityQueue<Timer> timers =
       new PriorityQueue<>((a, b) -> Long.compare(a.atMillis, b.atMillis));
   private int sources;
@@ -121,6 +124,7 @@ public final class CoInteractionGraph {
     edges[slot] = order.length > 0 ? list : null;
     targets[slot] = order.length > 0 ? resolved : null;
     totalWeight[slot] = total;
+    rowStamp[slot] = ++stamps;
     for (int n = 0; n < extended.length; n++) {
       if (!kept[n] && inDegree[extended[n]] == 0) {
         scaledInWeight[extended[n]] = 0; // no rounding residue once the last in-edge left
@@ -280,6 +284,14 @@ public final class CoInteractionGraph {
     return totalWeight[slot];
   }
 
+  /**
+   * A number raised whenever the slot's out-edges change or the slot is released: two equal reads
+   * mean the row was the same in between.
+   */
+  long rowStampAt(int slot) {
+    return rowStamp[slot];
+  }
+
   double weightedInDegree(int slot) {
     return inDegree[slot] == 0 ? 0 : Math.max(0, scaledInWeight[slot] * latestFactor);
   }
@@ -299,6 +311,7 @@ public final class CoInteractionGraph {
     edges[slot] = null;
     targets[slot] = null;
     totalWeight[slot] = 0;
+    rowStamp[slot] = ++stamps;
     if (list != null && !list.isEmpty()) {
       advanceTime(list.referenceMillis);
       int d = list.size();
@@ -386,6 +399,7 @@ public final class CoInteractionGraph {
       totalWeight = Arrays.copyOf(totalWeight, capacity);
       inDegree = Arrays.copyOf(inDegree, capacity);
       scaledInWeight = Arrays.copyOf(scaledInWeight, capacity);
+      rowStamp = Arrays.copyOf(rowStamp, capacity);
       long[] grown = newTimers(capacity);
       System.arraycopy(timerAt, 0, grown, 0, timerAt.length);
       timerAt = grown;
@@ -403,6 +417,7 @@ public final class CoInteractionGraph {
     ids[slot] = null;
     scaledInWeight[slot] = 0;
     timerAt[slot] = NO_TIMER;
+    rowStamp[slot] = ++stamps;
     if (freeCount == freeSlots.length) {
       freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
     }

@@ -213,7 +213,8 @@ public class RecommendationFunction
     seenCap = config.get(SEEN_ITEMS);
     seed = config.get(MODEL_SEED);
     steps = new RankingSteps(config.signalWeights(), config.get(RANKING_NEGATIVES), null);
-    builder = new ListBuilder(list, new RandomWalks(graph.graph(), config.walkSettings()), items());
+    RandomWalks walks = new RandomWalks(graph.graph(), config.walkSettings());
+    builder = new ListBuilder(list, walks, items());
     listsComputed = getRuntimeContext().getMetricGroup().counter("lists-computed");
     listsPublished = getRuntimeContext().getMetricGroup().counter("lists-published");
     fallbacksPublished = getRuntimeContext().getMetricGroup().counter("fallback-lists-published");
@@ -234,6 +235,13 @@ public class RecommendationFunction
         .getMetricGroup()
         .gauge("graph-replica-lists-dropped", () -> graph.listsDropped());
     getRuntimeContext().getMetricGroup().gauge("graph-items", () -> (long) graph.graph().size());
+    // Start items whose two-hop expansion was reused between graph changes, against computed.
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("walk-expansions-reused", () -> walks.expansionsReused());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("walk-expansions-computed", () -> walks.expansionsComputed());
   }
 
   /** The ranking replica's items: the indices the model, popularity and lists share. */

@@ -96,6 +96,14 @@ public class RecommendationStepBenchmark {
   @Param({"2000"})
   public int walkSteps;
 
+  /**
+   * Whether walks keep each start item's expansion between lists ({@link RandomWalks}' default).
+   * The graph does not change between calls here, so with {@code true} every expansion after the
+   * first is reused: the cost of a list between two graph changes in the job.
+   */
+  @Param({"true", "false"})
+  public boolean expansionsKept;
+
   private ItemCatalog catalog;
   private IntFunction<FeatureVector> features;
   private SharedParameters shared;
@@ -230,7 +238,11 @@ public class RecommendationStepBenchmark {
           }
         };
     ListSettings list = RecommendationDefaults.listSettings();
-    walks = new RandomWalks(graph, WalkSettings.defaults().withSteps(walkSteps));
+    WalkSettings walkSettings = WalkSettings.defaults().withSteps(walkSteps);
+    walks =
+        expansionsKept
+            ? new RandomWalks(graph, walkSettings)
+            : new RandomWalks(graph, walkSettings, 0);
     builder = new ListBuilder(list, walks, items);
     similarity = ItemSimilarity.featuresElseFactors(catalog::metadata, shared);
     mmr = new Mmr(list.mmrBeta());
