@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,9 @@ import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -44,6 +48,7 @@ final class BenchCluster implements AutoCloseable {
   private final int proxyPort;
   private final MiniCluster cluster;
   private final RestApi rest;
+  private final Map<JobID, Map<OperatorID, String>> taskOfOperator = new HashMap<>();
 
   /** A cluster with {@code slots} task slots configured by {@code user} over the job's defaults. */
   BenchCluster(Configuration user, int slots) throws Exception {
@@ -207,11 +212,19 @@ final class BenchCluster implements AutoCloseable {
 
   private JobID submit(StreamExecutionEnvironment env) throws Exception {
     StreamGraph graph = env.getStreamGraph();
-    graph.setJobId(new JobID());
-    return cluster.submitJob(graph).get().getJobID();
+    JobGraph jobGraph = graph.getJobGraph(BenchCluster.class.getClassLoader(), new JobID());
+    Map<OperatorID, String> tasks = new HashMap<>();
+    for (JobVertex vertex : jobGraph.getVertices()) {
+      vertex
+          .getOperatorIDs()
+          .forEach(ids -> tasks.put(ids.getGeneratedOperatorID(), vertex.getName()));
+    }
+    JobID job = cluster.submitJob(jobGraph).get().getJobID();
+    taskOfOperator.put(job, tasks);
+    return job;
   }
 
-  private Map<String, Long> stateAfterFullCheckpoint(JobID job) throws Exception {
+  private StateSizes stateAfterFullCheckpoint(JobID job) throws Exception {
     return stateAfterCheckpoint(job, CheckpointType.FULL);
   }
 
@@ -220,7 +233,7 @@ final class BenchCluster implements AutoCloseable {
    * once, uncompressed (a checkpoint uploads RocksDB's files: compressed blocks, which may still
    * hold versions not compacted away). The savepoint is deleted.
    */
-  private Map<String, Long> liveState(JobID job) throws Exception {
+  private StateSizes liveState(JobID job) throws Exception {
     Path directory = Files.createTempDirectory("personalize-bench-savepoint");
     try {
       cluster
@@ -232,7 +245,7 @@ final class BenchCluster implements AutoCloseable {
               .path("savepoint")
               .path("id")
               .asLong(-1);
-      return id < 0 ? Map.of() : stateOfCheckpoint(job, id);
+      return id < 0 ? StateSizes.NONE : stateOfCheckpoint(job, id);
     } finally {
       try (Stream<Path> files = Files.walk(directory)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -244,12 +257,22 @@ final class BenchCluster implements AutoCloseable {
    * Triggers a checkpoint of {@code type} (CONFIGURED: incremental, as the periodic ones), waits
    * for it and returns its full state size by task: what a restore of it would read.
    */
-  Map<String, Long> stateAfterCheckpoint(JobID job, CheckpointType type) throws Exception {
+  StateSizes stateAfterCheckpoint(JobID job, CheckpointType type) throws Exception {
     return stateOfCheckpoint(job, cluster.triggerCheckpoint(job, type).get(10, TimeUnit.MINUTES));
   }
 
-  /** The full state size by task of the completed checkpoint or savepoint {@code id}. */
-  private Map<String, Long> stateOfCheckpoint(JobID job, long id) throws Exception {
+  /**
+   * The state sizes by task of a checkpoint or savepoint, all of it and the keyed part.
+   *
+   * @param total the full state size by task (the REST API's)
+   * @param keyed the keyed state by task (from the metadata file); empty when it could not be read
+   */
+  record StateSizes(Map<String, Long> total, Map<String, Long> keyed) {
+    static final StateSizes NONE = new StateSizes(Map.of(), Map.of());
+  }
+
+  /** The state sizes by task of the completed checkpoint or savepoint {@code id}. */
+  private StateSizes stateOfCheckpoint(JobID job, long id) throws Exception {
     // Statistics of a checkpoint just completed may take a moment to reach the REST API.
     TimeUnit.MILLISECONDS.sleep(300);
     JsonNode details = null;
@@ -273,7 +296,16 @@ final class BenchCluster implements AutoCloseable {
                 sizes.put(
                     names.getOrDefault(e.getKey(), e.getKey()),
                     e.getValue().path("state_size").asLong()));
-    return sizes;
+    Map<String, Long> keyed = Map.of();
+    try {
+      keyed =
+          KeyedStateSizes.read(
+              details.path("external_path").asText(), taskOfOperator.getOrDefault(job, Map.of()));
+    } catch (IOException gone) {
+      // A periodic checkpoint completed since and removed this one: the totals stand alone.
+      System.err.printf("keyed state sizes not read (%s)%n", gone);
+    }
+    return new StateSizes(sizes, keyed);
   }
 
   /**
@@ -411,6 +443,8 @@ final class BenchCluster implements AutoCloseable {
         (end - first) / 1e3,
         vertices,
         periodic,
+        Map.of(),
+        Map.of(),
         Map.of(),
         Map.of(),
         heap);

@@ -104,18 +104,33 @@ public record BenchReport(
     return ratios;
   }
 
-  /** State bytes of the per-user tasks in the widest full job's last checkpoint, per user. */
+  /**
+   * Keyed (RocksDB) state bytes of the per-user tasks in the widest full job's last checkpoint, per
+   * user: what grows with the users. Without the operator state of those tasks (the replicas of the
+   * shared parameters and of the item graph, one per subtask, on the heap); the whole tasks' state
+   * when the keyed part could not be read.
+   */
   public double stateBytesPerUser() {
+    Map<String, Long> keyed = job().keyedStateBytes();
+    return keyed.isEmpty()
+        ? checkpointBytesPerUser()
+        : stateOf(keyed, PER_USER_TASKS) / (double) users;
+  }
+
+  /**
+   * The per-user tasks' whole state in the same checkpoint (keyed and operator state), per user.
+   */
+  public double checkpointBytesPerUser() {
     return stateOf(job().stateBytes(), PER_USER_TASKS) / (double) users;
   }
 
   /**
-   * State bytes of the per-user tasks in the canonical savepoint taken after the widest full job's
-   * last checkpoint, per user: the live state, serialized and uncompressed; NaN when none was
+   * Keyed state bytes of the per-user tasks in the canonical savepoint taken after the widest full
+   * job's last checkpoint, per user: the live state, serialized and uncompressed; NaN when none was
    * taken.
    */
   public double liveStateBytesPerUser() {
-    Map<String, Long> live = job().liveStateBytes();
+    Map<String, Long> live = job().liveKeyedStateBytes();
     return live.isEmpty() ? Double.NaN : stateOf(live, PER_USER_TASKS) / (double) users;
   }
 
@@ -204,6 +219,10 @@ public record BenchReport(
         out.println("  state at the end (full checkpoint), bytes by task:");
         run.stateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
       }
+      if (!run.keyedStateBytes().isEmpty()) {
+        out.println("  of which keyed (RocksDB) state, bytes by task:");
+        run.keyedStateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
+      }
       if (!run.liveStateBytes().isEmpty()) {
         out.println("  live state at the end (canonical savepoint, uncompressed), bytes by task:");
         run.liveStateBytes().forEach((task, bytes) -> out.printf("    %,14d  %s%n", bytes, task));
@@ -226,8 +245,12 @@ public record BenchReport(
                   .toList()));
     }
     out.printf(
-        "state: %,.0f bytes per user (in a canonical savepoint: %,.0f), %,.0f bytes per item%n",
-        stateBytesPerUser(), liveStateBytesPerUser(), stateBytesPerItem());
+        "state: %,.0f bytes of keyed state per user (in a canonical savepoint: %,.0f; the per-user"
+            + " tasks' whole checkpoint, replicas included: %,.0f), %,.0f bytes per item%n",
+        stateBytesPerUser(),
+        liveStateBytesPerUser(),
+        checkpointBytesPerUser(),
+        stateBytesPerItem());
     out.printf("latency at %,.0f events/s (p%d):%n", latency.eventsPerSecond(), widest());
     print(out, "to queryable state", latency.toQueryableState());
     print(out, "to a published list", latency.toPublishedList());
@@ -293,6 +316,7 @@ public record BenchReport(
                   jsonOverAvro.withObjectProperty(kind(avro)).put("p" + avro.parallelism(), ratio));
     }
     root.put("stateBytesPerUser", stateBytesPerUser());
+    root.put("checkpointBytesPerUser", checkpointBytesPerUser());
     root.put("liveStateBytesPerUser", liveStateBytesPerUser());
     root.put("stateBytesPerItem", stateBytesPerItem());
     root.put("bottleneck", job().bottleneck());
@@ -312,6 +336,8 @@ public record BenchReport(
         Map.entry("checkpoints", run.checkpoints()),
         Map.entry("stateBytes", run.stateBytes()),
         Map.entry("liveStateBytes", run.liveStateBytes()),
+        Map.entry("keyedStateBytes", run.keyedStateBytes()),
+        Map.entry("liveKeyedStateBytes", run.liveKeyedStateBytes()),
         Map.entry("heapAfterGcMaxBytes", run.heap().afterGcMaxBytes()),
         Map.entry("heapUsedPeakBytes", run.heap().usedPeakBytes()),
         Map.entry("heapLiveAtEndBytes", run.heap().liveAtEndBytes()),

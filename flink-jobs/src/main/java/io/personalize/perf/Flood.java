@@ -131,7 +131,7 @@ public final class Flood {
     long global = cluster.metricSum(id, ".global-users");
     Map<String, Long> state;
     try {
-      state = cluster.stateAfterCheckpoint(id, CheckpointType.CONFIGURED);
+      state = cluster.stateAfterCheckpoint(id, CheckpointType.CONFIGURED).total();
     } catch (Exception checkpointFailed) {
       // A failing job refuses checkpoints: its own exception is the one to report.
       cluster.failIfFailedOver("flood", id);

@@ -18,6 +18,9 @@ import java.util.Map;
  *     event, by task name; empty when none was taken
  * @param liveStateBytes the same in a canonical savepoint taken right after it: every live key and
  *     value serialized once, uncompressed; empty when none was taken
+ * @param keyedStateBytes the keyed (RocksDB) part of {@code stateBytes}, without the operator state
+ *     (the replicas each subtask keeps on the heap); empty when not read
+ * @param liveKeyedStateBytes the keyed part of {@code liveStateBytes}
  * @param heap this JVM's heap from the job's submission to its last event ({@link HeapSampler})
  */
 record Measured(
@@ -30,10 +33,12 @@ record Measured(
     Checkpoints checkpoints,
     Map<String, Long> stateBytes,
     Map<String, Long> liveStateBytes,
+    Map<String, Long> keyedStateBytes,
+    Map<String, Long> liveKeyedStateBytes,
     Heap heap) {
 
   /** This run with the state sizes of a checkpoint and of a savepoint taken after it. */
-  Measured withStateBytes(Map<String, Long> sizes, Map<String, Long> liveSizes) {
+  Measured withStateBytes(BenchCluster.StateSizes sizes, BenchCluster.StateSizes liveSizes) {
     return new Measured(
         name,
         parallelism,
@@ -42,8 +47,10 @@ record Measured(
         seconds,
         vertices,
         checkpoints,
-        sizes,
-        liveSizes,
+        sizes.total(),
+        liveSizes.total(),
+        sizes.keyed(),
+        liveSizes.keyed(),
         heap);
   }
 
@@ -94,6 +101,8 @@ record Measured(
         checkpoints,
         stateBytes,
         liveStateBytes,
+        keyedStateBytes,
+        liveKeyedStateBytes,
         heap);
   }
 

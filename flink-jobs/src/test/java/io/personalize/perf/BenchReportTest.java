@@ -43,6 +43,8 @@ class BenchReportTest {
         new Measured.Checkpoints(0, 0, 0, 0),
         Map.of("Personal models", 5000L),
         Map.of("Personal models", 3000L),
+        Map.of("Personal models", 4000L),
+        Map.of("Personal models", 2500L),
         new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L, 900_000_000));
   }
 
@@ -111,11 +113,15 @@ class BenchReportTest {
         .isCloseTo(30_000, CLOSE);
     assertThat(json.path("json").path("job").path("p2").path("eventsPerSecond").asDouble())
         .isCloseTo(780, CLOSE);
-    // 5,000 bytes of per-user state in the checkpoint, 3,000 in the savepoint, over 100 users.
-    assertThat(json.path("stateBytesPerUser").asDouble()).isCloseTo(50, CLOSE);
-    assertThat(json.path("liveStateBytesPerUser").asDouble()).isCloseTo(30, CLOSE);
+    // 5,000 bytes of per-user tasks' state in the checkpoint (4,000 keyed), 3,000 in the savepoint
+    // (2,500 keyed), over 100 users: the keyed state per user, and the whole checkpoint apart.
+    assertThat(json.path("stateBytesPerUser").asDouble()).isCloseTo(40, CLOSE);
+    assertThat(json.path("checkpointBytesPerUser").asDouble()).isCloseTo(50, CLOSE);
+    assertThat(json.path("liveStateBytesPerUser").asDouble()).isCloseTo(25, CLOSE);
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("state: 50 bytes per user (in a canonical savepoint: 30)");
+        .contains(
+            "state: 40 bytes of keyed state per user (in a canonical savepoint: 25; the per-user"
+                + " tasks' whole checkpoint, replicas included: 50)");
     JsonNode ratios = json.path("ratios");
     assertThat(ratios.path("jobOverCeiling").asDouble()).isCloseTo(0.02, CLOSE);
     assertThat(ratios.path("jsonOverAvro").path("job").path("p2").asDouble())
@@ -158,6 +164,8 @@ class BenchReportTest {
             0.025,
             List.of(),
             new Measured.Checkpoints(0, 0, 0, 0),
+            Map.of(),
+            Map.of(),
             Map.of(),
             Map.of(),
             new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L, -1));
