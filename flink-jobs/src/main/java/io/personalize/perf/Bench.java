@@ -426,6 +426,9 @@ public final class Bench {
               name, () -> cluster.runUntil(name, env, events, done, settings.timeout().toMillis()));
       out.printf(
           "  %,.0f events/s (start-up %.1f s)%n", run.eventsPerSecond(), run.startupSeconds());
+      if (!run.counters().isEmpty()) {
+        out.printf("  job counters: %s%n", run.counters());
+      }
       return run;
     }
   }

@@ -44,6 +44,14 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 final class BenchCluster implements AutoCloseable {
   private static final long HEARTBEAT_MILLIS = 1_000;
 
+  /** The job's own counters a run reports, summed over subtasks (those the job has). */
+  private static final List<String> JOB_COUNTERS =
+      List.of(
+          "lists-computed",
+          "lists-published",
+          "walk-expansions-reused",
+          "walk-expansions-computed");
+
   private final Configuration conf;
   private final int proxyPort;
   private final MiniCluster cluster;
@@ -435,6 +443,13 @@ final class BenchCluster implements AutoCloseable {
             checkpoints.path("summary").path("end_to_end_duration").path("avg").asDouble(),
             checkpoints.path("summary").path("end_to_end_duration").path("max").asLong(),
             checkpoints.path("latest").path("completed").path("state_size").asLong());
+    Map<String, Long> counters = new LinkedHashMap<>();
+    for (String counter : finished ? List.<String>of() : JOB_COUNTERS) {
+      long sum = metricSum(job, "." + counter);
+      if (sum >= 0) {
+        counters.put(counter, sum);
+      }
+    }
     return new Measured(
         name,
         parallelism,
@@ -443,6 +458,7 @@ final class BenchCluster implements AutoCloseable {
         (end - first) / 1e3,
         vertices,
         periodic,
+        counters,
         Map.of(),
         Map.of(),
         Map.of(),

@@ -334,6 +334,7 @@ public record BenchReport(
         Map.entry("seconds", run.seconds()),
         Map.entry("vertices", run.vertices()),
         Map.entry("checkpoints", run.checkpoints()),
+        Map.entry("counters", run.counters()),
         Map.entry("stateBytes", run.stateBytes()),
         Map.entry("liveStateBytes", run.liveStateBytes()),
         Map.entry("keyedStateBytes", run.keyedStateBytes()),

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param vertices each task (a chain of operators) with the share of its time busy and
  *     back-pressured, over its subtasks
  * @param checkpoints the periodic checkpoints completed during the run
+ * @param counters the job's own counters at the end, summed over subtasks (lists computed and
+ *     published, walk expansions reused and computed); empty for a run that has none
  * @param stateBytes state size per task in the checkpoint taken when the run had processed every
  *     event, by task name; empty when none was taken
  * @param liveStateBytes the same in a canonical savepoint taken right after it: every live key and
@@ -31,6 +33,7 @@ record Measured(
     double seconds,
     List<Vertex> vertices,
     Checkpoints checkpoints,
+    Map<String, Long> counters,
     Map<String, Long> stateBytes,
     Map<String, Long> liveStateBytes,
     Map<String, Long> keyedStateBytes,
@@ -47,6 +50,7 @@ record Measured(
         seconds,
         vertices,
         checkpoints,
+        counters,
         sizes.total(),
         liveSizes.total(),
         sizes.keyed(),
@@ -99,6 +103,7 @@ record Measured(
         seconds,
         vertices,
         checkpoints,
+        counters,
         stateBytes,
         liveStateBytes,
         keyedStateBytes,
