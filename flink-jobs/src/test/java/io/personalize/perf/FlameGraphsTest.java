@@ -165,9 +165,13 @@ class FlameGraphsTest {
     return worker.get(30, TimeUnit.SECONDS);
   }
 
-  /** About half a second of one core, in a method of its own that the samples must name. */
+  /**
+   * Two seconds of one core, in a method of its own that the samples must name. Half a second left
+   * the waiting thread without one wall-clock sample in one clean-clone run of the suite (the
+   * profiler samples a waiting thread less often than a running one).
+   */
   private static double burnCpu() {
-    long end = System.nanoTime() + 500_000_000L;
+    long end = System.nanoTime() + 2_000_000_000L;
     double x = 0;
     while (System.nanoTime() < end) {
       for (int i = 1; i < 10_000; i++) {
