@@ -98,8 +98,9 @@ class BenchCommandITCase {
     assertThat(bench.path("ratios").path("jobOverCeiling").asDouble())
         .isCloseTo(job / ceiling, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(bench.path("stateBytesPerUser").asDouble())
-        .as("the per-user tasks' state in the final checkpoint, over users")
-        .isPositive();
+        .as("the per-user tasks' keyed state in the final checkpoint, over users")
+        .isPositive()
+        .isLessThan(bench.path("checkpointBytesPerUser").asDouble());
     assertThat(bench.path("stateBytesPerItem").asDouble()).isPositive();
     assertThat(bench.path("bottleneck").asText()).isNotBlank().doesNotStartWith("Source");
     JsonNode vertices = bench.path("job").path("p1").path("vertices");
@@ -136,7 +137,10 @@ class BenchCommandITCase {
         .isGreaterThanOrEqualTo(toList.path("p50Millis").asLong())
         .isNotNegative();
     assertThat(Files.size(out.resolve("bench.png"))).isPositive();
-    assertThat(text).contains("job p1 / ceiling p1:").contains("bytes per user");
+    assertThat(text)
+        .contains("job p1 / ceiling p1:")
+        .contains("bytes of keyed state per user")
+        .contains("job counters: {lists-computed=");
 
     // The same runs on the JSON copy of the stream, and their rates over Avro's.
     assertThat(bench.path("inputFormats").toString()).isEqualTo("[\"avro\",\"json\"]");
