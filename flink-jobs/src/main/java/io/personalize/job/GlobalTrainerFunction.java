@@ -9,6 +9,7 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.job.config.JobConfig;
 import io.personalize.model.Mode;
+import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.GlobalModelSnapshot;
@@ -49,6 +50,8 @@ public class GlobalTrainerFunction
 
   private final JobConfig config;
   private transient FeatureSpace space;
+  // Read once: a Configuration lookup per event was 3% of the per-user operator's time.
+  private transient RatingScale scale;
   private transient GlobalModel model;
   private transient ListState<GlobalModelSnapshot> stored;
   private transient CheckpointCadence cadence;
@@ -80,6 +83,7 @@ public class GlobalTrainerFunction
 
   @Override
   public void open(OpenContext context) {
+    scale = config.scale();
     getRuntimeContext().getMetricGroup().gauge("checkpoint-version", () -> version);
     getRuntimeContext().getMetricGroup().gauge("global-users", () -> (long) model.users());
     getRuntimeContext().getMetricGroup().gauge("global-users-evicted", model::usersEvicted);
@@ -119,7 +123,7 @@ public class GlobalTrainerFunction
             event.userId,
             0,
             0,
-            config.scale().clamp(prediction),
+            scale.clamp(prediction),
             event.value,
             event.eventTimeMillis,
             model.version()));

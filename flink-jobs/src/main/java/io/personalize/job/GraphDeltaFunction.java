@@ -27,6 +27,7 @@ public class GraphDeltaFunction extends KeyedProcessFunction<Integer, ItemEdgesC
   private transient GraphDeltaBuilder builder;
   private transient ListState<GraphDelta> stored;
   private transient boolean timerPending;
+  private transient int changesPerDelta;
   private transient volatile long version;
 
   public GraphDeltaFunction(JobConfig config) {
@@ -46,12 +47,13 @@ public class GraphDeltaFunction extends KeyedProcessFunction<Integer, ItemEdgesC
   @Override
   public void open(OpenContext context) {
     getRuntimeContext().getMetricGroup().gauge("graph-version", () -> version);
+    changesPerDelta = config.get(GRAPH_UPDATES_EVERY_CHANGES);
   }
 
   @Override
   public void processElement(ItemEdgesChange change, Context ctx, Collector<GraphDelta> out) {
     builder.listChanged(change.itemId, change.edges, change.eventTimeMillis);
-    if (builder.pending() >= config.get(GRAPH_UPDATES_EVERY_CHANGES)) {
+    if (builder.pending() >= changesPerDelta) {
       emit(out);
     } else if (!timerPending) {
       long now = ctx.timerService().currentProcessingTime();

@@ -7,6 +7,7 @@ import io.personalize.avro.GroupBoundaries;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.job.config.JobConfig;
 import io.personalize.model.Mode;
+import io.personalize.model.RatingScale;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.ExpiryBatches;
@@ -71,6 +72,8 @@ public class PersonalModelFunction
   private transient FeatureSpace space;
   private transient long idleMillis;
   private transient int recentItems;
+  // Read once: a Configuration lookup per event was 3% of the per-user operator's time.
+  private transient RatingScale scale;
   private transient ValueState<UserState> userState;
   private transient ValueState<UserProfile> profileState;
   private transient ValueState<PersonalModelView> modelState;
@@ -137,6 +140,7 @@ public class PersonalModelFunction
     profileState = getRuntimeContext().getState(Descriptors.userProfile());
     modelState = getRuntimeContext().getState(Descriptors.personalModel());
     idleMillis = config.millis(USER_IDLE_EXPIRY);
+    scale = config.scale();
     recentItems = config.get(RECENT_ITEMS);
     predictions = new double[Mode.values().length];
     expiries = new ExpiryBatches();
@@ -199,7 +203,7 @@ public class PersonalModelFunction
                 event.userId,
                 state.events,
                 group,
-                config.scale().clamp(predictions[mode.ordinal()]),
+                scale.clamp(predictions[mode.ordinal()]),
                 event.value,
                 event.eventTimeMillis,
                 version));
