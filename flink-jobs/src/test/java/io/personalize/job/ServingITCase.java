@@ -103,14 +103,8 @@ class ServingITCase {
             a -> !a.get("generatedAt").equals(before.get("generatedAt")));
         // The new job's list can reach the topic before its queryable state answers (a lookup
         // then fails for a moment, 503, as the first job's did while it went away): the profile
-        // comes back within a bounded wait.
-        HttpResponse<String> back = get(base + "/users/u1");
-        long backBy = System.currentTimeMillis() + 30_000;
-        while (back.statusCode() != 200 && System.currentTimeMillis() < backBy) {
-          Thread.sleep(100);
-          back = get(base + "/users/u1");
-        }
-        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        // comes back, the user known again.
+        awaitAnswer(base + "/users/u1", a -> a.get("known").asBoolean());
 
         long[] freshness = probeFreshness(producer, topic, base);
         Arrays.sort(freshness);
