@@ -14,8 +14,6 @@ import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;
 import io.personalize.model.SharedParameters;
 import io.personalize.rank.RankingSteps;
-import io.personalize.state.PersonalModelView;
-import io.personalize.state.UserProfile;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -265,44 +263,46 @@ public final class UserModels {
   public PersonalParameters chosenBlock(UserState state, int group) {
     state.upgrade();
     PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
-    int best = adaptive.selector().best(group);
-    int personal = scratchState.blocks.length;
-    // The global-row candidate is the row alone: zero personal feature weights. A user with one
-    // personal block predicts with it for every personal candidate.
-    if (best >= personal) {
+    int index = chosenIndex(state, adaptive.selector().best(group));
+    if (index == LastStep.GLOBAL_ROW) {
       readRow(state.globalRow, block);
     } else {
-      float[][] blocks = state.adaptiveBlocks;
-      StoredBlocks.load(blocks[blocks.length == personal ? best : 0], block);
+      StoredBlocks.load(state.adaptiveBlocks[index], block);
     }
     return block;
   }
 
-  /** The user's queryable profile after an event. */
-  public UserProfile profile(
-      UserState state, int group, long boundariesVersion, long checkpointVersion) {
-    UserProfile profile = new UserProfile();
-    profile.userId = state.userId;
-    profile.events = state.events;
-    profile.group = group;
-    profile.boundariesVersion = boundariesVersion;
-    profile.checkpointVersion = checkpointVersion;
-    profile.lastEventTimeMillis = state.lastEventTimeMillis;
-    profile.candidate = adaptive.selector().best(group);
-    return profile;
+  /**
+   * The stored block candidate {@code best} predicts with: the global-row candidate is the row
+   * alone (zero personal feature weights); a user with one personal block predicts with it for
+   * every personal candidate.
+   */
+  private int chosenIndex(UserState state, int best) {
+    int personal = scratchState.blocks.length;
+    if (best >= personal) {
+      return LastStep.GLOBAL_ROW;
+    }
+    return state.adaptiveBlocks.length == personal ? best : 0;
   }
 
-  /** The user's queryable personal model: the block the user's group predicts with. */
-  public PersonalModelView view(UserState state, int group, long checkpointVersion) {
-    PersonalParameters block = chosenBlock(state, group);
-    PersonalModelView view = new PersonalModelView();
-    view.userId = state.userId;
-    view.modelKind = model.kind().name();
-    view.checkpointVersion = checkpointVersion;
-    view.bias = block.bias;
-    view.factors = block.factors;
-    view.featureWeights = block.featureWeights;
-    return view;
+  /**
+   * Records in {@code state} what its latest step was made with, from which the queryable profile
+   * and personal model are derived ({@link UserViews}).
+   *
+   * @param group the user's group the step used
+   */
+  public void recordStep(
+      UserState state, int group, long boundariesVersion, long checkpointVersion) {
+    LastStep step = state.lastStep != null ? state.lastStep : new LastStep();
+    step.group = group;
+    step.boundariesVersion = boundariesVersion;
+    step.checkpointVersion = checkpointVersion;
+    step.candidate = adaptive.selector().best(group);
+    step.block = chosenIndex(state, step.candidate);
+    step.modelKind = model.kind().name();
+    step.factors = rowLength - 1;
+    step.featureDimension = model.featureDimension();
+    state.lastStep = step;
   }
 
   /** The global row's [b_u, q_u], kept in doubles. */

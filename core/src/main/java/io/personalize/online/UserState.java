@@ -1,10 +1,11 @@
 package io.personalize.online;
 
 /**
- * One user's state in the per-user operator (keyed state in RocksDB). Personal blocks are flattened
- * as [b_u, q_u (k values), w_u up to its last nonzero value] in floats ({@link StoredBlocks}); the
- * shadow global row as [b_u, q_u] in doubles. Bounded: a fixed number of blocks of at most 1 + k +
- * F values plus a recent-items buffer capped at {@code recentCap}.
+ * One user's state in the per-user operator and, as the ranking model's, in the recommendation
+ * operator (keyed state in RocksDB). Personal blocks are flattened as [b_u, q_u (k values), w_u] in
+ * floats ({@link StoredBlocks}); the global row as [b_u, q_u] in doubles. Bounded: a fixed number
+ * of blocks of at most 1 + k + F values, plus (the ranking model's only) a recent-items buffer
+ * capped at {@code users.recent-items}.
  *
  * <p>Personal blocks are stored as floats because they halve the state a user costs and buy nothing
  * in doubles: the steps compute in doubles and round once per event (docs/method.md). The global
@@ -30,8 +31,17 @@ public class UserState {
   /** Shadow multi-task mode: pulled toward the global row. */
   public float[] mtlBlock = new float[0];
 
-  /** The user's latest items, oldest first, for candidate generation (capped). */
+  /**
+   * The user's latest items, oldest first, for candidate generation (capped): kept in the ranking
+   * model's state, empty in the rating model's.
+   */
   public String[] recentItems = new String[0];
+
+  /**
+   * What the latest step was made with, from which the queryable views are derived ({@link
+   * UserViews}); null in the ranking model's state, which has no views.
+   */
+  public LastStep lastStep;
 
   /**
    * The adaptive blocks in doubles, as state written before the float blocks (the stored savepoint

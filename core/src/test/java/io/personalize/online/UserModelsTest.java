@@ -308,7 +308,8 @@ class UserModelsTest {
       models.selector().recordEvent(2, new double[] {1.0, 0.75, 0.5, 0.875}, 1);
     }
     assertThat(models.selector().best(2)).isEqualTo(2);
-    PersonalModelView view = models.view(state, 2, 1);
+    models.recordStep(state, 2, 1, 1);
+    PersonalModelView view = UserViews.model(state);
     assertThat(view.bias).isEqualTo(state.adaptiveBlocks[0][0]);
     assertThat(view.factors)
         .containsExactly(doubles(Arrays.copyOfRange(state.adaptiveBlocks[0], 1, 1 + K)));
@@ -381,7 +382,8 @@ class UserModelsTest {
     }
     assertThat(models.selector().best(2)).isEqualTo(2);
 
-    UserProfile profile = models.profile(state, 2, 8, 31);
+    models.recordStep(state, 2, 8, 31);
+    UserProfile profile = UserViews.profile(state);
     assertThat(profile.userId).isEqualTo("u");
     assertThat(profile.events).isEqualTo(12);
     assertThat(profile.group).isEqualTo(2);
@@ -389,9 +391,8 @@ class UserModelsTest {
     assertThat(profile.checkpointVersion).isEqualTo(31);
     assertThat(profile.lastEventTimeMillis).isEqualTo(12_345);
     assertThat(profile.candidate).isEqualTo(2);
-    assertThat(models.profile(state, 1, 8, 31).candidate).isEqualTo(models.selector().best(1));
 
-    PersonalModelView view = models.view(state, 2, 31);
+    PersonalModelView view = UserViews.model(state);
     assertThat(view.userId).isEqualTo("u");
     assertThat(view.modelKind).isEqualTo("HYBRID");
     assertThat(view.checkpointVersion).isEqualTo(31);
@@ -410,6 +411,31 @@ class UserModelsTest {
     // The view is a copy: changing it leaves the state alone.
     view.factors[0] += 1;
     assertThat((double) state.adaptiveBlocks[2][1]).isEqualTo(chosen.factors[0]);
+
+    // Another group's step records that group's candidate and block.
+    models.recordStep(state, 1, 9, 32);
+    assertThat(UserViews.profile(state).candidate).isEqualTo(models.selector().best(1));
+    assertThat(UserViews.profile(state).boundariesVersion).isEqualTo(9);
+    PersonalParameters groupOne = models.chosenBlock(state, 1);
+    assertThat(UserViews.model(state).factors).containsExactly(groupOne.factors);
+  }
+
+  /**
+   * State written before the views were derived (no {@link LastStep}) still shows what it holds:
+   * the profile's counts, no personal model until the user's next event.
+   */
+  @Test
+  void stateFromBeforeTheDerivedViewsShowsItsCountsAndNoModel() {
+    UserModels models = models(SHADOWS);
+    UserState state = models.newUser("u", 2);
+    state.events = 7;
+    state.lastEventTimeMillis = 99;
+    UserProfile profile = UserViews.profile(state);
+    assertThat(profile.userId).isEqualTo("u");
+    assertThat(profile.events).isEqualTo(7);
+    assertThat(profile.lastEventTimeMillis).isEqualTo(99);
+    assertThat(profile.group).isZero();
+    assertThat(UserViews.model(state)).isNull();
   }
 
   /**
@@ -469,6 +495,11 @@ class UserModelsTest {
         .isLessThan(models.selector().meanLoss(1, 0))
         .isLessThan(models.selector().meanLoss(1, 1));
     assertThat(matched).isGreaterThan(3900);
-    assertThat(models.view(states[0], 1, 0).featureWeights).containsOnly(0.0);
+    models.recordStep(states[0], 1, 0, 0);
+    assertThat(states[0].lastStep.block).isEqualTo(LastStep.GLOBAL_ROW);
+    PersonalModelView view = UserViews.model(states[0]);
+    assertThat(view.featureWeights).hasSize(F).containsOnly(0.0);
+    assertThat(view.bias).isEqualTo(rows[0].bias);
+    assertThat(view.factors).containsExactly(rows[0].factors);
   }
 }

@@ -24,6 +24,8 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
+import io.personalize.online.UserState;
+import io.personalize.online.UserViews;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.serve.RecommendationServer;
 import io.personalize.serving.serve.ServeOptions;
@@ -249,8 +251,9 @@ public final class Demo {
         Optional<PersonalModelView> model;
         Optional<RecommendationView> list = Optional.empty();
         try (StateLookup lookup = new StateLookup("127.0.0.1", proxyPort)) {
-          profile = lookup.profile(client.getJobID(), user);
-          model = lookup.model(client.getJobID(), user);
+          Optional<UserState> state = lookup.userState(client.getJobID(), user);
+          profile = state.map(UserViews::profile);
+          model = state.map(UserViews::model);
           if (job.recommends()) {
             list = lookup.recommendations(client.getJobID(), user);
           }

@@ -35,27 +35,30 @@ import org.apache.flink.util.OutputTag;
 public final class Descriptors {
   private Descriptors() {}
 
-  /** The per-user operator's model state of one user. */
+  /**
+   * Queryable: the per-user operator's model state of one user, from which a lookup client derives
+   * the user's profile and personal model ({@code UserViews}).
+   */
   public static ValueStateDescriptor<UserState> userState() {
-    return new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
-  }
-
-  /** Queryable: the user's profile. */
-  public static ValueStateDescriptor<UserProfile> userProfile() {
-    ValueStateDescriptor<UserProfile> d =
-        new ValueStateDescriptor<>(
-            QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
-    d.setQueryable(QueryableStateNames.USER_PROFILE);
+    ValueStateDescriptor<UserState> d =
+        new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
+    d.setQueryable(QueryableStateNames.USER_STATE);
     return d;
   }
 
-  /** Queryable: the user's personal model. */
-  public static ValueStateDescriptor<PersonalModelView> personalModel() {
-    ValueStateDescriptor<PersonalModelView> d =
-        new ValueStateDescriptor<>(
-            QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
-    d.setQueryable(QueryableStateNames.PERSONAL_MODEL);
-    return d;
+  /**
+   * The user's profile as state written before 2026-12-05 holds it beside {@code user-state}
+   * (stored savepoints v1 and v2): no longer written, no longer queryable, cleared when the user
+   * idles out.
+   */
+  public static ValueStateDescriptor<UserProfile> retiredUserProfile() {
+    return new ValueStateDescriptor<>("user-profile", TypeInformation.of(UserProfile.class));
+  }
+
+  /** The user's personal model as state written before 2026-12-05 holds it: like the profile. */
+  public static ValueStateDescriptor<PersonalModelView> retiredPersonalModel() {
+    return new ValueStateDescriptor<>(
+        "personal-model", TypeInformation.of(PersonalModelView.class));
   }
 
   /** Operator state of the global operator: its whole model. */

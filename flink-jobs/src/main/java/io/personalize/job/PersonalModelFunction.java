@@ -1,6 +1,5 @@
 package io.personalize.job;
 
-import static io.personalize.job.config.PersonalizeOptions.RECENT_ITEMS;
 import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 
 import io.personalize.avro.GroupBoundaries;
@@ -50,12 +49,12 @@ import org.slf4j.LoggerFactory;
  * before any checkpoint is scored against version 0, the initial model every operator starts from,
  * so no buffering is needed. Boundaries and item metadata apply on arrival.
  *
- * <p>State per user: {@link UserState}, a queryable {@link UserProfile} and a queryable {@link
- * PersonalModelView}, and exactly one event-time timer. Idle cleanup follows event time: the timer
- * is set at the user's first event to {@code last event + users.idle-expiry}; when the watermark
- * reaches it, the user is forgotten if no later event came, else the timer moves to the new
- * deadline. A watermark that jumps (one event far ahead of the rest) expires many users at once;
- * each such batch is logged as one line.
+ * <p>State per user: {@link UserState}, queryable, from which a lookup derives the user's profile
+ * and personal model (one state written per event, not three), and exactly one event-time timer.
+ * Idle cleanup follows event time: the timer is set at the user's first event to {@code last event
+ * + users.idle-expiry}; when the watermark reaches it, the user is forgotten if no later event
+ * came, else the timer moves to the new deadline. A watermark that jumps (one event far ahead of
+ * the rest) expires many users at once; each such batch is logged as one line.
  */
 public class PersonalModelFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
@@ -65,18 +64,20 @@ public class PersonalModelFunction
   /** A batch of at least this many expired users is logged at WARN. */
   static final long BULK_EXPIRY_WARNING = 100;
 
+  private static final String[] NO_ITEMS = new String[0];
+
   private final JobConfig config;
   private transient SharedReplica replica;
   private transient UserModels models;
   private transient io.personalize.model.GroupBoundaries boundaries;
   private transient FeatureSpace space;
   private transient long idleMillis;
-  private transient int recentItems;
   // Read once: a Configuration lookup per event was 3% of the per-user operator's time.
   private transient RatingScale scale;
   private transient ValueState<UserState> userState;
-  private transient ValueState<UserProfile> profileState;
-  private transient ValueState<PersonalModelView> modelState;
+  // Written before 2026-12-05 beside userState; cleared with it (see Descriptors).
+  private transient ValueState<UserProfile> retiredProfile;
+  private transient ValueState<PersonalModelView> retiredModel;
   private transient ListState<ReplicaSnapshot> storedReplica;
   private transient ListState<SelectorSnapshot> storedSelector;
   private transient ListState<GroupBoundaries> storedBoundaries;
@@ -137,11 +138,10 @@ public class PersonalModelFunction
   @Override
   public void open(OpenContext context) {
     userState = getRuntimeContext().getState(Descriptors.userState());
-    profileState = getRuntimeContext().getState(Descriptors.userProfile());
-    modelState = getRuntimeContext().getState(Descriptors.personalModel());
+    retiredProfile = getRuntimeContext().getState(Descriptors.retiredUserProfile());
+    retiredModel = getRuntimeContext().getState(Descriptors.retiredPersonalModel());
     idleMillis = config.millis(USER_IDLE_EXPIRY);
     scale = config.scale();
-    recentItems = config.get(RECENT_ITEMS);
     predictions = new double[Mode.values().length];
     expiries = new ExpiryBatches();
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
@@ -191,10 +191,13 @@ public class PersonalModelFunction
     models.step(
         state, replica.shared(), item, replica.features(item), event.value, group, predictions);
     state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);
-    state.rememberItem(event.itemId, recentItems);
+    // The recommendation operator keeps the user's latest items (its walks start there); state
+    // written before 2026-12-05 kept a copy here too, which nothing reads.
+    state.recentItems = NO_ITEMS;
+    long version = replica.version();
+    models.recordStep(state, group, boundaries.version(), version);
     userState.update(state);
 
-    long version = replica.version();
     for (Mode mode : Mode.STREAM) {
       if (models.runs(mode)) {
         out.collect(
@@ -209,8 +212,6 @@ public class PersonalModelFunction
                 version));
       }
     }
-    profileState.update(models.profile(state, group, boundaries.version(), version));
-    modelState.update(models.view(state, group, version));
   }
 
   @Override
@@ -249,8 +250,8 @@ public class PersonalModelFunction
       return;
     }
     userState.clear();
-    profileState.clear();
-    modelState.clear();
+    retiredProfile.clear();
+    retiredModel.clear();
     usersExpired.inc();
     if (!expiries.isOpen()) {
       // Report this batch even if no event follows it soon.

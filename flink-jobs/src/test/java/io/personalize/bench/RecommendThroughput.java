@@ -214,8 +214,6 @@ public final class RecommendThroughput {
       sequences.computeIfAbsent(user, id -> new UserSequence()).remember(itemId, 1, time, graph);
     }
     Sizes userState = new Sizes(Descriptors.userState());
-    Sizes profile = new Sizes(Descriptors.userProfile());
-    Sizes model = new Sizes(Descriptors.personalModel());
     Sizes rankingState = new Sizes(Descriptors.rankingUserState());
     Sizes seenItems = new Sizes(Descriptors.seenItems());
     Sizes view = new Sizes(Descriptors.recommendations());
@@ -226,10 +224,8 @@ public final class RecommendThroughput {
       UserState rated = own.get(user);
       if (rated != null) {
         rated.lastEventTimeMillis = state.lastEventTimeMillis;
-        rated.recentItems = state.recentItems;
+        personal.recordStep(rated, 1, 1, 1);
         userState.add(rated);
-        profile.add(personal.profile(rated, 1, 1, 1));
-        model.add(personal.view(rated, 1, 1));
       }
       rankingState.add(state);
       seenItems.add(seen.get(user));
@@ -267,8 +263,6 @@ public final class RecommendThroughput {
     System.out.println("| operator | state | mean bytes | max bytes |");
     System.out.println("|---|---|---:|---:|");
     userState.print("personal models");
-    profile.print("personal models");
-    model.print("personal models");
     rankingState.print("recommendations");
     seenItems.print("recommendations");
     view.print("recommendations");
@@ -277,8 +271,6 @@ public final class RecommendThroughput {
     long mean =
         Math.round(
             userState.mean()
-                + profile.mean()
-                + model.mean()
                 + rankingState.mean()
                 + seenItems.mean()
                 + view.mean()

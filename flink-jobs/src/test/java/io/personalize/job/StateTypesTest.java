@@ -17,6 +17,7 @@ import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.LastStep;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
@@ -59,6 +60,7 @@ class StateTypesTest {
   static final List<Class<?>> POJOS =
       List.of(
           UserState.class,
+          LastStep.class,
           UserProfile.class,
           PersonalModelView.class,
           GlobalModelSnapshot.class,

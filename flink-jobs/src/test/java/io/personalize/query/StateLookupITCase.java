@@ -11,6 +11,8 @@ import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.online.LastStep;
+import io.personalize.online.UserState;
 import io.personalize.serving.query.QueryCommand;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.query.StateLookupException;
@@ -75,9 +77,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lookup client against a real MiniCluster: one TaskManager with two slots, RocksDB, queryable
  * state on fixed free ports, and a job named {@value QueryableStateNames#JOB_NAME} at parallelism 2
- * that publishes a {@link UserProfile}, a {@link PersonalModelView} and (for all but u5) a {@link
- * RecommendationView} for users u1..u5 under the job's state names. The job runs on an unbounded,
- * rate-limited source until the class cancels it.
+ * that publishes a {@link UserState} (from which the lookup derives a {@link UserProfile} and a
+ * {@link PersonalModelView}) and (for all but u5) a {@link RecommendationView} for users u1..u5
+ * under the job's queryable names. The job runs on an unbounded, rate-limited source until the
+ * class cancels it.
  *
  * <p>The no-runtime property is checked by running {@link QueryCommand} in a separate JVM on
  * exactly the classpath {@code bin/personalize query} uses (the serving jar plus {@code
@@ -314,22 +317,15 @@ class StateLookupITCase {
 
   /** Keeps each user's expected profile and personal model in queryable state. */
   static final class PublishState extends KeyedProcessFunction<String, String, String> {
-    private transient ValueState<UserProfile> profile;
-    private transient ValueState<PersonalModelView> model;
+    private transient ValueState<UserState> user;
     private transient ValueState<RecommendationView> list;
 
     @Override
     public void open(OpenContext openContext) {
-      ValueStateDescriptor<UserProfile> profileDescriptor =
-          new ValueStateDescriptor<>(
-              QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
-      profileDescriptor.setQueryable(QueryableStateNames.USER_PROFILE);
-      ValueStateDescriptor<PersonalModelView> modelDescriptor =
-          new ValueStateDescriptor<>(
-              QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
-      modelDescriptor.setQueryable(QueryableStateNames.PERSONAL_MODEL);
-      profile = getRuntimeContext().getState(profileDescriptor);
-      model = getRuntimeContext().getState(modelDescriptor);
+      ValueStateDescriptor<UserState> userDescriptor =
+          new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
+      userDescriptor.setQueryable(QueryableStateNames.USER_STATE);
+      user = getRuntimeContext().getState(userDescriptor);
       ValueStateDescriptor<RecommendationView> listDescriptor =
           new ValueStateDescriptor<>(
               QueryableStateNames.RECOMMENDATIONS, TypeInformation.of(RecommendationView.class));
@@ -338,17 +334,41 @@ class StateLookupITCase {
     }
 
     @Override
-    public void processElement(String user, Context context, Collector<String> out)
+    public void processElement(String id, Context context, Collector<String> out)
         throws IOException {
-      if (profile.value() == null) {
-        profile.update(expectedProfile(user));
-        model.update(expectedModel(user));
-        if (!user.equals("u5")) {
-          list.update(expectedList(user));
+      if (user.value() == null) {
+        user.update(expectedState(id));
+        if (!id.equals("u5")) {
+          list.update(expectedList(id));
         }
         USERS_WRITTEN.countDown();
       }
     }
+  }
+
+  /**
+   * The state the job would keep for the user, from which the lookup derives {@link
+   * #expectedProfile} and {@link #expectedModel}: one dense stored block [b_u, q_u, w_u] in floats
+   * (these values are exact in floats), the user's candidate and group.
+   */
+  static UserState expectedState(String user) {
+    int n = Integer.parseInt(user.substring(1));
+    UserState s = new UserState();
+    s.userId = user;
+    s.events = 10L * n;
+    s.lastEventTimeMillis = 1_700_000_000_000L + n;
+    s.adaptiveBlocks = new float[][] {{0.125f * n, n, -n, 0.5f, 0.25f * n}};
+    LastStep step = new LastStep();
+    step.group = n;
+    step.boundariesVersion = 3;
+    step.checkpointVersion = 7;
+    step.candidate = n % 3;
+    step.block = 0;
+    step.modelKind = "adaptive";
+    step.factors = 3;
+    step.featureDimension = 1;
+    s.lastStep = step;
+    return s;
   }
 
   static UserProfile expectedProfile(String user) {

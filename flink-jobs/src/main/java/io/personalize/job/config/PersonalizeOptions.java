@@ -357,7 +357,8 @@ public final class PersonalizeOptions {
       key(PREFIX + "users.recent-items")
           .intType()
           .defaultValue(20)
-          .withDescription("Latest items kept per user.");
+          .withDescription(
+              "Latest items the recommendation operator keeps per user: where its walks start.");
 
   // ---- Outputs and the job
 

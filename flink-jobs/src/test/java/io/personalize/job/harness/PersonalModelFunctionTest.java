@@ -25,6 +25,7 @@ import io.personalize.online.Prediction;
 import io.personalize.online.SharedReplica;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
+import io.personalize.online.UserViews;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
 import java.time.Instant;
@@ -223,6 +224,23 @@ class PersonalModelFunctionTest {
         .value();
   }
 
+  /** The user's profile as a lookup derives it from the user's state; null without state. */
+  private UserProfile profile(String user) throws Exception {
+    return profile(harness, user);
+  }
+
+  private static UserProfile profile(
+      KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> h, String user)
+      throws Exception {
+    UserState state = keyed(h, user, Descriptors.userState());
+    return state == null ? null : UserViews.profile(state);
+  }
+
+  /** The user's personal model as a lookup derives it from the user's state. */
+  private PersonalModelView model(String user) throws Exception {
+    return UserViews.model(keyed(user, Descriptors.userState()));
+  }
+
   private int keyedStateEntries() {
     return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
         .numKeyValueStateEntries();
@@ -259,7 +277,7 @@ class PersonalModelFunctionTest {
     // Version 0 is the initial model: the mean of the scale plus small random factor products.
     assertThat(of(out, Mode.ADAPTIVE).prediction).isBetween(2.5, 3.5);
 
-    UserProfile profile = keyed("u1", Descriptors.userProfile());
+    UserProfile profile = profile("u1");
     assertThat(profile.userId).isEqualTo("u1");
     assertThat(profile.events).isEqualTo(1);
     assertThat(profile.group).isEqualTo(1);
@@ -268,7 +286,7 @@ class PersonalModelFunctionTest {
     assertThat(profile.lastEventTimeMillis).isEqualTo(2_000);
     assertThat(profile.candidate).isEqualTo(reference.models.selector().best(1));
 
-    PersonalModelView view = keyed("u1", Descriptors.personalModel());
+    PersonalModelView view = model("u1");
     assertThat(view.userId).isEqualTo("u1");
     assertThat(view.modelKind).isEqualTo("HYBRID");
     assertThat(view.checkpointVersion).isZero();
@@ -280,11 +298,11 @@ class PersonalModelFunctionTest {
 
     UserState state = keyed("u1", Descriptors.userState());
     assertThat(state.events).isEqualTo(1);
-    assertThat(state.recentItems).containsExactly("i1");
+    assertThat(state.recentItems).as("kept by the recommendation operator only").isEmpty();
 
     List<Prediction> second = sendAndCompare(rating("u1", "i2", 2, 2_500));
     assertThat(second).extracting(p -> p.userEvents).containsOnly(2L);
-    assertThat(keyed("u1", Descriptors.userState()).recentItems).containsExactly("i1", "i2");
+    assertThat(keyed("u1", Descriptors.userState()).events).isEqualTo(2);
   }
 
   @Test
@@ -320,8 +338,8 @@ class PersonalModelFunctionTest {
     reference.apply(v1);
     List<Prediction> late = sendAndCompare(rating("u1", "i1", 4, 2_200));
     assertThat(late).extracting(p -> p.checkpointVersion).containsOnly(1L);
-    assertThat(keyed("u1", Descriptors.userProfile()).checkpointVersion).isEqualTo(1);
-    assertThat(keyed("u1", Descriptors.personalModel()).checkpointVersion).isEqualTo(1);
+    assertThat(profile("u1").checkpointVersion).isEqualTo(1);
+    assertThat(model("u1").checkpointVersion).isEqualTo(1);
     // The replica learned item i1's parameters, so the prediction moved off the untrained one.
     assertThat(of(late, Mode.ADAPTIVE).prediction)
         .isNotEqualTo(of(early, Mode.ADAPTIVE).prediction);
@@ -390,7 +408,7 @@ class PersonalModelFunctionTest {
 
     assertThat(out).extracting(p -> p.group).containsOnly(4);
     assertThat(out).extracting(p -> p.userEvents).containsOnly(4L);
-    UserProfile profile = keyed("u1", Descriptors.userProfile());
+    UserProfile profile = profile("u1");
     assertThat(profile.group).isEqualTo(4);
     assertThat(profile.boundariesVersion).isEqualTo(1);
     // A new user (no events yet) is still in group 1.
@@ -404,7 +422,7 @@ class PersonalModelFunctionTest {
     assertThat(sendAndCompare(rating("u1", "i4", 4, 1_006)))
         .extracting(p -> p.group)
         .containsOnly(reference.boundaries.groupOf(4));
-    assertThat(keyed("u1", Descriptors.userProfile()).boundariesVersion).isEqualTo(1);
+    assertThat(profile("u1").boundariesVersion).isEqualTo(1);
   }
 
   private static GroupBoundaries boundaries(long version, double logCountMax) {
@@ -442,12 +460,34 @@ class PersonalModelFunctionTest {
     open(CONFIG);
     sendAndCompare(rating("u1", "i1", 4, 2_000));
 
-    assertThat(keyedStateEntries()).as("user-state, user-profile, personal-model").isEqualTo(3);
+    assertThat(keyedStateEntries())
+        .as("user-state alone: the profile and the model are derived from it")
+        .isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
     watermark(2_000 + IDLE - 1);
-    assertThat(keyedStateEntries()).isEqualTo(3);
+    assertThat(keyedStateEntries()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    // The views state from before 2026-12-05 kept beside the user's state (stored savepoints v1
+    // and v2) goes with it.
+    KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey("u1");
+    UserProfile retired = new UserProfile();
+    retired.userId = "u1";
+    backend
+        .getPartitionedState(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            Descriptors.retiredUserProfile())
+        .update(retired);
+    backend
+        .getPartitionedState(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            Descriptors.retiredPersonalModel())
+        .update(new PersonalModelView());
+    assertThat(keyedStateEntries()).isEqualTo(3);
 
     try (LogCapture log = LogCapture.of(PersonalModelFunction.class)) {
       assertThat(OperatorMetrics.count(harness, "users-expired")).isZero();
@@ -455,7 +495,7 @@ class PersonalModelFunctionTest {
       assertThat(OperatorMetrics.count(harness, "users-expired")).isEqualTo(1);
       assertThat(keyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
-      assertThat(keyed("u1", Descriptors.userProfile())).isNull();
+      assertThat(profile("u1")).isNull();
       assertThat(harness.extractOutputValues()).as("the timer emits nothing").hasSize(3);
 
       // No event follows: a processing-time timer reports the batch of one.
@@ -476,7 +516,7 @@ class PersonalModelFunctionTest {
 
     List<Prediction> again = send(rating("u1", "i1", 4, 20_000));
     assertThat(again).extracting(p -> p.userEvents).containsOnly(1L);
-    assertThat(keyed("u1", Descriptors.userProfile()).events).isEqualTo(1);
+    assertThat(profile("u1").events).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
   }
 
@@ -489,20 +529,20 @@ class PersonalModelFunctionTest {
     send(rating("u1", "i3", 4, 4_000));
     send(rating("u2", "i1", 4, 3_000));
     assertThat(harness.numEventTimeTimers()).as("u1: 12000, u2: 13000").isEqualTo(2);
-    assertThat(keyedStateEntries()).isEqualTo(6);
+    assertThat(keyedStateEntries()).isEqualTo(2);
     assertThat(keyed("u1", Descriptors.userState()).lastEventTimeMillis).isEqualTo(5_000);
 
     watermark(2_000 + IDLE);
-    assertThat(keyedStateEntries()).as("u1 was active after 2000").isEqualTo(6);
+    assertThat(keyedStateEntries()).as("u1 was active after 2000").isEqualTo(2);
     assertThat(harness.numEventTimeTimers()).as("u1's timer moved to 15000").isEqualTo(2);
 
     watermark(3_000 + IDLE);
-    assertThat(keyedStateEntries()).as("u2 forgotten").isEqualTo(3);
+    assertThat(keyedStateEntries()).as("u2 forgotten").isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-    assertThat(keyed("u1", Descriptors.userProfile()).events).isEqualTo(3);
+    assertThat(profile("u1").events).isEqualTo(3);
 
     watermark(5_000 + IDLE - 1);
-    assertThat(keyedStateEntries()).isEqualTo(3);
+    assertThat(keyedStateEntries()).isEqualTo(1);
     watermark(5_000 + IDLE);
     assertThat(keyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -524,7 +564,7 @@ class PersonalModelFunctionTest {
     }
     assertThat(usersWithState(harness)).hasSize(users);
     assertThat(harness.numEventTimeTimers()).as("timers of 5 users, 100 events").isEqualTo(users);
-    assertThat(keyedStateEntries()).isEqualTo(3 * users);
+    assertThat(keyedStateEntries()).isEqualTo(users);
 
     // u0 and u1 go quiet (last events at 2900 and 2901); the others stay active.
     for (int n = 0; n < 20; n++) {
@@ -539,13 +579,13 @@ class PersonalModelFunctionTest {
     watermark(2_901 + IDLE);
     assertThat(usersWithState(harness)).containsExactlyInAnyOrder("u2", "u3", "u4");
     assertThat(harness.numEventTimeTimers()).as("timers of the 3 users left").isEqualTo(3);
-    assertThat(keyedStateEntries()).isEqualTo(3 * 3);
+    assertThat(keyedStateEntries()).isEqualTo(3);
     assertThat(keyed("u2", Descriptors.userState()).events).isEqualTo(40);
 
     watermark(4_903 + IDLE);
     assertThat(usersWithState(harness)).containsExactly("u4");
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-    assertThat(keyedStateEntries()).isEqualTo(3);
+    assertThat(keyedStateEntries()).isEqualTo(1);
 
     watermark(4_904 + IDLE);
     assertThat(usersWithState(harness)).isEmpty();
@@ -575,7 +615,7 @@ class PersonalModelFunctionTest {
 
       assertThat(usersWithState(harness)).containsExactly("far");
       assertThat(OperatorMetrics.count(harness, "users-expired")).isEqualTo(users);
-      assertThat(keyedStateEntries()).isEqualTo(3);
+      assertThat(keyedStateEntries()).isEqualTo(1);
       assertThat(harness.numEventTimeTimers()).isEqualTo(1);
       // The batch is reported once complete: at the next record.
       assertThat(log.lines()).isEmpty();
@@ -685,7 +725,7 @@ class PersonalModelFunctionTest {
     List<Prediction> out = send(rating("u1", "i3", 4, 1_004));
 
     assertThat(out).extracting(p -> p.group).containsOnly(4);
-    assertThat(keyed("u1", Descriptors.userProfile()).boundariesVersion).isEqualTo(1);
+    assertThat(profile("u1").boundariesVersion).isEqualTo(1);
   }
 
   private static final int MAX_PARALLELISM = 4;
@@ -807,7 +847,7 @@ class PersonalModelFunctionTest {
           assertThat(restoredIn.put(user, index)).as("%s in one subtask only", user).isNull();
           assertThat(owner(user, parallelism)).as("%s's owner", user).isEqualTo(index);
           assertThat(keyed(h, user, Descriptors.userState()).events).isEqualTo(events.get(user));
-          assertThat(keyed(h, user, Descriptors.userProfile()).events).isEqualTo(events.get(user));
+          assertThat(profile(h, user).events).isEqualTo(events.get(user));
         }
         assertThat(h.numEventTimeTimers()).as("one timer per user").isEqualTo(kept.size());
 
@@ -848,7 +888,7 @@ class PersonalModelFunctionTest {
                 .orElseThrow();
         List<Prediction> out = sendAndCompare(h, ref, rating(fresh, "i1", 5, 5_000));
         assertThat(out).extracting(p -> p.checkpointVersion).containsOnly(2L);
-        assertThat(keyed(h, fresh, Descriptors.userProfile()).boundariesVersion).isEqualTo(2);
+        assertThat(profile(h, fresh).boundariesVersion).isEqualTo(2);
 
         // A restored user continues, grouped under the latest boundaries.
         for (String user : kept) {

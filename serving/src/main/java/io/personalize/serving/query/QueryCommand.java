@@ -2,6 +2,8 @@ package io.personalize.serving.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.online.UserState;
+import io.personalize.online.UserViews;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.RecommendationView;
@@ -176,8 +178,9 @@ public final class QueryCommand implements Callable<Integer> {
     Optional<PersonalModelView> model;
     try (StateLookup lookup =
         new StateLookup(proxyHost, proxyPort, Duration.ofSeconds(timeoutSeconds))) {
-      profile = lookup.profile(jobId, user);
-      model = lookup.model(jobId, user);
+      Optional<UserState> state = lookup.userState(jobId, user);
+      profile = state.map(UserViews::profile);
+      model = state.map(UserViews::model);
     }
     Optional<RecommendationView> recommendations = recommendations(jobId);
     PrintWriter out = spec.commandLine().getOut();

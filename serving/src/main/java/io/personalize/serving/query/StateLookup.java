@@ -3,6 +3,8 @@ package io.personalize.serving.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.online.UserState;
+import io.personalize.online.UserViews;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.RecommendationView;
@@ -39,9 +41,9 @@ import org.apache.flink.queryablestate.client.QueryableStateClient;
  *
  * <p>Runs without the Flink runtime on the classpath: it needs flink-core, the queryable state
  * client and the runtime-free state types of {@code io.personalize.state}. The descriptors mirror
- * the job's: keyed by user id ({@code String}), {@link QueryableStateNames#USER_PROFILE}, {@link
- * QueryableStateNames#PERSONAL_MODEL} and {@link QueryableStateNames#RECOMMENDATIONS}, POJO
- * serializers from {@code TypeInformation.of(...)}.
+ * the job's: keyed by user id ({@code String}), {@link QueryableStateNames#USER_STATE} (from which
+ * the profile and the personal model are derived, {@link UserViews}) and {@link
+ * QueryableStateNames#RECOMMENDATIONS}, POJO serializers from {@code TypeInformation.of(...)}.
  *
  * <p>Right after the job starts the proxy answers "not yet" ({@code UnknownKvStateLocation} and
  * similar) until the state registers; a lookup retries those with backoff until its deadline. The
@@ -106,14 +108,25 @@ public final class StateLookup implements AutoCloseable {
     client.setExecutionConfig(new ExecutionConfig());
   }
 
-  /** The user's profile, or empty when the job holds no state for the user. */
-  public Optional<UserProfile> profile(JobID job, String userId) {
-    return lookup(job, userId, profileDescriptor());
+  /**
+   * The user's model state as the job keeps it, or empty when the job holds no state for the user:
+   * one lookup for both the profile and the personal model ({@link UserViews}).
+   */
+  public Optional<UserState> userState(JobID job, String userId) {
+    return lookup(job, userId, userStateDescriptor());
   }
 
-  /** The user's personal model, or empty when the job holds no state for the user. */
+  /** The user's profile, or empty when the job holds no state for the user. */
+  public Optional<UserProfile> profile(JobID job, String userId) {
+    return userState(job, userId).map(UserViews::profile);
+  }
+
+  /**
+   * The user's personal model, or empty when the job holds no state for the user (or state from
+   * before 2026-12-05 the user has had no event since, {@link UserViews#model}).
+   */
   public Optional<PersonalModelView> model(JobID job, String userId) {
-    return lookup(job, userId, modelDescriptor());
+    return userState(job, userId).map(UserViews::model);
   }
 
   /**
@@ -124,16 +137,10 @@ public final class StateLookup implements AutoCloseable {
     return lookup(job, userId, recommendationsDescriptor());
   }
 
-  /** The job's profile state: same name and type information as the job's descriptor. */
-  static ValueStateDescriptor<UserProfile> profileDescriptor() {
+  /** The job's user state: same queryable name and type information as the job's descriptor. */
+  static ValueStateDescriptor<UserState> userStateDescriptor() {
     return new ValueStateDescriptor<>(
-        QueryableStateNames.USER_PROFILE, TypeInformation.of(UserProfile.class));
-  }
-
-  /** The job's personal model state: same name and type information as the job's descriptor. */
-  static ValueStateDescriptor<PersonalModelView> modelDescriptor() {
-    return new ValueStateDescriptor<>(
-        QueryableStateNames.PERSONAL_MODEL, TypeInformation.of(PersonalModelView.class));
+        QueryableStateNames.USER_STATE, TypeInformation.of(UserState.class));
   }
 
   /** The job's list state: same name and type information as the job's descriptor. */

@@ -1,5 +1,7 @@
 package io.personalize.serving.serve;
 
+import io.personalize.online.UserState;
+import io.personalize.online.UserViews;
 import io.personalize.serving.query.Endpoints;
 import io.personalize.serving.query.StateLookup;
 import io.personalize.serving.query.StateLookupException;
@@ -49,8 +51,9 @@ final class ProfileLookup implements AutoCloseable {
     try {
       JobID id = job();
       StateLookup state = lookup();
-      Optional<UserProfile> profile = state.profile(id, userId);
-      Optional<PersonalModelView> model = state.model(id, userId);
+      Optional<UserState> user = state.userState(id, userId);
+      Optional<UserProfile> profile = user.map(UserViews::profile);
+      Optional<PersonalModelView> model = user.map(UserViews::model);
       return new Result(true, null, id.toHexString(), profile, model, list(state, id, userId));
     } catch (StateLookupException | IllegalArgumentException e) {
       job = null; // the job may have been restarted with a new id: find it again next time

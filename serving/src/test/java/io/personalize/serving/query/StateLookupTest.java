@@ -3,10 +3,9 @@ package io.personalize.serving.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.personalize.online.UserState;
 import io.personalize.serving.query.StateLookup.Failure;
-import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
-import io.personalize.state.UserProfile;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -30,24 +29,16 @@ class StateLookupTest {
 
   @Test
   void descriptorsMirrorTheJobs() {
-    ValueStateDescriptor<UserProfile> profile = StateLookup.profileDescriptor();
-    ValueStateDescriptor<PersonalModelView> model = StateLookup.modelDescriptor();
-    assertThat(profile.getName()).isEqualTo(QueryableStateNames.USER_PROFILE);
-    assertThat(model.getName()).isEqualTo(QueryableStateNames.PERSONAL_MODEL);
+    ValueStateDescriptor<UserState> user = StateLookup.userStateDescriptor();
+    assertThat(user.getName()).isEqualTo(QueryableStateNames.USER_STATE);
 
-    // The serializers the job's TypeInformation.of(...) descriptors get: POJO, never Kryo.
+    // The serializer the job's TypeInformation.of(...) descriptor gets: POJO, never Kryo.
     ExecutionConfig config = new ExecutionConfig();
-    profile.initializeSerializerUnlessSet(config);
-    model.initializeSerializerUnlessSet(config);
-    assertThat(profile.getSerializer())
+    user.initializeSerializerUnlessSet(config);
+    assertThat(user.getSerializer())
         .isInstanceOf(PojoSerializer.class)
         .isEqualTo(
-            TypeInformation.of(UserProfile.class).createSerializer(config.getSerializerConfig()));
-    assertThat(model.getSerializer())
-        .isInstanceOf(PojoSerializer.class)
-        .isEqualTo(
-            TypeInformation.of(PersonalModelView.class)
-                .createSerializer(config.getSerializerConfig()));
+            TypeInformation.of(UserState.class).createSerializer(config.getSerializerConfig()));
   }
 
   @Test
