@@ -27,10 +27,11 @@ import java.util.function.IntFunction;
  * <p>A user's parameters live in a {@link UserState} of flat arrays (what Flink keeps in RocksDB);
  * each step reads them into reusable blocks, steps, and writes them back.
  *
- * <p>The multi-task mode pulls toward the user's row of the global model. The per-user side keeps
- * its own copy of that row and steps it exactly as the global trainer does (same shared block, same
- * step sizes and regularization, before the shared block learns the event), so in the evaluator,
- * where the shared block is the master, the copy equals the global model's row.
+ * <p>The multi-task mode pulls toward the user's row of the global model, and the adaptive mode's
+ * global-row candidate predicts with it. The per-user side keeps its own copy of that row and steps
+ * it as the global trainer does (same shared block, same step sizes and regularization, before the
+ * shared block learns the event), so in the evaluator, where the shared block is the master, the
+ * copy follows the global model's row up to its storage in floats.
  */
 public final class UserModels {
   private final ModelConfig config;
@@ -139,8 +140,8 @@ public final class UserModels {
       state.adaptiveBlocks[c] = StoredBlocks.store(start, null);
     }
     if (mtl || globalRowCandidate) {
-      state.globalRow = new double[rowLength];
-      writeRow(start, state.globalRow);
+      state.userRow = new float[rowLength];
+      writeRow(start, state.userRow);
     }
     if (mtl) {
       state.mtlBlock = StoredBlocks.store(start, null);
@@ -177,9 +178,9 @@ public final class UserModels {
           personal.learn(untrained, localBlock, null, item, x, label, config.local());
       state.localBlock = StoredBlocks.store(localBlock, state.localBlock);
     }
-    boolean hasRow = state.globalRow.length > 0;
+    boolean hasRow = state.userRow.length > 0;
     if (hasRow) {
-      readRow(state.globalRow, globalRow);
+      readRow(state.userRow, globalRow);
     }
     if (mtl) {
       StoredBlocks.load(state.mtlBlock, mtlBlock);
@@ -207,7 +208,7 @@ public final class UserModels {
     out[Mode.ADAPTIVE.ordinal()] = adaptive.step(shared, scratch, item, x, label, group);
     writeAdaptive(scratch, state);
     if (hasRow && model.kind().globalHasUserRows()) {
-      writeRow(globalRow, state.globalRow);
+      writeRow(globalRow, state.userRow);
     }
     state.events++;
   }
@@ -265,7 +266,7 @@ public final class UserModels {
     PersonalParameters block = new PersonalParameters(rowLength - 1, model.featureDimension());
     int index = chosenIndex(state, adaptive.selector().best(group));
     if (index == LastStep.GLOBAL_ROW) {
-      readRow(state.globalRow, block);
+      readRow(state.userRow, block);
     } else {
       StoredBlocks.load(state.adaptiveBlocks[index], block);
     }
@@ -305,14 +306,19 @@ public final class UserModels {
     state.lastStep = step;
   }
 
-  /** The global row's [b_u, q_u], kept in doubles. */
-  private static void readRow(double[] flat, PersonalParameters into) {
+  /** Reads the global row's stored [b_u, q_u] into {@code into}. */
+  static void readRow(float[] flat, PersonalParameters into) {
     into.bias = flat[0];
-    System.arraycopy(flat, 1, into.factors, 0, flat.length - 1);
+    for (int i = 1; i < flat.length; i++) {
+      into.factors[i - 1] = flat[i];
+    }
   }
 
-  private static void writeRow(PersonalParameters from, double[] flat) {
-    flat[0] = from.bias;
-    System.arraycopy(from.factors, 0, flat, 1, flat.length - 1);
+  /** Stores the global row's [b_u, q_u], rounded to floats, into {@code flat}. */
+  private static void writeRow(PersonalParameters from, float[] flat) {
+    flat[0] = (float) from.bias;
+    for (int i = 1; i < flat.length; i++) {
+      flat[i] = (float) from.factors[i - 1];
+    }
   }
 }

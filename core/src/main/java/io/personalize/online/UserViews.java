@@ -45,8 +45,7 @@ public final class UserViews {
     state.upgrade();
     PersonalParameters block = new PersonalParameters(step.factors, step.featureDimension);
     if (step.block == LastStep.GLOBAL_ROW) {
-      block.bias = state.globalRow[0];
-      System.arraycopy(state.globalRow, 1, block.factors, 0, step.factors);
+      UserModels.readRow(state.userRow, block);
     } else {
       StoredBlocks.load(state.adaptiveBlocks[step.block], block);
     }
