@@ -50,7 +50,11 @@ public final class UserModels {
   private final PersonalParameters localBlock;
   private final PersonalParameters mtlBlock;
   private final boolean globalRowCandidate;
+  private final double shadowShare;
   private LearnedSettings learned;
+
+  /** Salt of the shadow modes' sample, apart from the adaptive candidates' (AdaptiveLearner). */
+  private static final long SHADOW_SALT = 0x5AD0_5AD0_5AD0_5AD0L;
 
   /**
    * @param modes which personal modes besides adaptive to run: {@link Mode#LOCAL} and {@link
@@ -64,6 +68,25 @@ public final class UserModels {
       double initialMean,
       Set<Mode> modes,
       java.util.function.IntToLongFunction itemSeed) {
+    this(config, featureDimension, initialMean, modes, 1, itemSeed);
+  }
+
+  /**
+   * @param shadowShare the share of the users (drawn by a hash of the user id) that the local and
+   *     multi-task modes score and keep blocks for, in (0, 1]: comparisons, not what the engine
+   *     predicts with, so a sample measures them
+   */
+  public UserModels(
+      ModelConfig config,
+      int featureDimension,
+      double initialMean,
+      Set<Mode> modes,
+      double shadowShare,
+      java.util.function.IntToLongFunction itemSeed) {
+    if (!(shadowShare > 0 && shadowShare <= 1)) {
+      throw new IllegalArgumentException("shadowShare must be in (0, 1]: " + shadowShare);
+    }
+    this.shadowShare = shadowShare;
     this.config = config;
     this.model = config.model(featureDimension);
     this.initializer = config.initializer();
@@ -118,9 +141,23 @@ public final class UserModels {
     return model;
   }
 
-  /** Whether {@code mode} is scored by {@link #step}. */
+  /**
+   * Whether {@code mode} is scored by {@link #step}: for every user (adaptive), or for the users in
+   * the shadow modes' share (local and mtl, {@link #scoresEveryUser}).
+   */
   public boolean runs(Mode mode) {
     return mode == Mode.ADAPTIVE || (mode == Mode.LOCAL && local) || (mode == Mode.MTL && mtl);
+  }
+
+  /** Whether {@code mode} runs and scores every user's events, not a sample of the users. */
+  public boolean scoresEveryUser(Mode mode) {
+    return runs(mode) && (mode == Mode.ADAPTIVE || shadowShare >= 1);
+  }
+
+  /** Whether the shadow modes score the user of this seed. */
+  private boolean shadowed(long seed) {
+    return shadowShare >= 1
+        || new java.util.SplittableRandom(seed ^ SHADOW_SALT).nextDouble() < shadowShare;
   }
 
   /**
@@ -139,14 +176,15 @@ public final class UserModels {
     for (int c = 0; c < state.adaptiveBlocks.length; c++) {
       state.adaptiveBlocks[c] = StoredBlocks.store(start, null);
     }
-    if (mtl || globalRowCandidate) {
+    boolean shadowed = shadowed(seed);
+    if ((mtl && shadowed) || globalRowCandidate) {
       state.userRow = new float[rowLength];
       writeRow(start, state.userRow);
     }
-    if (mtl) {
+    if (mtl && shadowed) {
       state.mtlBlock = StoredBlocks.store(start, null);
     }
-    if (local) {
+    if (local && shadowed) {
       // Each user alone: from the plain initial row, nothing learned from other users.
       state.localBlock =
           StoredBlocks.store(
@@ -158,7 +196,8 @@ public final class UserModels {
   /**
    * Scores the event with every mode that runs, then lets each learn it, and counts the event.
    * Writes the raw predictions into {@code out}, indexed by {@link Mode#ordinal()} (modes that do
-   * not run are left as they are).
+   * not run are left as they are; a shadow mode that runs but keeps no block for this user, outside
+   * the shadow share, gets NaN).
    *
    * @param group the user's group before the event, which decides the adaptive setting
    */
@@ -172,6 +211,12 @@ public final class UserModels {
       double[] out) {
     state.upgrade();
     if (local) {
+      out[Mode.LOCAL.ordinal()] = Double.NaN;
+    }
+    if (mtl) {
+      out[Mode.MTL.ordinal()] = Double.NaN;
+    }
+    if (local && state.localBlock.length > 0) {
       untrained.ensureItem(item);
       StoredBlocks.load(state.localBlock, localBlock);
       out[Mode.LOCAL.ordinal()] =
@@ -182,7 +227,7 @@ public final class UserModels {
     if (hasRow) {
       readRow(state.userRow, globalRow);
     }
-    if (mtl) {
+    if (mtl && state.mtlBlock.length > 0) {
       StoredBlocks.load(state.mtlBlock, mtlBlock);
       out[Mode.MTL.ordinal()] =
           personal.learn(shared, mtlBlock, globalRow, item, x, label, config.mtl());

@@ -1,6 +1,7 @@
 package io.personalize.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.model.Coordinator;
@@ -331,6 +332,48 @@ class UserModelsTest {
     assertThat(view.bias).isEqualTo(state.adaptiveBlocks[0][0]);
     assertThat(view.factors)
         .containsExactly(doubles(Arrays.copyOfRange(state.adaptiveBlocks[0], 1, 1 + K)));
+  }
+
+  /**
+   * A shadow share: the users drawn keep local and mtl blocks and are scored exactly as with every
+   * user shadowed; the others keep neither block, get NaN for both modes and the same adaptive
+   * prediction.
+   */
+  @Test
+  void theShadowModesKeepBlocksForTheirShareOfUsersOnly() {
+    UserModels sampled = new UserModels(CONFIG, F, MEAN, SHADOWS, 0.5, item -> item);
+    UserModels every = models(SHADOWS);
+    assertThat(sampled.scoresEveryUser(Mode.ADAPTIVE)).isTrue();
+    assertThat(sampled.scoresEveryUser(Mode.LOCAL)).isFalse();
+    assertThat(every.scoresEveryUser(Mode.MTL)).isTrue();
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    int item = catalog.indexOf("i1");
+    int shadowed = 0;
+    for (int seed = 0; seed < 200; seed++) {
+      UserState user = sampled.newUser("u" + seed, seed);
+      UserState full = every.newUser("u" + seed, seed);
+      boolean kept = user.localBlock.length > 0;
+      assertThat(user.mtlBlock.length > 0).isEqualTo(kept);
+      double[] out = new double[Mode.values().length];
+      double[] expected = new double[Mode.values().length];
+      sampled.step(user, shared, item, catalog.features(item), 4, 1, out);
+      every.step(full, shared, item, catalog.features(item), 4, 1, expected);
+      assertThat(out[Mode.ADAPTIVE.ordinal()]).isEqualTo(expected[Mode.ADAPTIVE.ordinal()]);
+      if (kept) {
+        shadowed++;
+        assertThat(out[Mode.LOCAL.ordinal()]).isEqualTo(expected[Mode.LOCAL.ordinal()]);
+        assertThat(out[Mode.MTL.ordinal()]).isEqualTo(expected[Mode.MTL.ordinal()]);
+      } else {
+        assertThat(out[Mode.LOCAL.ordinal()]).isNaN();
+        assertThat(out[Mode.MTL.ordinal()]).isNaN();
+        assertThat(user.localBlock).isEmpty();
+      }
+    }
+    // Share 0.5: about 100 of 200 (standard deviation 7).
+    assertThat(shadowed).isBetween(70, 130);
+    assertThatThrownBy(() -> new UserModels(CONFIG, F, MEAN, SHADOWS, 0, i -> i))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

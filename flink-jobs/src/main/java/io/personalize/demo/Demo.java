@@ -400,7 +400,7 @@ public final class Demo {
       boolean done = scored >= events && checked >= listChecks;
       if (System.currentTimeMillis() - lastPrint > 5_000 || done) {
         lastPrint = System.currentTimeMillis();
-        printProgress(metrics, scored, events, groups);
+        printProgress(metrics, scored, events, job);
         if (lists != null && lists.getHitRate() != null) {
           out.printf(
               "lists (%s): HR@%d %.4f, MRR@%d %.4f over %,d events checked%n",
@@ -430,7 +430,8 @@ public final class Demo {
     }
   }
 
-  private void printProgress(MetricsFollower metrics, long scored, long events, int groups) {
+  private void printProgress(MetricsFollower metrics, long scored, long events, JobConfig job) {
+    int groups = job.model().groups();
     out.printf(
         "%nscored %,d / %,d events (%.0f%%); prequential RMSE by group:%n",
         scored, events, 100.0 * scored / events);
@@ -450,6 +451,12 @@ public final class Demo {
             " %7s", s == null || s.getRmse() == null ? "-" : String.format("%.4f", s.getRmse()));
       }
       out.printf(" %7.4f%n", metrics.latest(mode.label(), 0).getRmse());
+    }
+    if (!job.shadowModes().isEmpty() && job.shadowShare() < 1) {
+      out.printf(
+          "(local and mtl over the %.0f%% of the users they score, shadow-share; global and"
+              + " adaptive over every user)%n",
+          100 * job.shadowShare());
     }
   }
 
@@ -482,6 +489,7 @@ public final class Demo {
     throughput.put("parallelism", job.parallelism());
     throughput.put("stateBackend", "rocksdb");
     throughput.put("shadowModes", job.get(PersonalizeOptions.SHADOW_MODES));
+    throughput.put("shadowShare", job.shadowShare());
     throughput.put("recommend", recommend);
     throughput.put("listsComputed", lists);
     throughput.put("listsPerSecond", lists / seconds);

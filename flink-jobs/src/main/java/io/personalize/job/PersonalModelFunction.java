@@ -100,6 +100,7 @@ public class PersonalModelFunction
             space.dimension(),
             config.initialMean(),
             config.shadowModes(),
+            config.shadowShare(),
             item -> Ids.hash(replica.itemId(item)));
     boundaries = io.personalize.model.GroupBoundaries.initial(config.model().groups());
     storedReplica = context.getOperatorStateStore().getUnionListState(Descriptors.replica());
@@ -199,7 +200,8 @@ public class PersonalModelFunction
     userState.update(state);
 
     for (Mode mode : Mode.STREAM) {
-      if (models.runs(mode)) {
+      // A shadow mode scores only the users of its share: NaN for the others.
+      if (models.runs(mode) && !Double.isNaN(predictions[mode.ordinal()])) {
         out.collect(
             new Prediction(
                 mode.label(),

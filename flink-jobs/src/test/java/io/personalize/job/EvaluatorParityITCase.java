@@ -16,6 +16,7 @@ import io.personalize.eval.Protocol;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.testing.SharedDataSets;
@@ -142,6 +143,8 @@ class EvaluatorParityITCase {
       throws Exception {
     Configuration settings = DemoSettings.onFreePorts(1);
     settings.set(RecommendationOptions.ENABLED, recommend);
+    // The evaluator scores the shadow modes for every user: so does the job here.
+    settings.set(PersonalizeOptions.SHADOW_SHARE, 1.0);
     Demo.Result job =
         new Demo(settings, new PrintStream(console, true), 170_000, false)
             .replayRate(DemoSettings.PARITY_REPLAY_RATE)

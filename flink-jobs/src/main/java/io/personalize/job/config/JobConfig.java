@@ -134,12 +134,18 @@ public final class JobConfig implements Serializable {
     return conf.get(SHADOW_MODES) ? EnumSet.of(Mode.LOCAL, Mode.MTL) : EnumSet.noneOf(Mode.class);
   }
 
+  /** The share of the users the shadow modes score ({@code shadow-share}). */
+  public double shadowShare() {
+    return conf.get(SHADOW_SHARE);
+  }
+
   /**
-   * Every mode the job scores and reports on the metrics topic: global, adaptive and the shadow
-   * modes. What a reader of that topic waits for.
+   * The modes the job scores for every event and reports on the metrics topic: global, adaptive,
+   * and the shadow modes when they score every user ({@code shadow-share} 1). What a reader of that
+   * topic waits for; the shadow modes of a sample count fewer events.
    */
   public Set<Mode> scoredModes() {
-    Set<Mode> modes = shadowModes();
+    Set<Mode> modes = shadowShare() >= 1 ? shadowModes() : EnumSet.noneOf(Mode.class);
     modes.add(Mode.GLOBAL);
     modes.add(Mode.ADAPTIVE);
     return modes;

@@ -289,6 +289,16 @@ public final class PersonalizeOptions {
           .withDescription(
               "Also score the local and mtl modes beside adaptive and global, for comparison.");
 
+  public static final ConfigOption<Double> SHADOW_SHARE =
+      key(PREFIX + "shadow-share")
+          .doubleType()
+          .defaultValue(0.5)
+          .withDescription(
+              "Share of the users (drawn by a hash of the user id) that the shadow modes score and"
+                  + " keep blocks for: their figures on the metrics topic are over those users, and"
+                  + " every other user costs two blocks less (docs/performance.md). 1: every user."
+                  + " The evaluator scores every user.");
+
   // ---- Global model and coordinator
 
   public static final ConfigOption<Integer> MODEL_UPDATES_EVERY_EVENTS =
@@ -431,6 +441,7 @@ public final class PersonalizeOptions {
                       FEATURE_GENRES, g -> g.stream().noneMatch(String::isBlank), "no blank genre"),
                   Setting.of(FEATURE_HASH_BUCKETS, n -> n >= 1, ">= 1"),
                   Setting.of(SHADOW_MODES),
+                  Setting.of(SHADOW_SHARE, s -> s > 0 && s <= 1, "(0, 1]"),
                   Setting.of(MODEL_UPDATES_EVERY_EVENTS, n -> n >= 1, ">= 1"),
                   Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
                   Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),

@@ -30,7 +30,10 @@ final class Fixtures {
         PersonalizeOptions.SHADOW_MODES.defaultValue());
   }
 
-  /** As {@link #config(int, long, int, long, long)}, with the shadow modes on or off. */
+  /**
+   * As {@link #config(int, long, int, long, long)}, with the shadow modes on or off; when on, they
+   * score every user.
+   */
   static JobConfig config(
       int checkpointEveryEvents,
       long checkpointEveryMillis,
@@ -38,7 +41,27 @@ final class Fixtures {
       long metricsIntervalMillis,
       long userIdleMillis,
       boolean shadows) {
+    return config(
+        checkpointEveryEvents,
+        checkpointEveryMillis,
+        regroupEveryEvents,
+        metricsIntervalMillis,
+        userIdleMillis,
+        shadows,
+        1.0);
+  }
+
+  /** As above, the shadow modes scoring the share {@code shadowShare} of the users. */
+  static JobConfig config(
+      int checkpointEveryEvents,
+      long checkpointEveryMillis,
+      int regroupEveryEvents,
+      long metricsIntervalMillis,
+      long userIdleMillis,
+      boolean shadows,
+      double shadowShare) {
     Configuration conf = new Configuration();
+    conf.set(PersonalizeOptions.SHADOW_SHARE, shadowShare);
     conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS, checkpointEveryEvents);
     conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY, Duration.ofMillis(checkpointEveryMillis));
     conf.set(PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS, regroupEveryEvents);

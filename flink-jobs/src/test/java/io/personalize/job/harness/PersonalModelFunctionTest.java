@@ -93,6 +93,7 @@ class PersonalModelFunctionTest {
               config.get(PersonalizeOptions.SHADOW_MODES)
                   ? EnumSet.of(Mode.LOCAL, Mode.MTL)
                   : EnumSet.noneOf(Mode.class),
+              config.shadowShare(),
               item -> Ids.hash(replica.itemId(item)));
     }
 
@@ -183,7 +184,13 @@ class PersonalModelFunctionTest {
     List<Prediction> all = h.extractOutputValues();
     List<Prediction> out = all.subList(before, all.size());
     double[] expected = ref.score(e);
-    assertThat(out).extracting(p -> p.mode).containsExactlyElementsOf(ref.modes());
+    // A shadow mode scores only the users of its share (NaN for the others).
+    assertThat(out)
+        .extracting(p -> p.mode)
+        .containsExactlyElementsOf(
+            ref.modes().stream()
+                .filter(m -> !Double.isNaN(expected[Mode.parse(m).ordinal()]))
+                .toList());
     for (Prediction p : out) {
       assertThat(p.prediction).as(p.mode).isEqualTo(expected[Mode.parse(p.mode).ordinal()]);
       assertThat(p.userId).isEqualTo(e.userId);
@@ -313,6 +320,29 @@ class PersonalModelFunctionTest {
     List<Prediction> out = sendAndCompare(rating("u1", "i1", 4, 2_000));
 
     assertThat(out).extracting(p -> p.mode).containsExactly("adaptive");
+  }
+
+  /**
+   * With a shadow share, local and mtl score only the users of that share (drawn by the user id's
+   * hash), and the other users keep no block for them; adaptive scores everyone.
+   */
+  @Test
+  void theShadowModesScoreOnlyTheUsersOfTheirShare() throws Exception {
+    open(Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, true, 0.5));
+    int users = 60;
+    int shadowed = 0;
+    for (int u = 0; u < users; u++) {
+      List<Prediction> out = sendAndCompare(rating("u" + u, "i1", 4, 2_000 + u));
+      UserState state = keyed("u" + u, Descriptors.userState());
+      boolean scored = out.stream().anyMatch(p -> p.mode.equals("local"));
+      assertThat(out.stream().anyMatch(p -> p.mode.equals("mtl"))).isEqualTo(scored);
+      assertThat(out).extracting(p -> p.mode).contains("adaptive");
+      assertThat(state.localBlock.length > 0).as("u%d keeps a local block", u).isEqualTo(scored);
+      assertThat(state.mtlBlock.length > 0).as("u%d keeps an mtl block", u).isEqualTo(scored);
+      shadowed += scored ? 1 : 0;
+    }
+    // A share of 0.5: about 30 of 60 (standard deviation 3.9).
+    assertThat(shadowed).isBetween(18, 42);
   }
 
   @Test
