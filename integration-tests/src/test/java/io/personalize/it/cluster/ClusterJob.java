@@ -16,10 +16,12 @@ import io.personalize.state.UserProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -151,17 +153,19 @@ final class ClusterJob {
   }
 
   /**
-   * Waits until the metrics topic shows at least {@code events} scored by every mode; returns each
-   * stream mode's RMSE over all users then.
+   * Waits until the metrics topic shows at least {@code events} scored by every mode that scores
+   * every user (global and adaptive; the shadow modes score a share of the users); returns each
+   * stream mode's RMSE over its users then.
    */
   Map<String, Double> awaitScored(long events) throws InterruptedException {
+    Set<Mode> everyUser = EnumSet.of(Mode.GLOBAL, Mode.ADAPTIVE);
     try (MetricsFollower metrics = new MetricsFollower(cluster.kafka(), topic("metrics"))) {
       Instant deadline = Instant.now().plus(CATCH_UP);
-      while (metrics.scoredByEvery(Mode.STREAM) < events && Instant.now().isBefore(deadline)) {
+      while (metrics.scoredByEvery(everyUser) < events && Instant.now().isBefore(deadline)) {
         metrics.awaitSnapshot(Duration.ofSeconds(5));
       }
-      assertThat(metrics.scoredByEvery(Mode.STREAM))
-          .as("events scored by every mode, from the metrics topic")
+      assertThat(metrics.scoredByEvery(everyUser))
+          .as("events scored by global and adaptive, from the metrics topic")
           .isGreaterThanOrEqualTo(events);
       Map<String, Double> rmse = new TreeMap<>();
       for (Mode mode : Mode.STREAM) {
