@@ -152,7 +152,12 @@ public final class RecommendThroughput {
     UserModels models = new UserModels(config.rankingModel(), dimension, 0, Set.of(), item -> item);
     UserModels personal =
         new UserModels(
-            config.model(), dimension, config.initialMean(), config.shadowModes(), item -> item);
+            config.model(),
+            dimension,
+            config.initialMean(),
+            config.shadowModes(),
+            config.shadowShare(),
+            item -> item);
     GraphSettings graph = config.graphSettings();
     int recent = config.get(PersonalizeOptions.RECENT_ITEMS);
     int seenCap = config.get(RecommendationOptions.SEEN_ITEMS);
@@ -249,7 +254,7 @@ public final class RecommendThroughput {
     System.out.printf(
         Locale.ROOT,
         "keyed state per user, serialized (Flink's serializers; %,d users of %s; k = %d, %d"
-            + " features, %d candidates, a share %.2f of users with every one; shadow modes %s;"
+            + " features, %d candidates, a share %.2f of users with every one; shadow modes %s for a share %.2f;"
             + " seen items cap %d; recent items %d):%n%n",
         states.size(),
         dataset.name(),
@@ -258,6 +263,7 @@ public final class RecommendThroughput {
         config.rankingModel().adaptiveCandidates().size(),
         config.model().tuning().candidateShare(),
         config.shadowModes(),
+        config.shadowShare(),
         seenCap,
         recent);
     System.out.println("| operator | state | mean bytes | max bytes |");
