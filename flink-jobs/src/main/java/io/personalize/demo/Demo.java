@@ -279,6 +279,7 @@ public final class Demo {
                 recommend ? job.listSettings().kind().label() : null);
         out.println();
         Report.printTables(summary, out);
+        printShadowShare(job);
         out.println("wrote " + Report.writeJson(summary, dir));
         out.println("wrote " + Chart.writePng(summary, dir));
         if (server != null) {
@@ -452,6 +453,11 @@ public final class Demo {
       }
       out.printf(" %7.4f%n", metrics.latest(mode.label(), 0).getRmse());
     }
+    printShadowShare(job);
+  }
+
+  /** Says over which users the shadow modes' figures are, when they score a share of them. */
+  private void printShadowShare(JobConfig job) {
     if (!job.shadowModes().isEmpty() && job.shadowShare() < 1) {
       out.printf(
           "(local and mtl over the %.0f%% of the users they score, shadow-share; global and"
