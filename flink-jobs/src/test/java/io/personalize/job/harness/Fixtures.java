@@ -41,33 +41,21 @@ final class Fixtures {
       long metricsIntervalMillis,
       long userIdleMillis,
       boolean shadows) {
-    return config(
-        checkpointEveryEvents,
-        checkpointEveryMillis,
-        regroupEveryEvents,
-        metricsIntervalMillis,
-        userIdleMillis,
-        shadows,
-        1.0);
-  }
-
-  /** As above, the shadow modes scoring the share {@code shadowShare} of the users. */
-  static JobConfig config(
-      int checkpointEveryEvents,
-      long checkpointEveryMillis,
-      int regroupEveryEvents,
-      long metricsIntervalMillis,
-      long userIdleMillis,
-      boolean shadows,
-      double shadowShare) {
     Configuration conf = new Configuration();
-    conf.set(PersonalizeOptions.SHADOW_SHARE, shadowShare);
     conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY_EVENTS, checkpointEveryEvents);
     conf.set(PersonalizeOptions.MODEL_UPDATES_EVERY, Duration.ofMillis(checkpointEveryMillis));
     conf.set(PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS, regroupEveryEvents);
     conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(metricsIntervalMillis));
     conf.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofMillis(userIdleMillis));
     conf.set(PersonalizeOptions.SHADOW_MODES, shadows);
+    conf.set(PersonalizeOptions.SHADOW_SHARE, 1.0);
+    return JobConfig.from(conf);
+  }
+
+  /** {@code config} with the shadow modes scoring the share {@code shadowShare} of the users. */
+  static JobConfig withShadowShare(JobConfig config, double shadowShare) {
+    Configuration conf = config.toConfiguration();
+    conf.set(PersonalizeOptions.SHADOW_SHARE, shadowShare);
     return JobConfig.from(conf);
   }
 

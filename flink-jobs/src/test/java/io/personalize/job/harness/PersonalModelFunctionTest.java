@@ -328,7 +328,7 @@ class PersonalModelFunctionTest {
    */
   @Test
   void theShadowModesScoreOnlyTheUsersOfTheirShare() throws Exception {
-    open(Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, true, 0.5));
+    open(Fixtures.withShadowShare(Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, true), 0.5));
     int users = 60;
     int shadowed = 0;
     for (int u = 0; u < users; u++) {
