@@ -143,15 +143,10 @@ public final class UserModels {
 
   /**
    * Whether {@code mode} is scored by {@link #step}: for every user (adaptive), or for the users in
-   * the shadow modes' share (local and mtl, {@link #scoresEveryUser}).
+   * the shadow modes' share (local and mtl).
    */
   public boolean runs(Mode mode) {
     return mode == Mode.ADAPTIVE || (mode == Mode.LOCAL && local) || (mode == Mode.MTL && mtl);
-  }
-
-  /** Whether {@code mode} runs and scores every user's events, not a sample of the users. */
-  public boolean scoresEveryUser(Mode mode) {
-    return runs(mode) && (mode == Mode.ADAPTIVE || shadowShare >= 1);
   }
 
   /** Whether the shadow modes score the user of this seed. */

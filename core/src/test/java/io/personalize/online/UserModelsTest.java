@@ -343,9 +343,6 @@ class UserModelsTest {
   void theShadowModesKeepBlocksForTheirShareOfUsersOnly() {
     UserModels sampled = new UserModels(CONFIG, F, MEAN, SHADOWS, 0.5, item -> item);
     UserModels every = models(SHADOWS);
-    assertThat(sampled.scoresEveryUser(Mode.ADAPTIVE)).isTrue();
-    assertThat(sampled.scoresEveryUser(Mode.LOCAL)).isFalse();
-    assertThat(every.scoresEveryUser(Mode.MTL)).isTrue();
     SharedParameters shared = freshShared();
     ItemCatalog catalog = new ItemCatalog(SPACE);
     int item = catalog.indexOf("i1");

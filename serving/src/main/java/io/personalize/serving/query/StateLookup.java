@@ -40,10 +40,11 @@ import org.apache.flink.queryablestate.client.QueryableStateClient;
  * Reads a user's state from the running job through Flink's queryable state proxy.
  *
  * <p>Runs without the Flink runtime on the classpath: it needs flink-core, the queryable state
- * client and the runtime-free state types of {@code io.personalize.state}. The descriptors mirror
- * the job's: keyed by user id ({@code String}), {@link QueryableStateNames#USER_STATE} (from which
- * the profile and the personal model are derived, {@link UserViews}) and {@link
- * QueryableStateNames#RECOMMENDATIONS}, POJO serializers from {@code TypeInformation.of(...)}.
+ * client and the runtime-free state types of {@code io.personalize.state} and {@code UserState}
+ * (core, no Flink import). The descriptors mirror the job's: keyed by user id ({@code String}),
+ * {@link QueryableStateNames#USER_STATE} (from which the profile and the personal model are
+ * derived, {@link UserViews}) and {@link QueryableStateNames#RECOMMENDATIONS}, POJO serializers
+ * from {@code TypeInformation.of(...)}.
  *
  * <p>Right after the job starts the proxy answers "not yet" ({@code UnknownKvStateLocation} and
  * similar) until the state registers; a lookup retries those with backoff until its deadline. The
