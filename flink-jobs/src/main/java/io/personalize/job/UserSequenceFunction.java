@@ -11,6 +11,7 @@ import io.personalize.graph.UserSequence;
 import io.personalize.job.config.JobConfig;
 import io.personalize.rank.NegativeSampler;
 import io.personalize.rank.SignalWeights;
+import io.personalize.recommend.SeenItemIndices;
 import io.personalize.recommend.SeenItems;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
   private transient Map<String, Integer> index;
   private transient List<String> ids;
   private transient int[] drawn;
+  private transient SeenItemIndices seenIndices;
   private transient ValueState<UserSequence> sequenceState;
   private transient ValueState<SeenItems> seenState;
   private transient ListState<NegativeSamplerState> stored;
@@ -80,6 +82,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
     seenCap = config.get(SEEN_ITEMS);
     idleMillis = config.millis(USER_IDLE_EXPIRY);
     drawn = new int[config.get(RANKING_NEGATIVES)];
+    seenIndices = new SeenItemIndices();
     sequenceState = getRuntimeContext().getState(Descriptors.userSequence());
     seenState = getRuntimeContext().getState(Descriptors.sequenceSeenItems());
     getRuntimeContext().getMetricGroup().gauge("sampler-items", () -> (long) ids.size());
@@ -106,8 +109,8 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
       }
       sequenceState.update(sequence);
       int positive = item(event.itemId);
-      SeenItems user = seen;
-      int n = sampler.sample(drawn, drawn.length, i -> i == positive || user.contains(ids.get(i)));
+      SeenItemIndices user = seenIndices.load(seen, this::indexOf);
+      int n = sampler.sample(drawn, drawn.length, i -> i == positive || user.test(i));
       String[] negatives = new String[n];
       for (int k = 0; k < n; k++) {
         negatives[k] = ids.get(drawn[k]);
@@ -134,6 +137,12 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
     }
     seenState.clear();
     sequenceState.clear();
+  }
+
+  /** The sampler's index of a known item, -1 for one this subtask has not counted. */
+  private int indexOf(String itemId) {
+    Integer known = index.get(itemId);
+    return known == null ? -1 : known;
   }
 
   private int item(String itemId) {

@@ -103,6 +103,25 @@ class UserSequenceFunctionTest {
   }
 
   @Test
+  void aUserWhoHasSeenAllButOneItemGetsThatOneAndTheNextUserIsNotHeldToTheFirstsItems()
+      throws Exception {
+    harness = open();
+    for (int n = 0; n < 30; n++) {
+      send(click("other", "i" + n, 1_000 + n)); // 30 items known to the sampler
+    }
+    for (int n = 0; n < 29; n++) {
+      send(click("u1", "i" + n, 2_000 + n));
+    }
+    // u1 has seen i0..i28; its event on i28 again leaves only i29 to draw (the exact draw, past
+    // the random attempts).
+    assertThat(send(click("u1", "i28", 3_000)).negatives).containsExactly("i29");
+    // u2 has seen only i0: the next draw may take any of i1..i29, also u1's items.
+    send(click("u2", "i0", 3_001));
+    ValidEvent next = send(click("u2", "i0", 3_002));
+    assertThat(next.negatives).hasSize(3).doesNotContain("i0");
+  }
+
+  @Test
   void anEventKindOfWeightZeroMakesNoPairsAndNoNegativesButGoesOn() throws Exception {
     harness = open();
     send(click("u1", "a", 1_000));
