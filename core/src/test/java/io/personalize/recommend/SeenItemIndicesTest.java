@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SeenItemIndicesTest {
-  private static final List<String> CATALOG = List.of("a", "b", "c", "d", "e");
+  private static final List<String> CATALOG = List.of("a", "b", "c", "d", "e", "x");
 
   private static SeenItems seen(String... items) {
     SeenItems seen = new SeenItems();
@@ -17,38 +17,61 @@ class SeenItemIndicesTest {
     return seen;
   }
 
-  private static List<Integer> marked(SeenItemIndices indices) {
-    return IntStream.range(0, CATALOG.size()).filter(indices).boxed().toList();
+  /** x has no index: an item the sampler does not know. */
+  private static int indexOf(String id) {
+    return id.equals("x") ? -1 : CATALOG.indexOf(id);
   }
 
-  @Test
-  void answersForTheLoadedUserOnlyAsTheScanDoes() {
-    SeenItemIndices indices = new SeenItemIndices();
-    SeenItems first = seen("b", "d", "b");
-    indices.load(first, CATALOG::indexOf);
-    assertThat(marked(indices)).containsExactly(1, 3);
-    for (int i = 0; i < CATALOG.size(); i++) {
-      assertThat(indices.test(i)).isEqualTo(first.contains(CATALOG.get(i)));
+  private static SeenItemIndices load(SeenItemIndices indices, SeenItems seen) {
+    return indices.load(seen, SeenItemIndicesTest::indexOf, CATALOG::get);
+  }
+
+  /** The indices of a..e the loaded user has seen, asking about each {@code rounds} times. */
+  private static List<Integer> answers(SeenItemIndices indices, int rounds) {
+    List<Integer> marked = List.of();
+    for (int round = 0; round < rounds; round++) {
+      marked = IntStream.range(0, 5).filter(indices).boxed().toList();
     }
-    // The next user's marks replace the first's: nothing of b and d is left.
-    indices.load(seen("a", "e"), CATALOG::indexOf);
-    assertThat(marked(indices)).containsExactly(0, 4);
-    indices.load(new SeenItems(), CATALOG::indexOf);
-    assertThat(marked(indices)).isEmpty();
+    return marked;
   }
 
   @Test
-  void anItemWithoutAnIndexIsLeftOutAndAUserLargerThanTheLastFits() {
+  void theFirstQuestionsScanAndTheRestReadTheMarksWithTheSameAnswers() {
     SeenItemIndices indices = new SeenItemIndices();
-    indices.load(seen("x", "c"), CATALOG::indexOf); // x has no index: -1
-    assertThat(marked(indices)).containsExactly(2);
+    load(indices, seen("b", "d", "b", "x"));
+    assertThat(answers(indices, 1)).as("5 questions, scanned").containsExactly(1, 3);
+    assertThat(answers(indices, 4))
+        .as("past %s, marked", SeenItemIndices.SCANNED_QUESTIONS)
+        .containsExactly(1, 3);
+  }
+
+  @Test
+  void aNewUserForgetsThePreviousUsersMarks() {
+    SeenItemIndices indices = new SeenItemIndices();
+    load(indices, seen("b", "d"));
+    assertThat(answers(indices, 4)).containsExactly(1, 3);
+    load(indices, seen("a", "e"));
+    assertThat(answers(indices, 1)).containsExactly(0, 4);
+    assertThat(answers(indices, 4)).containsExactly(0, 4);
+    load(indices, new SeenItems());
+    assertThat(answers(indices, 4)).isEmpty();
+  }
+
+  @Test
+  void aUserWithMoreItemsThanAnyBeforeIsMarkedWhole() {
+    SeenItemIndices indices = new SeenItemIndices();
+    load(indices, seen("c"));
+    answers(indices, 4);
     SeenItems many = new SeenItems();
     for (int n = 0; n < 40; n++) {
       many.remember("item-" + n, 100);
     }
-    indices.load(many, id -> Integer.parseInt(id.substring(5)) * 3);
+    indices.load(
+        many,
+        id -> Integer.parseInt(id.substring(5)) * 3,
+        i -> i % 3 == 0 ? "item-" + i / 3 : "other-" + i);
+    assertThat(IntStream.range(0, 120).filter(i -> i % 3 == 0).allMatch(indices)).isTrue();
     assertThat(IntStream.range(0, 200).filter(indices).count()).isEqualTo(40);
-    assertThat(indices.test(39 * 3)).isTrue();
     assertThat(indices.test(2)).as("c, the user before").isFalse();
   }
 }

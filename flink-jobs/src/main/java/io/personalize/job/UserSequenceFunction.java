@@ -109,7 +109,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
       }
       sequenceState.update(sequence);
       int positive = item(event.itemId);
-      SeenItemIndices user = seenIndices.load(seen, this::indexOf);
+      SeenItemIndices user = seenIndices.load(seen, this::indexOf, ids::get);
       int n = sampler.sample(drawn, drawn.length, i -> i == positive || user.test(i));
       String[] negatives = new String[n];
       for (int k = 0; k < n; k++) {
