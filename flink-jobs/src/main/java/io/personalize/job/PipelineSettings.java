@@ -42,8 +42,10 @@ public final class PipelineSettings {
           "execution.checkpointing.incremental", "true",
           // What a checkpoint keeps is every RocksDB file of the moment: a user is in it once per
           // flushed file that has not been compacted yet, and mostly as floats. Compacting each
-          // flush at once and compressing with ZSTD instead of Snappy: 2,950 -> 1,698 bytes of
-          // keyed state per user in the checkpoint of a 500,000-event bench (docs/performance.md).
+          // flush at once and compressing with ZSTD instead of Snappy: 2,634 -> 1,665 bytes of
+          // keyed state per user in the checkpoint of a 500,000-event bench, for about a tenth of
+          // the rate (RocksDB's threads' CPU; LZ4 costs less and leaves 2.5 KB): see
+          // docs/performance.md, "What a checkpoint keeps".
           "state.backend.rocksdb.options-factory", CompactingRocksDbOptions.class.getName(),
           "state.backend.rocksdb.compression.per.level", "ZSTD_COMPRESSION",
           // A cancelled or killed job leaves its last checkpoint, so `run` can resume from it.
