@@ -145,9 +145,10 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
     return known == null ? -1 : known;
   }
 
+  /** The sampler's index of an item, which becomes known to the sampler if it was not. */
   private int item(String itemId) {
-    Integer known = index.get(itemId);
-    if (known != null) {
+    int known = indexOf(itemId);
+    if (known >= 0) {
       return known;
     }
     int item = ids.size();
