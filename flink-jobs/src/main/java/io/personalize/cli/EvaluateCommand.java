@@ -118,6 +118,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       ConfigOption<?> option = setting.option();
       if (option != RecommendationOptions.ENABLED
           && option != RecommendationOptions.GRAPH_UPDATES_EVERY
+          && option != RecommendationOptions.GRAPH_PAIRS_COMBINE_WITHIN
           && option != RecommendationOptions.PUBLISH_INTERVAL
           && option != RecommendationOptions.GRAPH_UPDATES_EVERY_CHANGES) {
         options.add(option);

@@ -2,7 +2,7 @@ package io.personalize.job;
 
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.ItemEdges;
-import io.personalize.graph.ItemPair;
+import io.personalize.graph.ItemPairs;
 import io.personalize.job.config.JobConfig;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,9 +11,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The item co-interaction graph, keyed by the item an edge leaves: each {@link ItemPair} adds to
- * the edge and prunes the item's list ({@link ItemEdges#add}, {@link ItemEdges#prune}: decay, the
- * minimum weight, the most neighbors), and the changed list goes to the delta builder.
+ * The item co-interaction graph, keyed by the item an edge leaves: each pair of an {@link
+ * ItemPairs} (the item's pairs in the order they were made, {@link PairCombiningOperator}) adds to
+ * its edge and prunes the item's list ({@link ItemEdges#add}, {@link ItemEdges#prune}: decay, the
+ * minimum weight, the most neighbors), and the changed list goes to the delta builder, once per
+ * record.
  *
  * <p>Freshness on event-time timers: each item has at most one timer, at the time its strongest
  * edge decays below the minimum weight ({@link ItemEdges#expiryMillis}). An add never brings that
@@ -21,7 +23,7 @@ import org.apache.flink.util.Collector;
  * gained weight since), it moves to the new expiry; when it fires on time, the list is empty and
  * the item leaves with its state. An item whose edges all decayed keeps no state and no timer.
  */
-public class ItemGraphFunction extends KeyedProcessFunction<String, ItemPair, ItemEdgesChange> {
+public class ItemGraphFunction extends KeyedProcessFunction<String, ItemPairs, ItemEdgesChange> {
   private final JobConfig config;
   private transient GraphSettings settings;
   private transient ValueState<ItemEdges> edgesState;
@@ -39,17 +41,19 @@ public class ItemGraphFunction extends KeyedProcessFunction<String, ItemPair, It
   }
 
   @Override
-  public void processElement(ItemPair pair, Context ctx, Collector<ItemEdgesChange> out)
+  public void processElement(ItemPairs pairs, Context ctx, Collector<ItemEdgesChange> out)
       throws Exception {
     ItemEdges edges = edgesState.value();
     boolean isNew = edges == null;
     if (isNew) {
       edges = new ItemEdges();
     }
-    edges.add(pair.to(), pair.weight(), pair.timeMillis(), settings);
-    edges.prune(settings);
+    for (int n = 0; n < pairs.size(); n++) {
+      edges.add(pairs.to[n], pairs.weights[n], pairs.timesMillis[n], settings);
+      edges.prune(settings);
+    }
     if (edges.isEmpty()) {
-      // Too weak to keep (a pair already below the minimum weight); any timer finds no state.
+      // Too weak to keep (pairs already below the minimum weight); any timer finds no state.
       edgesState.clear();
     } else {
       edgesState.update(edges);
@@ -57,7 +61,7 @@ public class ItemGraphFunction extends KeyedProcessFunction<String, ItemPair, It
         ctx.timerService().registerEventTimeTimer(edges.expiryMillis(settings));
       }
     }
-    out.collect(new ItemEdgesChange(pair.from(), edges, pair.timeMillis()));
+    out.collect(new ItemEdgesChange(pairs.from, edges, pairs.latestMillis()));
   }
 
   @Override

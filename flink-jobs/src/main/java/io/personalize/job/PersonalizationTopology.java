@@ -11,7 +11,7 @@ import io.personalize.avro.MetricSnapshot;
 import io.personalize.avro.RecommendationList;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.RawRecord;
-import io.personalize.graph.ItemPair;
+import io.personalize.graph.ItemPairs;
 import io.personalize.job.config.JobConfig;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
@@ -218,14 +218,20 @@ public final class PersonalizationTopology {
   }
 
   /**
-   * The item co-interaction graph: pairs keyed by the item they leave, decaying edge lists per
-   * item, and their versioned deltas (parallelism 1) on their way to the control channel.
+   * The item co-interaction graph: pairs combined per item they leave and keyed by it, decaying
+   * edge lists per item, and their versioned deltas (parallelism 1) on their way to the control
+   * channel.
    */
   private static DataStream<Control> itemGraph(
       JobConfig config, SingleOutputStreamOperator<ValidEvent> sequenced) {
     return sequenced
         .getSideOutput(Descriptors.ITEM_PAIRS)
-        .keyBy(ItemPair::from)
+        .transform(
+            "Item pairs combined per source item",
+            TypeInformation.of(ItemPairs.class),
+            new PairCombiningOperator(config))
+        .uid("item-pairs-combined")
+        .keyBy(pairs -> pairs.from)
         .process(new ItemGraphFunction(config))
         .uid("item-graph")
         .name("Item graph (decaying co-interaction edges)")

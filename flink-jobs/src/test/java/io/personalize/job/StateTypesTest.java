@@ -13,6 +13,7 @@ import io.personalize.graph.GraphDelta;
 import io.personalize.graph.GraphReplicaSnapshot;
 import io.personalize.graph.ItemEdges;
 import io.personalize.graph.ItemPair;
+import io.personalize.graph.ItemPairs;
 import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.online.CountsSnapshot;
@@ -80,6 +81,7 @@ class StateTypesTest {
           ItemEdges.class,
           ItemEdgesChange.class,
           ItemPair.class,
+          ItemPairs.class,
           GraphDelta.class,
           GraphReplicaSnapshot.class,
           PopularitySnapshot.class,

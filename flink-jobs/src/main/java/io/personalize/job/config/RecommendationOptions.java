@@ -169,6 +169,17 @@ public final class RecommendationOptions {
           .defaultValue(Duration.ofSeconds(1))
           .withDescription("... or after this long (processing time), whichever comes first.");
 
+  public static final ConfigOption<Duration> GRAPH_PAIRS_COMBINE_WITHIN =
+      key(PREFIX + "graph-updates.combine-within")
+          .durationType()
+          .defaultValue(Duration.ofMillis(200))
+          .withDescription(
+              "A user-sequence subtask holds the item pairs it makes up to this long (less when a"
+                  + " watermark or a checkpoint comes first) and sends them to the graph as one"
+                  + " record per source item, whose list is then read and written once for all"
+                  + " its pairs. The same adds in the same order: no weight changes. 0 ms: every"
+                  + " pair alone.");
+
   public static final ConfigOption<Boolean> GRAPH_UPDATES_NEWEST_ONLY =
       key(PREFIX + "graph-updates.newest-only")
           .booleanType()
@@ -274,6 +285,7 @@ public final class RecommendationOptions {
           Setting.of(GRAPH_GAP_EXPONENT, e -> e >= 0 && Double.isFinite(e), ">= 0"),
           Setting.of(GRAPH_UPDATES_EVERY_CHANGES, n -> n >= 1, ">= 1"),
           Setting.of(GRAPH_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(GRAPH_PAIRS_COMBINE_WITHIN, d -> !d.isNegative(), ">= 0"),
           Setting.of(GRAPH_UPDATES_NEWEST_ONLY),
           Setting.of(WALK_VISITS),
           Setting.of(WALK_STEPS, n -> n >= 1 && n <= 10_000_000, "1..10000000"),

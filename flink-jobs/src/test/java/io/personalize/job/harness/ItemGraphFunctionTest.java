@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.graph.ItemEdges;
 import io.personalize.graph.ItemPair;
+import io.personalize.graph.ItemPairs;
+import io.personalize.graph.PairCombiner;
 import io.personalize.job.Descriptors;
 import io.personalize.job.ItemEdgesChange;
 import io.personalize.job.ItemGraphFunction;
@@ -35,14 +37,14 @@ class ItemGraphFunctionTest {
           .with(RecommendationOptions.GRAPH_MIN_WEIGHT, 0.25)
           .with(RecommendationOptions.GRAPH_MAX_NEIGHBORS, 2);
 
-  private KeyedOneInputStreamOperatorTestHarness<String, ItemPair, ItemEdgesChange> harness;
+  private KeyedOneInputStreamOperatorTestHarness<String, ItemPairs, ItemEdgesChange> harness;
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, ItemPair, ItemEdgesChange> open()
+  private static KeyedOneInputStreamOperatorTestHarness<String, ItemPairs, ItemEdgesChange> open()
       throws Exception {
     var h =
-        new KeyedOneInputStreamOperatorTestHarness<String, ItemPair, ItemEdgesChange>(
+        new KeyedOneInputStreamOperatorTestHarness<String, ItemPairs, ItemEdgesChange>(
             new KeyedProcessOperator<>(new ItemGraphFunction(CONFIG)),
-            ItemPair::from,
+            pairs -> pairs.from,
             Types.STRING);
     h.open();
     return h;
@@ -56,7 +58,17 @@ class ItemGraphFunctionTest {
   }
 
   private void pair(String from, String to, double weight, long time) throws Exception {
-    harness.processElement(new ItemPair(from, to, weight, time), time);
+    pairs(new ItemPair(from, to, weight, time));
+  }
+
+  /** One record of pairs that all leave the first one's item, as the combining operator sends. */
+  private void pairs(ItemPair... pairs) throws Exception {
+    PairCombiner combiner = new PairCombiner();
+    for (ItemPair pair : pairs) {
+      combiner.add(pair);
+    }
+    ItemPairs record = combiner.drain().get(0);
+    harness.processElement(record, record.latestMillis());
   }
 
   private int stateEntries() {
@@ -161,5 +173,21 @@ class ItemGraphFunctionTest {
     pair("x", "y", 0.2, 0);
     assertThat(edges("x")).isNull();
     assertThat(stateEntries()).isEqualTo(1);
+  }
+
+  @Test
+  void pairsInOneRecordPruneAfterEachAddAsOneByOneAndChangeTheListOnce() throws Exception {
+    // At most 2 neighbors. One by one: b 1, c 3, then d 2 drops b; b again at 1.5 is the weakest
+    // of c 3, d 2, b 1.5 and is dropped again. Summed before pruning, b would be 2.5 and stay.
+    harness = open();
+    pairs(
+        new ItemPair("a", "b", 1, 0),
+        new ItemPair("a", "c", 3, 0),
+        new ItemPair("a", "d", 2, 0),
+        new ItemPair("a", "b", 1.5, 0));
+    assertThat(edges("a").neighbors).containsExactly("c", "d");
+    assertThat(edges("a").weights).containsExactly(3, 2);
+    assertThat(changes()).as("one change for the record").hasSize(1);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
   }
 }
