@@ -122,16 +122,22 @@ public final class Bench {
             runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size(), true));
           }
         }
+        boolean recommends = recommends();
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
-            runs.add(job(cluster, bootstrap, p, true, format, data, users, true));
+            runs.add(job(cluster, bootstrap, p, recommends, format, data, users, true));
           }
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
-        for (OutputFormat format : formats) {
-          runs.add(job(cluster, bootstrap, widest, false, format, data, users, true));
+        if (recommends) {
+          for (OutputFormat format : formats) {
+            runs.add(job(cluster, bootstrap, widest, false, format, data, users, true));
+          }
         }
-        String fullJob = "job p" + widest + suffix(formats.get(0));
+        String fullJob =
+            (recommends ? "job p" : "job without recommendations p")
+                + widest
+                + suffix(formats.get(0));
         Measured full =
             runs.stream().filter(r -> r.name().equals(fullJob)).findFirst().orElseThrow();
         latency = latency(cluster, bootstrap, widest, full.eventsPerSecond() / 2, data);
@@ -153,6 +159,15 @@ public final class Bench {
   }
 
   /**
+   * Whether the configuration leaves recommendations on (the default). With {@code
+   * recommend.enabled: false} the job runs as configured, without them, and no run of the full job
+   * is made: the job's runs are then the ones without recommendations.
+   */
+  private boolean recommends() {
+    return jobSettings.get(RecommendationOptions.ENABLED);
+  }
+
+  /**
    * Every run once, unmeasured and unprofiled, so that the measured runs execute code the JIT has
    * compiled: in a one-minute run of the full job, the compiler threads took a fifth of the
    * machine's CPU samples, and the same job run a second time in the same JVM was 1.36 times as
@@ -165,9 +180,11 @@ public final class Bench {
     for (OutputFormat format : settings.formats()) {
       for (int p : settings.parallelisms()) {
         ceiling(cluster, bootstrap, p, format, data.interactions().size(), false);
-        job(cluster, bootstrap, p, true, format, data, users, false);
+        job(cluster, bootstrap, p, recommends(), format, data, users, false);
       }
-      job(cluster, bootstrap, widest, false, format, data, users, false);
+      if (recommends()) {
+        job(cluster, bootstrap, widest, false, format, data, users, false);
+      }
     }
     out.println("warm-up done: the measured runs follow");
   }
@@ -306,7 +323,8 @@ public final class Bench {
     try (Topics topics = new Topics(bootstrap)) {
       topics.createForReplay(parallelism, topic);
     }
-    Configuration conf = jobConfiguration(bootstrap, parallelism, true, "bench-live-", topic);
+    Configuration conf =
+        jobConfiguration(bootstrap, parallelism, recommends(), "bench-live-", topic);
     JobConfig job = JobConfig.from(conf);
     JobRunner.createTopics(job);
     StreamExecutionEnvironment env = cluster.environment(conf);

@@ -66,8 +66,10 @@ public record BenchReport(
     return run("ceiling p" + widest() + headline());
   }
 
+  /** The full job's run, or the job's without recommendations when it ran alone. */
   private Measured job() {
-    return run("job p" + widest() + headline());
+    Measured full = run("job p" + widest() + headline());
+    return full != null ? full : jobWithoutRecommendations();
   }
 
   private Measured jobWithoutRecommendations() {
@@ -295,6 +297,12 @@ public record BenchReport(
           parent
               .withObjectProperty(kind(run))
               .set("p" + run.parallelism(), json.valueToTree(runNode(run)));
+          if (job() == jobWithoutRecommendations() && !kind(run).equals("ceiling")) {
+            // recommend.enabled false: the job as configured is the one without them.
+            parent
+                .withObjectProperty("job")
+                .set("p" + run.parallelism(), json.valueToTree(runNode(run)));
+          }
         }
       }
     }

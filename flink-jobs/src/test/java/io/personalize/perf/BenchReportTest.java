@@ -155,6 +155,23 @@ class BenchReportTest {
   }
 
   @Test
+  void withRecommendationsOffTheJobIsTheOneWithoutThem() throws Exception {
+    // recommend.enabled false: no run of the full job; the job's figures are that run's.
+    BenchReport report =
+        report(
+            BenchSettings.formats("avro"),
+            List.of(run("ceiling p2", 30_000), run("job without recommendations p2", 9_000)));
+
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    assertThat(json.path("job").path("p2").path("eventsPerSecond").asDouble())
+        .isCloseTo(9_000, CLOSE);
+    assertThat(json.path("jobWithoutRecommendations").path("p2").path("eventsPerSecond").asDouble())
+        .isCloseTo(9_000, CLOSE);
+    assertThat(json.path("ratios").path("jobOverCeiling").asDouble()).isCloseTo(0.3, CLOSE);
+    assertThat(json.path("stateBytesPerUser").asDouble()).isPositive();
+  }
+
+  @Test
   void eachRunHasTheHeapItUsed() throws Exception {
     Measured noCollection =
         new Measured(
