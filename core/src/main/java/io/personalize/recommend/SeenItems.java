@@ -1,17 +1,29 @@
 package io.personalize.recommend;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import io.personalize.online.Ids;
+import io.personalize.util.LongHashSet;
 
 /**
  * The latest distinct items a user interacted with, oldest first, at most a cap: what lists leave
- * out and what the ranking model never draws as the user's negatives. A Flink POJO (keyed state).
- * Bounded by the cap, so a user's state does not grow with the user's events; an item older than
- * the cap's worth of distinct items may be recommended again.
+ * out and what the ranking model never draws as the user's negatives. A Flink POJO (keyed state of
+ * the user-sequence and recommendation operators). Bounded by the cap, so a user's state does not
+ * grow with the user's events; an item older than the cap's worth of distinct items may be
+ * recommended again.
+ *
+ * <p>Items are kept as 64-bit hashes of their ids ({@link Ids#hash}): both operators read and write
+ * this state at every event, and up to 1,000 ids were a string each to decode, to encode and to
+ * compare (docs/performance.md); a hash is 8 bytes whatever the id's length. Two ids share a hash
+ * with probability 2^-64: with 1,000 seen items and a catalog of a million, about 5 * 10^-11 that a
+ * user has one item wrongly left out.
  */
 public class SeenItems {
+  /** The items' hashes ({@link Ids#hash}), oldest first. */
+  public long[] hashes = new long[0];
+
+  /**
+   * The items' ids, as state written before 2026-12-05 holds them (oldest first); empty since.
+   * {@link #upgrade} moves them into {@link #hashes}.
+   */
   public String[] items = new String[0];
 
   /** Event time of the user's latest event (epoch ms), for idle expiry. */
@@ -19,34 +31,53 @@ public class SeenItems {
 
   public SeenItems() {}
 
+  /** Turns ids restored from state written before the hashes into hashes; returns this. */
+  public SeenItems upgrade() {
+    if (items.length > 0) {
+      long[] upgraded = new long[items.length];
+      for (int n = 0; n < items.length; n++) {
+        upgraded[n] = Ids.hash(items[n]);
+      }
+      hashes = upgraded;
+      items = new String[0];
+    }
+    return this;
+  }
+
   /** Remembers an interaction: the item becomes the latest; the oldest goes beyond {@code cap}. */
   public void remember(String item, int cap) {
-    int at = indexOf(item);
-    String[] next;
+    remember(Ids.hash(item), cap);
+  }
+
+  /** {@link #remember(String, int)} of the item whose hash is {@code hash}. */
+  public void remember(long hash, int cap) {
+    int at = indexOf(hash);
+    long[] next;
     if (at >= 0) {
-      next = new String[items.length];
-      System.arraycopy(items, 0, next, 0, at);
-      System.arraycopy(items, at + 1, next, at, items.length - at - 1);
-    } else if (items.length < cap) {
-      next = Arrays.copyOf(items, items.length + 1);
+      next = new long[hashes.length];
+      System.arraycopy(hashes, 0, next, 0, at);
+      System.arraycopy(hashes, at + 1, next, at, hashes.length - at - 1);
+    } else if (hashes.length < cap) {
+      next = java.util.Arrays.copyOf(hashes, hashes.length + 1);
     } else {
-      next = Arrays.copyOfRange(items, items.length - cap + 1, items.length + 1);
+      next = java.util.Arrays.copyOfRange(hashes, hashes.length - cap + 1, hashes.length + 1);
     }
-    next[next.length - 1] = item;
-    items = next;
+    next[next.length - 1] = hash;
+    hashes = next;
   }
 
   public boolean contains(String item) {
-    return indexOf(item) >= 0;
+    return contains(Ids.hash(item));
   }
 
-  /**
-   * A plain scan: {@code List.of(items)} would copy the array (up to the cap) on every call, and
-   * the negative sampler asks once per draw.
-   */
-  private int indexOf(String item) {
-    for (int n = 0; n < items.length; n++) {
-      if (items[n].equals(item)) {
+  /** Whether the item whose hash is {@code hash} is among the seen: a scan, for a few questions. */
+  public boolean contains(long hash) {
+    return indexOf(hash) >= 0;
+  }
+
+  private int indexOf(long hash) {
+    for (int n = 0; n < hashes.length; n++) {
+      if (hashes[n] == hash) {
         return n;
       }
     }
@@ -54,11 +85,11 @@ public class SeenItems {
   }
 
   public int size() {
-    return items.length;
+    return hashes.length;
   }
 
-  /** The items as a set, for many lookups in a row. */
-  public Set<String> asSet() {
-    return new HashSet<>(List.of(items));
+  /** The hashes in {@code set} (emptied first), for many questions in a row; returns it. */
+  public LongHashSet into(LongHashSet set) {
+    return set.fill(hashes);
   }
 }

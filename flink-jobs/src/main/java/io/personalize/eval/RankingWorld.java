@@ -20,6 +20,7 @@ import io.personalize.rank.ItemSimilarity;
 import io.personalize.rank.NegativeSampler;
 import io.personalize.rank.PopularityTracker;
 import io.personalize.rank.RankingSteps;
+import io.personalize.recommend.ItemHashes;
 import io.personalize.recommend.ItemIndex;
 import io.personalize.recommend.ListBuilder;
 import io.personalize.recommend.ListRequest;
@@ -27,6 +28,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
+import io.personalize.util.LongHashSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,7 +72,8 @@ final class RankingWorld {
   private final PersonalParameters[] rows;
   final UserState[] states;
   final SeenItems[] seen;
-  private final Set<String>[] seenSets;
+  private final LongHashSet[] seenSets;
+  private final ItemHashes hashes;
   private final UserSequence[] sequences;
 
   /** Events learned per user in the first pass: the groups' counts. */
@@ -92,14 +95,14 @@ final class RankingWorld {
     this.genreCount = context.space.genreCount();
     this.described = log.catalog(context.space);
     this.catalog = new ItemCatalog(context.space);
+    this.hashes = new ItemHashes(catalog::id);
     this.model = hyper.model(dimension);
     this.shared =
-        new SharedParameters(
-            model.factors(), dimension, 0, hyper.initializer(), item -> Ids.hash(catalog.id(item)));
+        new SharedParameters(model.factors(), dimension, 0, hyper.initializer(), hashes::of);
     this.trainer =
         new GlobalTrainer(
             model, shared, hyper.initializer(), hyper.globalSteps(), hyper.globalRegularization());
-    this.models = new UserModels(hyper, dimension, 0, Set.of(), item -> Ids.hash(catalog.id(item)));
+    this.models = new UserModels(hyper, dimension, 0, Set.of(), hashes::of);
     this.sampler = new NegativeSampler(settings.sampling(), hyper.seed());
     this.steps = new RankingSteps(settings.signals(), settings.negatives(), sampler);
     this.popularity =
@@ -116,7 +119,7 @@ final class RankingWorld {
     this.rows = new PersonalParameters[users];
     this.states = new UserState[users];
     this.seen = new SeenItems[users];
-    this.seenSets = new Set[users];
+    this.seenSets = new LongHashSet[users];
     this.sequences = new UserSequence[users];
     this.counts = new long[users];
     this.boundaries = GroupBoundaries.initial(groups);
@@ -173,7 +176,7 @@ final class RankingWorld {
       rows[u] = trainer.newUserRow(seed);
       states[u] = models.newUser(id, seed);
       seen[u] = new SeenItems();
-      seenSets[u] = new HashSet<>();
+      seenSets[u] = new LongHashSet();
       sequences[u] = new UserSequence();
     }
   }
@@ -199,8 +202,8 @@ final class RankingWorld {
         }
         graph.expire(time);
       }
-      Set<String> userItems = seenSets[u];
-      steps.plan(item, log.kind[e], i -> userItems.contains(catalog.id(i)));
+      LongHashSet userItems = seenSets[u];
+      steps.plan(item, log.kind[e], i -> userItems.contains(hashes.of(i)));
       if (first) {
         sampler.add(item, 1);
       }
@@ -213,9 +216,9 @@ final class RankingWorld {
       }
       catalog.addCount(item, 1);
       popularity.add(item, time);
-      seen[u].remember(itemId, settings.seenItems());
-      if (seenSets[u].add(itemId) && seenSets[u].size() > seen[u].size()) {
-        seenSets[u] = new HashSet<>(List.of(seen[u].items));
+      seen[u].remember(hashes.of(item), settings.seenItems());
+      if (seenSets[u].add(hashes.of(item)) && seenSets[u].size() > seen[u].size()) {
+        seen[u].into(seenSets[u]);
       }
       counts[u]++;
       if (++learned % hyper.regroupEvery() == 0) {
@@ -238,7 +241,7 @@ final class RankingWorld {
     ensureUser(u);
     String itemId = log.itemIds.get(log.item[e]);
     seen[u].remember(itemId, settings.seenItems());
-    seenSets[u] = new HashSet<>(List.of(seen[u].items));
+    seen[u].into(seenSets[u]);
     states[u].lastEventTimeMillis = Math.max(states[u].lastEventTimeMillis, log.time[e]);
     states[u].rememberItem(itemId, settings.recentItems());
   }
@@ -250,7 +253,7 @@ final class RankingWorld {
 
   /** Whether the user's seen items hold the known item {@code item}. */
   boolean hasSeen(int u, int item) {
-    return seenSets[u] != null && seenSets[u].contains(catalog.id(item));
+    return seenSets[u] != null && seenSets[u].contains(hashes.of(item));
   }
 
   /**
@@ -264,8 +267,8 @@ final class RankingWorld {
     ensureUser(u);
     UserState state = states[u];
     PersonalParameters block = models.chosenBlock(state, boundaries.groupOf(state.events));
-    Set<String> seenIds = seenSets[u];
-    IntPredicate seenItem = item -> seenIds.contains(catalog.id(item));
+    LongHashSet seenIds = seenSets[u];
+    IntPredicate seenItem = item -> seenIds.contains(hashes.of(item));
     return builder.build(
         new ListRequest(
             state.recentItems,

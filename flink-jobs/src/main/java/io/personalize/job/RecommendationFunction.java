@@ -32,6 +32,7 @@ import io.personalize.rank.ItemSimilarity;
 import io.personalize.rank.PopularitySnapshot;
 import io.personalize.rank.PopularityTracker;
 import io.personalize.rank.RankingSteps;
+import io.personalize.recommend.ItemHashes;
 import io.personalize.recommend.ItemIndex;
 import io.personalize.recommend.ListBuilder;
 import io.personalize.recommend.ListRequest;
@@ -39,6 +40,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
 import io.personalize.state.RecommendationView;
+import io.personalize.util.LongHashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,6 +114,8 @@ public class RecommendationFunction
   private transient long seed;
   private transient ValueState<UserState> rankingState;
   private transient ValueState<SeenItems> seenState;
+  private transient ItemHashes itemHashes;
+  private transient LongHashSet seenSet;
   private transient ValueState<RecommendationView> listState;
   private transient ValueState<Long> lastPublished;
   private transient ListState<ReplicaSnapshot> storedReplica;
@@ -200,6 +204,8 @@ public class RecommendationFunction
   public void open(OpenContext context) {
     rankingState = getRuntimeContext().getState(Descriptors.rankingUserState());
     seenState = getRuntimeContext().getState(Descriptors.seenItems());
+    itemHashes = new ItemHashes(replica::itemId);
+    seenSet = new LongHashSet();
     listState = getRuntimeContext().getState(Descriptors.recommendations());
     lastPublished = getRuntimeContext().getState(Descriptors.lastPublished());
     list = config.listSettings();
@@ -282,6 +288,7 @@ public class RecommendationFunction
       // The user's one timer; it moves forward while the user stays active (see onTimer).
       ctx.timerService().registerEventTimeTimer(event.eventTimeMillis + idleMillis);
     }
+    seen.upgrade();
     RecommendationView current = listState.value();
     int group = boundaries.groupOf(state.events);
 
@@ -292,7 +299,7 @@ public class RecommendationFunction
     }
     if (steps.use(item, event.kind(), negatives, negatives.length) > 0) {
       models.learnPlan(state, replica.shared(), steps, replica::features, group);
-      seen.remember(event.itemId, seenCap);
+      seen.remember(itemHashes.of(item), seenCap);
     }
     state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);
     state.rememberItem(event.itemId, recentItems);
@@ -374,9 +381,9 @@ public class RecommendationFunction
   /** The user's list now, leaving out the items the user has seen. */
   private RecommendationView recommend(
       UserState state, SeenItems seen, long eventTimeMillis, long now) {
-    Set<String> seenIds = seen.asSet();
+    LongHashSet seenHashes = seen.upgrade().into(seenSet);
     RecommendationView view =
-        recommend(state, i -> seenIds.contains(replica.itemId(i)), eventTimeMillis, now);
+        recommend(state, i -> seenHashes.contains(itemHashes.of(i)), eventTimeMillis, now);
     listsComputed.inc();
     return view;
   }

@@ -11,6 +11,7 @@ import io.personalize.graph.UserSequence;
 import io.personalize.job.config.JobConfig;
 import io.personalize.rank.NegativeSampler;
 import io.personalize.rank.SignalWeights;
+import io.personalize.recommend.ItemHashes;
 import io.personalize.recommend.SeenItemIndices;
 import io.personalize.recommend.SeenItems;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
   private transient Map<String, Integer> index;
   private transient List<String> ids;
   private transient int[] drawn;
+  private transient ItemHashes hashes;
   private transient SeenItemIndices seenIndices;
   private transient ValueState<UserSequence> sequenceState;
   private transient ValueState<SeenItems> seenState;
@@ -82,7 +84,8 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
     seenCap = config.get(SEEN_ITEMS);
     idleMillis = config.millis(USER_IDLE_EXPIRY);
     drawn = new int[config.get(RANKING_NEGATIVES)];
-    seenIndices = new SeenItemIndices();
+    hashes = new ItemHashes(ids::get);
+    seenIndices = new SeenItemIndices(hashes);
     sequenceState = getRuntimeContext().getState(Descriptors.userSequence());
     seenState = getRuntimeContext().getState(Descriptors.sequenceSeenItems());
     getRuntimeContext().getMetricGroup().gauge("sampler-items", () -> (long) ids.size());
@@ -97,6 +100,8 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
       seen = new SeenItems();
       // The user's one timer; it moves forward while the user stays active (see onTimer).
       ctx.timerService().registerEventTimeTimer(event.eventTimeMillis + idleMillis);
+    } else {
+      seen.upgrade();
     }
     seen.lastEventTimeMillis = Math.max(seen.lastEventTimeMillis, event.eventTimeMillis);
     if (weight > 0) {
@@ -109,7 +114,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
       }
       sequenceState.update(sequence);
       int positive = item(event.itemId);
-      SeenItemIndices user = seenIndices.load(seen, this::indexOf, ids::get);
+      SeenItemIndices user = seenIndices.load(seen);
       int n = sampler.sample(drawn, drawn.length, i -> i == positive || user.test(i));
       String[] negatives = new String[n];
       for (int k = 0; k < n; k++) {
@@ -117,7 +122,7 @@ public class UserSequenceFunction extends KeyedProcessFunction<String, ValidEven
       }
       event.negatives = negatives;
       sampler.add(positive, 1);
-      seen.remember(event.itemId, seenCap);
+      seen.remember(hashes.of(positive), seenCap);
     }
     seenState.update(seen);
     out.collect(event);

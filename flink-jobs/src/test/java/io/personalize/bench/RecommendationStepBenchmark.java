@@ -26,6 +26,7 @@ import io.personalize.rank.NegativeSampler;
 import io.personalize.rank.PopularityTracker;
 import io.personalize.rank.RankingSteps;
 import io.personalize.rank.SignalWeights;
+import io.personalize.recommend.ItemHashes;
 import io.personalize.recommend.ItemIndex;
 import io.personalize.recommend.ListBuilder;
 import io.personalize.recommend.ListRequest;
@@ -33,6 +34,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
+import io.personalize.util.LongHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +130,9 @@ public class RecommendationStepBenchmark {
   private UserState[] states;
   private PersonalParameters[] globalRows;
   private SeenItems[] seen;
-  private Set<String>[] seenSets;
+  private LongHashSet[] seenSets;
+  private final LongHashSet seenScratch = new LongHashSet();
+  private ItemHashes hashes;
   private PersonalParameters[] chosen;
   private UserSequence[] sequences;
 
@@ -151,6 +155,7 @@ public class RecommendationStepBenchmark {
     Ml100kLikeStream stream =
         Ml100kLikeStream.withSessions(SEED, rating.groups(), rating.regroupEvery());
     catalog = stream.catalog;
+    hashes = new ItemHashes(catalog::id);
     features = catalog::features;
     int dimension = stream.space.dimension();
     Model model = ranking.model(dimension);
@@ -248,13 +253,13 @@ public class RecommendationStepBenchmark {
     mmr = new Mmr(list.mmrBeta());
     mmrLength = list.length();
     walkCandidates = list.candidates();
-    seenSets = new Set[users];
+    seenSets = new LongHashSet[users];
     chosen = new PersonalParameters[users];
     mmrPool = new int[users][];
     mmrRelevance = new double[users][];
     Model scoring = models.model();
     for (int u = 0; u < users; u++) {
-      seenSets[u] = seen[u].asSet();
+      seenSets[u] = seen[u].into(new LongHashSet());
       chosen[u] = models.chosenBlock(states[u], lastGroup[u]);
       // What the list builder hands MMR: the user's best-scored walk candidates, as many as the
       // pool.
@@ -284,7 +289,7 @@ public class RecommendationStepBenchmark {
 
   private int drawNegatives(int u, int positive) {
     SeenItems user = seen[u];
-    return sampler.sample(drawn, drawn.length, i -> i == positive || user.contains(catalog.id(i)));
+    return sampler.sample(drawn, drawn.length, i -> i == positive || user.contains(hashes.of(i)));
   }
 
   private int updateGraph(int u, String id, long time) {
@@ -328,7 +333,7 @@ public class RecommendationStepBenchmark {
     int i = item[e];
     int n = drawNegatives(u, i);
     sampler.add(i, 1);
-    seen[u].remember(catalog.id(i), RecommendationDefaults.SEEN_ITEMS);
+    seen[u].remember(hashes.of(i), RecommendationDefaults.SEEN_ITEMS);
     return n;
   }
 
@@ -342,7 +347,7 @@ public class RecommendationStepBenchmark {
   @Benchmark
   public RecommendedList buildList() {
     int u = user[nextEvent()];
-    Set<String> seenIds = seenSets[u];
+    LongHashSet seenIds = seenSets[u];
     return builder.build(request(u, chosen[u], seenIds));
   }
 
@@ -350,9 +355,12 @@ public class RecommendationStepBenchmark {
   @Benchmark
   public List<Candidate> walks() {
     int u = user[nextEvent()];
-    Set<String> seenIds = seenSets[u];
+    LongHashSet seenIds = seenSets[u];
     return walks.candidates(
-        states[u].recentItems, seenIds::contains, walkCandidates, Ids.hash(userIds[u]) ^ cycle);
+        states[u].recentItems,
+        id -> seenIds.contains(Ids.hash(id)),
+        walkCandidates,
+        Ids.hash(userIds[u]) ^ cycle);
   }
 
   /** MMR alone: re-ranking the user's pool of scored candidates into a list (part of buildList). */
@@ -368,16 +376,16 @@ public class RecommendationStepBenchmark {
     int u = user[e];
     UserState state = states[u];
     PersonalParameters block = models.chosenBlock(state, group[e]);
-    Set<String> seenIds = seen[u].asSet();
+    LongHashSet seenIds = seen[u].into(seenScratch);
     return builder.build(request(u, block, seenIds));
   }
 
-  private ListRequest request(int u, PersonalParameters block, Set<String> seenIds) {
+  private ListRequest request(int u, PersonalParameters block, LongHashSet seenIds) {
     UserState state = states[u];
     Model model = models.model();
     return new ListRequest(
         state.recentItems,
-        i -> seenIds.contains(catalog.id(i)),
+        i -> seenIds.contains(hashes.of(i)),
         i -> model.score(shared, block, i, catalog.features(i)),
         popularity,
         nowMillis,
