@@ -1,17 +1,16 @@
 package io.personalize.recommend;
 
-import io.personalize.online.Ids;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * The hash ({@link Ids#hash}) of each item of an index that only grows (items numbered from 0 in
- * order of first appearance), each computed once, when first asked for: what a {@link SeenItems}
+ * The hash ({@link SeenItems#hash}) of each item of an index that only grows (items numbered from 0
+ * in order of first appearance), each computed once, when first asked for: what a {@link SeenItems}
  * question by item index needs without hashing an id per question.
  */
 public final class ItemHashes {
   private final IntFunction<String> idOf;
-  private long[] hashes = new long[64];
+  private int[] hashes = new int[64];
   private int known;
 
   /**
@@ -21,13 +20,13 @@ public final class ItemHashes {
     this.idOf = idOf;
   }
 
-  public long of(int item) {
+  public int of(int item) {
     if (item >= known) {
       if (item >= hashes.length) {
         hashes = Arrays.copyOf(hashes, Math.max(2 * hashes.length, item + 1));
       }
       for (; known <= item; known++) {
-        hashes[known] = Ids.hash(idOf.apply(known));
+        hashes[known] = SeenItems.hash(idOf.apply(known));
       }
     }
     return hashes[item];

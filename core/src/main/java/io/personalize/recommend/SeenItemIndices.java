@@ -1,6 +1,6 @@
 package io.personalize.recommend;
 
-import io.personalize.util.LongHashSet;
+import io.personalize.util.IntHashSet;
 import java.util.function.IntPredicate;
 
 /**
@@ -23,7 +23,7 @@ public final class SeenItemIndices implements IntPredicate {
   static final int SCANNED_QUESTIONS = 16;
 
   private final ItemHashes hashes;
-  private final LongHashSet set = new LongHashSet();
+  private final IntHashSet set = new IntHashSet();
   private SeenItems seen = new SeenItems();
   private int questions;
   private boolean isFilled;
@@ -46,7 +46,7 @@ public final class SeenItemIndices implements IntPredicate {
   /** Whether the loaded user has seen the item at {@code index}. */
   @Override
   public boolean test(int index) {
-    long hash = hashes.of(index);
+    int hash = hashes.of(index);
     if (!isFilled) {
       if (++questions <= SCANNED_QUESTIONS) {
         return seen.contains(hash);

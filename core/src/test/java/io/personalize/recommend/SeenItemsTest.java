@@ -2,15 +2,14 @@ package io.personalize.recommend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.personalize.online.Ids;
-import io.personalize.util.LongHashSet;
+import io.personalize.util.IntHashSet;
 import org.junit.jupiter.api.Test;
 
 class SeenItemsTest {
-  private static long[] hashes(String... items) {
-    long[] hashes = new long[items.length];
+  private static int[] hashes(String... items) {
+    int[] hashes = new int[items.length];
     for (int n = 0; n < items.length; n++) {
-      hashes[n] = Ids.hash(items[n]);
+      hashes[n] = SeenItems.hash(items[n]);
     }
     return hashes;
   }
@@ -29,10 +28,10 @@ class SeenItemsTest {
     assertThat(seen.contains("b")).isFalse();
     assertThat(seen.contains(new String("d"))).isTrue(); // by equality, not identity
     assertThat(seen.size()).isEqualTo(3);
-    LongHashSet set = seen.into(new LongHashSet());
+    IntHashSet set = seen.into(new IntHashSet());
     assertThat(set.size()).isEqualTo(3);
-    assertThat(set.contains(Ids.hash("c"))).isTrue();
-    assertThat(set.contains(Ids.hash("b"))).isFalse();
+    assertThat(set.contains(SeenItems.hash("c"))).isTrue();
+    assertThat(set.contains(SeenItems.hash("b"))).isFalse();
   }
 
   @Test
@@ -43,6 +42,13 @@ class SeenItemsTest {
     }
     seen.remember("b", 3);
     assertThat(seen.hashes).containsExactly(hashes("a", "c", "b"));
+  }
+
+  @Test
+  void anItemsHashFoldsItsIdsHashTo32Bits() {
+    // Ids.hash("a") = 0xaf63dc4c8601ec8c (FNV-1a 64): 0xaf63dc4c ^ 0x8601ec8c.
+    assertThat(io.personalize.online.Ids.hash("a")).isEqualTo(0xaf63dc4c8601ec8cL);
+    assertThat(SeenItems.hash("a")).isEqualTo(0xaf63dc4c ^ 0x8601ec8c);
   }
 
   @Test

@@ -28,7 +28,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
-import io.personalize.util.LongHashSet;
+import io.personalize.util.IntHashSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +72,7 @@ final class RankingWorld {
   private final PersonalParameters[] rows;
   final UserState[] states;
   final SeenItems[] seen;
-  private final LongHashSet[] seenSets;
+  private final IntHashSet[] seenSets;
   private final ItemHashes hashes;
   private final UserSequence[] sequences;
 
@@ -98,11 +98,12 @@ final class RankingWorld {
     this.hashes = new ItemHashes(catalog::id);
     this.model = hyper.model(dimension);
     this.shared =
-        new SharedParameters(model.factors(), dimension, 0, hyper.initializer(), hashes::of);
+        new SharedParameters(
+            model.factors(), dimension, 0, hyper.initializer(), item -> Ids.hash(catalog.id(item)));
     this.trainer =
         new GlobalTrainer(
             model, shared, hyper.initializer(), hyper.globalSteps(), hyper.globalRegularization());
-    this.models = new UserModels(hyper, dimension, 0, Set.of(), hashes::of);
+    this.models = new UserModels(hyper, dimension, 0, Set.of(), item -> Ids.hash(catalog.id(item)));
     this.sampler = new NegativeSampler(settings.sampling(), hyper.seed());
     this.steps = new RankingSteps(settings.signals(), settings.negatives(), sampler);
     this.popularity =
@@ -119,7 +120,7 @@ final class RankingWorld {
     this.rows = new PersonalParameters[users];
     this.states = new UserState[users];
     this.seen = new SeenItems[users];
-    this.seenSets = new LongHashSet[users];
+    this.seenSets = new IntHashSet[users];
     this.sequences = new UserSequence[users];
     this.counts = new long[users];
     this.boundaries = GroupBoundaries.initial(groups);
@@ -176,7 +177,7 @@ final class RankingWorld {
       rows[u] = trainer.newUserRow(seed);
       states[u] = models.newUser(id, seed);
       seen[u] = new SeenItems();
-      seenSets[u] = new LongHashSet();
+      seenSets[u] = new IntHashSet();
       sequences[u] = new UserSequence();
     }
   }
@@ -202,7 +203,7 @@ final class RankingWorld {
         }
         graph.expire(time);
       }
-      LongHashSet userItems = seenSets[u];
+      IntHashSet userItems = seenSets[u];
       steps.plan(item, log.kind[e], i -> userItems.contains(hashes.of(i)));
       if (first) {
         sampler.add(item, 1);
@@ -267,7 +268,7 @@ final class RankingWorld {
     ensureUser(u);
     UserState state = states[u];
     PersonalParameters block = models.chosenBlock(state, boundaries.groupOf(state.events));
-    LongHashSet seenIds = seenSets[u];
+    IntHashSet seenIds = seenSets[u];
     IntPredicate seenItem = item -> seenIds.contains(hashes.of(item));
     return builder.build(
         new ListRequest(

@@ -40,7 +40,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
 import io.personalize.state.RecommendationView;
-import io.personalize.util.LongHashSet;
+import io.personalize.util.IntHashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -115,7 +115,7 @@ public class RecommendationFunction
   private transient ValueState<UserState> rankingState;
   private transient ValueState<SeenItems> seenState;
   private transient ItemHashes itemHashes;
-  private transient LongHashSet seenSet;
+  private transient IntHashSet seenSet;
   private transient ValueState<RecommendationView> listState;
   private transient ValueState<Long> lastPublished;
   private transient ListState<ReplicaSnapshot> storedReplica;
@@ -205,7 +205,7 @@ public class RecommendationFunction
     rankingState = getRuntimeContext().getState(Descriptors.rankingUserState());
     seenState = getRuntimeContext().getState(Descriptors.seenItems());
     itemHashes = new ItemHashes(replica::itemId);
-    seenSet = new LongHashSet();
+    seenSet = new IntHashSet();
     listState = getRuntimeContext().getState(Descriptors.recommendations());
     lastPublished = getRuntimeContext().getState(Descriptors.lastPublished());
     list = config.listSettings();
@@ -381,7 +381,7 @@ public class RecommendationFunction
   /** The user's list now, leaving out the items the user has seen. */
   private RecommendationView recommend(
       UserState state, SeenItems seen, long eventTimeMillis, long now) {
-    LongHashSet seenHashes = seen.upgrade().into(seenSet);
+    IntHashSet seenHashes = seen.upgrade().into(seenSet);
     RecommendationView view =
         recommend(state, i -> seenHashes.contains(itemHashes.of(i)), eventTimeMillis, now);
     listsComputed.inc();

@@ -34,7 +34,7 @@ import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommendedList;
 import io.personalize.recommend.SeenItems;
-import io.personalize.util.LongHashSet;
+import io.personalize.util.IntHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -130,8 +130,8 @@ public class RecommendationStepBenchmark {
   private UserState[] states;
   private PersonalParameters[] globalRows;
   private SeenItems[] seen;
-  private LongHashSet[] seenSets;
-  private final LongHashSet seenScratch = new LongHashSet();
+  private IntHashSet[] seenSets;
+  private final IntHashSet seenScratch = new IntHashSet();
   private ItemHashes hashes;
   private PersonalParameters[] chosen;
   private UserSequence[] sequences;
@@ -253,13 +253,13 @@ public class RecommendationStepBenchmark {
     mmr = new Mmr(list.mmrBeta());
     mmrLength = list.length();
     walkCandidates = list.candidates();
-    seenSets = new LongHashSet[users];
+    seenSets = new IntHashSet[users];
     chosen = new PersonalParameters[users];
     mmrPool = new int[users][];
     mmrRelevance = new double[users][];
     Model scoring = models.model();
     for (int u = 0; u < users; u++) {
-      seenSets[u] = seen[u].into(new LongHashSet());
+      seenSets[u] = seen[u].into(new IntHashSet());
       chosen[u] = models.chosenBlock(states[u], lastGroup[u]);
       // What the list builder hands MMR: the user's best-scored walk candidates, as many as the
       // pool.
@@ -347,7 +347,7 @@ public class RecommendationStepBenchmark {
   @Benchmark
   public RecommendedList buildList() {
     int u = user[nextEvent()];
-    LongHashSet seenIds = seenSets[u];
+    IntHashSet seenIds = seenSets[u];
     return builder.build(request(u, chosen[u], seenIds));
   }
 
@@ -355,10 +355,10 @@ public class RecommendationStepBenchmark {
   @Benchmark
   public List<Candidate> walks() {
     int u = user[nextEvent()];
-    LongHashSet seenIds = seenSets[u];
+    IntHashSet seenIds = seenSets[u];
     return walks.candidates(
         states[u].recentItems,
-        id -> seenIds.contains(Ids.hash(id)),
+        id -> seenIds.contains(SeenItems.hash(id)),
         walkCandidates,
         Ids.hash(userIds[u]) ^ cycle);
   }
@@ -376,11 +376,11 @@ public class RecommendationStepBenchmark {
     int u = user[e];
     UserState state = states[u];
     PersonalParameters block = models.chosenBlock(state, group[e]);
-    LongHashSet seenIds = seen[u].into(seenScratch);
+    IntHashSet seenIds = seen[u].into(seenScratch);
     return builder.build(request(u, block, seenIds));
   }
 
-  private ListRequest request(int u, PersonalParameters block, LongHashSet seenIds) {
+  private ListRequest request(int u, PersonalParameters block, IntHashSet seenIds) {
     UserState state = states[u];
     Model model = models.model();
     return new ListRequest(

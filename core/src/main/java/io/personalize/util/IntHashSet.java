@@ -3,13 +3,13 @@ package io.personalize.util;
 import java.util.Arrays;
 
 /**
- * A set of longs in one open-addressing array: no boxing, and {@link #fill} reuses the array, so a
+ * A set of ints in one open-addressing array: no boxing, and {@link #fill} reuses the array, so a
  * set rebuilt per user allocates only when a user has more values than any before.
  */
-public final class LongHashSet {
-  private static final long FREE = 0;
+public final class IntHashSet {
+  private static final int FREE = 0;
 
-  private long[] slots = new long[16];
+  private int[] slots = new int[16];
   private int size;
   private boolean hasFree; // FREE marks an empty slot, so the value 0 is kept apart
 
@@ -17,10 +17,10 @@ public final class LongHashSet {
     return size + (hasFree ? 1 : 0);
   }
 
-  /** Empties the set and adds {@code values}. */
-  public LongHashSet fill(long[] values) {
+  /** Empties the set and adds {@code values}; returns it. */
+  public IntHashSet fill(int[] values) {
     clear();
-    for (long v : values) {
+    for (int v : values) {
       add(v);
     }
     return this;
@@ -35,7 +35,7 @@ public final class LongHashSet {
   }
 
   /** Adds {@code value}; whether it was new. */
-  public boolean add(long value) {
+  public boolean add(int value) {
     if (value == FREE) {
       boolean added = !hasFree;
       hasFree = true;
@@ -57,7 +57,7 @@ public final class LongHashSet {
     }
   }
 
-  public boolean contains(long value) {
+  public boolean contains(int value) {
     if (value == FREE) {
       return hasFree;
     }
@@ -73,19 +73,19 @@ public final class LongHashSet {
   }
 
   private void grow() {
-    long[] old = slots;
-    slots = new long[old.length * 2];
+    int[] old = slots;
+    slots = new int[old.length * 2];
     size = 0;
-    for (long v : old) {
+    for (int v : old) {
       if (v != FREE) {
         add(v);
       }
     }
   }
 
-  /** The high bits folded into the low ones, which pick the slot. */
-  private static int spread(long value) {
-    long h = value * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ (h >>> 32));
+  /** Mixes the high bits into the low ones, which pick the slot. */
+  private static int spread(int value) {
+    int h = value * 0x9E3779B9;
+    return h ^ (h >>> 16);
   }
 }

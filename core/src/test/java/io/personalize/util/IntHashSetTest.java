@@ -7,27 +7,27 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class LongHashSetTest {
+class IntHashSetTest {
   @Test
   void answersAsAJavaSetDoesThroughGrowthRefillsAndZero() {
     Random random = new Random(3);
-    LongHashSet set = new LongHashSet();
+    IntHashSet set = new IntHashSet();
     for (int round = 0; round < 3; round++) {
-      long[] values = new long[50 + 400 * round];
-      Set<Long> expected = new HashSet<>();
+      int[] values = new int[50 + 400 * round];
+      Set<Integer> expected = new HashSet<>();
       for (int n = 0; n < values.length; n++) {
-        // Few distinct values per round: repeats, and 0 in every round.
-        values[n] = n % 7 == 0 ? 0 : random.nextInt(300) * 0x100000000L;
+        // Few distinct values per round, all with equal low bits: repeats, clashes, and 0.
+        values[n] = n % 7 == 0 ? 0 : random.nextInt(300) << 16;
         expected.add(values[n]);
       }
       set.fill(values);
       assertThat(set.size()).isEqualTo(expected.size());
-      for (long probe = -5; probe < 400; probe++) {
-        long value = probe * 0x100000000L;
+      for (int probe = -5; probe < 400; probe++) {
+        int value = probe << 16;
         assertThat(set.contains(value)).as("%s", value).isEqualTo(expected.contains(value));
       }
     }
-    set.fill(new long[0]);
+    set.fill(new int[0]);
     assertThat(set.size()).isZero();
     assertThat(set.contains(0)).isFalse();
     assertThat(set.add(5)).isTrue();
