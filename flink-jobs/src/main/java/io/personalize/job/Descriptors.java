@@ -135,9 +135,11 @@ public final class Descriptors {
 
   /**
    * The recommendation operator's processing time of the user's last list sent to the
-   * recommendations topic (the publish rate limit, {@code recommend.publish-interval}).
+   * recommendations topic, written until 2026-12-05: the user's list ({@link #recommendations()})
+   * holds the same time ({@code generatedAtMillis}: every list made is published at once), so it is
+   * no longer written, only cleared with the user's other state.
    */
-  public static ValueStateDescriptor<Long> lastPublished() {
+  public static ValueStateDescriptor<Long> retiredLastPublished() {
     return new ValueStateDescriptor<>("last-published", Types.LONG);
   }
 

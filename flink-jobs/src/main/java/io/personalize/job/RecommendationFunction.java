@@ -117,7 +117,8 @@ public class RecommendationFunction
   private transient ItemHashes itemHashes;
   private transient IntHashSet seenSet;
   private transient ValueState<RecommendationView> listState;
-  private transient ValueState<Long> lastPublished;
+  // Written before 2026-12-05 beside listState, whose list tells the same time; cleared with it.
+  private transient ValueState<Long> retiredLastPublished;
   private transient ListState<ReplicaSnapshot> storedReplica;
   private transient ListState<GraphReplicaSnapshot> storedGraph;
   private transient ListState<PopularitySnapshot> storedPopularity;
@@ -207,7 +208,7 @@ public class RecommendationFunction
     itemHashes = new ItemHashes(replica::itemId);
     seenSet = new IntHashSet();
     listState = getRuntimeContext().getState(Descriptors.recommendations());
-    lastPublished = getRuntimeContext().getState(Descriptors.lastPublished());
+    retiredLastPublished = getRuntimeContext().getState(Descriptors.retiredLastPublished());
     list = config.listSettings();
     intervalMillis = config.millis(INTERVAL);
     publishMillis = config.millis(PUBLISH_INTERVAL);
@@ -316,13 +317,12 @@ public class RecommendationFunction
               replica.version()));
     }
     if (current == null || event.eventTimeMillis - current.eventTimeMillis >= intervalMillis) {
-      Long last = publishMillis == 0 ? null : lastPublished.value();
-      if (last == null || now - last >= publishMillis) {
+      // Every list made is published when it is made: the user's current list tells when the
+      // last one went out, with no state of its own to read at every event.
+      long last = current == null ? Long.MIN_VALUE : current.generatedAtMillis;
+      if (publishMillis == 0 || current == null || now - last >= publishMillis) {
         current = recommend(state, seen, event.eventTimeMillis, now);
         publish(current, ctx);
-        if (publishMillis > 0) {
-          lastPublished.update(now);
-        }
         listState.update(current);
       } else {
         // Due, but the user's last list went out less than an interval ago: the list is made
@@ -476,15 +476,15 @@ public class RecommendationFunction
       ctx.timerService().registerEventTimeTimer(deadline);
       return;
     }
+    RecommendationView current = listState.value();
+    if (current != null && publishMillis > 0) {
+      // A list still waiting is dropped with the user: no timer outlives the user's state.
+      ctx.timerService().deleteProcessingTimeTimer(current.generatedAtMillis + publishMillis);
+    }
     rankingState.clear();
     seenState.clear();
     listState.clear();
-    Long last = lastPublished.value();
-    if (last != null) {
-      // A list still waiting is dropped with the user: no timer outlives the user's state.
-      ctx.timerService().deleteProcessingTimeTimer(last + publishMillis);
-      lastPublished.clear();
-    }
+    retiredLastPublished.clear();
     usersExpired.inc();
   }
 
@@ -501,7 +501,6 @@ public class RecommendationFunction
     RecommendationView current =
         recommend(state, seenState.value(), state.lastEventTimeMillis, now);
     publish(current, ctx);
-    lastPublished.update(now);
     listState.update(current);
   }
 
