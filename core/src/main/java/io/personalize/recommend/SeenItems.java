@@ -2,6 +2,7 @@ package io.personalize.recommend;
 
 import io.personalize.online.Ids;
 import io.personalize.util.IntHashSet;
+import java.util.Arrays;
 
 /**
  * The latest distinct items a user interacted with, oldest first, at most a cap: what lists leave
@@ -66,9 +67,9 @@ public class SeenItems {
       System.arraycopy(hashes, 0, next, 0, at);
       System.arraycopy(hashes, at + 1, next, at, hashes.length - at - 1);
     } else if (hashes.length < cap) {
-      next = java.util.Arrays.copyOf(hashes, hashes.length + 1);
+      next = Arrays.copyOf(hashes, hashes.length + 1);
     } else {
-      next = java.util.Arrays.copyOfRange(hashes, hashes.length - cap + 1, hashes.length + 1);
+      next = Arrays.copyOfRange(hashes, hashes.length - cap + 1, hashes.length + 1);
     }
     next[next.length - 1] = hash;
     hashes = next;
