@@ -1,5 +1,7 @@
 package io.personalize.online;
 
+import io.personalize.recommend.SeenItems;
+
 /**
  * One user's state in the per-user operator and, as the ranking model's, in the recommendation
  * operator (keyed state in RocksDB). Personal blocks are flattened as [b_u, q_u (k values), w_u] in
@@ -39,6 +41,13 @@ public class UserState {
    * model's state, empty in the rating model's.
    */
   public String[] recentItems = new String[0];
+
+  /**
+   * The user's seen items (what lists leave out), kept in the ranking model's state, read and
+   * written with it; null in the rating model's. Null too in ranking state written before
+   * 2026-12-05, which kept them in a state of their own until the user's next event.
+   */
+  public SeenItems seen;
 
   /**
    * What the latest step was made with, from which the queryable views are derived ({@link

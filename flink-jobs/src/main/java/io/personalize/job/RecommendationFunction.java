@@ -113,7 +113,8 @@ public class RecommendationFunction
   private transient int seenCap;
   private transient long seed;
   private transient ValueState<UserState> rankingState;
-  private transient ValueState<SeenItems> seenState;
+  // Written before 2026-12-05 beside rankingState; moved into it at the user's next event.
+  private transient ValueState<SeenItems> retiredSeen;
   private transient ItemHashes itemHashes;
   private transient IntHashSet seenSet;
   private transient ValueState<RecommendationView> listState;
@@ -204,7 +205,7 @@ public class RecommendationFunction
   @Override
   public void open(OpenContext context) {
     rankingState = getRuntimeContext().getState(Descriptors.rankingUserState());
-    seenState = getRuntimeContext().getState(Descriptors.seenItems());
+    retiredSeen = getRuntimeContext().getState(Descriptors.retiredSeenItems());
     itemHashes = new ItemHashes(replica::itemId);
     seenSet = new IntHashSet();
     listState = getRuntimeContext().getState(Descriptors.recommendations());
@@ -282,14 +283,13 @@ public class RecommendationFunction
       publishFallbackIfChanged(event.eventTimeMillis, now, ctx);
     }
     UserState state = rankingState.value();
-    SeenItems seen = seenState.value();
     if (state == null) {
       state = models.newUser(event.userId, Ids.hash(event.userId));
-      seen = new SeenItems();
+      state.seen = new SeenItems();
       // The user's one timer; it moves forward while the user stays active (see onTimer).
       ctx.timerService().registerEventTimeTimer(event.eventTimeMillis + idleMillis);
     }
-    seen.upgrade();
+    SeenItems seen = seenOf(state);
     RecommendationView current = listState.value();
     int group = boundaries.groupOf(state.events);
 
@@ -332,7 +332,6 @@ public class RecommendationFunction
       }
     }
     rankingState.update(state);
-    seenState.update(seen);
     eventsProcessed.inc();
   }
 
@@ -378,10 +377,24 @@ public class RecommendationFunction
     return view;
   }
 
+  /**
+   * The user's seen items, in ids turned into hashes, and moved into the ranking state from the
+   * state of their own that kept them before 2026-12-05 (the move is written at once).
+   */
+  private SeenItems seenOf(UserState state) throws Exception {
+    if (state.seen == null) {
+      SeenItems kept = retiredSeen.value();
+      state.seen = kept == null ? new SeenItems() : kept;
+      retiredSeen.clear();
+      rankingState.update(state);
+    }
+    return state.seen.upgrade();
+  }
+
   /** The user's list now, leaving out the items the user has seen. */
   private RecommendationView recommend(
       UserState state, SeenItems seen, long eventTimeMillis, long now) {
-    IntHashSet seenHashes = seen.upgrade().into(seenSet);
+    IntHashSet seenHashes = seen.into(seenSet);
     RecommendationView view =
         recommend(state, i -> seenHashes.contains(itemHashes.of(i)), eventTimeMillis, now);
     listsComputed.inc();
@@ -482,7 +495,7 @@ public class RecommendationFunction
       ctx.timerService().deleteProcessingTimeTimer(current.generatedAtMillis + publishMillis);
     }
     rankingState.clear();
-    seenState.clear();
+    retiredSeen.clear();
     listState.clear();
     retiredLastPublished.clear();
     usersExpired.inc();
@@ -498,8 +511,7 @@ public class RecommendationFunction
       return;
     }
     long now = ctx.timerService().currentProcessingTime();
-    RecommendationView current =
-        recommend(state, seenState.value(), state.lastEventTimeMillis, now);
+    RecommendationView current = recommend(state, seenOf(state), state.lastEventTimeMillis, now);
     publish(current, ctx);
     listState.update(current);
   }

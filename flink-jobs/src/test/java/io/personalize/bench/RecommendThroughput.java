@@ -220,7 +220,6 @@ public final class RecommendThroughput {
     }
     Sizes userState = new Sizes(Descriptors.userState());
     Sizes rankingState = new Sizes(Descriptors.rankingUserState());
-    Sizes seenItems = new Sizes(Descriptors.seenItems());
     Sizes view = new Sizes(Descriptors.recommendations());
     Sizes sequence = new Sizes(Descriptors.userSequence());
     Sizes sequenceSeen = new Sizes(Descriptors.sequenceSeenItems());
@@ -232,8 +231,8 @@ public final class RecommendThroughput {
         personal.recordStep(rated, 1, 1, 1);
         userState.add(rated);
       }
+      state.seen = seen.get(user);
       rankingState.add(state);
-      seenItems.add(seen.get(user));
       sequenceSeen.add(seen.get(user));
       sequence.add(sequences.get(user));
       // A full list: K of the user's items stand in for the recommended ones (ids alike).
@@ -270,7 +269,6 @@ public final class RecommendThroughput {
     System.out.println("|---|---|---:|---:|");
     userState.print("personal models");
     rankingState.print("recommendations");
-    seenItems.print("recommendations");
     view.print("recommendations");
     sequence.print("user sequences");
     sequenceSeen.print("user sequences");
@@ -278,7 +276,6 @@ public final class RecommendThroughput {
         Math.round(
             userState.mean()
                 + rankingState.mean()
-                + seenItems.mean()
                 + view.mean()
                 + sequence.mean()
                 + sequenceSeen.mean());

@@ -15,6 +15,8 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
+import io.personalize.online.UserState;
+import io.personalize.recommend.SeenItems;
 import io.personalize.state.RecommendationView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,6 +146,14 @@ class RecommendationFunctionTest {
     return keyed(user, Descriptors.recommendations());
   }
 
+  private <T> void put(String user, ValueStateDescriptor<T> descriptor, T value) throws Exception {
+    KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(user);
+    backend
+        .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor)
+        .update(value);
+  }
+
   private <T> T keyed(String user, ValueStateDescriptor<T> descriptor) throws Exception {
     KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(user);
@@ -224,6 +234,30 @@ class RecommendationFunctionTest {
   }
 
   @Test
+  void seenItemsKeptApartBeforeMoveIntoTheRankingStateAtTheUsersNextEvent() throws Exception {
+    reopen(CONFIG.with(RecommendationOptions.PUBLISH_INTERVAL, Duration.ZERO), 1, 0);
+    harness.processElement(click("u1", "a", 1_000), 1_000);
+    assertThat(list("u1").itemIds).containsExactly("c", "b", "x", "y");
+    // As state written before 2026-12-05 holds it: the ranking state without its seen items,
+    // which are a state of their own, as ids.
+    UserState old = keyed("u1", Descriptors.rankingUserState());
+    old.seen = null;
+    SeenItems apart = new SeenItems();
+    apart.items = new String[] {"a", "c"};
+    put("u1", Descriptors.rankingUserState(), old);
+    put("u1", Descriptors.retiredSeenItems(), apart);
+    assertThat(stateEntries()).isEqualTo(3);
+
+    harness.processElement(click("u1", "b", 2_000), 2_000);
+
+    assertThat(list("u1").itemIds).as("a, c (kept apart) and b seen").containsExactly("x", "y");
+    assertThat(keyed("u1", Descriptors.retiredSeenItems())).isNull();
+    assertThat(keyed("u1", Descriptors.rankingUserState()).seen.hashes)
+        .containsExactly(SeenItems.hash("a"), SeenItems.hash("c"), SeenItems.hash("b"));
+    assertThat(stateEntries()).as("ranking-user-state, recommendations").isEqualTo(2);
+  }
+
+  @Test
   void aNewUsersFirstItemOutsideTheGraphGetsWhatNewUsersTouchFirst() throws Exception {
     harness.processElement(click("u2", "z", 1_000), 1_000);
     RecommendationView view = list("u2");
@@ -235,7 +269,7 @@ class RecommendationFunctionTest {
   void anIdleUserLeavesNoStateAndNoTimer() throws Exception {
     harness.setProcessingTime(10_000);
     harness.processElement(click("u1", "a", 1_000), 1_000);
-    assertThat(stateEntries()).as("ranking-user-state, seen-items, recommendations").isEqualTo(3);
+    assertThat(stateEntries()).as("ranking-user-state, recommendations").isEqualTo(2);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
     harness.processElement(click("u1", "b", 5_000), 5_000);
     assertThat(harness.numEventTimeTimers()).as("still one timer").isEqualTo(1);
@@ -251,7 +285,7 @@ class RecommendationFunctionTest {
             Descriptors.retiredLastPublished())
         .update(10_000L);
     harness.watermark(1_000 + IDLE);
-    assertThat(stateEntries()).as("the timer moved to the later event").isEqualTo(4);
+    assertThat(stateEntries()).as("the timer moved to the later event").isEqualTo(3);
     harness.watermark(5_000 + IDLE);
     assertThat(stateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
@@ -338,7 +372,7 @@ class RecommendationFunctionTest {
         .extracting(v -> v.eventTimeMillis)
         .containsExactly(1_000L, 2_000L, 3_000L);
     assertThat(harness.numProcessingTimeTimers()).isZero();
-    assertThat(stateEntries()).as("no last-published state").isEqualTo(3);
+    assertThat(stateEntries()).as("no last-published state").isEqualTo(2);
   }
 
   @Test
