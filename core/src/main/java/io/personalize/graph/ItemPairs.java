@@ -20,11 +20,6 @@ public class ItemPairs {
     return to.length;
   }
 
-  /** The pair at {@code n}, 0 the first made. */
-  public ItemPair pair(int n) {
-    return new ItemPair(from, to[n], weights[n], timesMillis[n]);
-  }
-
   /** The latest event time of these pairs. */
   public long latestMillis() {
     long latest = Long.MIN_VALUE;

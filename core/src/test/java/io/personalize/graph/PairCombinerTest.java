@@ -23,7 +23,6 @@ class PairCombinerTest {
     assertThat(a.weights).containsExactly(1.0, 0.25, 2.0);
     assertThat(a.timesMillis).containsExactly(10L, 12L, 9L);
     assertThat(a.latestMillis()).isEqualTo(12);
-    assertThat(a.pair(2)).isEqualTo(new ItemPair("a", "b", 2.0, 9));
     assertThat(groups.get(1).to).containsExactly("y");
   }
 
