@@ -4,6 +4,7 @@ import io.personalize.avro.FeatureWeightDelta;
 import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.avro.AvroSizes;
 import io.personalize.connectors.format.OutputFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,10 @@ public final class CheckpointParts {
    */
   public static List<GradientCheckpoint> split(
       GradientCheckpoint whole, OutputFormat format, int maxBytes) {
+    // The sink encodes what goes out: a record whose bound fits needs no encoding here as well.
+    if (format == OutputFormat.AVRO && AvroSizes.upperBound(whole) <= maxBytes) {
+      return List.of(whole);
+    }
     int size = format.encode(CODEC, whole).length;
     if (size <= maxBytes) {
       return List.of(whole);

@@ -8,6 +8,7 @@ import io.personalize.avro.GradientCheckpoint;
 import io.personalize.avro.ItemParameterDelta;
 import io.personalize.avro.ModelKind;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.avro.AvroSizes;
 import io.personalize.connectors.format.OutputFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,17 @@ class CheckpointPartsTest {
         .setFeatureWeightDeltas(weights)
         .setMaxEventTimeMillis(99)
         .build();
+  }
+
+  /** The size bound spares the encoding only when it fits; the exact size decides otherwise. */
+  @Test
+  void aCheckpointOverItsBoundButWithinTheLimitIsStillOneRecord() {
+    GradientCheckpoint whole = large();
+    int encoded = CODEC.encode(whole).length;
+    assertThat(AvroSizes.upperBound(whole)).isGreaterThan(encoded);
+
+    assertThat(CheckpointParts.split(whole, OutputFormat.AVRO, encoded)).containsExactly(whole);
+    assertThat(CheckpointParts.split(whole, OutputFormat.AVRO, encoded - 1)).hasSizeGreaterThan(1);
   }
 
   @ParameterizedTest
