@@ -46,7 +46,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private static final byte[] HEADER = {(byte) 0xC3, 0x01};
-  private static final int HEADER_AND_FINGERPRINT = 10;
+  static final int HEADER_AND_FINGERPRINT = 10;
 
   /** The engine's top-level wire types by fingerprint, to name a record of the wrong type. */
   private static final Map<Long, String> KNOWN_TYPES =

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,9 +17,6 @@ import org.apache.avro.util.Utf8;
  * (a Kafka record's size) can skip the encoding when the bound fits; the sink encodes it anyway.
  */
 public final class AvroSizes {
-  /** {@code C3 01} and the 8-byte schema fingerprint. */
-  static final int SINGLE_OBJECT_HEADER = 10;
-
   private static final int MAX_INT = 5;
   private static final int MAX_LONG = 10;
 
@@ -28,20 +24,17 @@ public final class AvroSizes {
 
   /** At least as many bytes as {@link AvroCodec#encode} writes for {@code record}. */
   public static long upperBound(SpecificRecord record) {
-    return SINGLE_OBJECT_HEADER + body(record.getSchema(), record);
+    return AvroCodec.HEADER_AND_FINGERPRINT + body(record.getSchema(), record);
   }
 
   private static long body(Schema schema, Object datum) {
+    long fixed = fixedSize(schema);
+    if (fixed >= 0) {
+      return fixed;
+    }
     return switch (schema.getType()) {
-      case NULL -> 0;
-      case BOOLEAN -> 1;
-      case INT, ENUM -> MAX_INT;
-      case LONG -> MAX_LONG;
-      case FLOAT -> 4;
-      case DOUBLE -> 8;
       case STRING -> MAX_LONG + stringBytes((CharSequence) datum);
       case BYTES -> MAX_LONG + ((ByteBuffer) datum).remaining();
-      case FIXED -> ((GenericFixed) datum).bytes().length;
       case RECORD -> record(schema, (IndexedRecord) datum);
       case ARRAY -> array(schema.getElementType(), (Collection<?>) datum);
       case MAP -> map(schema.getValueType(), (Map<?, ?>) datum);
@@ -49,6 +42,7 @@ public final class AvroSizes {
         int branch = SpecificData.get().resolveUnion(schema, datum);
         yield MAX_INT + body(schema.getTypes().get(branch), datum);
       }
+      default -> throw new IllegalStateException("no size for Avro type " + schema.getType());
     };
   }
 
@@ -83,7 +77,7 @@ public final class AvroSizes {
     return bytes;
   }
 
-  /** The most bytes an item of this type takes, -1 when it depends on the item. */
+  /** The most bytes any value of this type takes, -1 when it depends on the value. */
   private static long fixedSize(Schema schema) {
     return switch (schema.getType()) {
       case NULL -> 0;
