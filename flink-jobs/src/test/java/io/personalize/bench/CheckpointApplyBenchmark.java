@@ -18,7 +18,6 @@ import io.personalize.online.GlobalModel;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.SharedReplica;
 import io.personalize.rank.SignalWeights;
-import io.personalize.recommend.RecommendationDefaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #applyGraphDelta}: the item graph's replica, {@link GraphReplica#offer}
  *       (newest-only, the default) and {@link GraphReplica#advanceTo} of the next {@link
  *       GraphDelta}. The deltas are what a {@link GraphDeltaBuilder} closed every 100 changed lists
- *       ({@code graph-updates.every-changes}'s default) while the pairs of the stream ({@link
+ *       ({@code graph-updates.every-changes}'s default until 2026-12-05, kept so that the recorded
+ *       figures compare; a delta's cost grows with its lists) while the pairs of the stream ({@link
  *       UserSequence#remember}, default {@link GraphSettings}) went into a {@link
  *       CoInteractionGraph}, as the graph operator's lists do, expiries included.
  * </ul>
@@ -84,6 +84,11 @@ public class CheckpointApplyBenchmark {
 
   /** {@code max-users}'s default. */
   private static final int MAX_USERS = 1_000_000;
+
+  /**
+   * Changed lists per graph delta: {@code graph-updates.every-changes}'s default until 2026-12-05.
+   */
+  private static final int LISTS_PER_DELTA = 100;
 
   /** The rating model's checkpoints and a replica that applies them. */
   @State(Scope.Thread)
@@ -261,7 +266,7 @@ public class CheckpointApplyBenchmark {
     }
 
     private static void closeIfDue(GraphDeltaBuilder builder, List<GraphDelta> closed, long now) {
-      if (builder.pending() >= RecommendationDefaults.GRAPH_UPDATES_EVERY_CHANGES) {
+      if (builder.pending() >= LISTS_PER_DELTA) {
         closed.add(builder.close(now));
       }
     }
