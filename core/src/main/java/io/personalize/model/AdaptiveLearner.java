@@ -156,10 +156,7 @@ public final class AdaptiveLearner {
    * The draw is a function of the user's seed alone.
    */
   public int blocksOfUser(long userSeed) {
-    boolean sampled =
-        candidateShare >= 1
-            || new java.util.SplittableRandom(userSeed ^ SAMPLE_SALT).nextDouble() < candidateShare;
-    return sampled ? candidates.size() : 1;
+    return UserSample.includes(userSeed, SAMPLE_SALT, candidateShare) ? candidates.size() : 1;
   }
 
   /** Separates the sampling draw from other uses of the user's seed (its initial row). */

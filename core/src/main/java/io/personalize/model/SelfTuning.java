@@ -33,6 +33,9 @@ import java.util.List;
  *     global model trained without it
  * @param adaGradRate batch protocols: the base rate of the AdaGrad trainer that competes with SGD
  *     for the global model on the validation folds ({@link AdaGradTrainer}); 0: SGD only
+ * @param earlyShare the share of new users, drawn by a hash of the user, whose first events are
+ *     also learned by one shadow row per early multiplier: the evidence the early multiplier is
+ *     chosen on (1: every new user). Every user steps at the chosen multiplier either way.
  */
 public record SelfTuning(
     List<RateMultipliers> rates,
@@ -45,11 +48,20 @@ public record SelfTuning(
     double selectionEvidence,
     double candidateShare,
     int validationFolds,
-    double adaGradRate)
+    double adaGradRate,
+    double earlyShare)
     implements java.io.Serializable {
 
   /** The stream default of {@link #candidateShare}; chosen on ml-100k (docs/evaluation.md). */
   public static final double DEFAULT_CANDIDATE_SHARE = 0.5;
+
+  /**
+   * The stream default of {@link #earlyShare}: the shadows are four rows per new user in the
+   * parallelism-1 global operators' heap, most of it in a Zipf stream where most users stay in
+   * their first events (docs/performance.md, "A million users"). An eighth of the users still gives
+   * ml-1m's first 3,000 users 6,400 shadowed early events, past the 5,000 the choice waits for.
+   */
+  public static final double DEFAULT_EARLY_SHARE = 0.125;
 
   /** Multipliers of the global model's bias and factor step sizes. */
   public record RateMultipliers(double bias, double factor) implements java.io.Serializable {
@@ -118,6 +130,9 @@ public record SelfTuning(
     if (!(candidateShare > 0 && candidateShare <= 1)) {
       throw new IllegalArgumentException("candidateShare must be in (0, 1]: " + candidateShare);
     }
+    if (!(earlyShare > 0 && earlyShare <= 1)) {
+      throw new IllegalArgumentException("earlyShare must be in (0, 1]: " + earlyShare);
+    }
     if (!(metaStep >= 0 && metaStep < 1)) {
       throw new IllegalArgumentException("metaStep must be in [0, 1): " + metaStep);
     }
@@ -142,7 +157,8 @@ public record SelfTuning(
         0,
         DEFAULT_CANDIDATE_SHARE,
         1,
-        0);
+        0,
+        DEFAULT_EARLY_SHARE);
   }
 
   /**
@@ -155,12 +171,12 @@ public record SelfTuning(
    * test events; with two, ml-100k's user-split lost 0.003 more (0.9615 against 0.9587).
    */
   public static SelfTuning globalRowOnly() {
-    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, true, 1, 1, 5, 0.02);
+    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, true, 1, 1, 5, 0.02, 1);
   }
 
   /** Everything off: the configured steps, a zero initial row, no global-row candidate. */
   public static SelfTuning off() {
-    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, false, 0, 1, 1, 0);
+    return new SelfTuning(List.of(), 1, 0, List.of(1.0), 0, 0, false, 0, 1, 1, 0, 1);
   }
 
   /** Whether the batch global model's trainer is chosen between SGD and AdaGrad. */
@@ -181,7 +197,8 @@ public record SelfTuning(
         selectionEvidence,
         share,
         validationFolds,
-        adaGradRate);
+        adaGradRate,
+        earlyShare);
   }
 
   /** Whether the step sizes race at all. */

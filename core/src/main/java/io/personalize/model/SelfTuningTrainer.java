@@ -20,7 +20,8 @@ import java.util.List;
  *       one shadow of its row per early multiplier predicts and learns each event (reading the
  *       shared block, never writing it); once {@code earlyEvidence} early events were seen, the
  *       multiplier with the lowest summed loss is the one the user's real row, and the per-user
- *       side, step at in a user's first events.
+ *       side, step at in a user's first events. Only a share of the new users has shadows ({@link
+ *       SelfTuning#earlyShare}): the choice needs a sample, not everyone.
  *   <li><b>The initial row by Reptile</b> (first-order meta-learning, as in MetaRec): after a
  *       user's first events, the initial bias and the mean of the initial factors move a step
  *       {@code metaStep} toward where the user's row went: {@code theta <- theta + eps (phi_u -
@@ -32,8 +33,14 @@ import java.util.List;
  * with {@link GlobalTrainer}.
  */
 public final class SelfTuningTrainer {
-  /** Early events seen before the early multiplier may leave its default (the first candidate). */
+  /**
+   * Shadowed early events seen before the early multiplier may leave its default (the first
+   * candidate).
+   */
   public static final int EARLY_EVIDENCE = 5_000;
+
+  /** Salt of the early shadows' sample of users ({@link UserSample}). */
+  private static final long EARLY_SALT = 0xEA51_7E0F_5EED_0001L;
 
   private final Model model;
   private final Initializer initializer;
@@ -126,12 +133,15 @@ public final class SelfTuningTrainer {
 
   /**
    * A user's row as of {@code events} learned events (a restored user, whose caller then sets the
-   * row's values): early shadows only if the user is still in its first events.
+   * row's values): early shadows only if the user is still in its first events and in the early
+   * share ({@link SelfTuning#earlyShare}).
    */
   public GlobalUserRow newUser(long seed, long events) {
     GlobalUserRow user = new GlobalUserRow(seed, startRow(seed));
     user.events = events;
-    if (settings.early(events) && earlySettings.length > 1) {
+    if (settings.early(events)
+        && earlySettings.length > 1
+        && UserSample.includes(seed, EARLY_SALT, tuning.earlyShare())) {
       user.early = new PersonalParameters[earlySettings.length];
       for (int e = 0; e < user.early.length; e++) {
         user.early[e] = user.row.copy();

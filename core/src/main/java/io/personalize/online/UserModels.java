@@ -13,6 +13,7 @@ import io.personalize.model.PersonalLearner;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;
 import io.personalize.model.SharedParameters;
+import io.personalize.model.UserSample;
 import io.personalize.rank.RankingSteps;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -151,8 +152,7 @@ public final class UserModels {
 
   /** Whether the shadow modes score the user of this seed. */
   private boolean shadowed(long seed) {
-    return shadowShare >= 1
-        || new java.util.SplittableRandom(seed ^ SHADOW_SALT).nextDouble() < shadowShare;
+    return UserSample.includes(seed, SHADOW_SALT, shadowShare);
   }
 
   /**

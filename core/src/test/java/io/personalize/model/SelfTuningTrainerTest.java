@@ -34,7 +34,19 @@ class SelfTuningTrainerTest {
       List<Double> early,
       int firstEvents,
       double metaStep) {
-    return new SelfTuning(rates, every, length, early, firstEvents, metaStep, false, 0, 1, 1, 0);
+    return tuning(rates, every, length, early, firstEvents, metaStep, 1);
+  }
+
+  private static SelfTuning tuning(
+      List<SelfTuning.RateMultipliers> rates,
+      int every,
+      int length,
+      List<Double> early,
+      int firstEvents,
+      double metaStep,
+      double earlyShare) {
+    return new SelfTuning(
+        rates, every, length, early, firstEvents, metaStep, false, 0, 1, 1, 0, earlyShare);
   }
 
   @Test
@@ -222,6 +234,37 @@ class SelfTuningTrainerTest {
     double[] losses = trainer.earlyLosses();
     assertThat(losses[1]).isLessThan(losses[0]);
     assertThat(trainer.settings().earlyMultiplier).isEqualTo(4);
+  }
+
+  /**
+   * Only the early share's new users keep shadows. The shadows only inform the choice of the
+   * multiplier, so every user's row learns the same with or without them, here before the choice is
+   * made (4,500 early events, fewer than the evidence asked).
+   */
+  @Test
+  void onlyTheEarlyShareKeepsShadowsAndEveryRowLearnsTheSame() {
+    List<Double> multipliers = List.of(2.0, 1.0);
+    SelfTuningTrainer everyone = trainer(tuning(List.of(), 1, 0, multipliers, 5, 0.1, 1));
+    SelfTuningTrainer quarter = trainer(tuning(List.of(), 1, 0, multipliers, 5, 0.1, 0.25));
+    int shadowed = 0;
+    for (int u = 0; u < 1_500; u++) {
+      GlobalUserRow all = everyone.newUser(u);
+      GlobalUserRow some = quarter.newUser(u);
+      assertThat(all.early).isNotNull();
+      if (some.early != null) {
+        shadowed++;
+      }
+      for (int e = 0; e < 3; e++) {
+        double label = 1 + (u + e) % 5;
+        double expected = everyone.learn(all, u % 50, X, label);
+        assertThat(quarter.learn(some, u % 50, X, label)).isEqualTo(expected);
+      }
+      assertThat(some.row.bias).isEqualTo(all.row.bias);
+      assertThat(some.row.factors).containsExactly(all.row.factors);
+    }
+    assertThat(shadowed).isBetween(300, 450);
+    assertThat(quarter.earlyEvents()).isEqualTo(3L * shadowed);
+    assertThat(everyone.earlyEvents()).isEqualTo(3L * 1_500);
   }
 
   @Test

@@ -220,7 +220,8 @@ class SharedReplicaTest {
                       0,
                       1,
                       1,
-                      0))
+                      0,
+                      1))
               .build();
     }
     int k = kind.usesFactors() ? K : 0;

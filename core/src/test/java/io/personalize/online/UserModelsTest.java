@@ -512,7 +512,7 @@ class UserModelsTest {
             .adaptiveCandidates(java.util.List.of(wild, wild))
             .tuning(
                 new io.personalize.model.SelfTuning(
-                    java.util.List.of(), 1, 0, java.util.List.of(1.0), 0, 0, true, 0, 1, 1, 0))
+                    java.util.List.of(), 1, 0, java.util.List.of(1.0), 0, 0, true, 0, 1, 1, 0, 1))
             .build();
     UserModels models = new UserModels(config, F, MEAN, EnumSet.noneOf(Mode.class), item -> item);
     SharedParameters shared = freshShared();
