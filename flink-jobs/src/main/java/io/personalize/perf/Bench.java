@@ -89,15 +89,10 @@ public final class Bench {
         settings.items(),
         settings.exponent(),
         settings.seed());
-    Dataset data =
-        ZipfStream.generate(
-            settings.seed(),
-            settings.events(),
-            settings.users(),
-            settings.items(),
-            settings.exponent());
+    Dataset data = stream(settings.events());
     long users = data.interactions().stream().map(Interaction::userId).distinct().count();
     long items = data.interactions().stream().map(Interaction::itemId).distinct().count();
+    int events = data.interactions().size();
     out.printf("  %,d distinct users and %,d distinct items occur%n", users, items);
     List<Measured> runs = new ArrayList<>();
     LatencyReport latency;
@@ -109,29 +104,32 @@ public final class Bench {
       for (OutputFormat format : formats) {
         load(data, bootstrap, topic(format), partitions, format, out);
       }
+      // Not kept through the runs: the jobs share this JVM's heap, and at 3,000,000 events the
+      // stream is a quarter of a GB of it. What needs the events again generates them again.
+      data = null;
       int slots = settings.parallelisms().stream().max(Integer::compare).orElse(1);
       Configuration clusterSettings = clusterSettings(jobSettings, settings.out());
       // Each run on one format right after the same run on the other: the pairs compared are
       // the closest in time, on a machine whose speed drifts.
       try (BenchCluster cluster = new BenchCluster(clusterSettings, slots)) {
         if (settings.warmUp()) {
-          warmUp(cluster, bootstrap, data, users);
+          warmUp(cluster, bootstrap, events, users);
         }
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
-            runs.add(ceiling(cluster, bootstrap, p, format, data.interactions().size(), true));
+            runs.add(ceiling(cluster, bootstrap, p, format, events, true));
           }
         }
         boolean recommends = recommends();
         for (int p : settings.parallelisms()) {
           for (OutputFormat format : formats) {
-            runs.add(job(cluster, bootstrap, p, recommends, format, data, users, true));
+            runs.add(job(cluster, bootstrap, p, recommends, format, events, users, true));
           }
         }
         int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
         if (recommends) {
           for (OutputFormat format : formats) {
-            runs.add(job(cluster, bootstrap, widest, false, format, data, users, true));
+            runs.add(job(cluster, bootstrap, widest, false, format, events, users, true));
           }
         }
         String fullJob =
@@ -140,13 +138,14 @@ public final class Bench {
                 + suffix(formats.get(0));
         Measured full =
             runs.stream().filter(r -> r.name().equals(fullJob)).findFirst().orElseThrow();
-        latency = latency(cluster, bootstrap, widest, full.eventsPerSecond() / 2, data);
+        latency = latency(cluster, bootstrap, widest, full.eventsPerSecond() / 2, events);
       }
     }
     out.println("compute loop: the engine's per-event steps in plain Java, one core...");
+    Dataset all = stream(events);
     double compute =
-        flameGraphs.profile("compute loop", () -> ComputeLoop.engine(data, jobSettings, out));
-    double bare = ComputeLoop.bareSgd(data, JobConfig.from(jobSettings).model().factors());
+        flameGraphs.profile("compute loop", () -> ComputeLoop.engine(all, jobSettings, out));
+    double bare = ComputeLoop.bareSgd(all, JobConfig.from(jobSettings).model().factors());
     BenchReport report =
         new BenchReport(
             settings, users, items, runs, compute, bare, latency, java.time.Instant.now());
@@ -156,6 +155,12 @@ public final class Bench {
     out.println("wrote " + json);
     out.println("wrote " + chart);
     return report;
+  }
+
+  /** The first {@code events} events of the benchmark's stream (the same every time). */
+  private Dataset stream(int events) {
+    return ZipfStream.generate(
+        settings.seed(), events, settings.users(), settings.items(), settings.exponent());
   }
 
   /**
@@ -173,17 +178,17 @@ public final class Bench {
    * machine's CPU samples, and the same job run a second time in the same JVM was 1.36 times as
    * fast. The jobs write to output topics of their own ({@code bench-warm-...}).
    */
-  private void warmUp(BenchCluster cluster, String bootstrap, Dataset data, long users)
+  private void warmUp(BenchCluster cluster, String bootstrap, int events, long users)
       throws Exception {
     out.println("warm-up: every run once, not measured...");
     int widest = settings.parallelisms().get(settings.parallelisms().size() - 1);
     for (OutputFormat format : settings.formats()) {
       for (int p : settings.parallelisms()) {
-        ceiling(cluster, bootstrap, p, format, data.interactions().size(), false);
-        job(cluster, bootstrap, p, recommends(), format, data, users, false);
+        ceiling(cluster, bootstrap, p, format, events, false);
+        job(cluster, bootstrap, p, recommends(), format, events, users, false);
       }
       if (recommends()) {
-        job(cluster, bootstrap, widest, false, format, data, users, false);
+        job(cluster, bootstrap, widest, false, format, events, users, false);
       }
     }
     out.println("warm-up done: the measured runs follow");
@@ -313,9 +318,9 @@ public final class Bench {
    * about 20 a second followed to queryable state and to the recommendations topic.
    */
   private LatencyReport latency(
-      BenchCluster cluster, String bootstrap, int parallelism, double rate, Dataset data)
+      BenchCluster cluster, String bootstrap, int parallelism, double rate, int streamEvents)
       throws Exception {
-    int events = (int) Math.min(data.interactions().size(), Math.max(1, rate * 60));
+    int events = (int) Math.min(streamEvents, Math.max(1, rate * 60));
     out.printf(
         "latency p%d: %,d events at %,.0f events/s (half the job's rate)...%n",
         parallelism, events, rate);
@@ -330,13 +335,7 @@ public final class Bench {
     StreamExecutionEnvironment env = cluster.environment(conf);
     JobRunner.define(env, job, List.of());
     org.apache.flink.api.common.JobID id = cluster.start(env, settings.timeout().toMillis());
-    Dataset live =
-        new Dataset(
-            data.name(),
-            data.layout(),
-            data.interactions().subList(0, events),
-            data.items(),
-            data.scale());
+    Dataset live = stream(events);
     int sampleEvery = (int) Math.max(1, Math.round(rate / 20));
     try (LatencyProbe probe =
         new LatencyProbe(
@@ -399,7 +398,7 @@ public final class Bench {
       int parallelism,
       boolean recommend,
       OutputFormat format,
-      Dataset data,
+      int events,
       long users,
       boolean measured)
       throws Exception {
@@ -428,7 +427,6 @@ public final class Bench {
         List.of(),
         interactions ->
             interactions.map(new FirstRecordClock()).uid("bench-clock").name("First-record clock"));
-    long events = data.interactions().size();
     // Every event of a user with an earlier one is checked against the user's list.
     long listChecks = recommend ? events - users : 0;
     String recommender = job.listSettings().kind().label();

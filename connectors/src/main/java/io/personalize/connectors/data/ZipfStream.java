@@ -35,7 +35,8 @@ public final class ZipfStream {
 
   /**
    * @param seed the same seed (and sizes) give the same stream
-   * @param events number of events, at least 1
+   * @param events number of events, at least 1; with the same seed, users and items, a shorter
+   *     stream is the longer one's first events
    * @param users number of distinct user ids to draw from, at least 1
    * @param items number of distinct item ids to draw from, at least 1
    * @param exponent the Zipf exponent of both laws, at least 0 (0: uniform)

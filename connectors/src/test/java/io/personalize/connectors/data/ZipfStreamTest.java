@@ -17,6 +17,13 @@ class ZipfStreamTest {
         .isNotEqualTo(ZipfStream.generate(7, 2_000, 100, 50, 1.0).interactions());
   }
 
+  /** What the benchmark relies on to generate its stream's first events again. */
+  @Test
+  void aShorterStreamIsTheLongerOnesFirstEvents() {
+    assertThat(ZipfStream.generate(7, 300, 100, 50, 1.0).interactions())
+        .isEqualTo(ZipfStream.generate(7, 2_000, 100, 50, 1.0).interactions().subList(0, 300));
+  }
+
   @Test
   void usersFollowZipfsLaw() {
     // Exponent 1 over 1,000 ids: rank r has probability 1 / (r * H(1000)), H(1000) = 7.4855.
