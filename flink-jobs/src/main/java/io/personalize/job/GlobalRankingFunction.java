@@ -14,6 +14,7 @@ import io.personalize.online.ModelDelta;
 import io.personalize.rank.RankingSteps;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -37,7 +38,7 @@ import org.apache.flink.util.Collector;
  */
 public class GlobalRankingFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, ModelDelta>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private final JobConfig config;
   private transient FeatureSpace space;
   private transient GlobalModel ranking;
@@ -66,6 +67,7 @@ public class GlobalRankingFunction
     for (GlobalModelSnapshot snapshot : stored.get()) {
       ranking.restore(snapshot);
     }
+    OperatorSnapshots.release(stored);
     version = ranking.version();
     steps = new RankingSteps(config.signalWeights(), config.get(RANKING_NEGATIVES), null);
   }
@@ -117,5 +119,10 @@ public class GlobalRankingFunction
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     stored.update(List.of(ranking.snapshot()));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(stored);
   }
 }

@@ -17,6 +17,7 @@ import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public class GlobalTrainerFunction
     extends KeyedCoProcessFunction<Integer, ValidEvent, ItemMetadata, Prediction>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   /**
    * Ratings learned with no item metadata at all before the job says so: a hybrid model without
    * item features still runs, but its personal feature weights have nothing to learn from (ml-100k
@@ -78,6 +79,7 @@ public class GlobalTrainerFunction
     for (GlobalModelSnapshot snapshot : stored.get()) {
       model.restore(snapshot);
     }
+    OperatorSnapshots.release(stored);
     version = model.version();
   }
 
@@ -167,5 +169,10 @@ public class GlobalTrainerFunction
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     stored.update(List.of(model.snapshot()));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(stored);
   }
 }

@@ -10,6 +10,7 @@ import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GroupCoordinator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -24,7 +25,7 @@ import org.apache.flink.util.Collector;
  */
 public class GroupCoordinatorFunction
     extends KeyedProcessFunction<Integer, ValidEvent, GroupBoundaries>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private final JobConfig config;
   private transient GroupCoordinator coordinator;
   private transient ListState<CountsSnapshot> stored;
@@ -45,6 +46,7 @@ public class GroupCoordinatorFunction
     for (CountsSnapshot snapshot : stored.get()) {
       coordinator.restore(snapshot);
     }
+    OperatorSnapshots.release(stored);
   }
 
   @Override
@@ -70,5 +72,10 @@ public class GroupCoordinatorFunction
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     stored.update(List.of(coordinator.snapshot()));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(stored);
   }
 }

@@ -21,6 +21,7 @@ import io.personalize.state.UserProfile;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public class PersonalModelFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalModelFunction.class);
 
   /** A batch of at least this many expired users is logged at WARN. */
@@ -113,6 +114,7 @@ public class PersonalModelFunction
     if (freshest != null) {
       replica.restore(freshest);
     }
+    OperatorSnapshots.release(storedReplica);
     storedBoundaries =
         context.getOperatorStateStore().getUnionListState(Descriptors.groupBoundaries());
     for (GroupBoundaries b : storedBoundaries.get()) {
@@ -284,6 +286,11 @@ public class PersonalModelFunction
     storedSelector.update(List.of(models.selector().snapshot()));
     storedBoundaries.update(
         boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(storedReplica);
   }
 
   /**

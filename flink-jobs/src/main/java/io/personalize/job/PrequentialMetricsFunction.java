@@ -13,6 +13,7 @@ import io.personalize.online.ScoreboardSnapshot;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public class PrequentialMetricsFunction
     extends KeyedProcessFunction<Integer, Prediction, MetricSnapshot>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(PrequentialMetricsFunction.class);
 
   private final JobConfig config;
@@ -53,6 +54,7 @@ public class PrequentialMetricsFunction
     for (ScoreboardSnapshot s : stored.get()) {
       scoreboard.restore(s);
     }
+    OperatorSnapshots.release(stored);
   }
 
   @Override
@@ -135,5 +137,10 @@ public class PrequentialMetricsFunction
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     stored.update(List.of(scoreboard.snapshot()));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(stored);
   }
 }

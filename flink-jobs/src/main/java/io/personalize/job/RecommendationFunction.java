@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -89,7 +90,7 @@ import org.apache.flink.util.Collector;
  */
 public class RecommendationFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   /** The user id (and Kafka key) of the global fallback list: never a valid user id. */
   public static final String FALLBACK_USER = "";
 
@@ -192,6 +193,7 @@ public class RecommendationFunction
     if (freshestGraph != null) {
       graph.restore(freshestGraph);
     }
+    OperatorSnapshots.release(storedReplica, storedPopularity, storedGraph);
     storedBoundaries = store.getUnionListState(Descriptors.rankingGroupBoundaries());
     for (GroupBoundaries b : storedBoundaries.get()) {
       applyBoundaries(b);
@@ -528,5 +530,10 @@ public class RecommendationFunction
     storedSelector.update(List.of(models.selector().snapshot()));
     storedBoundaries.update(
         boundaries.version() == 0 ? List.of() : List.of(CoreRecords.toAvro(boundaries, 0, 0)));
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    OperatorSnapshots.release(storedReplica, storedGraph, storedPopularity);
   }
 }

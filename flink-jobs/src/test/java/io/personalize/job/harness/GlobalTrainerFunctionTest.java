@@ -447,6 +447,44 @@ class GlobalTrainerFunctionTest {
     }
   }
 
+  /**
+   * The snapshot handed to the list state is Flink's to copy while the checkpoint is taken; once
+   * the checkpoint is complete the list no longer holds it (it would be a second copy of the model
+   * on the heap), nor after a restore has read it, and the checkpoint still restores.
+   */
+  @Test
+  void theStoredSnapshotIsReleasedOnceTheCheckpointIsCompleteAndStillRestores() throws Exception {
+    harness = open(null);
+    for (int n = 0; n < EVERY_EVENTS + 2; n++) {
+      harness.processElement1(rating("u" + n % 3, "i" + n, 1 + n % 5, 1_000L * n), 0);
+    }
+    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    assertThat(storedModels(harness)).hasSize(1);
+    harness.notifyOfCompletedCheckpoint(1L);
+    assertThat(storedModels(harness)).isEmpty();
+
+    try (var restored = open(state)) {
+      assertThat(storedModels(restored)).isEmpty();
+      ValidEvent next = rating("u1", "i2", 4, 9_000);
+      harness.processElement1(next, 0);
+      restored.processElement1(next, 0);
+      assertThat(restored.extractOutputValues().get(0).prediction)
+          .isEqualTo(predictions().get(EVERY_EVENTS + 2).prediction);
+    }
+  }
+
+  private static List<GlobalModelSnapshot> storedModels(
+      KeyedTwoInputStreamOperatorTestHarness<Integer, ValidEvent, ItemMetadata, Prediction> h)
+      throws Exception {
+    List<GlobalModelSnapshot> stored = new ArrayList<>();
+    h.getOperator()
+        .getOperatorStateBackend()
+        .getListState(Descriptors.globalModel())
+        .get()
+        .forEach(stored::add);
+    return stored;
+  }
+
   /** The user rows the operator keeps, least recently seen first, as its snapshot stores them. */
   private List<String> storedUsers() throws Exception {
     harness.snapshot(1L, 1L);
