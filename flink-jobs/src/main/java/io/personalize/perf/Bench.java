@@ -105,7 +105,7 @@ public final class Bench {
         load(data, bootstrap, topic(format), partitions, format, out);
       }
       // Not kept through the runs: the jobs share this JVM's heap, and at 3,000,000 events the
-      // stream is a quarter of a GB of it. What needs the events again generates them again.
+      // stream is about a fifth of a GB of it. What needs the events again generates them again.
       data = null;
       int slots = settings.parallelisms().stream().max(Integer::compare).orElse(1);
       Configuration clusterSettings = clusterSettings(jobSettings, settings.out());
