@@ -6,7 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Pixie-style candidates: walks with restart on the {@link CoInteractionGraph} from a user's recent
@@ -76,6 +79,12 @@ public final class RandomWalks {
   private boolean[] onNextFrontier = new boolean[0];
   private int[] rows = new int[0];
   private final VisitCache cache;
+  // The caller's index of each slot's item, kept while the slot holds the same id string (a
+  // released slot's next item is another string): a list's candidates were hundreds of map lookups
+  // by id, a tenth of the job's recommendation thread (docs/performance.md).
+  private ToIntFunction<String> indexedBy;
+  private String[] indexedIds = new String[0];
+  private int[] indices = new int[0];
 
   public RandomWalks(CoInteractionGraph graph, WalkSettings settings) {
     this(graph, settings, DEFAULT_CACHE_CAPACITY);
@@ -116,6 +125,35 @@ public final class RandomWalks {
    */
   public List<Candidate> candidates(
       String[] recentItems, Predicate<String> exclude, int count, long seed) {
+    walk(recentItems, seed);
+    return top(slot -> exclude.test(graph.idAt(slot)), slot -> -1, count);
+  }
+
+  /**
+   * The same candidates as {@link #candidates(String[], Predicate, int, long)}, each with its index
+   * in the caller's item index, which this keeps per graph slot between calls made with the same
+   * {@code index}.
+   *
+   * @param index the caller's index of an item id; it must give an id the same index for as long as
+   *     it is passed here (an append-only catalog does)
+   * @param exclude by that index: items never returned
+   */
+  public List<Candidate> candidates(
+      String[] recentItems,
+      ToIntFunction<String> index,
+      IntPredicate exclude,
+      int count,
+      long seed) {
+    walk(recentItems, seed);
+    if (index != indexedBy) {
+      indexedBy = index;
+      Arrays.fill(indexedIds, null);
+    }
+    return top(slot -> exclude.test(indexAt(slot)), this::indexAt, count);
+  }
+
+  /** Adds each start item's visits to {@code boost}, over {@code scored}. */
+  private void walk(String[] recentItems, long seed) {
     ensureCapacity(graph.slotCapacity());
     int[] starts = new int[Math.max(1, recentItems.length)];
     double[] weights = new double[starts.length];
@@ -130,7 +168,7 @@ public final class RandomWalks {
     if (walkable == 0) {
       int none = graph.slotOf(CoInteractionGraph.NO_ITEM);
       if (none < 0 || graph.targetsAt(none) == null) {
-        return List.of();
+        return;
       }
       starts[0] = none;
       weights[0] = 1;
@@ -148,7 +186,23 @@ public final class RandomWalks {
         expect(starts[q], budgets[q]);
       }
     }
-    return top(exclude, count);
+  }
+
+  /**
+   * The caller's index of the item in {@code slot}, looked up once while the slot holds it; an item
+   * the index does not know (-1) is asked again next time.
+   */
+  private int indexAt(int slot) {
+    String id = graph.idAt(slot);
+    if (indexedIds[slot] == id) {
+      return indices[slot];
+    }
+    int index = indexedBy.applyAsInt(id);
+    if (index >= 0) {
+      indices[slot] = index;
+      indexedIds[slot] = id;
+    }
+    return index;
   }
 
   /**
@@ -328,7 +382,7 @@ public final class RandomWalks {
     boost[slot] += value;
   }
 
-  private List<Candidate> top(Predicate<String> exclude, int count) {
+  private List<Candidate> top(IntPredicate excluded, IntUnaryOperator index, int count) {
     int none = graph.slotOf(CoInteractionGraph.NO_ITEM);
     Comparator<Candidate> worstFirst =
         Comparator.comparingDouble(Candidate::score)
@@ -352,13 +406,13 @@ public final class RandomWalks {
       if (best.size() == count && !beatsWorst(score, id, best.peek())) {
         continue;
       }
-      if (exclude.test(id)) {
+      if (excluded.test(slot)) {
         continue;
       }
       if (best.size() == count) {
         best.poll();
       }
-      best.add(new Candidate(id, score));
+      best.add(new Candidate(id, score, index.applyAsInt(slot)));
     }
     scoredCount = 0;
     List<Candidate> result = new ArrayList<>(best);
@@ -407,5 +461,7 @@ public final class RandomWalks {
     nextFrontier = new int[n];
     onNextFrontier = new boolean[n];
     rows = new int[n];
+    indexedIds = Arrays.copyOf(indexedIds, n);
+    indices = Arrays.copyOf(indices, n);
   }
 }

@@ -39,7 +39,8 @@ public final class ListBuilder {
 
   /**
    * @param walks the walks over the item graph; may be null for a recommender that uses none
-   * @param items the item ids and indices the model, the popularity and the graph share
+   * @param items the item ids and indices the model, the popularity and the graph share (builders
+   *     that share one walks instance should share one of these too: the walks keep its answers)
    */
   public ListBuilder(ListSettings settings, RandomWalks walks, ItemIndex items) {
     if (settings.kind().usesWalks() && walks == null) {
@@ -101,25 +102,22 @@ public final class ListBuilder {
     List<Candidate> found =
         walks.candidates(
             request.recentItems(),
-            id -> {
-              int item = items.indexOf(id);
-              return item < 0 || excluded.test(item) || (universe != null && !universe.get(item));
-            },
+            items,
+            item -> item < 0 || excluded.test(item) || (universe != null && !universe.get(item)),
             wanted,
             request.seed());
     ItemSource source =
         walks.startsFromNoItem(request.recentItems()) ? ItemSource.NEW_USERS : ItemSource.WALKS;
     if (settings.kind() == RecommenderKind.WALKS) {
       for (Candidate c : found) {
-        picks.add(items.indexOf(c.item()), c.score(), source);
+        picks.add(c.index(), c.score(), source);
       }
       return;
     }
     boolean diversify = settings.kind() == RecommenderKind.WALKS_RANK_MMR;
     TopK ranked = diversify ? pool : top;
     for (Candidate c : found) {
-      int item = items.indexOf(c.item());
-      offer(ranked, request, item, request.relevance().applyAsDouble(item));
+      offer(ranked, request, c.index(), request.relevance().applyAsDouble(c.index()));
     }
     if (!diversify) {
       picks.drain(ranked, source);

@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /** Pixie-style walks: by hand on tiny graphs, reproducible, sampled against expected. */
@@ -185,6 +187,45 @@ class RandomWalksTest {
     assertCandidates(
         walks.candidates(new String[] {"q"}, "q"::equals, 3, 1), "a", 4, "b", 2, "c", 2);
     assertThat(walks.candidates(new String[] {"q"}, item -> false, 0, 1)).isEmpty();
+  }
+
+  @Test
+  void candidatesByIndexAreTheCandidatesByIdLookedUpOncePerSlotAndAgainWhenASlotChangesItem() {
+    CoInteractionGraph graph = graph(new Object[] {"q", "a", 1, "b", 2});
+    RandomWalks walks = new RandomWalks(graph, PLAIN);
+    List<String> known = new ArrayList<>(List.of("unused"));
+    int[] lookups = {0};
+    ToIntFunction<String> index =
+        id -> {
+          lookups[0]++;
+          if (!known.contains(id)) {
+            known.add(id);
+          }
+          return known.indexOf(id);
+        };
+    IntPredicate excludeQ = item -> known.get(item).equals("q");
+    String[] fromQ = {"q"};
+    List<Candidate> byIndex = walks.candidates(fromQ, index, excludeQ, 10, 1);
+    assertThat(byIndex).extracting(Candidate::item).containsExactly("b", "a");
+    assertThat(byIndex)
+        .extracting(Candidate::score)
+        .containsExactlyElementsOf(
+            walks.candidates(fromQ, "q"::equals, 10, 1).stream().map(Candidate::score).toList());
+    assertThat(byIndex)
+        .extracting(Candidate::index)
+        .containsExactly(known.indexOf("b"), known.indexOf("a"));
+    int first = lookups[0];
+    assertThat(walks.candidates(fromQ, index, excludeQ, 10, 1)).isEqualTo(byIndex);
+    assertThat(lookups[0]).as("no lookup for a slot already looked up").isEqualTo(first);
+
+    // q's list goes: q, a and b give their slots back, and c and d take them.
+    graph.remove("q");
+    graph.replace("r", list(0, "c", 1, "d", 2));
+    List<Candidate> fromR = walks.candidates(new String[] {"r"}, index, item -> false, 10, 1);
+    assertThat(fromR).extracting(Candidate::item).containsExactly("r", "d", "c");
+    assertThat(fromR)
+        .extracting(Candidate::index)
+        .containsExactly(known.indexOf("r"), known.indexOf("d"), known.indexOf("c"));
   }
 
   @Test

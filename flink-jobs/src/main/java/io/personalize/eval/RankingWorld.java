@@ -68,6 +68,8 @@ final class RankingWorld {
 
   private final ItemCatalog described;
   private final int[] known;
+  // One for every list builder: the walks keep its answers per graph slot.
+  private final ItemIndex items = newItemIndex();
   private final java.util.Map<String, Integer> logIndex = new java.util.HashMap<>();
   private final PersonalParameters[] rows;
   final UserState[] states;
@@ -128,6 +130,10 @@ final class RankingWorld {
 
   /** The known items, as the lists and the model index them. */
   ItemIndex items() {
+    return items;
+  }
+
+  private ItemIndex newItemIndex() {
     return new ItemIndex() {
       @Override
       public int size() {
