@@ -134,8 +134,9 @@ public final class RandomWalks {
    * in the caller's item index, which this keeps per graph slot between calls made with the same
    * {@code index}.
    *
-   * @param index the caller's index of an item id; it must give an id the same index for as long as
-   *     it is passed here (an append-only catalog does)
+   * @param index the caller's index of an item id, -1 for an id it does not know (asked again next
+   *     time); once it gives an id an index, it must give the same one for as long as it is passed
+   *     here (an append-only catalog does)
    * @param exclude by that index: items never returned
    */
   public List<Candidate> candidates(

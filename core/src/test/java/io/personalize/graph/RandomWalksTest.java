@@ -3,6 +3,7 @@ package io.personalize.graph;
 import static io.personalize.graph.CoInteractionGraph.NO_ITEM;
 import static io.personalize.graph.CoInteractionGraphTest.list;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.graph.WalkSettings.Visits;
@@ -226,6 +227,22 @@ class RandomWalksTest {
     assertThat(fromR)
         .extracting(Candidate::index)
         .containsExactly(known.indexOf("r"), known.indexOf("d"), known.indexOf("c"));
+  }
+
+  @Test
+  void anItemTheIndexDidNotKnowIsAskedAgainAndGetsItsIndexOnceKnown() {
+    CoInteractionGraph graph = graph(new Object[] {"q", "a", 1, "b", 2});
+    RandomWalks walks = new RandomWalks(graph, PLAIN);
+    List<String> known = new ArrayList<>(List.of("q", "a"));
+    ToIntFunction<String> index = known::indexOf; // -1 for b until it is added
+    IntPredicate unknownOrQ = item -> item <= 0;
+    assertThat(walks.candidates(new String[] {"q"}, index, unknownOrQ, 10, 1))
+        .extracting(Candidate::item)
+        .containsExactly("a");
+    known.add("b");
+    assertThat(walks.candidates(new String[] {"q"}, index, unknownOrQ, 10, 1))
+        .extracting(Candidate::item, Candidate::index)
+        .containsExactly(tuple("b", 2), tuple("a", 1));
   }
 
   @Test
