@@ -195,7 +195,7 @@ public final class RandomWalks {
    */
   private int indexAt(int slot) {
     String id = graph.idAt(slot);
-    if (indexedIds[slot] == id) {
+    if (id != null && indexedIds[slot] == id) { // a released slot (null) is never a hit
       return indices[slot];
     }
     int index = indexedBy.applyAsInt(id);

@@ -246,6 +246,41 @@ class RandomWalksTest {
   }
 
   @Test
+  void anotherIndexIsAskedAfreshNotAnsweredFromTheFirstOnesLookups() {
+    CoInteractionGraph graph = graph(new Object[] {"q", "a", 1, "b", 2});
+    RandomWalks walks = new RandomWalks(graph, PLAIN);
+    List<String> one = List.of("q", "a", "b");
+    List<String> two = List.of("x", "b", "a", "q");
+    walks.candidates(new String[] {"q"}, one::indexOf, item -> false, 10, 1);
+    ToIntFunction<String> second = two::indexOf;
+    assertThat(walks.candidates(new String[] {"q"}, second, item -> false, 10, 1))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.index()).isEqualTo(two.indexOf(c.item())));
+  }
+
+  @Test
+  void slotIndicesLookedUpBeforeTheGraphGrewStayRight() {
+    CoInteractionGraph graph = graph(new Object[] {"q", "a", 1, "b", 2});
+    RandomWalks walks = new RandomWalks(graph, PLAIN);
+    List<String> known = new ArrayList<>(List.of("pad0", "pad1", "q", "a", "b"));
+    ToIntFunction<String> index =
+        id -> {
+          if (!known.contains(id)) {
+            known.add(id);
+          }
+          return known.indexOf(id);
+        };
+    walks.candidates(new String[] {"q"}, index, item -> false, 10, 1);
+    for (int n = 0; n < 40; n++) { // more slots than the walks' arrays had
+      graph.replace("z" + n, list(0, "q", 1));
+    }
+    graph.replace("q", list(0, "a", 1, "b", 2, "z39", 3));
+    assertThat(walks.candidates(new String[] {"q"}, index, item -> false, 10, 1))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.index()).isEqualTo(known.indexOf(c.item())));
+  }
+
+  @Test
   void startItemsCountAVisitPerWalkStartSoRecentItemsRankWhenNotExcluded() {
     // q1 -> x, q2 -> x; one-step walks (restart 1), so sampled counts equal the expected ones.
     CoInteractionGraph graph = graph(new Object[] {"q1", "x", 1}, new Object[] {"q2", "x", 1});
