@@ -33,16 +33,6 @@ class SelfTuningTrainerTest {
       int length,
       List<Double> early,
       int firstEvents,
-      double metaStep) {
-    return tuning(rates, every, length, early, firstEvents, metaStep, 1);
-  }
-
-  private static SelfTuning tuning(
-      List<SelfTuning.RateMultipliers> rates,
-      int every,
-      int length,
-      List<Double> early,
-      int firstEvents,
       double metaStep,
       double earlyShare) {
     return new SelfTuning(
@@ -80,7 +70,8 @@ class SelfTuningTrainerTest {
   @Test
   void aChallengerThatLearnsFasterWinsTheRaceAndBecomesTheModel() {
     SelfTuningTrainer trainer =
-        trainer(tuning(List.of(new SelfTuning.RateMultipliers(4, 1)), 50, 40, List.of(1.0), 0, 0));
+        trainer(
+            tuning(List.of(new SelfTuning.RateMultipliers(4, 1)), 50, 40, List.of(1.0), 0, 0, 1));
     GlobalUserRow[] users = new GlobalUserRow[20];
     SharedParameters before = trainer.shared();
     for (int e = 0; e < 90; e++) {
@@ -117,7 +108,8 @@ class SelfTuningTrainerTest {
   @Test
   void theModelKeepsItsStepsWhenItWinsTheRace() {
     SelfTuningTrainer trainer =
-        trainer(tuning(List.of(new SelfTuning.RateMultipliers(20, 1)), 30, 30, List.of(1.0), 0, 0));
+        trainer(
+            tuning(List.of(new SelfTuning.RateMultipliers(20, 1)), 30, 30, List.of(1.0), 0, 0, 1));
     GlobalUserRow user = trainer.newUser(1);
     Random random = new Random(9);
     SharedParameters before = trainer.shared();
@@ -137,7 +129,8 @@ class SelfTuningTrainerTest {
   @Test
   void challengerRowsStartFromTheUsersRowAtTheRacesStart() {
     SelfTuningTrainer trainer =
-        trainer(tuning(List.of(new SelfTuning.RateMultipliers(2, 2)), 10, 10, List.of(1.0), 0, 0));
+        trainer(
+            tuning(List.of(new SelfTuning.RateMultipliers(2, 2)), 10, 10, List.of(1.0), 0, 0, 1));
     GlobalUserRow quiet = trainer.newUser(5);
     trainer.learn(quiet, 0, X, 4);
     GlobalUserRow busy = trainer.newUser(6);
@@ -165,7 +158,7 @@ class SelfTuningTrainerTest {
    */
   @Test
   void theInitialRowMovesByTheMetaStepTimesEachEarlyStepOfAUsersRow() {
-    SelfTuningTrainer trainer = trainer(tuning(List.of(), 1, 0, List.of(1.0), 2, 0.5));
+    SelfTuningTrainer trainer = trainer(tuning(List.of(), 1, 0, List.of(1.0), 2, 0.5, 1));
     GlobalUserRow user = trainer.newUser(3);
     double b0 = user.row.bias;
     trainer.learn(user, 0, X, 5);
@@ -194,7 +187,7 @@ class SelfTuningTrainerTest {
    */
   @Test
   void aUsersFirstEventsStepAtTheEarlyMultiplier() {
-    SelfTuningTrainer early = trainer(tuning(List.of(), 1, 0, List.of(3.0), 1, 0));
+    SelfTuningTrainer early = trainer(tuning(List.of(), 1, 0, List.of(3.0), 1, 0, 1));
     SelfTuningTrainer plain = trainer(SelfTuning.off());
     GlobalUserRow a = early.newUser(8);
     GlobalUserRow b = plain.newUser(8);
@@ -219,7 +212,7 @@ class SelfTuningTrainerTest {
    */
   @Test
   void theEarlyMultiplierMovesToTheBestShadowOnlyAfterEnoughEvidence() {
-    SelfTuningTrainer trainer = trainer(tuning(List.of(), 1, 0, List.of(1.0, 4.0), 5, 0));
+    SelfTuningTrainer trainer = trainer(tuning(List.of(), 1, 0, List.of(1.0, 4.0), 5, 0, 1));
     int users = SelfTuningTrainer.EARLY_EVIDENCE / 5 + 10;
     for (int u = 0; u < users; u++) {
       GlobalUserRow user = trainer.newUser(u);
@@ -270,7 +263,8 @@ class SelfTuningTrainerTest {
   @Test
   void restoredSettingsAreUsedAndARunningRaceStartsAgain() {
     SelfTuning tuning =
-        tuning(List.of(new SelfTuning.RateMultipliers(2, 1)), 100, 50, List.of(2.0, 1.0), 3, 0.1);
+        tuning(
+            List.of(new SelfTuning.RateMultipliers(2, 1)), 100, 50, List.of(2.0, 1.0), 3, 0.1, 1);
     SelfTuningTrainer trainer = trainer(tuning);
     LearnedSettings stored = LearnedSettings.initial(K, 3, true);
     stored.biasMultiplier = 2;
