@@ -1,5 +1,6 @@
 package io.personalize.graph;
 
+import io.personalize.util.Combiner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,27 +13,34 @@ import java.util.Map;
  * order as from the pairs one by one, so combining changes no weight: it only saves the graph
  * operator a read and a write of the list per pair.
  */
-public final class PairCombiner {
+public final class PairCombiner implements Combiner<ItemPair, ItemPairs> {
   private final Map<String, Group> bySource = new LinkedHashMap<>();
   private int pairs;
 
-  /** Pairs held since the last {@link #drain}. */
-  public int pairs() {
+  @Override
+  public int held() {
     return pairs;
   }
 
+  @Override
   public void add(ItemPair pair) {
     bySource.computeIfAbsent(pair.from(), from -> new Group()).add(pair);
     pairs++;
   }
 
   /** The groups held, in the order their first pair came, and forgets them. */
+  @Override
   public List<ItemPairs> drain() {
     List<ItemPairs> groups = new ArrayList<>(bySource.size());
     bySource.forEach((from, group) -> groups.add(group.toPairs(from)));
     bySource.clear();
     pairs = 0;
     return groups;
+  }
+
+  @Override
+  public long timeMillis(ItemPairs merged) {
+    return merged.latestMillis();
   }
 
   /** One source item's pairs so far, in growing arrays. */

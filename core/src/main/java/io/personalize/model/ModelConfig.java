@@ -1,5 +1,6 @@
 package io.personalize.model;
 
+import io.personalize.neighbours.NeighbourSettings;
 import java.util.List;
 
 /**
@@ -23,6 +24,8 @@ import java.util.List;
  * @param groups C, the number of user groups
  * @param regroupEvery events between recomputations of the group boundaries (stream)
  * @param tuning which settings the model learns from the stream itself
+ * @param neighbours the item-neighbourhood correction of the adaptive mode's rating predictions, or
+ *     null for none (the default)
  */
 public record ModelConfig(
     ModelKind kind,
@@ -41,7 +44,8 @@ public record ModelConfig(
     PersonalSettings paper,
     int groups,
     int regroupEvery,
-    SelfTuning tuning)
+    SelfTuning tuning,
+    NeighbourSettings neighbours)
     implements java.io.Serializable {
 
   public ModelConfig {
@@ -128,7 +132,8 @@ public record ModelConfig(
         plain,
         7,
         1000,
-        SelfTuning.off());
+        SelfTuning.off(),
+        null);
   }
 
   /** A personal block steps b_u and q_u like the global rows, and w_u at {@code featureStep}. */
@@ -160,6 +165,7 @@ public record ModelConfig(
     private int groups;
     private int regroupEvery;
     private SelfTuning tuning;
+    private NeighbourSettings neighbours;
 
     private Builder(ModelConfig c) {
       kind = c.kind;
@@ -179,6 +185,7 @@ public record ModelConfig(
       groups = c.groups;
       regroupEvery = c.regroupEvery;
       tuning = c.tuning;
+      neighbours = c.neighbours;
     }
 
     public Builder factors(int factors) {
@@ -226,6 +233,12 @@ public record ModelConfig(
       return this;
     }
 
+    /** The item-neighbourhood correction of adaptive's rating predictions; null for none. */
+    public Builder neighbours(NeighbourSettings neighbours) {
+      this.neighbours = neighbours;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           kind,
@@ -244,7 +257,8 @@ public record ModelConfig(
           paper,
           groups,
           regroupEvery,
-          tuning);
+          tuning,
+          neighbours);
     }
   }
 

@@ -13,7 +13,7 @@ class PairCombinerTest {
     combiner.add(new ItemPair("x", "y", 0.5, 11));
     combiner.add(new ItemPair("a", "c", 0.25, 12));
     combiner.add(new ItemPair("a", "b", 2.0, 9));
-    assertThat(combiner.pairs()).isEqualTo(4);
+    assertThat(combiner.held()).isEqualTo(4);
 
     List<ItemPairs> groups = combiner.drain();
 
@@ -33,7 +33,7 @@ class PairCombinerTest {
       combiner.add(new ItemPair("a", "i" + n, 1.0, n));
     }
     assertThat(combiner.drain().get(0).size()).isEqualTo(9);
-    assertThat(combiner.pairs()).isZero();
+    assertThat(combiner.held()).isZero();
     assertThat(combiner.drain()).isEmpty();
     combiner.add(new ItemPair("b", "a", 1.0, 0));
     assertThat(combiner.drain()).extracting(g -> g.from).containsExactly("b");

@@ -32,6 +32,7 @@ class PlainJavaArchitectureTest {
     "io.personalize.util..",
     "io.personalize.rank..",
     "io.personalize.graph..",
+    "io.personalize.neighbours..",
     "io.personalize.recommend.."
   };
 

@@ -190,6 +190,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             .epochs(conf.get(EPOCHS))
             .personalEpochs(conf.get(PERSONAL_EPOCHS))
             .globalSteps(d.globalSteps().times(conf.get(RATE_SCALE)))
+            .neighbours(JobConfig.from(withoutModelKind(conf)).neighbours())
             .build();
     Set<Mode> selected = EnumSet.allOf(Mode.class);
     List<String> modes = conf.getOptional(MODES).orElse(List.of());

@@ -5,7 +5,10 @@ import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalUserRow;
 import io.personalize.model.GroupBoundaries;
 import io.personalize.model.Mode;
+import io.personalize.model.ModelConfig;
 import io.personalize.model.SelfTuningTrainer;
+import io.personalize.model.SharedParameters;
+import io.personalize.neighbours.NeighbourModel;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
 import java.util.ArrayList;
@@ -23,6 +26,10 @@ import java.util.Map;
  * <p>Groups used for learning are those of the stream: boundaries recomputed every {@code
  * regroupEvery} events over the counts seen so far, and a user's group from the user's count before
  * the event. Groups used for reporting are those of the users' final counts.
+ *
+ * <p>With {@link ModelConfig#neighbours()} (ratings only), adaptive's prediction is corrected by
+ * the user's earlier items ({@link NeighbourModel}), which then learns the event with adaptive's
+ * own prediction.
  */
 final class PrequentialRun {
   /** The per-event pass's task name in {@link Progress}. */
@@ -59,6 +66,12 @@ final class PrequentialRun {
         logs.put(mode, new PredictionLog());
       }
     }
+    NeighbourModel neighbours =
+        config.runs(Mode.ADAPTIVE)
+                && config.target() == Target.RATING
+                && context.hyper.neighbours() != null
+            ? new NeighbourModel(context.hyper.neighbours())
+            : null;
     boolean runPersonal =
         config.runs(Mode.LOCAL) || config.runs(Mode.MTL) || config.runs(Mode.ADAPTIVE);
     double[] predictions = new double[Mode.values().length];
@@ -79,6 +92,14 @@ final class PrequentialRun {
       if (runPersonal) {
         personal.step(
             states[u], global.shared(), i, x, y, boundaries.groupOf(counts[u]), predictions);
+      }
+      if (neighbours != null) {
+        double adaptive = predictions[Mode.ADAPTIVE.ordinal()];
+        predictions[Mode.ADAPTIVE.ordinal()] = adaptive + neighbours.correction(u, i);
+        // The baseline as the personal side sees it: the global model before it learns the event.
+        SharedParameters shared = global.shared();
+        double itemBias = i < shared.items() ? shared.itemBias(i) : 0;
+        neighbours.learn(u, i, y, adaptive, shared.mean + itemBias);
       }
       predictions[Mode.GLOBAL.ordinal()] = global.learn(globalRows[u], i, x, y);
       for (Map.Entry<Mode, PredictionLog> entry : logs.entrySet()) {

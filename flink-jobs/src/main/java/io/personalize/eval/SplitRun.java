@@ -13,6 +13,7 @@ import io.personalize.model.PersonalParameters;
 import io.personalize.model.PersonalSettings;
 import io.personalize.model.SelfTuning;
 import io.personalize.model.SharedParameters;
+import io.personalize.neighbours.NeighbourModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -375,14 +376,40 @@ final class SplitRun {
     }
     context.progress.update(folds.size() + 1L, folds.size() + 1L);
     context.progress.finishLine();
+    NeighbourModel neighbours = neighbours(adaptive, shared, states, userGroup);
     PredictionLog predictions = new PredictionLog();
     for (int e : split.test()) {
       int u = log.user[e];
       int i = log.item[e];
-      predictions.add(
-          e, adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]));
+      double p = adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]);
+      predictions.add(e, neighbours == null ? p : p + neighbours.correction(u, i));
     }
     return predictions;
+  }
+
+  /**
+   * With {@link io.personalize.model.ModelConfig#neighbours()} (ratings only), the training events
+   * in time order learned by a {@link NeighbourModel} with the fitted adaptive model's residuals on
+   * them; otherwise null.
+   */
+  private NeighbourModel neighbours(
+      AdaptiveLearner adaptive,
+      SharedParameters shared,
+      AdaptiveUserState[] states,
+      int[] userGroup) {
+    if (context.hyper.neighbours() == null || context.config.target() != Target.RATING) {
+      return null;
+    }
+    EventLog log = context.log;
+    NeighbourModel neighbours = new NeighbourModel(context.hyper.neighbours());
+    // The split keeps its events in log order, which is time order.
+    for (int e : split.train()) {
+      int u = log.user[e];
+      int i = log.item[e];
+      double p = adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]);
+      neighbours.learn(u, i, context.label(e), p, shared.mean + shared.itemBias(i));
+    }
+    return neighbours;
   }
 
   private void fitEpochs(

@@ -8,6 +8,10 @@ import io.personalize.graph.ItemEdges;
 import io.personalize.graph.ItemPair;
 import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
+import io.personalize.neighbours.ItemPartners;
+import io.personalize.neighbours.NeighbourRequest;
+import io.personalize.neighbours.PartnerUpdates;
+import io.personalize.neighbours.UserResiduals;
 import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
 import io.personalize.online.ModelDelta;
@@ -86,6 +90,19 @@ public final class Descriptors {
   public static ListStateDescriptor<GlobalModelSnapshot> globalRankingModel() {
     return new ListStateDescriptor<>(
         "global-ranking-model", TypeInformation.of(GlobalModelSnapshot.class));
+  }
+
+  /**
+   * With {@code model.neighbours}: the per-user operator's latest rated items of one user, with
+   * their residuals (the neighbours of the user's next rating).
+   */
+  public static ValueStateDescriptor<UserResiduals> userNeighbours() {
+    return new ValueStateDescriptor<>("user-neighbours", TypeInformation.of(UserResiduals.class));
+  }
+
+  /** With {@code model.neighbours}: one item's residual sums with its partner items. */
+  public static ValueStateDescriptor<ItemPartners> itemPartners() {
+    return new ValueStateDescriptor<>("item-partners", TypeInformation.of(ItemPartners.class));
   }
 
   /** The user-sequence operator's item sequence of one user (the item graph's pairs). */
@@ -210,6 +227,14 @@ public final class Descriptors {
 
   public static final OutputTag<ItemPair> ITEM_PAIRS =
       new OutputTag<>("item-pairs", TypeInformation.of(ItemPair.class)) {};
+
+  /** With {@code model.neighbours}: each rating with the user's history, to its item. */
+  public static final OutputTag<NeighbourRequest> NEIGHBOUR_REQUESTS =
+      new OutputTag<>("neighbour-requests", TypeInformation.of(NeighbourRequest.class)) {};
+
+  /** With {@code model.neighbours}: each rating as a common rater, to the user's earlier items. */
+  public static final OutputTag<PartnerUpdates> PARTNER_UPDATES =
+      new OutputTag<>("partner-updates", TypeInformation.of(PartnerUpdates.class)) {};
 
   public static final OutputTag<RecommendationView> RECOMMENDATIONS =
       new OutputTag<>("recommendations", TypeInformation.of(RecommendationView.class)) {};

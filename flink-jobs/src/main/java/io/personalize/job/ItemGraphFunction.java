@@ -12,8 +12,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * The item co-interaction graph, keyed by the item an edge leaves: each pair of an {@link
- * ItemPairs} (the item's pairs in the order they were made, {@link PairCombiningOperator}) adds to
- * its edge and prunes the item's list ({@link ItemEdges#add}, {@link ItemEdges#prune}: decay, the
+ * ItemPairs} (the item's pairs in the order they were made, {@link CombiningOperator}) adds to its
+ * edge and prunes the item's list ({@link ItemEdges#add}, {@link ItemEdges#prune}: decay, the
  * minimum weight, the most neighbors), and the changed list goes to the delta builder, once per
  * record.
  *

@@ -8,7 +8,12 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.model.Mode;
 import io.personalize.model.RatingScale;
 import io.personalize.model.SelectorSnapshot;
+import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.neighbours.NeighbourRequest;
+import io.personalize.neighbours.NeighbourSettings;
+import io.personalize.neighbours.PartnerUpdates;
+import io.personalize.neighbours.UserResiduals;
 import io.personalize.online.ExpiryBatches;
 import io.personalize.online.Ids;
 import io.personalize.online.Prediction;
@@ -16,6 +21,7 @@ import io.personalize.online.ReplicaSnapshot;
 import io.personalize.online.SharedReplica;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
+import io.personalize.recommend.SeenItems;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
 import java.util.ArrayList;
@@ -56,6 +62,11 @@ import org.slf4j.LoggerFactory;
  * + users.idle-expiry}; when the watermark reaches it, the user is forgotten if no later event
  * came, else the timer moves to the new deadline. A watermark that jumps (one event far ahead of
  * the rest) expires many users at once; each such batch is logged as one line.
+ *
+ * <p>With {@code model.neighbours}, adaptive's prediction does not go to the metrics from here: it
+ * goes with the user's latest rated items ({@code user-neighbours}, {@link UserResiduals}) to the
+ * item's neighbourhood ({@link ItemNeighboursFunction}), which corrects it, and the rating goes to
+ * each of those items as a common rater ({@link PartnerUpdates}).
  */
 public class PersonalModelFunction
     extends KeyedBroadcastProcessFunction<String, ValidEvent, Control, Prediction>
@@ -84,6 +95,9 @@ public class PersonalModelFunction
   private transient ListState<GroupBoundaries> storedBoundaries;
   private transient double[] predictions;
   private transient ExpiryBatches expiries;
+  // With model.neighbours only (else null).
+  private transient NeighbourSettings neighbours;
+  private transient ValueState<UserResiduals> userNeighbours;
   private transient Counter notLearned;
   private transient Counter usersExpired;
 
@@ -147,6 +161,10 @@ public class PersonalModelFunction
     scale = config.scale();
     predictions = new double[Mode.values().length];
     expiries = new ExpiryBatches();
+    neighbours = config.neighbours();
+    if (neighbours != null) {
+      userNeighbours = getRuntimeContext().getState(Descriptors.userNeighbours());
+    }
     notLearned = getRuntimeContext().getMetricGroup().counter("events-not-learned");
     usersExpired = getRuntimeContext().getMetricGroup().counter("users-expired");
     getRuntimeContext().getMetricGroup().gauge("replica-version", () -> replica.version());
@@ -204,7 +222,7 @@ public class PersonalModelFunction
     for (Mode mode : Mode.STREAM) {
       // A shadow mode scores only the users of its share: NaN for the others.
       if (models.runs(mode) && !Double.isNaN(predictions[mode.ordinal()])) {
-        out.collect(
+        Prediction prediction =
             new Prediction(
                 mode.label(),
                 event.userId,
@@ -213,9 +231,47 @@ public class PersonalModelFunction
                 scale.clamp(predictions[mode.ordinal()]),
                 event.value,
                 event.eventTimeMillis,
-                version));
+                version);
+        if (mode == Mode.ADAPTIVE && neighbours != null) {
+          prediction.prediction = predictions[mode.ordinal()];
+          sendToNeighbours(ctx, event, item, prediction);
+        } else {
+          out.collect(prediction);
+        }
       }
     }
+  }
+
+  /**
+   * Sends adaptive's unclamped {@code prediction} with the user's history to the item's
+   * neighbourhood and the rating to each earlier item as a common rater; then the user's history
+   * takes the rating.
+   */
+  private void sendToNeighbours(
+      ReadOnlyContext ctx, ValidEvent event, int item, Prediction prediction) throws Exception {
+    UserResiduals history = userNeighbours.value();
+    if (history == null) {
+      history = new UserResiduals();
+    }
+    SharedParameters shared = replica.shared();
+    double itemBaseline = shared.mean + shared.itemBias(item);
+    int itemKey = SeenItems.hash(event.itemId);
+    ctx.output(
+        Descriptors.NEIGHBOUR_REQUESTS,
+        NeighbourRequest.of(
+            itemKey, prediction, history.baselineResidual(event.value, itemBaseline), history));
+    history.learn(
+        itemKey,
+        event.value,
+        prediction.prediction,
+        itemBaseline,
+        neighbours.history(),
+        (partner, partnerResidual, residual) ->
+            ctx.output(
+                Descriptors.PARTNER_UPDATES,
+                PartnerUpdates.of(
+                    partner, itemKey, partnerResidual, residual, event.eventTimeMillis)));
+    userNeighbours.update(history);
   }
 
   @Override
@@ -254,6 +310,9 @@ public class PersonalModelFunction
       return;
     }
     userState.clear();
+    if (userNeighbours != null) {
+      userNeighbours.clear();
+    }
     retiredProfile.clear();
     retiredModel.clear();
     usersExpired.inc();

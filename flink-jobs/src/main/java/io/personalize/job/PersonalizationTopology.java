@@ -12,7 +12,11 @@ import io.personalize.avro.RecommendationList;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.graph.ItemPairs;
+import io.personalize.graph.PairCombiner;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.RecommendationOptions;
+import io.personalize.neighbours.PartnerUpdateCombiner;
+import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -169,6 +173,9 @@ public final class PersonalizationTopology {
             .name("Personal models (adaptive, per user)");
 
     DataStream<Prediction> predictions = personal.union(global);
+    if (config.neighbours() != null) {
+      predictions = predictions.union(itemNeighbours(config, personal));
+    }
     DataStream<RecommendationList> recommendations = null;
     if (sequenced != null) {
       SingleOutputStreamOperator<Prediction> lists =
@@ -218,6 +225,32 @@ public final class PersonalizationTopology {
   }
 
   /**
+   * With {@code model.neighbours}: the item neighbourhoods, which correct adaptive's predictions
+   * (requests from the per-user operator) and take the ratings as common raters (partner updates,
+   * combined per item within {@code graph-updates.combine-within}).
+   */
+  private static DataStream<Prediction> itemNeighbours(
+      JobConfig config, SingleOutputStreamOperator<Prediction> personal) {
+    DataStream<PartnerUpdates> updates =
+        personal
+            .getSideOutput(Descriptors.PARTNER_UPDATES)
+            .transform(
+                "Partner updates combined per item",
+                TypeInformation.of(PartnerUpdates.class),
+                new CombiningOperator<>(
+                    config.millis(RecommendationOptions.GRAPH_PAIRS_COMBINE_WITHIN),
+                    PartnerUpdateCombiner::new))
+            .uid("partner-updates-combined");
+    return personal
+        .getSideOutput(Descriptors.NEIGHBOUR_REQUESTS)
+        .keyBy(request -> request.item)
+        .connect(updates.keyBy(update -> update.item))
+        .process(new ItemNeighboursFunction(config))
+        .uid("item-neighbours")
+        .name("Item neighbourhoods (adaptive corrected by the user's similar items)");
+  }
+
+  /**
    * The item co-interaction graph: pairs combined per item they leave and keyed by it, decaying
    * edge lists per item, and their versioned deltas (parallelism 1) on their way to the control
    * channel.
@@ -229,7 +262,8 @@ public final class PersonalizationTopology {
         .transform(
             "Item pairs combined per source item",
             TypeInformation.of(ItemPairs.class),
-            new PairCombiningOperator(config))
+            new CombiningOperator<>(
+                config.millis(RecommendationOptions.GRAPH_PAIRS_COMBINE_WITHIN), PairCombiner::new))
         .uid("item-pairs-combined")
         .keyBy(pairs -> pairs.from)
         .process(new ItemGraphFunction(config))

@@ -16,6 +16,10 @@ import io.personalize.graph.ItemPair;
 import io.personalize.graph.ItemPairs;
 import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
+import io.personalize.neighbours.ItemPartners;
+import io.personalize.neighbours.NeighbourRequest;
+import io.personalize.neighbours.PartnerUpdates;
+import io.personalize.neighbours.UserResiduals;
 import io.personalize.online.CountsSnapshot;
 import io.personalize.online.GlobalModelSnapshot;
 import io.personalize.online.LastStep;
@@ -85,7 +89,11 @@ class StateTypesTest {
           GraphDelta.class,
           GraphReplicaSnapshot.class,
           PopularitySnapshot.class,
-          RecommendationView.class);
+          RecommendationView.class,
+          UserResiduals.class,
+          ItemPartners.class,
+          NeighbourRequest.class,
+          PartnerUpdates.class);
 
   /** State and channel types that are Avro records. */
   static final List<Class<?>> AVRO =

@@ -11,6 +11,7 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.neighbours.NeighbourSettings;
 import io.personalize.rank.NegativeSampling;
 import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.ListSettings;
@@ -165,7 +166,19 @@ public final class JobConfig implements Serializable {
         .groups(conf.get(MODEL_GROUPS))
         .seed(conf.get(MODEL_SEED))
         .regroupEvery(conf.get(MODEL_REGROUP_EVERY_EVENTS))
+        .neighbours(neighbours())
         .build();
+  }
+
+  /** The item-neighbourhood correction of adaptive's predictions, or null when off. */
+  public NeighbourSettings neighbours() {
+    return conf.get(MODEL_NEIGHBOURS)
+        ? new NeighbourSettings(
+            NeighbourSettings.DEFAULT_NEIGHBOURS,
+            conf.get(MODEL_NEIGHBOURS_HISTORY),
+            conf.get(MODEL_NEIGHBOURS_PARTNERS),
+            NeighbourSettings.DEFAULT_WEIGHT)
+        : null;
   }
 
   /** The schema registry of registry-framed input records ({@link RegistrySettings#enabled()}). */

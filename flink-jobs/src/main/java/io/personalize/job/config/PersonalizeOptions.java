@@ -249,6 +249,32 @@ public final class PersonalizeOptions {
                   + " every candidate. Used with model.learn-settings=true; without, every user"
                   + " keeps every candidate.");
 
+  public static final ConfigOption<Boolean> MODEL_NEIGHBOURS =
+      key(PREFIX + "model.neighbours")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Correct the adaptive mode's rating predictions by the user's earlier items most"
+                  + " similar to the item (item-kNN on the model's residuals, docs/method.md): in"
+                  + " the job, per-user history state and an item-keyed operator of partner sums"
+                  + " (docs/architecture.md), at a cost in throughput (docs/performance.md).");
+
+  public static final ConfigOption<Integer> MODEL_NEIGHBOURS_HISTORY =
+      key(PREFIX + "model.neighbours.history")
+          .intType()
+          .defaultValue(io.personalize.neighbours.NeighbourSettings.DEFAULT_HISTORY)
+          .withDescription(
+              "With model.neighbours: a user's latest rated items kept with their residuals, the"
+                  + " candidates for neighbours; each rating pairs with all of them.");
+
+  public static final ConfigOption<Integer> MODEL_NEIGHBOURS_PARTNERS =
+      key(PREFIX + "model.neighbours.partners")
+          .intType()
+          .defaultValue(io.personalize.neighbours.NeighbourSettings.DEFAULT_PARTNERS)
+          .withDescription(
+              "With model.neighbours: the partner items an item keeps residual sums with; a new"
+                  + " partner beyond them replaces the one with the fewest common raters.");
+
   public static final ConfigOption<Integer> MODEL_REGROUP_EVERY_EVENTS =
       key(PREFIX + "model.regroup-every-events")
           .intType()
@@ -435,6 +461,9 @@ public final class PersonalizeOptions {
                   Setting.of(MODEL_REGROUP_EVERY_EVENTS, n -> n >= 1, ">= 1"),
                   Setting.of(MODEL_LEARN_SETTINGS),
                   Setting.of(MODEL_CANDIDATE_SHARE, s -> s > 0 && s <= 1, "(0, 1]"),
+                  Setting.of(MODEL_NEIGHBOURS),
+                  Setting.of(MODEL_NEIGHBOURS_HISTORY, n -> n >= 1 && n <= 10_000, "1..10000"),
+                  Setting.of(MODEL_NEIGHBOURS_PARTNERS, n -> n >= 1 && n <= 100_000, "1..100000"),
                   Setting.of(RATING_MIN, Double::isFinite, "finite"),
                   Setting.of(RATING_MAX, Double::isFinite, "finite, >= rating.min"),
                   Setting.of(
@@ -477,6 +506,9 @@ public final class PersonalizeOptions {
           MODEL_REGROUP_EVERY_EVENTS,
           MODEL_LEARN_SETTINGS,
           MODEL_CANDIDATE_SHARE,
+          MODEL_NEIGHBOURS,
+          MODEL_NEIGHBOURS_HISTORY,
+          MODEL_NEIGHBOURS_PARTNERS,
           FEATURE_GENRES,
           FEATURE_HASH_BUCKETS);
 

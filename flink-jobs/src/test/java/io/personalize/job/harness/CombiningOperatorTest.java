@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.graph.ItemPair;
 import io.personalize.graph.ItemPairs;
-import io.personalize.job.PairCombiningOperator;
+import io.personalize.graph.PairCombiner;
+import io.personalize.job.CombiningOperator;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.RecommendationOptions;
 import java.time.Duration;
@@ -17,17 +18,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PairCombiningOperator}: what it holds goes out, one record per source item, before a
- * watermark, before a checkpoint barrier, on its timer and at its bound, and at once with 0 ms.
+ * {@link CombiningOperator} with the graph's {@link PairCombiner}: what it holds goes out, one
+ * record per source item, before a watermark, before a checkpoint barrier, on its timer and at its
+ * bound, and at once with 0 ms.
  */
-class PairCombiningOperatorTest {
+class CombiningOperatorTest {
   private OneInputStreamOperatorTestHarness<ItemPair, ItemPairs> harness;
 
   private void open(Duration within) throws Exception {
     JobConfig config =
         Fixtures.config(100, 1_000, 1_000, 5_000, 10_000)
             .with(RecommendationOptions.GRAPH_PAIRS_COMBINE_WITHIN, within);
-    harness = new OneInputStreamOperatorTestHarness<>(new PairCombiningOperator(config));
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new CombiningOperator<>(
+                config.millis(RecommendationOptions.GRAPH_PAIRS_COMBINE_WITHIN),
+                PairCombiner::new));
     harness.setProcessingTime(0);
     harness.open();
   }

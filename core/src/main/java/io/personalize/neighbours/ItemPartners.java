@@ -1,0 +1,136 @@
+package io.personalize.neighbours;
+
+import java.util.Arrays;
+
+/**
+ * One item's side of the item-neighbourhood correction: its baseline bias, and for each partner
+ * item (an item some user rated as well) the sums over their common raters of the two baseline
+ * residuals' squares and product, from which their similarity is a shrunk correlation. A Flink POJO
+ * (the keyed state of an item) as well as the evaluator's per-item record.
+ *
+ * <p>At most {@code capacity} partners are kept, sorted by partner so a lookup is a binary search.
+ * A new partner beyond the capacity replaces the one with the fewest common raters, the oldest
+ * first among equals: a pair seen once says almost nothing (its similarity is shrunk by 1 / 101).
+ */
+public class ItemPartners {
+  /** The partners' keys (item indices or id hashes), ascending; valid up to {@link #size}. */
+  public int[] partners = new int[0];
+
+  /** {@code ownSquares[n]}: the sum of this item's residual squared over the common raters. */
+  public float[] ownSquares = new float[0];
+
+  /** {@code partnerSquares[n]}: the same for the partner's residual. */
+  public float[] partnerSquares = new float[0];
+
+  /** {@code products[n]}: the sum of the two residuals' products. */
+  public float[] products = new float[0];
+
+  /** {@code raters[n]}: how many users rated both. */
+  public int[] raters = new int[0];
+
+  /** {@code since[n]}: the value of {@link #pairUpdates} when the partner was first added. */
+  public int[] since = new int[0];
+
+  public int size;
+
+  /** Pair updates this item has taken: the clock that ages its partners. */
+  public int pairUpdates;
+
+  /** The latest event time of a rating in the sums (the job's idle expiry of the item). */
+  public long latestMillis = Long.MIN_VALUE;
+
+  public ItemPartners() {}
+
+  /**
+   * The similarity of this item to {@code partner}: the correlation of their baseline residuals
+   * over the users who rated both, times n / (n + {@link NeighbourSettings#SIMILARITY_SHRINK}); 0
+   * for an item that is not a partner.
+   */
+  public double similarity(int partner) {
+    int at = Arrays.binarySearch(partners, 0, size, partner);
+    if (at < 0) {
+      return 0;
+    }
+    double scale = Math.sqrt((double) ownSquares[at] * partnerSquares[at]);
+    double correlation = scale > 0 ? products[at] / scale : 0;
+    return correlation * raters[at] / (raters[at] + NeighbourSettings.SIMILARITY_SHRINK);
+  }
+
+  /**
+   * Adds one common rater: {@code own} is this item's baseline residual from that user, {@code
+   * other} the partner's.
+   */
+  public void add(int partner, double own, double other, int capacity) {
+    int at = Arrays.binarySearch(partners, 0, size, partner);
+    if (at < 0) {
+      at = insert(partner, -at - 1, capacity);
+    }
+    ownSquares[at] += (float) (own * own);
+    partnerSquares[at] += (float) (other * other);
+    products[at] += (float) (own * other);
+    raters[at]++;
+    pairUpdates++;
+  }
+
+  /** Makes room for {@code partner} at its sorted place {@code at} and returns its index. */
+  private int insert(int partner, int at, int capacity) {
+    // A loop, not an if: a capacity lowered since the state was written takes effect here.
+    while (size >= capacity) {
+      int victim = weakest();
+      remove(victim);
+      if (victim < at) {
+        at--;
+      }
+    }
+    if (size == partners.length) {
+      grow(Math.min(capacity, Math.max(4, size * 2)));
+    }
+    int tail = size - at;
+    System.arraycopy(partners, at, partners, at + 1, tail);
+    System.arraycopy(ownSquares, at, ownSquares, at + 1, tail);
+    System.arraycopy(partnerSquares, at, partnerSquares, at + 1, tail);
+    System.arraycopy(products, at, products, at + 1, tail);
+    System.arraycopy(raters, at, raters, at + 1, tail);
+    System.arraycopy(since, at, since, at + 1, tail);
+    partners[at] = partner;
+    ownSquares[at] = 0;
+    partnerSquares[at] = 0;
+    products[at] = 0;
+    raters[at] = 0;
+    since[at] = pairUpdates;
+    size++;
+    return at;
+  }
+
+  /** The partner with the fewest common raters, the earliest added among equals. */
+  private int weakest() {
+    int weakest = 0;
+    for (int n = 1; n < size; n++) {
+      if (raters[n] < raters[weakest]
+          || (raters[n] == raters[weakest] && since[n] - since[weakest] < 0)) {
+        weakest = n;
+      }
+    }
+    return weakest;
+  }
+
+  private void remove(int at) {
+    int tail = size - at - 1;
+    System.arraycopy(partners, at + 1, partners, at, tail);
+    System.arraycopy(ownSquares, at + 1, ownSquares, at, tail);
+    System.arraycopy(partnerSquares, at + 1, partnerSquares, at, tail);
+    System.arraycopy(products, at + 1, products, at, tail);
+    System.arraycopy(raters, at + 1, raters, at, tail);
+    System.arraycopy(since, at + 1, since, at, tail);
+    size--;
+  }
+
+  private void grow(int length) {
+    partners = Arrays.copyOf(partners, length);
+    ownSquares = Arrays.copyOf(ownSquares, length);
+    partnerSquares = Arrays.copyOf(partnerSquares, length);
+    products = Arrays.copyOf(products, length);
+    raters = Arrays.copyOf(raters, length);
+    since = Arrays.copyOf(since, length);
+  }
+}

@@ -1,0 +1,78 @@
+package io.personalize.neighbours;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** One item's partner sums: similarities by hand, the sorted keys, the bound and what it drops. */
+class ItemPartnersTest {
+  @Test
+  void similarityIsTheShrunkCorrelationOfTheCommonRatersResiduals() {
+    ItemPartners item = new ItemPartners();
+    item.add(7, 1, 2, 10);
+    item.add(7, -1, -1, 10);
+    item.add(7, 2, 1, 10);
+    // Squares 1 + 1 + 4 = 6 on both sides, products 2 + 1 + 2 = 5: correlation 5 / 6, 3 raters.
+    assertThat(item.similarity(7)).isCloseTo(5.0 / 6 * 3 / 103, within(1e-7));
+    assertThat(item.raters).startsWith(3);
+  }
+
+  @Test
+  void anItemThatIsNotAPartnerOrHasNoSpreadHasSimilarityZero() {
+    ItemPartners item = new ItemPartners();
+    assertThat(item.similarity(1)).isZero();
+    item.add(1, 0, 3, 10);
+    assertThat(item.similarity(1)).isZero();
+    assertThat(item.similarity(2)).isZero();
+  }
+
+  @Test
+  void partnersStaySortedSoLookupsFindThem() {
+    ItemPartners item = new ItemPartners();
+    int[] added = {9, 3, 5, 12, 1, 7};
+    for (int n = 0; n < added.length; n++) {
+      item.add(added[n], 1, n + 1, 10);
+      item.add(added[n], 2, n + 1, 10);
+    }
+    assertThat(Arrays.copyOf(item.partners, item.size)).containsExactly(1, 3, 5, 7, 9, 12);
+    // Each partner's sums went with it: partner 12 (the 4th added) has residuals 4 and 4.
+    assertThat(item.partnerSquares[5]).isEqualTo(32f);
+    assertThat(item.products[5]).isEqualTo(12f);
+    // Own residuals 1 and 2: squares 5 against 32, products 12.
+    assertThat(item.similarity(12)).isCloseTo(12 / Math.sqrt(5 * 32.0) * 2 / 102, within(1e-7));
+    assertThat(item.pairUpdates).isEqualTo(12);
+  }
+
+  @Test
+  void aFullItemDropsThePartnerWithTheFewestRatersTheEarliestAmongEquals() {
+    ItemPartners item = new ItemPartners();
+    item.add(4, 1, 1, 2);
+    item.add(4, 1, 1, 2);
+    item.add(2, 1, 1, 2);
+    // 2 has one rater against 4's two: 6 replaces it.
+    item.add(6, 1, 1, 2);
+    assertThat(Arrays.copyOf(item.partners, item.size)).containsExactly(4, 6);
+    assertThat(item.raters[1]).isEqualTo(1);
+    item.add(6, 1, 1, 2);
+    // 4 and 6 both have two raters; 4 came first and goes.
+    item.add(1, 1, 1, 2);
+    assertThat(Arrays.copyOf(item.partners, item.size)).containsExactly(1, 6);
+    assertThat(item.similarity(4)).isZero();
+    assertThat(item.raters[0]).isEqualTo(1);
+    assertThat(item.ownSquares[0]).isEqualTo(1f);
+  }
+
+  @Test
+  void aLowerCapacityTakesEffectAtTheNextNewPartner() {
+    ItemPartners item = new ItemPartners();
+    for (int partner = 1; partner <= 4; partner++) {
+      item.add(partner, 1, 1, 10);
+    }
+    item.add(1, 1, 1, 10);
+    item.add(9, 1, 1, 2);
+    // Down to 2 with the new one: 1 (two raters) stays, 2, 3 and 4 (one each, older) go.
+    assertThat(Arrays.copyOf(item.partners, item.size)).containsExactly(1, 9);
+  }
+}
