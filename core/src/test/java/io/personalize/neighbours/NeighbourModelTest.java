@@ -40,12 +40,4 @@ class NeighbourModelTest {
     assertThat(model.partnersOf(2).ownSquares).startsWith(1f, 1f);
     assertThat(model.partnersOf(2).partnerSquares[0]).isEqualTo(1f);
   }
-
-  @Test
-  void theBaselineResidualTakesTheItemBaselineAndTheUsersBias() {
-    UserResiduals user = new UserResiduals();
-    user.rated(1);
-    user.rated(0);
-    assertThat(user.baselineResidual(5, 4)).isCloseTo(1 - 1.0 / 12, within(1e-12));
-  }
 }

@@ -40,4 +40,29 @@ class UserResidualsTest {
     user.rated(1);
     assertThat(user.bias()).isCloseTo(3.0 / 12, within(1e-12));
   }
+
+  @Test
+  void learningPairsTheRatingWithEachEarlierItemButItselfThenRemembersIt() {
+    UserResiduals user = new UserResiduals();
+    user.remember(1, 0.5, 0, 3);
+    user.remember(2, -1, 0, 3);
+    user.rated(2);
+    java.util.List<String> pairs = new java.util.ArrayList<>();
+    // Item 2 again, rated 4 against the item baseline 3 and the bias 2 / 11.
+    double residual =
+        user.learn(2, 4, 3.5, 3, 3, (partner, other, own) -> pairs.add(partner + ":" + other));
+    assertThat(residual).isCloseTo(1 - 2.0 / 11, within(1e-12));
+    assertThat(pairs).containsExactly("1:0.5");
+    assertThat(Arrays.copyOf(user.items, user.size)).containsExactly(1, 2);
+    assertThat(user.modelResiduals[1]).isEqualTo(0.5f);
+    assertThat(user.bias()).isCloseTo(3.0 / 12, within(1e-12));
+  }
+
+  @Test
+  void theBaselineResidualTakesTheItemBaselineAndTheUsersBias() {
+    UserResiduals user = new UserResiduals();
+    user.rated(1);
+    user.rated(0);
+    assertThat(user.baselineResidual(5, 4)).isCloseTo(1 - 1.0 / 12, within(1e-12));
+  }
 }

@@ -178,7 +178,8 @@ public final class RecommendationOptions {
                   + " watermark or a checkpoint comes first) and sends them to the graph as one"
                   + " record per source item, whose list is then read and written once for all"
                   + " its pairs. The same adds in the same order: no weight changes. 0 ms: every"
-                  + " pair alone.");
+                  + " pair alone. With model.neighbours, the per-user operator's partner updates"
+                  + " to the item neighbourhoods are held and combined the same way.");
 
   public static final ConfigOption<Boolean> GRAPH_UPDATES_NEWEST_ONLY =
       key(PREFIX + "graph-updates.newest-only")

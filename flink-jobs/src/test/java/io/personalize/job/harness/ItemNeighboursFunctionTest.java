@@ -1,0 +1,186 @@
+package io.personalize.job.harness;
+
+import static io.personalize.job.harness.Fixtures.rating;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.personalize.job.Control;
+import io.personalize.job.Descriptors;
+import io.personalize.job.ItemNeighboursFunction;
+import io.personalize.job.PersonalModelFunction;
+import io.personalize.job.ValidEvent;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.model.Mode;
+import io.personalize.neighbours.NeighbourModel;
+import io.personalize.neighbours.NeighbourRequest;
+import io.personalize.neighbours.PartnerUpdates;
+import io.personalize.online.Prediction;
+import io.personalize.recommend.SeenItems;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PersonalModelFunction} and {@link ItemNeighboursFunction} with {@code model.neighbours}:
+ * adaptive's predictions leave the per-user operator only through the item neighbourhoods, which
+ * correct them as the evaluator's {@link NeighbourModel} does; an item's sums and a user's history
+ * leave with their idle timers.
+ */
+class ItemNeighboursFunctionTest {
+  private static final long IDLE = 10_000;
+  private static final JobConfig CONFIG =
+      Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, false)
+          .with(PersonalizeOptions.MODEL_NEIGHBOURS, true);
+
+  private KeyedBroadcastOperatorTestHarness<String, ValidEvent, Control, Prediction> users;
+  private KeyedTwoInputStreamOperatorTestHarness<
+          Integer, NeighbourRequest, PartnerUpdates, Prediction>
+      items;
+
+  private void open() throws Exception {
+    users =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new PersonalModelFunction(CONFIG),
+            e -> e.userId,
+            Types.STRING,
+            Descriptors.CONTROL_CHANNEL);
+    items =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new ItemNeighboursFunction(CONFIG),
+            request -> request.item,
+            update -> update.item,
+            Types.INT);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (users != null) {
+      users.close();
+    }
+    if (items != null) {
+      items.close();
+    }
+  }
+
+  private int sent;
+  private int updatesSent;
+
+  /**
+   * Sends the event through the per-user operator and what it sends on (the request, then the
+   * partner updates) through the neighbourhoods; returns the event's request as it was sent (the
+   * neighbourhood corrects the prediction in it).
+   */
+  private NeighbourRequest send(ValidEvent e) throws Exception {
+    users.processElement(e, e.eventTimeMillis);
+    List<NeighbourRequest> requests = values(users.getSideOutput(Descriptors.NEIGHBOUR_REQUESTS));
+    List<PartnerUpdates> updates = values(users.getSideOutput(Descriptors.PARTNER_UPDATES));
+    assertThat(requests).hasSize(sent + 1);
+    NeighbourRequest request = requests.get(sent++);
+    NeighbourRequest asSent = copy(request);
+    items.processElement1(new StreamRecord<>(request, e.eventTimeMillis));
+    for (; updatesSent < updates.size(); updatesSent++) {
+      items.processElement2(new StreamRecord<>(updates.get(updatesSent), e.eventTimeMillis));
+    }
+    return asSent;
+  }
+
+  private static NeighbourRequest copy(NeighbourRequest request) {
+    NeighbourRequest copy = new NeighbourRequest();
+    copy.item = request.item;
+    copy.prediction = new Prediction();
+    copy.prediction.prediction = request.prediction.prediction;
+    copy.history = request.history.clone();
+    return copy;
+  }
+
+  private static <T> List<T> values(java.util.Queue<StreamRecord<T>> records) {
+    List<T> out = new ArrayList<>();
+    if (records != null) {
+      records.forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+
+  @Test
+  void adaptiveIsCorrectedAsTheEvaluatorsNeighbourModelCorrectsIt() throws Exception {
+    open();
+    NeighbourModel reference = new NeighbourModel(CONFIG.neighbours());
+    Map<String, Integer> userIndex = new HashMap<>();
+    Map<String, Integer> itemIndex = new HashMap<>();
+    String[][] ratings = {
+      {"u1", "a", "5"}, {"u1", "b", "3"}, {"u2", "a", "4"}, {"u2", "b", "1"}, {"u3", "a", "2"},
+      {"u1", "c", "4"}, {"u3", "b", "5"}, {"u2", "c", "2"}, {"u3", "c", "5"}, {"u4", "b", "2"},
+      {"u4", "a", "4"}, {"u4", "c", "1"}, {"u1", "d", "5"}, {"u2", "d", "2"}, {"u4", "d", "3"}
+    };
+    long time = 1_000;
+    List<Double> expected = new ArrayList<>();
+    List<Double> uncorrected = new ArrayList<>();
+    for (String[] r : ratings) {
+      ValidEvent e = rating(r[0], r[1], Double.parseDouble(r[2]), time += 10);
+      NeighbourRequest request = send(e);
+      assertThat(request.item).isEqualTo(SeenItems.hash(r[1]));
+      int u = userIndex.computeIfAbsent(r[0], id -> userIndex.size());
+      int i = itemIndex.computeIfAbsent(r[1], id -> itemIndex.size());
+      double adaptive = request.prediction.prediction;
+      uncorrected.add(CONFIG.scale().clamp(adaptive));
+      expected.add(CONFIG.scale().clamp(adaptive + reference.correction(u, i)));
+      // No checkpoint came: the baseline is the initial model's mean (3) and item biases (0).
+      reference.learn(u, i, e.value, adaptive, CONFIG.initialMean());
+    }
+    // adaptive went only the neighbourhoods' way.
+    assertThat(users.extractOutputValues()).extracting(p -> p.mode).doesNotContain("adaptive");
+    List<Prediction> corrected = items.extractOutputValues();
+    assertThat(corrected).extracting(p -> p.mode).containsOnly(Mode.ADAPTIVE.label());
+    assertThat(corrected).hasSize(ratings.length);
+    for (int n = 0; n < ratings.length; n++) {
+      assertThat(corrected.get(n).userId).isEqualTo(ratings[n][0]);
+      assertThat(corrected.get(n).prediction)
+          .as("rating %d", n)
+          .isCloseTo(expected.get(n), within(1e-6));
+    }
+    // Ratings were corrected: their users had rated similar items.
+    assertThat(corrected.stream().map(p -> p.prediction).toList()).isNotEqualTo(uncorrected);
+  }
+
+  @Test
+  void anItemsSumsAndAUsersHistoryLeaveWithTheirIdleTimers() throws Exception {
+    open();
+    send(rating("u1", "a", 5, 0));
+    // b's rating pairs with a: b's sums take it with the request, a's with a partner update.
+    send(rating("u1", "b", 3, 1_000));
+    send(rating("u2", "a", 2, 6_000));
+    assertThat(entries(items)).isEqualTo(2);
+    items.processWatermark1(new Watermark(11_000));
+    items.processWatermark2(new Watermark(11_000));
+    // a was last rated at 6 s (keeps its sums until 16 s), b at 1 s (gone at 11 s).
+    assertThat(entries(items)).isEqualTo(1);
+    items.processWatermark1(new Watermark(16_000));
+    items.processWatermark2(new Watermark(16_000));
+    assertThat(entries(items)).isZero();
+    // Users: u1 idle since 1 s, u2 since 6 s; both states of each leave together.
+    assertThat(entries(users)).isEqualTo(4);
+    users.processWatermark(11_000);
+    users.processBroadcastWatermark(11_000);
+    assertThat(entries(users)).isEqualTo(2);
+    users.processWatermark(16_000);
+    users.processBroadcastWatermark(16_000);
+    assertThat(entries(users)).isZero();
+  }
+
+  private static int entries(
+      org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h) {
+    return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+        .numKeyValueStateEntries();
+  }
+}
