@@ -3,10 +3,10 @@ package io.personalize.neighbours;
 import java.util.Arrays;
 
 /**
- * One item's side of the item-neighbourhood correction: its baseline bias, and for each partner
- * item (an item some user rated as well) the sums over their common raters of the two baseline
- * residuals' squares and product, from which their similarity is a shrunk correlation. A Flink POJO
- * (the keyed state of an item) as well as the evaluator's per-item record.
+ * One item's side of the item-neighbourhood correction: for each partner item (an item some user
+ * rated as well) the sums over their common raters of the two baseline residuals' squares and
+ * product, from which their similarity is a shrunk correlation. A Flink POJO (the keyed state of an
+ * item) as well as the evaluator's per-item record.
  *
  * <p>At most {@code capacity} partners are kept, sorted by partner so a lookup is a binary search.
  * A new partner beyond the capacity replaces the one with the fewest common raters, the oldest

@@ -29,14 +29,6 @@ public final class NeighbourCorrection {
   }
 
   /**
-   * The residual of a rating against the baseline: the rating minus {@code itemBaseline} (the
-   * global model's mean plus the item's bias) and the user's bias ({@link UserResiduals#bias}).
-   */
-  public static double baselineResidual(double rating, double itemBaseline, UserResiduals user) {
-    return rating - itemBaseline - user.bias();
-  }
-
-  /**
    * What to add to the model's prediction of {@code user}'s rating of {@code item}, whose partners
    * are {@code partners}; 0 when no earlier item of the user is a partner.
    */

@@ -4,10 +4,10 @@ package io.personalize.neighbours;
  * The item-neighbourhood correction with every item and user in one place, for a single pass over a
  * stream (the evaluator): each rating is corrected with what was learned before it, then learned.
  *
- * <p>Learning a rating of item i by user u: the baseline residual r = rating - (mean + b_i + b_u)
- * pairs with that of each item j in u's history, as a common rater of i and j on both items' sides;
- * then u remembers (i, r, the model's residual), and the mean, b_i and b_u take the rating (the
- * mean first, then b_i by the new mean, then b_u by the new mean and the old b_i).
+ * <p>Learning a rating of item i by user u ({@link UserResiduals#learn}): the baseline residual r =
+ * rating - (mean + b_i) - b_u, where mean + b_i is the global model's and b_u the user's own, pairs
+ * with that of each item j in u's history, as a common rater of i and j on both items' sides; then
+ * u remembers (i, r, the model's residual), and b_u takes the rating.
  */
 public final class NeighbourModel {
   private final NeighbourCorrection correction;

@@ -32,12 +32,8 @@ public record NeighbourSettings(int neighbours, int history, int partners, doubl
   public static final double DENOMINATOR_DAMPING = 0.5;
 
   /**
-   * The baseline's item bias counts its ratings' mean residual as if this many zeros came first.
-   */
-  public static final double ITEM_BIAS_SHRINK = 25;
-
-  /**
-   * The baseline's user bias counts its ratings' mean residual as if this many zeros came first.
+   * The baseline's user bias counts the user's mean residual against the global model's mean and
+   * item bias as if this many zeros came first.
    */
   public static final double USER_BIAS_SHRINK = 10;
 
