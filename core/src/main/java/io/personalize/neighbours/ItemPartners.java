@@ -1,12 +1,14 @@
 package io.personalize.neighbours;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * One item's side of the item-neighbourhood correction: for each partner item (an item some user
  * rated as well) the sums over their common raters of the two baseline residuals' squares and
- * product, from which their similarity is a shrunk correlation. A Flink POJO (the keyed state of an
- * item) as well as the evaluator's per-item record.
+ * product, from which their similarity is a shrunk correlation. The evaluator's per-item record;
+ * the job keeps it as keyed state of an item in the packed form of {@link #toBytes}.
  *
  * <p>At most {@code capacity} partners are kept, sorted by partner so a lookup is a binary search.
  * A new partner beyond the capacity replaces the one with the fewest common raters, the oldest
@@ -39,7 +41,67 @@ public class ItemPartners {
   /** The latest event time of a rating in the sums (the job's idle expiry of the item). */
   public long latestMillis = Long.MIN_VALUE;
 
+  /** The first byte of {@link #toBytes}: the layout that follows. */
+  static final byte PACKED_FORMAT = 1;
+
   public ItemPartners() {}
+
+  /**
+   * The sums in bytes, little-endian (the byte order of the machines the job runs on, so the arrays
+   * copy without swapping): the format, size, update clock and latest time, then the first {@code
+   * size} entries of each array in turn. Copied in bulk either way: Flink's serializer of a POJO's
+   * primitive arrays writes them element by element, which was 59% of the item neighbourhoods' time
+   * on ml-100k.
+   */
+  public byte[] toBytes() {
+    ByteBuffer bytes = ByteBuffer.allocate(17 + size * 24).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.put(PACKED_FORMAT).putInt(size).putInt(pairUpdates).putLong(latestMillis);
+    bytes.asIntBuffer().put(partners, 0, size);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().put(ownSquares, 0, size);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().put(partnerSquares, 0, size);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().put(products, 0, size);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asIntBuffer().put(raters, 0, size);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asIntBuffer().put(since, 0, size);
+    return bytes.array();
+  }
+
+  /** The sums {@link #toBytes} packed. */
+  public static ItemPartners fromBytes(byte[] packed) {
+    ByteBuffer bytes = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
+    byte format = bytes.get();
+    if (format != PACKED_FORMAT) {
+      throw new IllegalStateException(
+          "item partner sums packed in format " + format + ", this code reads " + PACKED_FORMAT);
+    }
+    ItemPartners sums = new ItemPartners();
+    int size = bytes.getInt();
+    sums.size = size;
+    sums.pairUpdates = bytes.getInt();
+    sums.latestMillis = bytes.getLong();
+    sums.partners = new int[size];
+    sums.ownSquares = new float[size];
+    sums.partnerSquares = new float[size];
+    sums.products = new float[size];
+    sums.raters = new int[size];
+    sums.since = new int[size];
+    bytes.asIntBuffer().get(sums.partners);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().get(sums.ownSquares);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().get(sums.partnerSquares);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asFloatBuffer().get(sums.products);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asIntBuffer().get(sums.raters);
+    bytes.position(bytes.position() + size * 4);
+    bytes.asIntBuffer().get(sums.since);
+    return sums;
+  }
 
   /**
    * The similarity of this item to {@code partner}: the correlation of their baseline residuals

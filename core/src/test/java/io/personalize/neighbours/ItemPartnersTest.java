@@ -75,4 +75,36 @@ class ItemPartnersTest {
     // Down to 2 with the new one: 1 (two raters) stays, 2, 3 and 4 (one each, older) go.
     assertThat(Arrays.copyOf(item.partners, item.size)).containsExactly(1, 9);
   }
+
+  @Test
+  void packedSumsUnpackToTheSameSumsAndKeepLearningAlike() {
+    ItemPartners sums = new ItemPartners();
+    for (int n = 0; n < 30; n++) {
+      sums.add((n * 7) % 11, n * 0.1 - 1, 0.5 - n * 0.05, 8);
+    }
+    sums.latestMillis = 1_234;
+    ItemPartners unpacked = ItemPartners.fromBytes(sums.toBytes());
+    assertThat(unpacked.size).isEqualTo(sums.size).isEqualTo(8);
+    assertThat(unpacked.partners).containsExactly(Arrays.copyOf(sums.partners, sums.size));
+    assertThat(unpacked.products).containsExactly(Arrays.copyOf(sums.products, sums.size));
+    assertThat(unpacked.since).containsExactly(Arrays.copyOf(sums.since, sums.size));
+    assertThat(unpacked.pairUpdates).isEqualTo(30);
+    assertThat(unpacked.latestMillis).isEqualTo(1_234);
+    // Both take the same next adds alike, an eviction included.
+    sums.add(20, 1, 1, 8);
+    unpacked.add(20, 1, 1, 8);
+    assertThat(Arrays.copyOf(unpacked.partners, unpacked.size))
+        .containsExactly(Arrays.copyOf(sums.partners, sums.size));
+    assertThat(unpacked.similarity(20)).isEqualTo(sums.similarity(20));
+    assertThat(ItemPartners.fromBytes(new ItemPartners().toBytes()).size).isZero();
+  }
+
+  @Test
+  void sumsPackedInAnotherFormatAreRefusedByName() {
+    byte[] packed = new ItemPartners().toBytes();
+    packed[0] = 9;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ItemPartners.fromBytes(packed))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("format 9");
+  }
 }

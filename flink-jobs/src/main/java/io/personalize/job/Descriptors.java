@@ -8,7 +8,6 @@ import io.personalize.graph.ItemEdges;
 import io.personalize.graph.ItemPair;
 import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
-import io.personalize.neighbours.ItemPartners;
 import io.personalize.neighbours.NeighbourRequest;
 import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.neighbours.UserResiduals;
@@ -100,9 +99,9 @@ public final class Descriptors {
     return new ValueStateDescriptor<>("user-neighbours", TypeInformation.of(UserResiduals.class));
   }
 
-  /** With {@code model.neighbours}: one item's residual sums with its partner items. */
-  public static ValueStateDescriptor<ItemPartners> itemPartners() {
-    return new ValueStateDescriptor<>("item-partners", TypeInformation.of(ItemPartners.class));
+  /** With {@code model.neighbours}: one item's residual sums with its partner items, packed. */
+  public static ValueStateDescriptor<PackedPartners> itemPartners() {
+    return new ValueStateDescriptor<>("item-partners", TypeInformation.of(PackedPartners.class));
   }
 
   /** The user-sequence operator's item sequence of one user (the item graph's pairs). */

@@ -18,8 +18,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * With {@code model.neighbours}: the item neighbourhoods, keyed by an item's id hash, each item's
- * residual sums with its partners ({@code item-partners}, {@link ItemPartners}). A rating's request
- * ({@link NeighbourRequest}) is corrected with the item's sums as they are ({@link
+ * residual sums with its partners ({@code item-partners}, {@link ItemPartners} packed). A rating's
+ * request ({@link NeighbourRequest}) is corrected with the item's sums as they are ({@link
  * NeighbourCorrection}: the evaluator's code), sent on clamped to the metrics, and then added to
  * them; partner updates ({@link PartnerUpdates}, merged per item by a {@link CombiningOperator})
  * are added as they come.
@@ -38,7 +38,7 @@ public class ItemNeighboursFunction
   private transient NeighbourCorrection correction;
   private transient RatingScale scale;
   private transient long idleMillis;
-  private transient ValueState<ItemPartners> partnersState;
+  private transient ValueState<PackedPartners> partnersState;
   private transient Counter itemsExpired;
 
   public ItemNeighboursFunction(JobConfig config) {
@@ -84,27 +84,27 @@ public class ItemNeighboursFunction
 
   /** The item's sums, new ones with the item's one timer. */
   private ItemPartners partners(Context ctx) throws Exception {
-    ItemPartners partners = partnersState.value();
-    if (partners == null) {
-      partners = new ItemPartners();
+    PackedPartners packed = partnersState.value();
+    if (packed == null) {
       ctx.timerService().registerEventTimeTimer(ctx.timestamp() + idleMillis);
+      return new ItemPartners();
     }
-    return partners;
+    return packed.unpack();
   }
 
   private void store(ItemPartners partners, long eventTimeMillis) throws Exception {
     partners.latestMillis = Math.max(partners.latestMillis, eventTimeMillis);
-    partnersState.update(partners);
+    partnersState.update(new PackedPartners(partners));
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
       throws Exception {
-    ItemPartners partners = partnersState.value();
-    if (partners == null) {
+    PackedPartners packed = partnersState.value();
+    if (packed == null) {
       return;
     }
-    long deadline = partners.latestMillis + idleMillis;
+    long deadline = packed.unpack().latestMillis + idleMillis;
     if (deadline > timestamp) {
       ctx.timerService().registerEventTimeTimer(deadline); // rated since: move the one timer
       return;

@@ -16,7 +16,6 @@ import io.personalize.graph.ItemPair;
 import io.personalize.graph.ItemPairs;
 import io.personalize.graph.UserSequence;
 import io.personalize.model.SelectorSnapshot;
-import io.personalize.neighbours.ItemPartners;
 import io.personalize.neighbours.NeighbourRequest;
 import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.neighbours.UserResiduals;
@@ -91,7 +90,7 @@ class StateTypesTest {
           PopularitySnapshot.class,
           RecommendationView.class,
           UserResiduals.class,
-          ItemPartners.class,
+          PackedPartners.class,
           NeighbourRequest.class,
           PartnerUpdates.class);
 
