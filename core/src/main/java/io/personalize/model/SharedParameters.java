@@ -97,6 +97,14 @@ public final class SharedParameters {
     return itemBias[item];
   }
 
+  /**
+   * The mean plus the item's bias: the item-neighbourhood correction's baseline before the user's
+   * bias. An item this block has not seen yet has no bias.
+   */
+  public double itemBaseline(int item) {
+    return mean + (item < items ? itemBias[item] : 0);
+  }
+
   public void addItemBias(int item, double delta) {
     itemBias[item] += delta;
   }

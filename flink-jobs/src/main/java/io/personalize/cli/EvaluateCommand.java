@@ -176,6 +176,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             .map(Target::parse)
             .orElse(kind == ModelKind.LOGISTIC ? Target.LIKE : Target.RATING);
     Loss loss = target == Target.RATING ? Loss.SQUARED : Loss.LOGISTIC;
+    // The job's settings the evaluator shares (the neighbourhoods, the recommending half).
+    JobConfig job = JobConfig.from(withoutModelKind(conf));
     ModelConfig d =
         read(conf, MODEL_LEARN_SETTINGS)
             ? ModelConfig.defaults(kind, loss, protocol.isStream())
@@ -190,7 +192,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             .epochs(conf.get(EPOCHS))
             .personalEpochs(conf.get(PERSONAL_EPOCHS))
             .globalSteps(d.globalSteps().times(conf.get(RATE_SCALE)))
-            .neighbours(JobConfig.from(withoutModelKind(conf)).neighbours())
+            .neighbours(job.neighbours())
             .build();
     Set<Mode> selected = EnumSet.allOf(Mode.class);
     List<String> modes = conf.getOptional(MODES).orElse(List.of());
@@ -212,7 +214,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         selected,
         new FeatureSpace(read(conf, FEATURE_GENRES), read(conf, FEATURE_HASH_BUCKETS)),
         topNSettings(
-            JobConfig.from(withoutModelKind(conf)),
+            job,
             conf.get(RECOMMENDERS).stream()
                 .flatMap(r -> java.util.Arrays.stream(r.split(",")))
                 .map(String::trim)

@@ -7,7 +7,6 @@ import io.personalize.model.GroupBoundaries;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.SelfTuningTrainer;
-import io.personalize.model.SharedParameters;
 import io.personalize.neighbours.NeighbourModel;
 import io.personalize.online.UserModels;
 import io.personalize.online.UserState;
@@ -97,9 +96,7 @@ final class PrequentialRun {
         double adaptive = predictions[Mode.ADAPTIVE.ordinal()];
         predictions[Mode.ADAPTIVE.ordinal()] = adaptive + neighbours.correction(u, i);
         // The baseline as the personal side sees it: the global model before it learns the event.
-        SharedParameters shared = global.shared();
-        double itemBias = i < shared.items() ? shared.itemBias(i) : 0;
-        neighbours.learn(u, i, y, adaptive, shared.mean + itemBias);
+        neighbours.learn(u, i, y, adaptive, global.shared().itemBaseline(i));
       }
       predictions[Mode.GLOBAL.ordinal()] = global.learn(globalRows[u], i, x, y);
       for (Map.Entry<Mode, PredictionLog> entry : logs.entrySet()) {

@@ -407,7 +407,7 @@ final class SplitRun {
       int u = log.user[e];
       int i = log.item[e];
       double p = adaptive.predict(shared, states[u], i, context.features.features(i), userGroup[u]);
-      neighbours.learn(u, i, context.label(e), p, shared.mean + shared.itemBias(i));
+      neighbours.learn(u, i, context.label(e), p, shared.itemBaseline(i));
     }
     return neighbours;
   }

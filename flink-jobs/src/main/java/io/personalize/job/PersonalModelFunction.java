@@ -8,7 +8,6 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.model.Mode;
 import io.personalize.model.RatingScale;
 import io.personalize.model.SelectorSnapshot;
-import io.personalize.model.SharedParameters;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.neighbours.NeighbourRequest;
 import io.personalize.neighbours.NeighbourSettings;
@@ -253,8 +252,7 @@ public class PersonalModelFunction
     if (history == null) {
       history = new UserResiduals();
     }
-    SharedParameters shared = replica.shared();
-    double itemBaseline = shared.mean + shared.itemBias(item);
+    double itemBaseline = replica.shared().itemBaseline(item);
     int itemKey = SeenItems.hash(event.itemId);
     ctx.output(
         Descriptors.NEIGHBOUR_REQUESTS,
