@@ -73,6 +73,10 @@ final class FlinkProcesses {
     // (2 s apart) rather than after Flink's default 50 s timeout.
     conf.put("heartbeat.interval", "2 s");
     conf.put("heartbeat.timeout", "20 s");
+    // Avro from the cluster's classpath, not from each job jar: Flink 2 deserializes a submitted
+    // job's operators on the JobManager's pooled threads, where Avro leaves thread-locals holding
+    // its classes; with the job jar's Avro they keep every submission's class loader alive.
+    conf.put("classloader.parent-first-patterns.additional", "org.apache.avro.");
     conf.putAll(settings.flinkOptions());
     return conf;
   }

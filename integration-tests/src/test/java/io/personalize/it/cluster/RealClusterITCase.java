@@ -232,6 +232,32 @@ class RealClusterITCase {
     }
   }
 
+  /**
+   * Every job of the scenarios above was submitted through the REST API, so the JobManager ran the
+   * jar's main method once per submission, each time in a class loader of its own. Once the jobs
+   * are over, a full collection must leave none of those loaders: one kept per submission fills the
+   * JobManager's metaspace (256 MB by default, about 30 MB per submission) until a submission fails
+   * with "OutOfMemoryError: Metaspace", as CI saw after about ten.
+   */
+  @Test
+  @Order(6)
+  void resubmissionsLeaveNoClassLoaderInTheJobManager() throws Exception {
+    FlinkRest rest = cluster.rest();
+    Polling.await(
+        () -> rest.activeJob().isEmpty(), Duration.ofMinutes(1), () -> "a job is still running");
+    long submitted = rest.get("jobs/overview").path("jobs").size();
+    long jobManager = cluster.state().processes(ClusterProcess.JOBMANAGER).get(0).pid();
+    long loaders =
+        HeapHistogram.liveInstances(jobManager, "org.apache.flink.util.ChildFirstClassLoader");
+    record(
+        "class-loaders",
+        String.format(
+            "%d job class loaders alive in the JobManager after %d submissions ended",
+            loaders, submitted));
+    assertThat(submitted).as("jobs submitted by the scenarios above").isGreaterThanOrEqualTo(5);
+    assertThat(loaders).as("job class loaders alive after a full collection").isZero();
+  }
+
   private static void awaitCompletedCheckpoint(FlinkRest rest, String jobId) {
     Polling.await(
         () ->
