@@ -104,6 +104,22 @@ public final class Descriptors {
     return new ValueStateDescriptor<>("item-partners", TypeInformation.of(PackedPartners.class));
   }
 
+  /**
+   * With {@code model.neighbours}: partner updates an item holds back before it adds them to its
+   * sums (appended without reading anything).
+   */
+  public static ListStateDescriptor<PartnerUpdates> itemHeldUpdates() {
+    return new ListStateDescriptor<>("item-held-updates", TypeInformation.of(PartnerUpdates.class));
+  }
+
+  /**
+   * With {@code model.neighbours}: how many partner updates an item holds back; absent while the
+   * item has no state at all.
+   */
+  public static ValueStateDescriptor<Integer> itemHeldUpdateCount() {
+    return new ValueStateDescriptor<>("item-held-update-count", Types.INT);
+  }
+
   /** The user-sequence operator's item sequence of one user (the item graph's pairs). */
   public static ValueStateDescriptor<UserSequence> userSequence() {
     return new ValueStateDescriptor<>("user-sequence", TypeInformation.of(UserSequence.class));

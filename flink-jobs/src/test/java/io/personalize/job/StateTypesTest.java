@@ -104,8 +104,8 @@ class StateTypesTest {
           RecommendationList.class,
           DeadLetter.class);
 
-  /** State types that are Flink's basic types (a processing time). */
-  static final List<Class<?>> BASIC = List.of(Long.class);
+  /** State types that are Flink's basic types (a processing time, a count). */
+  static final List<Class<?>> BASIC = List.of(Long.class, Integer.class);
 
   static Stream<Class<?>> pojos() {
     return POJOS.stream();

@@ -49,15 +49,19 @@ class ItemNeighboursFunctionTest {
       items;
 
   private void open() throws Exception {
+    open(CONFIG);
+  }
+
+  private void open(JobConfig config) throws Exception {
     users =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new PersonalModelFunction(CONFIG),
+            new PersonalModelFunction(config),
             e -> e.userId,
             Types.STRING,
             Descriptors.CONTROL_CHANNEL);
     items =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new ItemNeighboursFunction(CONFIG),
+            new ItemNeighboursFunction(config),
             request -> request.item,
             update -> update.item,
             Types.INT);
@@ -154,17 +158,69 @@ class ItemNeighboursFunctionTest {
   }
 
   @Test
+  void updatesHeldBackReachTheSumsInTheOrderTheyCameBeforeTheItemsNextCorrection()
+      throws Exception {
+    // Two partners per item: which two an item keeps depends on the order of its updates.
+    JobConfig config = CONFIG.with(PersonalizeOptions.MODEL_NEIGHBOURS_PARTNERS, 2);
+    open(config);
+    NeighbourModel reference = new NeighbourModel(config.neighbours());
+    // Users rate a, then all rate b, then c, then d: a's sums take only partner updates (three
+    // per user), far more than an item holds back, and evict b for d. Then new users rate b, c
+    // and d before a: their corrections read those sums.
+    int users = 2 * ItemNeighboursFunction.HELD_UPDATES + 10;
+    List<String[]> ratings = new ArrayList<>();
+    for (String item : List.of("a", "b", "c", "d")) {
+      for (int u = 0; u < users; u++) {
+        int rating = 1 + (u * (item.charAt(0) - 'a' + 1)) % 5;
+        ratings.add(new String[] {"u" + u, item, Integer.toString(rating)});
+      }
+    }
+    for (int u = users; u < users + 10; u++) {
+      ratings.add(new String[] {"u" + u, "b", u % 2 == 0 ? "5" : "1"});
+      ratings.add(new String[] {"u" + u, "c", u % 2 == 0 ? "1" : "4"});
+      ratings.add(new String[] {"u" + u, "d", u % 2 == 0 ? "2" : "5"});
+      ratings.add(new String[] {"u" + u, "a", "3"});
+    }
+    long time = 1_000;
+    List<Double> expected = new ArrayList<>();
+    List<Double> uncorrected = new ArrayList<>();
+    for (String[] r : ratings) {
+      ValidEvent e = rating(r[0], r[1], Double.parseDouble(r[2]), time += 10);
+      NeighbourRequest request = send(e);
+      int u = Integer.parseInt(r[0].substring(1));
+      int i = r[1].charAt(0) - 'a';
+      double adaptive = request.prediction.prediction;
+      uncorrected.add(config.scale().clamp(adaptive));
+      expected.add(config.scale().clamp(adaptive + reference.correction(u, i)));
+      reference.learn(u, i, e.value, adaptive, config.initialMean());
+    }
+    List<Prediction> corrected = items.extractOutputValues();
+    assertThat(corrected).hasSize(ratings.size());
+    // The last users' ratings of a were corrected: a's sums had its partners.
+    int lastOfA = ratings.size() - 1;
+    assertThat(expected.get(lastOfA)).isNotEqualTo(uncorrected.get(lastOfA));
+    for (int n = 0; n < ratings.size(); n++) {
+      assertThat(corrected.get(n).prediction)
+          .as("rating %d", n)
+          .isCloseTo(expected.get(n), within(1e-6));
+    }
+  }
+
+  @Test
   void anItemsSumsAndAUsersHistoryLeaveWithTheirIdleTimers() throws Exception {
     open();
     send(rating("u1", "a", 5, 0));
     // b's rating pairs with a: b's sums take it with the request, a's with a partner update.
     send(rating("u1", "b", 3, 1_000));
+    // a holds the update back until its next rating reads its sums.
+    assertThat(entries(items)).isEqualTo(5);
     send(rating("u2", "a", 2, 6_000));
-    assertThat(entries(items)).isEqualTo(2);
+    // Each item: its sums and the count of the updates it holds back (none now).
+    assertThat(entries(items)).isEqualTo(4);
     items.processWatermark1(new Watermark(11_000));
     items.processWatermark2(new Watermark(11_000));
     // a was last rated at 6 s (keeps its sums until 16 s), b at 1 s (gone at 11 s).
-    assertThat(entries(items)).isEqualTo(1);
+    assertThat(entries(items)).isEqualTo(2);
     items.processWatermark1(new Watermark(16_000));
     items.processWatermark2(new Watermark(16_000));
     assertThat(entries(items)).isZero();
