@@ -44,6 +44,18 @@ public class ItemPartners {
   /** The first byte of {@link #toBytes}: the layout that follows. */
   static final byte PACKED_FORMAT = 1;
 
+  /**
+   * The partners that had one common rater when they came, oldest first, as (partner, since) pairs
+   * from {@code singlesHead} to {@code singlesEnd}: where a full item finds its weakest partner
+   * without a scan. Every partner has at least one rater, so the oldest that still has exactly one
+   * is the weakest; an entry whose partner has left or gained a rater since is skipped. Not part of
+   * the sums (not packed): made at the first eviction after unpacking.
+   */
+  private int[] singles;
+
+  private int singlesHead;
+  private int singlesEnd;
+
   public ItemPartners() {}
 
   /**
@@ -161,11 +173,62 @@ public class ItemPartners {
     raters[at] = 0;
     since[at] = pairUpdates;
     size++;
+    if (singles != null) {
+      appendSingle(partner, pairUpdates); // one rater once add() counts it
+    }
     return at;
   }
 
   /** The partner with the fewest common raters, the earliest added among equals. */
   private int weakest() {
+    if (singles == null) {
+      collectSingles();
+    }
+    for (; singlesHead < singlesEnd; singlesHead += 2) {
+      int at = Arrays.binarySearch(partners, 0, size, singles[singlesHead]);
+      if (at >= 0 && raters[at] == 1 && since[at] == singles[singlesHead + 1]) {
+        return at;
+      }
+    }
+    return scanForWeakest();
+  }
+
+  /** The partners with one common rater, oldest first. */
+  private void collectSingles() {
+    // Each as its age (relative to the clock, so that the order holds across the clock's
+    // wrap-around) above its index: sorting the longs sorts by age.
+    long[] order = new long[size];
+    int count = 0;
+    for (int n = 0; n < size; n++) {
+      if (raters[n] == 1) {
+        order[count++] = ((long) (since[n] - pairUpdates) << 32) | n;
+      }
+    }
+    Arrays.sort(order, 0, count);
+    singles = new int[Math.max(16, 4 * count)];
+    singlesHead = 0;
+    singlesEnd = 0;
+    for (int k = 0; k < count; k++) {
+      int n = (int) order[k];
+      appendSingle(partners[n], since[n]);
+    }
+  }
+
+  private void appendSingle(int partner, int addedAt) {
+    if (singlesEnd + 2 > singles.length) {
+      int live = singlesEnd - singlesHead;
+      int[] grown = live + 2 > singles.length / 2 ? new int[singles.length * 2] : singles;
+      System.arraycopy(singles, singlesHead, grown, 0, live);
+      singles = grown;
+      singlesHead = 0;
+      singlesEnd = live;
+    }
+    singles[singlesEnd++] = partner;
+    singles[singlesEnd++] = addedAt;
+  }
+
+  /** {@link #weakest} by looking at every partner: when none has a single rater. */
+  private int scanForWeakest() {
     int weakest = 0;
     for (int n = 1; n < size; n++) {
       if (raters[n] < raters[weakest]

@@ -77,6 +77,62 @@ class ItemPartnersTest {
   }
 
   @Test
+  void theWeakestPartnerFoundWithoutAScanIsTheOneAScanFinds() {
+    java.util.Random random = new java.util.Random(7);
+    for (int trial = 0; trial < 20; trial++) {
+      int capacity = 1 + random.nextInt(30);
+      int keys = capacity + 1 + random.nextInt(3 * capacity);
+      ItemPartners item = new ItemPartners();
+      ScanningPartners reference = new ScanningPartners();
+      for (int step = 0; step < 3_000; step++) {
+        // Skewed keys: some partners gather raters, most stay at one.
+        int partner = random.nextInt(1 + random.nextInt(keys));
+        int lowered = step > 2_000 && trial % 4 == 0 ? Math.max(1, capacity / 2) : capacity;
+        item.add(partner, 1, 1, lowered);
+        reference.add(partner, lowered);
+        if (random.nextInt(500) == 0) {
+          item = ItemPartners.fromBytes(item.toBytes()); // a new session: nothing carried over
+        }
+        assertThat(Arrays.copyOf(item.partners, item.size))
+            .as("trial %d, step %d", trial, step)
+            .containsExactly(reference.partners.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+  }
+
+  /** Partners evicted the plain way: a scan for the fewest raters, the earliest among equals. */
+  private static final class ScanningPartners {
+    final java.util.List<Integer> partners = new java.util.ArrayList<>(); // ascending
+    final java.util.Map<Integer, Integer> raters = new java.util.HashMap<>();
+    final java.util.Map<Integer, Integer> since = new java.util.HashMap<>();
+    int clock;
+
+    void add(int partner, int capacity) {
+      if (!raters.containsKey(partner)) {
+        while (partners.size() >= capacity) {
+          Integer weakest = partners.get(0);
+          for (Integer p : partners) {
+            if (raters.get(p) < raters.get(weakest)
+                || (raters.get(p).equals(raters.get(weakest))
+                    && since.get(p) < since.get(weakest))) {
+              weakest = p;
+            }
+          }
+          partners.remove(weakest);
+          raters.remove(weakest);
+          since.remove(weakest);
+        }
+        int at = java.util.Collections.binarySearch(partners, partner);
+        partners.add(-at - 1, partner);
+        raters.put(partner, 0);
+        since.put(partner, clock);
+      }
+      raters.merge(partner, 1, Integer::sum);
+      clock++;
+    }
+  }
+
+  @Test
   void packedSumsUnpackToTheSameSumsAndKeepLearningAlike() {
     ItemPartners sums = new ItemPartners();
     for (int n = 0; n < 30; n++) {
