@@ -18,6 +18,7 @@ import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.online.Prediction;
 import io.personalize.recommend.SeenItems;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,20 +117,17 @@ class ItemNeighboursFunctionTest {
     return out;
   }
 
-  @Test
-  void adaptiveIsCorrectedAsTheEvaluatorsNeighbourModelCorrectsIt() throws Exception {
-    open();
-    NeighbourModel reference = new NeighbourModel(CONFIG.neighbours());
+  /**
+   * Sends each (user, item, rating) through both operators, one 10 ms after the other, and returns
+   * what the evaluator's {@link NeighbourModel} makes of them: each rating's adaptive prediction
+   * corrected, and not.
+   */
+  private Reference sendAll(JobConfig config, List<String[]> ratings) throws Exception {
+    NeighbourModel model = new NeighbourModel(config.neighbours());
     Map<String, Integer> userIndex = new HashMap<>();
     Map<String, Integer> itemIndex = new HashMap<>();
-    String[][] ratings = {
-      {"u1", "a", "5"}, {"u1", "b", "3"}, {"u2", "a", "4"}, {"u2", "b", "1"}, {"u3", "a", "2"},
-      {"u1", "c", "4"}, {"u3", "b", "5"}, {"u2", "c", "2"}, {"u3", "c", "5"}, {"u4", "b", "2"},
-      {"u4", "a", "4"}, {"u4", "c", "1"}, {"u1", "d", "5"}, {"u2", "d", "2"}, {"u4", "d", "3"}
-    };
+    Reference reference = new Reference(new ArrayList<>(), new ArrayList<>());
     long time = 1_000;
-    List<Double> expected = new ArrayList<>();
-    List<Double> uncorrected = new ArrayList<>();
     for (String[] r : ratings) {
       ValidEvent e = rating(r[0], r[1], Double.parseDouble(r[2]), time += 10);
       NeighbourRequest request = send(e);
@@ -137,24 +135,46 @@ class ItemNeighboursFunctionTest {
       int u = userIndex.computeIfAbsent(r[0], id -> userIndex.size());
       int i = itemIndex.computeIfAbsent(r[1], id -> itemIndex.size());
       double adaptive = request.prediction.prediction;
-      uncorrected.add(CONFIG.scale().clamp(adaptive));
-      expected.add(CONFIG.scale().clamp(adaptive + reference.correction(u, i)));
+      reference.uncorrected.add(config.scale().clamp(adaptive));
+      reference.corrected.add(config.scale().clamp(adaptive + model.correction(u, i)));
       // No checkpoint came: the baseline is the initial model's mean (3) and item biases (0).
-      reference.learn(u, i, e.value, adaptive, CONFIG.initialMean());
+      model.learn(u, i, e.value, adaptive, config.initialMean());
     }
+    return reference;
+  }
+
+  private record Reference(List<Double> corrected, List<Double> uncorrected) {}
+
+  /** The neighbourhoods' outputs are the reference's corrected predictions, in order. */
+  private void assertCorrectedAsTheReference(Reference reference) {
+    List<Prediction> corrected = items.extractOutputValues();
+    assertThat(corrected).hasSize(reference.corrected.size());
+    for (int n = 0; n < corrected.size(); n++) {
+      assertThat(corrected.get(n).prediction)
+          .as("rating %d", n)
+          .isCloseTo(reference.corrected.get(n), within(1e-6));
+    }
+  }
+
+  @Test
+  void adaptiveIsCorrectedAsTheEvaluatorsNeighbourModelCorrectsIt() throws Exception {
+    open();
+    String[][] ratings = {
+      {"u1", "a", "5"}, {"u1", "b", "3"}, {"u2", "a", "4"}, {"u2", "b", "1"}, {"u3", "a", "2"},
+      {"u1", "c", "4"}, {"u3", "b", "5"}, {"u2", "c", "2"}, {"u3", "c", "5"}, {"u4", "b", "2"},
+      {"u4", "a", "4"}, {"u4", "c", "1"}, {"u1", "d", "5"}, {"u2", "d", "2"}, {"u4", "d", "3"}
+    };
+    Reference reference = sendAll(CONFIG, List.of(ratings));
     // adaptive went only the neighbourhoods' way.
     assertThat(users.extractOutputValues()).extracting(p -> p.mode).doesNotContain("adaptive");
     List<Prediction> corrected = items.extractOutputValues();
     assertThat(corrected).extracting(p -> p.mode).containsOnly(Mode.ADAPTIVE.label());
-    assertThat(corrected).hasSize(ratings.length);
-    for (int n = 0; n < ratings.length; n++) {
-      assertThat(corrected.get(n).userId).isEqualTo(ratings[n][0]);
-      assertThat(corrected.get(n).prediction)
-          .as("rating %d", n)
-          .isCloseTo(expected.get(n), within(1e-6));
-    }
+    assertThat(corrected)
+        .extracting(p -> p.userId)
+        .containsExactly(Arrays.stream(ratings).map(r -> r[0]).toArray(String[]::new));
+    assertCorrectedAsTheReference(reference);
     // Ratings were corrected: their users had rated similar items.
-    assertThat(corrected.stream().map(p -> p.prediction).toList()).isNotEqualTo(uncorrected);
+    assertThat(reference.corrected).isNotEqualTo(reference.uncorrected);
   }
 
   @Test
@@ -163,7 +183,6 @@ class ItemNeighboursFunctionTest {
     // Two partners per item: which two an item keeps depends on the order of its updates.
     JobConfig config = CONFIG.with(PersonalizeOptions.MODEL_NEIGHBOURS_PARTNERS, 2);
     open(config);
-    NeighbourModel reference = new NeighbourModel(config.neighbours());
     // Users rate a, then all rate b, then c, then d: a's sums take only partner updates (three
     // per user), far more than an item holds back, and evict b for d. Then new users rate b, c
     // and d before a: their corrections read those sums.
@@ -181,29 +200,11 @@ class ItemNeighboursFunctionTest {
       ratings.add(new String[] {"u" + u, "d", u % 2 == 0 ? "2" : "5"});
       ratings.add(new String[] {"u" + u, "a", "3"});
     }
-    long time = 1_000;
-    List<Double> expected = new ArrayList<>();
-    List<Double> uncorrected = new ArrayList<>();
-    for (String[] r : ratings) {
-      ValidEvent e = rating(r[0], r[1], Double.parseDouble(r[2]), time += 10);
-      NeighbourRequest request = send(e);
-      int u = Integer.parseInt(r[0].substring(1));
-      int i = r[1].charAt(0) - 'a';
-      double adaptive = request.prediction.prediction;
-      uncorrected.add(config.scale().clamp(adaptive));
-      expected.add(config.scale().clamp(adaptive + reference.correction(u, i)));
-      reference.learn(u, i, e.value, adaptive, config.initialMean());
-    }
-    List<Prediction> corrected = items.extractOutputValues();
-    assertThat(corrected).hasSize(ratings.size());
+    Reference reference = sendAll(config, ratings);
     // The last users' ratings of a were corrected: a's sums had its partners.
     int lastOfA = ratings.size() - 1;
-    assertThat(expected.get(lastOfA)).isNotEqualTo(uncorrected.get(lastOfA));
-    for (int n = 0; n < ratings.size(); n++) {
-      assertThat(corrected.get(n).prediction)
-          .as("rating %d", n)
-          .isCloseTo(expected.get(n), within(1e-6));
-    }
+    assertThat(reference.corrected.get(lastOfA)).isNotEqualTo(reference.uncorrected.get(lastOfA));
+    assertCorrectedAsTheReference(reference);
   }
 
   @Test

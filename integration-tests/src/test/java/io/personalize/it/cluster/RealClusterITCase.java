@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -233,11 +234,12 @@ class RealClusterITCase {
   }
 
   /**
-   * Every job of the scenarios above was submitted through the REST API, so the JobManager ran the
-   * jar's main method once per submission, each time in a class loader of its own. Once the jobs
-   * are over, a full collection must leave none of those loaders: one kept per submission fills the
-   * JobManager's metaspace (256 MB by default, about 30 MB per submission) until a submission fails
-   * with "OutOfMemoryError: Metaspace", as CI saw after about ten.
+   * Every job of the scenarios above was submitted through the REST API, and the JobManager loaded
+   * each in a class loader of its own (Flink 2 deserializes a job's operators there). Once the jobs
+   * are over, a full collection must leave none of those loaders: with the job jar's own Avro, one
+   * was kept per submission (an Avro value in a thread-local of a pooled JobManager thread), about
+   * 30 MB of metaspace each, until a submission failed with "OutOfMemoryError: Metaspace", as CI
+   * saw after about ten. {@code bin/cluster} loads Avro parent-first since.
    */
   @Test
   @Order(6)
@@ -246,16 +248,29 @@ class RealClusterITCase {
     Polling.await(
         () -> rest.activeJob().isEmpty(), Duration.ofMinutes(1), () -> "a job is still running");
     long submitted = rest.get("jobs/overview").path("jobs").size();
-    long jobManager = cluster.state().processes(ClusterProcess.JOBMANAGER).get(0).pid();
-    long loaders =
-        HeapHistogram.liveInstances(jobManager, "org.apache.flink.util.ChildFirstClassLoader");
+    String loader = "org.apache.flink.util.ChildFirstClassLoader";
+    Map<String, Long> loaders = new LinkedHashMap<>();
+    for (ClusterProcess process : cluster.state().processes()) {
+      if (!process.role().equals(ClusterProcess.KAFKA)) {
+        loaders.put(
+            process.role() + " " + process.pid(),
+            HeapHistogram.liveInstances(process.pid(), loader));
+      }
+    }
     record(
         "class-loaders",
         String.format(
-            "%d job class loaders alive in the JobManager after %d submissions ended",
-            loaders, submitted));
+            "job class loaders alive after %d submissions ended: %s", submitted, loaders));
     assertThat(submitted).as("jobs submitted by the scenarios above").isGreaterThanOrEqualTo(5);
-    assertThat(loaders).as("job class loaders alive after a full collection").isZero();
+    // The TaskManagers are reported, not checked: after these scenarios (kills, restarts,
+    // rescaling) each still held 3 to 5, while 10 plain submissions to one TaskManager left 1.
+    assertThat(loaders)
+        .as("job class loaders alive in the JobManager after a full collection")
+        .containsEntry(ClusterProcess.JOBMANAGER + " " + jobManagerPid(), 0L);
+  }
+
+  private static long jobManagerPid() {
+    return cluster.state().processes(ClusterProcess.JOBMANAGER).get(0).pid();
   }
 
   private static void awaitCompletedCheckpoint(FlinkRest rest, String jobId) {
