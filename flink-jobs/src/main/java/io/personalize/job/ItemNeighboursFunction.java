@@ -138,13 +138,14 @@ public class ItemNeighboursFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
       throws Exception {
     Integer held = heldCountState.value();
-    if (held == null) {
+    // No count but sums: state written before updates were held back (2026-12-06).
+    if (held == null && partnersState.value() == null) {
       return;
     }
-    ItemPartners partners = partners(held);
+    ItemPartners partners = partners(held == null ? 0 : held);
     long deadline = partners.latestMillis + idleMillis;
     if (deadline > timestamp) {
-      if (held > 0) {
+      if (held != null && held > 0) {
         store(partners, partners.latestMillis);
       }
       ctx.timerService().registerEventTimeTimer(deadline); // rated since: move the one timer
