@@ -22,7 +22,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -233,6 +237,32 @@ class ItemNeighboursFunctionTest {
     users.processWatermark(16_000);
     users.processBroadcastWatermark(16_000);
     assertThat(entries(users)).isZero();
+  }
+
+  @Test
+  void sumsWrittenBeforeUpdatesWereHeldBackStillLeaveWithTheirTimer() throws Exception {
+    open();
+    send(rating("u1", "a", 5, 0));
+    send(rating("u1", "b", 3, 1_000));
+    // As state written before 2026-12-06 has it: sums and a timer, no count of held updates.
+    KeyedStateBackend<Integer> backend = items.getOperator().getKeyedStateBackend();
+    for (String item : List.of("a", "b")) {
+      backend.setCurrentKey(SeenItems.hash(item));
+      ValueStateDescriptor<Integer> count = Descriptors.itemHeldUpdateCount();
+      backend
+          .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, count)
+          .clear();
+      backend
+          .getPartitionedState(
+              VoidNamespace.INSTANCE,
+              VoidNamespaceSerializer.INSTANCE,
+              Descriptors.itemHeldUpdates())
+          .clear();
+    }
+    assertThat(entries(items)).isEqualTo(2);
+    items.processWatermark1(new Watermark(11_000));
+    items.processWatermark2(new Watermark(11_000));
+    assertThat(entries(items)).isZero();
   }
 
   private static int entries(
