@@ -56,7 +56,7 @@ public final class PipelineSettings {
           // serializer otherwise; records from the network are always new objects). Safe because
           // every function here emits new objects and neither keeps nor changes a record once it
           // is emitted or handed on (docs/architecture.md, "Records passed on"). The job without
-          // recommendations ran 5-9% closer to the ceiling (docs/performance.md).
+          // recommendations ran 3-9% closer to the ceiling (docs/performance.md).
           "pipeline.object-reuse", "true",
           // After a TaskManager dies, restarts fail until its heartbeat times out, and Flink's
           // default backoff doubles towards a minute meanwhile: capped, the job is back within the
