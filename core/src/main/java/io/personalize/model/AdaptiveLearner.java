@@ -30,6 +30,7 @@ public final class AdaptiveLearner {
   private final PersonalSettings globalRowSettings;
   private final CandidateSelector selector;
   private final double candidateShare;
+  private double sampleShare;
   private LearnedSettings learned;
   private final PersonalSettings[] steady;
   private final PersonalSettings[] early;
@@ -61,6 +62,7 @@ public final class AdaptiveLearner {
       throw new IllegalArgumentException("candidateShare must be in (0, 1]: " + candidateShare);
     }
     this.candidateShare = candidateShare;
+    this.sampleShare = candidateShare;
     int expected = candidates.size() + (globalRowSettings != null ? 1 : 0);
     if (candidates.isEmpty() || expected != selector.candidates()) {
       throw new IllegalArgumentException(
@@ -156,7 +158,40 @@ public final class AdaptiveLearner {
    * The draw is a function of the user's seed alone.
    */
   public int blocksOfUser(long userSeed) {
-    return UserSample.includes(userSeed, SAMPLE_SALT, candidateShare) ? candidates.size() : 1;
+    return inSample(userSeed) ? candidates.size() : 1;
+  }
+
+  /** Whether the user of this seed is in the sampled share as it is now ({@link #shrinkSample}). */
+  public boolean inSample(long userSeed) {
+    return UserSample.includes(userSeed, SAMPLE_SALT, sampleShare);
+  }
+
+  /**
+   * Makes the sampled share {@code share}, or the configured one if that is smaller; a configured
+   * share of 1 is every user, not a sample, and stays. New users the smaller share does not draw
+   * start with one block, and the caller moves the states of users it no longer draws to one block
+   * ({@link #blockKeptOnLeaving}).
+   */
+  public void shrinkSample(double share) {
+    if (!(share > 0)) {
+      throw new IllegalArgumentException("share must be > 0: " + share);
+    }
+    if (candidateShare < 1) {
+      sampleShare = Math.min(candidateShare, share);
+    }
+  }
+
+  /** Whether {@link #shrinkSample} made the sampled share smaller than the configured one. */
+  public boolean sampleShrunk() {
+    return sampleShare < candidateShare;
+  }
+
+  /**
+   * The one block a user keeps on leaving the sample: the block of its group's best personal
+   * candidate, the one every user outside the sample is stepped at.
+   */
+  public int blockKeptOnLeaving(int group) {
+    return selector.bestPersonal(group);
   }
 
   /** Separates the sampling draw from other uses of the user's seed (its initial row). */

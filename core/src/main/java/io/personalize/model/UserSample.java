@@ -11,6 +11,13 @@ import java.util.SplittableRandom;
 public final class UserSample {
   private UserSample() {}
 
+  /**
+   * About how many users a sample keeps at most by default, however many users there are: the
+   * per-group choice needs a sample of users, not a share of them, and every evaluation data set
+   * (at most 17,615 users, CiaoDVD) keeps its configured share of a half under it.
+   */
+  public static final long DEFAULT_MAX_USERS = 10_000;
+
   /** Whether the user of {@code userSeed} is in the sample of {@code share} (1: everyone). */
   public static boolean includes(long userSeed, long salt, double share) {
     return share >= 1 || new SplittableRandom(userSeed ^ salt).nextDouble() < share;

@@ -52,6 +52,9 @@ public final class UserModels {
   private final PersonalParameters mtlBlock;
   private final boolean globalRowCandidate;
   private final double shadowShare;
+  private double shadowShareNow;
+  private long maxSampledUsers = Long.MAX_VALUE;
+  private boolean samplesShrunk;
   private LearnedSettings learned;
 
   /** Salt of the shadow modes' sample, apart from the adaptive candidates' (AdaptiveLearner). */
@@ -88,6 +91,7 @@ public final class UserModels {
       throw new IllegalArgumentException("shadowShare must be in (0, 1]: " + shadowShare);
     }
     this.shadowShare = shadowShare;
+    this.shadowShareNow = shadowShare;
     this.config = config;
     this.model = config.model(featureDimension);
     this.initializer = config.initializer();
@@ -152,7 +156,67 @@ public final class UserModels {
 
   /** Whether the shadow modes score the user of this seed. */
   private boolean shadowed(long seed) {
-    return UserSample.includes(seed, SHADOW_SALT, shadowShare);
+    return UserSample.includes(seed, SHADOW_SALT, shadowShareNow);
+  }
+
+  /**
+   * Bounds each sample of users (the adaptive candidates' and the shadow modes') to about {@code
+   * maxUsers}: from the next {@link #countUsers} on, a share that would take more of the users
+   * counted shrinks to {@code maxUsers} over them.
+   */
+  public void boundSamples(long maxUsers) {
+    if (maxUsers < 1) {
+      throw new IllegalArgumentException("maxUsers must be >= 1: " + maxUsers);
+    }
+    this.maxSampledUsers = maxUsers;
+  }
+
+  /**
+   * The users the group coordinator counts now: each sample's share becomes the smaller of its
+   * configured share and the bound over {@code users} ({@link #boundSamples}); a share of 1 is
+   * every user, not a sample, and stays. A share that shrinks draws fewer of the new users, and a
+   * user it no longer draws leaves the sample at its next step and does not come back (a share that
+   * grows again draws only new users). 0 (unknown) changes nothing.
+   */
+  public void countUsers(long users) {
+    if (users < 1 || maxSampledUsers == Long.MAX_VALUE) {
+      return;
+    }
+    double bound = (double) maxSampledUsers / users;
+    if (shadowShare < 1) {
+      shadowShareNow = Math.min(shadowShare, bound);
+    }
+    adaptive.shrinkSample(bound);
+    samplesShrunk = samplesShrunk || shadowShareNow < shadowShare || adaptive.sampleShrunk();
+  }
+
+  /** The shadow modes' share now ({@link #countUsers}). */
+  public double shadowShareNow() {
+    return shadowShareNow;
+  }
+
+  /**
+   * A user that a shrunk sample no longer draws keeps what every user outside it keeps: one
+   * adaptive block (its group's best personal candidate's) and no shadow blocks.
+   */
+  private void leaveShrunkSamples(UserState state, int group) {
+    boolean everyCandidate = state.adaptiveBlocks.length > 1;
+    boolean shadowBlocks = state.localBlock.length > 0 || state.mtlBlock.length > 0;
+    if ((!everyCandidate && !shadowBlocks) || state.userId == null) {
+      return;
+    }
+    long seed = Ids.hash(state.userId);
+    if (everyCandidate && !adaptive.inSample(seed)) {
+      state.adaptiveBlocks =
+          new float[][] {state.adaptiveBlocks[adaptive.blockKeptOnLeaving(group)]};
+    }
+    if (shadowBlocks && !shadowed(seed)) {
+      state.localBlock = new float[0];
+      state.mtlBlock = new float[0];
+      if (!globalRowCandidate) {
+        state.userRow = new float[0];
+      }
+    }
   }
 
   /**
@@ -205,6 +269,9 @@ public final class UserModels {
       int group,
       double[] out) {
     state.upgrade();
+    if (samplesShrunk) {
+      leaveShrunkSamples(state, group);
+    }
     if (local) {
       out[Mode.LOCAL.ordinal()] = Double.NaN;
     }

@@ -19,8 +19,10 @@ import io.personalize.model.features.FeatureSpace;
 import io.personalize.model.features.ItemCatalog;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -371,6 +373,113 @@ class UserModelsTest {
     assertThat(shadowed).isBetween(70, 130);
     assertThatThrownBy(() -> new UserModels(CONFIG, F, MEAN, SHADOWS, 0, i -> i))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Samples bounded by a count of users: once the users counted pass the bound over a share, a user
+   * the smaller share no longer draws keeps, from its next step on, what a user outside it keeps
+   * (one adaptive block, its group's best personal candidate's, and no shadow blocks) and steps as
+   * such a user does; the users still drawn are untouched, and new users are drawn at the smaller
+   * share.
+   */
+  @Test
+  void usersABoundedSampleNoLongerDrawsLeaveItAtTheirNextStep() {
+    UserModels models = new UserModels(GlobalModelTest.CONFIG, F, MEAN, SHADOWS, 0.5, i -> i);
+    models.boundSamples(20);
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    int item = catalog.indexOf("i1");
+    List<UserState> users = new ArrayList<>();
+    for (int u = 0; u < 200; u++) {
+      users.add(models.newUser("u" + u, Ids.hash("u" + u)));
+    }
+    models.countUsers(40); // the bound takes half of 40: the shares of a half stay
+    assertThat(models.adaptive().sampleShrunk()).isFalse();
+
+    models.countUsers(200); // a tenth now
+    assertThat(models.shadowShareNow()).isEqualTo(0.1);
+    int group = 1;
+    int everyCandidate = 0;
+    int shadowed = 0;
+    for (UserState user : users) {
+      boolean hadEvery = user.adaptiveBlocks.length > 1;
+      boolean hadShadows = user.localBlock.length > 0;
+      UserState twin = copy(user);
+      long seed = Ids.hash(user.userId);
+      int kept = models.adaptive().blockKeptOnLeaving(group);
+      if (hadEvery && !models.adaptive().inSample(seed)) {
+        twin.adaptiveBlocks = new float[][] {user.adaptiveBlocks[kept].clone()};
+      }
+      boolean leavesShadows = hadShadows && models.shadowShareNow() < 1 && !shadowed(models, user);
+      if (leavesShadows) {
+        twin.localBlock = new float[0];
+        twin.mtlBlock = new float[0];
+      }
+      double[] out = new double[Mode.values().length];
+      double[] expected = new double[Mode.values().length];
+      models.step(user, shared, item, catalog.features(item), 4, group, out);
+      assertThat(user.adaptiveBlocks).hasNumberOfRows(twin.adaptiveBlocks.length);
+      assertThat(user.localBlock.length > 0).isEqualTo(hadShadows && !leavesShadows);
+      assertThat(user.mtlBlock.length > 0).isEqualTo(user.localBlock.length > 0);
+      if (user.adaptiveBlocks.length == 1 && hadEvery) {
+        // Stepped as a user outside the sample: its one block at the group's best personal
+        // candidate, compared with the kept block stepped by a user state that had only it.
+        UserState alone = copy(twin);
+        alone.localBlock = new float[0];
+        alone.mtlBlock = new float[0];
+        double[] aloneOut = new double[Mode.values().length];
+        UserModels one =
+            new UserModels(GlobalModelTest.CONFIG, F, MEAN, EnumSet.noneOf(Mode.class), i -> i);
+        one.selector().restoreMean(List.of(models.selector().snapshot()));
+        one.step(alone, shared, item, catalog.features(item), 4, group, aloneOut);
+        assertThat(user.adaptiveBlocks[0]).containsExactly(alone.adaptiveBlocks[0]);
+        assertThat(out[Mode.ADAPTIVE.ordinal()]).isEqualTo(aloneOut[Mode.ADAPTIVE.ordinal()]);
+      }
+      if (user.adaptiveBlocks.length > 1) {
+        everyCandidate++;
+      }
+      if (user.localBlock.length > 0) {
+        shadowed++;
+      }
+    }
+    // A tenth of 200: about 20 each (standard deviation 4); none gained blocks.
+    assertThat(everyCandidate).isBetween(8, 35);
+    assertThat(shadowed).isBetween(8, 35);
+    int newEvery = 0;
+    for (int u = 200; u < 600; u++) {
+      if (models.newUser("u" + u, Ids.hash("u" + u)).adaptiveBlocks.length > 1) {
+        newEvery++;
+      }
+    }
+    // A tenth of 400: about 40 (standard deviation 6).
+    assertThat(newEvery).isBetween(20, 60);
+
+    UserModels everyone = new UserModels(CONFIG, F, MEAN, SHADOWS, 1, i -> i);
+    everyone.boundSamples(20);
+    everyone.countUsers(200);
+    assertThat(everyone.adaptive().sampleShrunk()).as("a share of 1 is not a sample").isFalse();
+    assertThat(everyone.shadowShareNow()).isEqualTo(1.0);
+    assertThat(everyone.newUser("u1", Ids.hash("u1")).localBlock).isNotEmpty();
+  }
+
+  /** Whether the shadow modes' share now draws the user: a new state of its id keeps blocks. */
+  private static boolean shadowed(UserModels models, UserState user) {
+    return models.newUser(user.userId, Ids.hash(user.userId)).localBlock.length > 0;
+  }
+
+  private static UserState copy(UserState state) {
+    UserState copy = new UserState();
+    copy.userId = state.userId;
+    copy.events = state.events;
+    copy.lastEventTimeMillis = state.lastEventTimeMillis;
+    copy.adaptiveBlocks = new float[state.adaptiveBlocks.length][];
+    for (int c = 0; c < state.adaptiveBlocks.length; c++) {
+      copy.adaptiveBlocks[c] = state.adaptiveBlocks[c].clone();
+    }
+    copy.userRow = state.userRow.clone();
+    copy.localBlock = state.localBlock.clone();
+    copy.mtlBlock = state.mtlBlock.clone();
+    return copy;
   }
 
   @Test

@@ -20,6 +20,7 @@ import static io.personalize.job.config.PersonalizeOptions.MODEL_KIND;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_LEARN_SETTINGS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_REGROUP_EVERY_EVENTS;
 import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
+import static io.personalize.job.config.PersonalizeOptions.SAMPLE_MAX_USERS;
 
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SessionSplits;
@@ -222,7 +223,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .map(RecommenderKind::parse)
                 .toList(),
             conf.get(SAMPLED_ITEMS),
-            conf.get(RANKING_EPOCHS)));
+            conf.get(RANKING_EPOCHS)),
+        read(conf, SAMPLE_MAX_USERS));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.personalize.eval;
 
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
+import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
 import java.util.EnumSet;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.Set;
  * @param modes which modes to run (those the protocol cannot run are skipped)
  * @param features the item feature space (genre vocabulary, hashed buckets), as in the job
  * @param topN the recommending half's settings, for the top-N protocols
+ * @param sampleMaxUsers about how many users the adaptive candidates' sample keeps at most, as in
+ *     the job ({@code sample.max-users}); the evaluator scores every user for the shadow modes
  */
 public record EvaluationConfig(
     Protocol protocol,
@@ -29,7 +32,32 @@ public record EvaluationConfig(
     ModelConfig model,
     Set<Mode> modes,
     FeatureSpace features,
-    TopNSettings topN) {
+    TopNSettings topN,
+    long sampleMaxUsers) {
+
+  /** A run with the default bound of the samples. */
+  public EvaluationConfig(
+      Protocol protocol,
+      Target target,
+      double likeThreshold,
+      double testFraction,
+      double validationFraction,
+      ModelConfig model,
+      Set<Mode> modes,
+      FeatureSpace features,
+      TopNSettings topN) {
+    this(
+        protocol,
+        target,
+        likeThreshold,
+        testFraction,
+        validationFraction,
+        model,
+        modes,
+        features,
+        topN,
+        UserSample.DEFAULT_MAX_USERS);
+  }
 
   /** A run with the job's default recommendation settings. */
   public EvaluationConfig(
@@ -85,6 +113,9 @@ public record EvaluationConfig(
       throw new IllegalArgumentException("likeThreshold must be finite");
     }
     java.util.Objects.requireNonNull(topN, "topN");
+    if (sampleMaxUsers < 1) {
+      throw new IllegalArgumentException("sampleMaxUsers must be >= 1, was " + sampleMaxUsers);
+    }
     if (modes.isEmpty()) {
       throw new IllegalArgumentException("no mode to run");
     }

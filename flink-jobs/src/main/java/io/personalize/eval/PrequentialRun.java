@@ -57,6 +57,8 @@ final class PrequentialRun {
             context::itemSeed);
     // The per-user side steps with what the global side learns, as of each event.
     personal.useSettings(global.settings());
+    personal.boundSamples(config.sampleMaxUsers());
+    int usersCounted = 0;
     UserState[] states = new UserState[users];
 
     Map<Mode, PredictionLog> logs = new EnumMap<>(Mode.class);
@@ -85,6 +87,7 @@ final class PrequentialRun {
       double y = context.label(e);
       FeatureVector x = context.features.features(i);
       if (globalRows[u] == null) {
+        usersCounted++;
         globalRows[u] = global.newUser(context.userSeed(u));
         states[u] = personal.newUser(log.userIds.get(u), context.userSeed(u));
       }
@@ -106,6 +109,8 @@ final class PrequentialRun {
       counts[u]++;
       if ((e + 1) % context.hyper.regroupEvery() == 0) {
         boundaries = Coordinator.boundaries(boundaries.version() + 1, groups, counts);
+        // As the job's per-user operator takes the coordinator's count with the boundaries.
+        personal.countUsers(usersCounted);
       }
       context.progress.update(e + 1, n);
     }

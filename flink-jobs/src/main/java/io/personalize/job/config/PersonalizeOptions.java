@@ -5,6 +5,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.model.ModelKind;
+import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
@@ -325,6 +326,19 @@ public final class PersonalizeOptions {
                   + " every other user costs two blocks less (docs/performance.md). 1: every user."
                   + " The evaluator scores every user.");
 
+  public static final ConfigOption<Long> SAMPLE_MAX_USERS =
+      key(PREFIX + "sample.max-users")
+          .longType()
+          .defaultValue(UserSample.DEFAULT_MAX_USERS)
+          .withDescription(
+              "About how many users each sample of users keeps at most: the adaptive candidates'"
+                  + " (model.candidate-share) and the shadow modes' (shadow-share). Once the group"
+                  + " coordinator counts more users than a share takes this many of, the share"
+                  + " shrinks to this many over the users counted; a user the smaller share no"
+                  + " longer draws drops its extra blocks at its next event and does not come back."
+                  + " A share of 1 is every user and is not bounded. Every evaluation data set stays"
+                  + " under the bound at the default (docs/performance.md).");
+
   // ---- Global model and coordinator
 
   public static final ConfigOption<Integer> MODEL_UPDATES_EVERY_EVENTS =
@@ -471,6 +485,7 @@ public final class PersonalizeOptions {
                   Setting.of(FEATURE_HASH_BUCKETS, n -> n >= 1, ">= 1"),
                   Setting.of(SHADOW_MODES),
                   Setting.of(SHADOW_SHARE, s -> s > 0 && s <= 1, "(0, 1]"),
+                  Setting.of(SAMPLE_MAX_USERS, n -> n >= 1, ">= 1"),
                   Setting.of(MODEL_UPDATES_EVERY_EVENTS, n -> n >= 1, ">= 1"),
                   Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
                   Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),
@@ -506,6 +521,7 @@ public final class PersonalizeOptions {
           MODEL_REGROUP_EVERY_EVENTS,
           MODEL_LEARN_SETTINGS,
           MODEL_CANDIDATE_SHARE,
+          SAMPLE_MAX_USERS,
           MODEL_NEIGHBOURS,
           MODEL_NEIGHBOURS_HISTORY,
           MODEL_NEIGHBOURS_PARTNERS,

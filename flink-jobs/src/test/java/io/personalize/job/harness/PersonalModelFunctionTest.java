@@ -41,6 +41,7 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -739,6 +740,54 @@ class PersonalModelFunctionTest {
     assertThat(sendAndCompare(rating("u1", "i2", 5, 4_003)))
         .extracting(p -> p.checkpointVersion)
         .containsOnly(2L);
+  }
+
+  /**
+   * The users counted come with the group boundaries: past {@code sample.max-users} over the shadow
+   * share, a user the smaller share no longer draws drops its shadow blocks at its next event, and
+   * after a restore new users are drawn at the smaller share (the count is stored with the
+   * boundaries).
+   */
+  @Test
+  void theCoordinatorsCountBoundsTheSampleAlsoAfterARestore() throws Exception {
+    Configuration conf =
+        Fixtures.withShadowShare(Fixtures.config(100, 1_000, 1_000, 5_000, IDLE, true), 0.5)
+            .toConfiguration();
+    conf.set(PersonalizeOptions.SAMPLE_MAX_USERS, 4L);
+    JobConfig bounded = JobConfig.from(conf);
+    harness = open(bounded, null);
+    int users = 80;
+    for (int u = 0; u < users; u++) {
+      send(rating("u" + u, "i1", 4, 2_000 + u));
+    }
+    assertThat(shadowedUsers(0, users)).as("a share of 0.5 of 80").isBetween(26, 54);
+
+    broadcast(
+        Control.of(GroupBoundaries.newBuilder(boundaries(1, Math.log(8))).setUsers(users).build()));
+    for (int u = 0; u < users; u++) {
+      send(rating("u" + u, "i2", 4, 3_000 + u));
+    }
+    // 4 of 80: a share of 0.05, about 4 users (standard deviation 1.9).
+    assertThat(shadowedUsers(0, users)).isBetween(0, 12);
+
+    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    harness.close();
+    harness = open(bounded, state);
+    for (int u = users; u < 2 * users; u++) {
+      send(rating("u" + u, "i1", 4, 4_000 + u));
+    }
+    assertThat(shadowedUsers(users, 2 * users)).as("new users after the restore").isBetween(0, 12);
+  }
+
+  /** How many of users u{from}..u{to - 1} keep shadow blocks. */
+  private int shadowedUsers(int from, int to) throws Exception {
+    int shadowed = 0;
+    for (int u = from; u < to; u++) {
+      UserState state = keyed("u" + u, Descriptors.userState());
+      assertThat(state.mtlBlock.length > 0).isEqualTo(state.localBlock.length > 0);
+      shadowed += state.localBlock.length > 0 ? 1 : 0;
+    }
+    return shadowed;
   }
 
   @Test
