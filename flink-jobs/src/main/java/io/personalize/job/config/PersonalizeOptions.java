@@ -336,8 +336,9 @@ public final class PersonalizeOptions {
                   + " coordinator counts more users than a share takes this many of, the share"
                   + " shrinks to this many over the users counted; a user the smaller share no"
                   + " longer draws drops its extra blocks at its next event and does not come back."
-                  + " A share of 1 is every user and is not bounded. Every evaluation data set stays"
-                  + " under the bound at the default (docs/performance.md).");
+                  + " A share of 1 is every user and is not bounded; the ranking model's candidates"
+                  + " keep their share. Every evaluation data set stays under the bound at the"
+                  + " default (docs/method.md).");
 
   // ---- Global model and coordinator
 
