@@ -224,7 +224,9 @@ public final class UserModels {
    * in the adaptive mode's sampled share keeps a block per candidate, any other one personal block
    * ({@link AdaptiveLearner#blocksOfUser}).
    *
-   * @param seed the user's initial-row seed: the same as the global model uses for the user's row
+   * @param seed the user's initial-row seed: the same as the global model uses for the user's row,
+   *     {@code Ids.hash} of the id, by which a shrunk sample draws the user again ({@link
+   *     #countUsers})
    */
   public UserState newUser(String userId, long seed) {
     int k = rowLength - 1;
