@@ -54,7 +54,6 @@ public final class UserModels {
   private final double shadowShare;
   private double shadowShareNow;
   private long maxSampledUsers = Long.MAX_VALUE;
-  private boolean samplesShrunk;
   private LearnedSettings learned;
 
   /** Salt of the shadow modes' sample, apart from the adaptive candidates' (AdaptiveLearner). */
@@ -187,7 +186,6 @@ public final class UserModels {
       shadowShareNow = Math.min(shadowShare, bound);
     }
     adaptive.shrinkSample(bound);
-    samplesShrunk = samplesShrunk || shadowShareNow < shadowShare || adaptive.sampleShrunk();
   }
 
   /** The shadow modes' share now ({@link #countUsers}). */
@@ -271,7 +269,8 @@ public final class UserModels {
       int group,
       double[] out) {
     state.upgrade();
-    if (samplesShrunk) {
+    // Only a share below the configured one can have drawn a user that it no longer draws.
+    if (shadowShareNow < shadowShare || adaptive.sampleShrunk()) {
       leaveShrunkSamples(state, group);
     }
     if (local) {

@@ -35,31 +35,7 @@ public record EvaluationConfig(
     TopNSettings topN,
     long sampleMaxUsers) {
 
-  /** A run with the default bound of the samples. */
-  public EvaluationConfig(
-      Protocol protocol,
-      Target target,
-      double likeThreshold,
-      double testFraction,
-      double validationFraction,
-      ModelConfig model,
-      Set<Mode> modes,
-      FeatureSpace features,
-      TopNSettings topN) {
-    this(
-        protocol,
-        target,
-        likeThreshold,
-        testFraction,
-        validationFraction,
-        model,
-        modes,
-        features,
-        topN,
-        UserSample.DEFAULT_MAX_USERS);
-  }
-
-  /** A run with the job's default recommendation settings. */
+  /** A run with the job's default recommendation settings and bound of the samples. */
   public EvaluationConfig(
       Protocol protocol,
       Target target,
@@ -78,7 +54,8 @@ public record EvaluationConfig(
         model,
         modes,
         features,
-        TopNSettings.defaults());
+        TopNSettings.defaults(),
+        UserSample.DEFAULT_MAX_USERS);
   }
 
   /** A run with the default feature space (the MovieLens genres, 16 hashed buckets). */

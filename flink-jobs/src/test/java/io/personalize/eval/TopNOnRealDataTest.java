@@ -8,6 +8,7 @@ import io.personalize.model.Loss;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
+import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
 import io.personalize.testing.SharedDataSets;
@@ -36,7 +37,8 @@ class TopNOnRealDataTest {
             ModelConfig.defaults(ModelKind.HYBRID, Loss.SQUARED, false),
             EnumSet.of(Mode.GLOBAL),
             new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 16),
-            TopNSettings.defaults().withRecommenders(List.of(kinds)));
+            TopNSettings.defaults().withRecommenders(List.of(kinds)),
+            UserSample.DEFAULT_MAX_USERS);
     return Evaluator.evaluate(log, config, Progress.silent());
   }
 

@@ -11,6 +11,7 @@ import io.personalize.model.Loss;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
+import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ class TopNRunTest {
         ModelConfig.defaults(ModelKind.HYBRID, Loss.LOGISTIC, false),
         EnumSet.of(Mode.GLOBAL),
         new FeatureSpace(FeatureSpace.MOVIELENS_GENRES, 16),
-        TopNSettings.defaults().withRecommenders(List.of(kinds)));
+        TopNSettings.defaults().withRecommenders(List.of(kinds)),
+        UserSample.DEFAULT_MAX_USERS);
   }
 
   private static Interaction click(String user, String item) {

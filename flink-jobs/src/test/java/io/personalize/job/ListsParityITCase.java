@@ -16,6 +16,7 @@ import io.personalize.eval.RecommenderResult;
 import io.personalize.eval.Summary;
 import io.personalize.eval.Target;
 import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.RecommendationOptions;
 import io.personalize.model.Mode;
 import io.personalize.recommend.RecommenderKind;
@@ -80,7 +81,8 @@ class ListsParityITCase {
                 config.model(),
                 EnumSet.copyOf(Mode.STREAM),
                 config.featureSpace(),
-                EvaluateCommand.topNSettings(config, List.of(kind), 100, 1)),
+                EvaluateCommand.topNSettings(config, List.of(kind), 100, 1),
+                config.get(PersonalizeOptions.SAMPLE_MAX_USERS)),
             Progress.silent());
 
     RecommenderResult live = job.summary().recommenders().get(kind.label());
