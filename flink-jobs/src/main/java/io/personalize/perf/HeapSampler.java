@@ -123,6 +123,9 @@ final class HeapSampler implements AutoCloseable {
 
   private static final java.nio.file.Path PROC_STATUS = java.nio.file.Path.of("/proc/self/status");
 
+  /** The most full collections {@link #liveBytes} makes. */
+  private static final int MAX_COLLECTIONS = 5;
+
   /**
    * The heap used right after a full collection: what this JVM holds live (the cluster and the
    * broker run here, so the job's live heap plus about a constant). It stops every thread for a
@@ -155,8 +158,6 @@ final class HeapSampler implements AutoCloseable {
     }
     return used;
   }
-
-  private static final int MAX_COLLECTIONS = 5;
 
   @Override
   public void close() {

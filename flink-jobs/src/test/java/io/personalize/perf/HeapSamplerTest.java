@@ -34,7 +34,7 @@ class HeapSamplerTest {
    * its finalizer), as a cancelled job's whole task did in the bench's live-heap figures.
    */
   private static final class Finalizable {
-    private static volatile int finalized;
+    private static int finalized;
     private final byte[] held = new byte[64 << 20];
 
     @Override
