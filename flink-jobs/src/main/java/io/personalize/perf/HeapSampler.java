@@ -6,6 +6,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,13 +138,16 @@ final class HeapSampler implements AutoCloseable {
    * each: Flink's processing-time service has a finalizer, so a finished task (its operators,
    * replicas and buffers: a whole job's heap) outlives the first collection after it ends, which
    * only queues it for that finalizer (and the queue is filled by another thread, after the
-   * collection). Until 2026-12-06 one collection was made, and a run that followed another job
-   * counted, in about half of the runs, the previous job's heap too (docs/performance.md).
+   * collection: a phantom-reachable canary says when). Until 2026-12-06 one collection was made,
+   * and a run that followed another job counted, in about half of the runs, the previous job's heap
+   * too (docs/performance.md).
    */
   @SuppressWarnings({"deprecation", "removal"})
   static long liveBytes() {
     long used = Long.MAX_VALUE;
     for (int round = 0; round < MAX_COLLECTIONS; round++) {
+      ReferenceQueue<Object> collected = new ReferenceQueue<>();
+      PhantomReference<Object> canary = new PhantomReference<>(new Object(), collected);
       System.gc();
       long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       if (used - now < 1 << 20) {
@@ -149,11 +155,14 @@ final class HeapSampler implements AutoCloseable {
       }
       used = now;
       try {
-        Thread.sleep(100); // for the reference handler to queue what the collection found
+        // The reference handler queues what the collection found after it; the canary, found by
+        // the same collection, tells that it has got to them (a second round mops up the rest).
+        collected.remove(1_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return used;
       }
+      Reference.reachabilityFence(canary);
       System.runFinalization();
     }
     return used;
