@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
@@ -12,8 +14,10 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.RocksDB;
 
 /**
- * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression, and both
- * reach the state backend the job configures (docs/performance.md: what a checkpoint keeps).
+ * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression, a quarter of
+ * RocksDB's memory for write buffers, all reaching the state backend the job configures
+ * (docs/performance.md: what a checkpoint keeps, RocksDB's managed memory); and a local cluster's
+ * managed memory.
  */
 class CompactingRocksDbOptionsTest {
   @Test
@@ -43,5 +47,24 @@ class CompactingRocksDbOptionsTest {
             PipelineSettings.apply(user, false)
                 .get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
         .containsExactly(CompressionType.LZ4_COMPRESSION);
+  }
+
+  @Test
+  void theWriteBuffersTakeAQuarterOfRocksDbsMemoryAndALocalClusterGivesIt512Megabytes() {
+    Configuration job = PipelineSettings.apply(new Configuration(), false);
+    EmbeddedRocksDBStateBackend backend =
+        new EmbeddedRocksDBStateBackend().configure(job, getClass().getClassLoader());
+    assertThat(backend.getMemoryConfiguration().getWriteBufferRatio()).isEqualTo(0.25);
+    assertThat(job.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+        .as("a cluster's TaskManagers size their own managed memory")
+        .isFalse();
+
+    Configuration local = PipelineSettings.apply(new Configuration(), true);
+    assertThat(local.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+        .isEqualTo(MemorySize.parse("512m"));
+    Configuration user = new Configuration();
+    user.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
+    assertThat(PipelineSettings.apply(user, true).get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+        .isEqualTo(MemorySize.parse("1g"));
   }
 }
