@@ -86,9 +86,9 @@ public final class PipelineSettings {
           "taskmanager.network.memory.floating-buffers-per-gate", "2",
           // RocksDB's memory for every slot together (Flink's local default is 128 MB): about twice
           // the full job's live keyed state at the benchmark's 10^5 users (250 MB), as
-          // docs/operations.md advises for a cluster. The job without recommendations ran 35%
-          // faster, the full job 15-22% (docs/performance.md, "RocksDB's managed memory"). A
-          // limit, not an allocation: RocksDB takes it as its state grows.
+          // docs/operations.md advises for a cluster. The job without recommendations ran 14-35%
+          // faster, the full job 15-21% (two runs each; docs/performance.md, "RocksDB's managed
+          // memory"). A limit, not an allocation: RocksDB takes it as its state grows.
           "taskmanager.memory.managed.size", "512m",
           "queryable-state.proxy.ports", "9069",
           "queryable-state.server.ports", "9067",
