@@ -222,7 +222,7 @@ class ItemEdgesTest {
     assertThat(d.halfLifeMillis()).isEqualTo(30 * 86_400_000L);
     assertThat(d.minWeight()).isEqualTo(0.01);
     assertThat(d.maxNeighbors()).isEqualTo(50);
-    assertThat(d.recentItems()).isEqualTo(20);
+    assertThat(d.recentItems()).isEqualTo(5);
     assertThat(d.gapExponent()).isEqualTo(2.0);
     assertThatThrownBy(() -> d.withWindowMillis(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withHalfLifeMillis(0)).isInstanceOf(IllegalArgumentException.class);
