@@ -25,7 +25,7 @@ package io.personalize.graph;
  *       weighs at most 1/36 of a consecutive one, and one 10 or more apart is under {@code
  *       minWeight}, yet each pair costs the item graph a read and a write of an edge list and
  *       changes the rows the walks' expansions were computed from. 20 (the cap of the per-user
- *       operator's recent items, the default until 2026-12-06) made 13.7 pairs per event on the
+ *       operator's recent items, the default until 2026-12-06) made 11.7 pairs per event on the
  *       benchmark's stream; 5 made the full job 16-27% faster there, for ml-100k prequential-topn
  *       HR@10 of walks+rank+mmr 0.1636 against 0.1649 (8: 0.1647), leave-last-out alike, the
  *       yoochoose sessions unchanged, and the untuned sets as good or better
