@@ -138,24 +138,27 @@ final class BenchCluster implements AutoCloseable {
 
   /** Runs a bounded job to its end and measures it. */
   Measured runToEnd(String name, StreamExecutionEnvironment env, long events) throws Exception {
-    long submitted = System.currentTimeMillis();
-    JobID job = submit(env);
-    Measured.Heap heap;
-    JobResult result;
-    try (HeapSampler sampler = new HeapSampler()) {
-      result = cluster.requestJobResult(job).get();
-      heap = sampler.stop();
+    try (CpuSampler cpu = new CpuSampler()) {
+      long submitted = System.currentTimeMillis();
+      JobID job = submit(env);
+      Measured.Heap heap;
+      JobResult result;
+      try (HeapSampler sampler = new HeapSampler()) {
+        result = cluster.requestJobResult(job).get();
+        heap = sampler.stop();
+      }
+      long end = System.currentTimeMillis();
+      cpu.stop();
+      if (!result.isSuccess()) {
+        throw new IllegalStateException(
+            name
+                + ": the job failed: "
+                + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
+      }
+      // The job has ended: what is live is the cluster's, the broker's and the stream's.
+      Measured.Heap withLive = heap.withLiveAtEndBytes(HeapSampler.liveBytes());
+      return measure(name, env.getParallelism(), job, events, submitted, end, withLive, cpu);
     }
-    long end = System.currentTimeMillis();
-    if (!result.isSuccess()) {
-      throw new IllegalStateException(
-          name
-              + ": the job failed: "
-              + result.getSerializedThrowable().map(Throwable::getMessage).orElse("?"));
-    }
-    // The job has ended: what is live is the cluster's, the broker's and the stream's.
-    Measured.Heap withLive = heap.withLiveAtEndBytes(HeapSampler.liveBytes());
-    return measure(name, env.getParallelism(), job, events, submitted, end, withLive);
   }
 
   /**
@@ -169,6 +172,7 @@ final class BenchCluster implements AutoCloseable {
       BooleanSupplier done,
       long timeoutMillis)
       throws Exception {
+    CpuSampler cpu = new CpuSampler();
     long submitted = System.currentTimeMillis();
     JobID job = submit(env);
     HeapSampler heap = new HeapSampler();
@@ -187,16 +191,18 @@ final class BenchCluster implements AutoCloseable {
       }
       long end = System.currentTimeMillis();
       Measured.Heap used = heap.stop();
+      cpu.stop();
       // The busy times as of the end (the REST API's metrics are at most 500 ms old), before the
       // checkpoint for the state sizes adds its own work.
       TimeUnit.MILLISECONDS.sleep(600);
-      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used);
+      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used, cpu);
       // The job, still running, holds its state; after its busy times are read, as the full
       // collection stops its threads.
       run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
       return run.withStateBytes(stateAfterFullCheckpoint(job), liveState(job));
     } finally {
       heap.close();
+      cpu.close();
       cancel(job);
     }
   }
@@ -407,7 +413,8 @@ final class BenchCluster implements AutoCloseable {
       long events,
       long submitted,
       long end,
-      Measured.Heap heap)
+      Measured.Heap heap,
+      CpuSampler cpu)
       throws Exception {
     long first = firstRecordMillis(job);
     if (first == Long.MAX_VALUE) {
@@ -463,7 +470,8 @@ final class BenchCluster implements AutoCloseable {
         Map.of(),
         Map.of(),
         Map.of(),
-        heap);
+        heap,
+        cpu.cpuSecondsBetween(first, end));
   }
 
   /**

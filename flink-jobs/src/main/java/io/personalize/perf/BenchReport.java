@@ -164,13 +164,15 @@ public record BenchReport(
         String.join(" and ", settings.formats().stream().map(OutputFormat::label).toList()),
         settings.warmUp() ? ", every run measured after a warm-up run" : "");
     out.printf(
-        "%-36s %12s %9s %9s %10s %10s %10s %8s %8s %8s%n",
+        "%-36s %12s %9s %9s %10s %10s %6s %9s %10s %8s %8s %8s%n",
         "run",
         "events/s",
         "start s",
         "run s",
         "/ceiling",
         "/compute",
+        "cores",
+        "CPU us/ev",
         "GC max MB",
         "peak MB",
         "live MB",
@@ -178,7 +180,7 @@ public record BenchReport(
     for (Measured run : runs) {
       Measured ceiling = run("ceiling p" + run.parallelism() + Bench.suffix(format(run)));
       out.printf(
-          "%-36s %,12.0f %9.1f %9.1f %10s %10s %10s %,8.0f %8s %8s%n",
+          "%-36s %,12.0f %9.1f %9.1f %10s %10s %6s %9s %10s %,8.0f %8s %8s%n",
           run.name(),
           run.eventsPerSecond(),
           run.startupSeconds(),
@@ -189,6 +191,8 @@ public record BenchReport(
           run.name().startsWith("ceiling")
               ? ""
               : String.format("%.3f", run.eventsPerSecond() / computeEventsPerSecond),
+          run.coresUsed() < 0 ? "" : String.format("%.2f", run.coresUsed()),
+          run.cpuMicrosPerEvent() < 0 ? "" : String.format("%,.1f", run.cpuMicrosPerEvent()),
           megabytes(run.heap().afterGcMaxBytes()),
           run.heap().usedPeakBytes() / 1e6,
           megabytes(run.heap().liveAtEndBytes()),
@@ -197,7 +201,9 @@ public record BenchReport(
     out.printf(
         "heap of this JVM (max %,.0f MB) in each run: GC max, the most used after a collection;"
             + " peak, the most used; live, after a full collection at the end; RSS, the most"
-            + " resident memory of the whole process (RocksDB's native memory too)%n",
+            + " resident memory of the whole process (RocksDB's native memory too); cores and"
+            + " CPU us/ev, this process's CPU time (the broker's and RocksDB's threads too) per"
+            + " second of the run and per event%n",
         runs.get(0).heap().maxBytes() / 1e6);
     out.printf("%-36s %,12.0f%n", "compute (engine steps, 1 core)", computeEventsPerSecond);
     out.printf(
@@ -237,6 +243,13 @@ public record BenchReport(
         job().eventsPerSecond() / ceiling().eventsPerSecond(),
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond(),
         job().bottleneck());
+    if (job().cpuMicrosPerEvent() > 0 && ceiling().cpuMicrosPerEvent() > 0) {
+      out.printf(
+          "CPU per event over the ceiling's: job p%d %.1f x, without recommendations %.1f x%n",
+          widest(),
+          job().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent(),
+          jobWithoutRecommendations().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+    }
     if (!jsonOverAvro().isEmpty()) {
       out.printf(
           "JSON / Avro input, events/s: %s%n",
@@ -316,6 +329,13 @@ public record BenchReport(
         "jobWithoutRecommendationsOverCeiling",
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond());
     ratios.put("jobOverCompute", job().eventsPerSecond() / computeEventsPerSecond);
+    if (job().cpuMicrosPerEvent() > 0 && ceiling().cpuMicrosPerEvent() > 0) {
+      ratios.put(
+          "jobCpuPerEventOverCeiling", job().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+      ratios.put(
+          "jobWithoutRecommendationsCpuPerEventOverCeiling",
+          jobWithoutRecommendations().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+    }
     if (!jsonOverAvro().isEmpty()) {
       ObjectNode jsonOverAvro = ratios.putObject("jsonOverAvro");
       jsonOverAvro()
@@ -351,7 +371,10 @@ public record BenchReport(
         Map.entry("heapUsedPeakBytes", run.heap().usedPeakBytes()),
         Map.entry("heapLiveAtEndBytes", run.heap().liveAtEndBytes()),
         Map.entry("heapMaxBytes", run.heap().maxBytes()),
-        Map.entry("residentPeakBytes", run.heap().residentPeakBytes()));
+        Map.entry("residentPeakBytes", run.heap().residentPeakBytes()),
+        Map.entry("cpuSeconds", run.cpuSeconds()),
+        Map.entry("coresUsed", run.coresUsed()),
+        Map.entry("cpuMicrosPerEvent", run.cpuMicrosPerEvent()));
   }
 
   /**

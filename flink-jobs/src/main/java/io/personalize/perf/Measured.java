@@ -24,6 +24,8 @@ import java.util.Map;
  *     (the replicas each subtask keeps on the heap); empty when not read
  * @param liveKeyedStateBytes the keyed part of {@code liveStateBytes}
  * @param heap this JVM's heap from the job's submission to its last event ({@link HeapSampler})
+ * @param cpuSeconds the CPU time the whole process used from the first record to the last one
+ *     processed ({@link CpuSampler}); -1 where the platform does not tell
  */
 record Measured(
     String name,
@@ -38,7 +40,8 @@ record Measured(
     Map<String, Long> liveStateBytes,
     Map<String, Long> keyedStateBytes,
     Map<String, Long> liveKeyedStateBytes,
-    Heap heap) {
+    Heap heap,
+    double cpuSeconds) {
 
   /** This run with the state sizes of a checkpoint and of a savepoint taken after it. */
   Measured withStateBytes(BenchCluster.StateSizes sizes, BenchCluster.StateSizes liveSizes) {
@@ -55,11 +58,22 @@ record Measured(
         liveSizes.total(),
         sizes.keyed(),
         liveSizes.keyed(),
-        heap);
+        heap,
+        cpuSeconds);
   }
 
   double eventsPerSecond() {
     return events / seconds;
+  }
+
+  /** The cores the process kept busy on average while the run went; -1 when not measured. */
+  double coresUsed() {
+    return cpuSeconds < 0 ? -1 : cpuSeconds / seconds;
+  }
+
+  /** The process's CPU time per event, in microseconds; -1 when not measured. */
+  double cpuMicrosPerEvent() {
+    return cpuSeconds < 0 ? -1 : cpuSeconds * 1e6 / events;
   }
 
   /**
@@ -108,7 +122,8 @@ record Measured(
         liveStateBytes,
         keyedStateBytes,
         liveKeyedStateBytes,
-        heap);
+        heap,
+        cpuSeconds);
   }
 
   /**

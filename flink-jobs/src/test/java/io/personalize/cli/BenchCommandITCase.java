@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +120,15 @@ class BenchCommandITCase {
         .as("after a full collection at the end")
         .isPositive()
         .isLessThanOrEqualTo(fullJob.path("heapMaxBytes").asLong());
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (JsonNode measured : List.of(bench.path("ceiling").path("p1"), fullJob)) {
+      assertThat(measured.path("cpuMicrosPerEvent").asDouble())
+          .as("this process's CPU time over the run, per event")
+          .isPositive();
+      // Each end is interpolated between samples 100 ms apart: a short run can read a little over.
+      assertThat(measured.path("coresUsed").asDouble()).isPositive().isLessThan(cores * 1.5);
+    }
+    assertThat(bench.path("ratios").path("jobCpuPerEventOverCeiling").asDouble()).isPositive();
     JsonNode toState = bench.path("latency").path("toQueryableState");
     JsonNode toList = bench.path("latency").path("toPublishedList");
     assertThat(bench.path("latency").path("eventsPerSecond").asDouble())

@@ -33,6 +33,11 @@ class BenchReportTest {
 
   /** A run of 1,000 events at {@code eventsPerSecond}, with one task and no state. */
   private static Measured run(String name, double eventsPerSecond) {
+    return run(name, eventsPerSecond, 1.8);
+  }
+
+  /** The same, the process keeping {@code cores} busy meanwhile. */
+  private static Measured run(String name, double eventsPerSecond, double cores) {
     return new Measured(
         name,
         2,
@@ -46,7 +51,8 @@ class BenchReportTest {
         Map.of("Personal models", 3000L),
         Map.of("Personal models", 4000L),
         Map.of("Personal models", 2500L),
-        new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L, 900_000_000));
+        new Measured.Heap(200_000_000, 600_000_000, 150_000_000, 4_000_000_000L, 900_000_000),
+        cores * 1000 / eventsPerSecond);
   }
 
   private static BenchReport report(List<OutputFormat> formats, List<Measured> runs) {
@@ -155,6 +161,56 @@ class BenchReportTest {
   }
 
   @Test
+  void cpuPerEventComparesRunsByTheProcessorTimeEachTook() throws Exception {
+    // The ceiling at 40,000 events/s on one core: 25 us of CPU an event; the job at 800 on two:
+    // 2,500 us, 100 times the ceiling's, where its rate is 50 times lower.
+    BenchReport report =
+        report(
+            BenchSettings.formats("avro"),
+            List.of(
+                run("ceiling p2", 40_000, 1.0),
+                run("job p2", 800, 2.0),
+                run("job without recommendations p2", 10_000, 1.5)));
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains(
+            "CPU per event over the ceiling's: job p2 100.0 x, without recommendations 6.0 x");
+    assertThat(printed.toString(StandardCharsets.UTF_8).lines())
+        .anyMatch(
+            line ->
+                line.startsWith("job p2 ")
+                    && line.contains(" 2.00 ")
+                    && line.contains(" 2,500.0 "));
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    assertThat(json.path("job").path("p2").path("coresUsed").asDouble()).isCloseTo(2.0, CLOSE);
+    assertThat(json.path("job").path("p2").path("cpuMicrosPerEvent").asDouble())
+        .isCloseTo(2_500, CLOSE);
+    assertThat(json.path("ratios").path("jobCpuPerEventOverCeiling").asDouble())
+        .isCloseTo(100, CLOSE);
+    assertThat(
+            json.path("ratios").path("jobWithoutRecommendationsCpuPerEventOverCeiling").asDouble())
+        .isCloseTo(6, CLOSE);
+  }
+
+  @Test
+  void unmeasuredCpuLeavesItsColumnsAndRatiosOut() throws Exception {
+    BenchReport report =
+        report(
+            BenchSettings.formats("avro"),
+            List.of(
+                run("ceiling p2", 40_000, -1), run("job without recommendations p2", 9_000, -1)));
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("CPU per event over");
+    JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
+    assertThat(json.path("ratios").has("jobCpuPerEventOverCeiling")).isFalse();
+    assertThat(json.path("job").path("p2").path("cpuMicrosPerEvent").asDouble()).isEqualTo(-1);
+  }
+
+  @Test
   void withRecommendationsOffTheJobIsTheOneWithoutThem() throws Exception {
     // recommend.enabled false: no run of the full job; the job's figures are that run's.
     BenchReport report =
@@ -187,7 +243,8 @@ class BenchReportTest {
             Map.of(),
             Map.of(),
             Map.of(),
-            new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L, -1));
+            new Measured.Heap(-1, 300_000_000, -1, 4_000_000_000L, -1),
+            -1);
     BenchReport report =
         report(
             BenchSettings.formats("avro"),
