@@ -172,38 +172,39 @@ final class BenchCluster implements AutoCloseable {
       BooleanSupplier done,
       long timeoutMillis)
       throws Exception {
-    CpuSampler cpu = new CpuSampler();
-    long submitted = System.currentTimeMillis();
-    JobID job = submit(env);
-    HeapSampler heap = new HeapSampler();
-    try {
-      long deadline = submitted + timeoutMillis;
-      while (!done.getAsBoolean()) {
-        if (cluster.getJobStatus(job).get().isGloballyTerminalState()) {
-          throw new IllegalStateException(name + ": the job stopped before processing every event");
+    try (CpuSampler cpu = new CpuSampler()) {
+      long submitted = System.currentTimeMillis();
+      JobID job = submit(env);
+      HeapSampler heap = new HeapSampler();
+      try {
+        long deadline = submitted + timeoutMillis;
+        while (!done.getAsBoolean()) {
+          if (cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+            throw new IllegalStateException(
+                name + ": the job stopped before processing every event");
+          }
+          failIfFailedOver(name, job);
+          if (System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException(
+                name + ": not every event processed after " + timeoutMillis / 1000 + " s");
+          }
+          TimeUnit.MILLISECONDS.sleep(100);
         }
-        failIfFailedOver(name, job);
-        if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException(
-              name + ": not every event processed after " + timeoutMillis / 1000 + " s");
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
+        long end = System.currentTimeMillis();
+        Measured.Heap used = heap.stop();
+        cpu.stop();
+        // The busy times as of the end (the REST API's metrics are at most 500 ms old), before the
+        // checkpoint for the state sizes adds its own work.
+        TimeUnit.MILLISECONDS.sleep(600);
+        Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used, cpu);
+        // The job, still running, holds its state; after its busy times are read, as the full
+        // collection stops its threads.
+        run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
+        return run.withStateBytes(stateAfterFullCheckpoint(job), liveState(job));
+      } finally {
+        heap.close();
+        cancel(job);
       }
-      long end = System.currentTimeMillis();
-      Measured.Heap used = heap.stop();
-      cpu.stop();
-      // The busy times as of the end (the REST API's metrics are at most 500 ms old), before the
-      // checkpoint for the state sizes adds its own work.
-      TimeUnit.MILLISECONDS.sleep(600);
-      Measured run = measure(name, env.getParallelism(), job, events, submitted, end, used, cpu);
-      // The job, still running, holds its state; after its busy times are read, as the full
-      // collection stops its threads.
-      run = run.withHeap(used.withLiveAtEndBytes(HeapSampler.liveBytes()));
-      return run.withStateBytes(stateAfterFullCheckpoint(job), liveState(job));
-    } finally {
-      heap.close();
-      cpu.close();
-      cancel(job);
     }
   }
 

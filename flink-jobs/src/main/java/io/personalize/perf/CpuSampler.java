@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * This process's CPU time while one run goes, sampled every {@value #SAMPLE_MILLIS} ms, so that a
  * run's CPU seconds between its first record and its end (known only afterwards) can be read off by
- * interpolation. On a shared machine a run's rate moves with what other work leaves it; its CPU per
- * event much less, and how many cores it kept busy says whether the machine was its limit. The
- * process is the whole benchmark: the cluster, the in-process broker, RocksDB's threads, the JIT.
+ * interpolation. On a shared machine a run's rate moves with what other work leaves it, while its
+ * CPU per event counts only the time it ran; and how many cores it kept busy says whether the
+ * machine was its limit. The process is the whole benchmark: the cluster, the in-process broker,
+ * RocksDB's threads, the JIT compiler.
  */
 final class CpuSampler implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 100;
