@@ -14,7 +14,8 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.RocksDB;
 
 /**
- * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression, a quarter of
+ * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression below the
+ * first level (whose files a checkpoint's synchronous part writes, left uncompressed), a quarter of
  * RocksDB's memory for write buffers, all reaching the state backend the job configures
  * (docs/performance.md: what a checkpoint keeps, RocksDB's managed memory); and a local cluster's
  * managed memory.
@@ -37,7 +38,7 @@ class CompactingRocksDbOptionsTest {
         new EmbeddedRocksDBStateBackend().configure(job, getClass().getClassLoader());
     assertThat(backend.getRocksDBOptions()).isInstanceOf(CompactingRocksDbOptions.class);
     assertThat(job.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
-        .containsExactly(CompressionType.ZSTD_COMPRESSION);
+        .containsExactly(CompressionType.NO_COMPRESSION, CompressionType.ZSTD_COMPRESSION);
 
     Configuration user = new Configuration();
     user.set(
