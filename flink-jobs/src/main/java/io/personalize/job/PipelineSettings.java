@@ -47,10 +47,10 @@ public final class PipelineSettings {
           // the rate (RocksDB's threads' CPU; LZ4 costs less and leaves 2.5 KB): see
           // docs/performance.md, "What a checkpoint keeps". The first level's files are left
           // uncompressed: a checkpoint's synchronous part flushes the write buffers into one while
-          // every keyed task waits, and compressing it with ZSTD made that part 400-1,000 ms on a
-          // slow machine (165-250 ms without; the next compaction compresses it anyway, and the
-          // state per user in the checkpoint stayed the same: docs/performance.md, "The first
-          // level uncompressed").
+          // every keyed task waits, and compressing it with ZSTD made that part up to 400-1,000 ms
+          // on a slow machine (up to 250-300 ms without; the next compaction compresses it anyway,
+          // and the state per user in the checkpoint stayed the same: docs/performance.md, "The
+          // first level uncompressed").
           "state.backend.rocksdb.options-factory", CompactingRocksDbOptions.class.getName(),
           "state.backend.rocksdb.compression.per.level", "NO_COMPRESSION;ZSTD_COMPRESSION",
           // RocksDB's managed memory is its block cache and its write buffers, half each by
