@@ -243,12 +243,10 @@ public record BenchReport(
         job().eventsPerSecond() / ceiling().eventsPerSecond(),
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond(),
         job().bottleneck());
-    if (job().cpuMicrosPerEvent() > 0 && ceiling().cpuMicrosPerEvent() > 0) {
+    if (cpuOverCeiling(job()) > 0) {
       out.printf(
           "CPU per event over the ceiling's: job p%d %.1f x, without recommendations %.1f x%n",
-          widest(),
-          job().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent(),
-          jobWithoutRecommendations().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+          widest(), cpuOverCeiling(job()), cpuOverCeiling(jobWithoutRecommendations()));
     }
     if (!jsonOverAvro().isEmpty()) {
       out.printf(
@@ -280,6 +278,17 @@ public record BenchReport(
     out.printf(
         "  %-20s p50 %,d ms, p95 %,d ms, p99 %,d ms (%d sampled events, %d not seen)%n",
         what, p.p50Millis(), p.p95Millis(), p.p99Millis(), p.samples(), p.unseen());
+  }
+
+  /**
+   * A run's CPU per event over the ceiling's at the widest parallelism; -1 when either was not
+   * measured.
+   */
+  private double cpuOverCeiling(Measured run) {
+    double ceilingMicros = ceiling().cpuMicrosPerEvent();
+    return run.cpuMicrosPerEvent() > 0 && ceilingMicros > 0
+        ? run.cpuMicrosPerEvent() / ceilingMicros
+        : -1;
   }
 
   /** Writes {@code dir/bench.json}. */
@@ -329,12 +338,11 @@ public record BenchReport(
         "jobWithoutRecommendationsOverCeiling",
         jobWithoutRecommendations().eventsPerSecond() / ceiling().eventsPerSecond());
     ratios.put("jobOverCompute", job().eventsPerSecond() / computeEventsPerSecond);
-    if (job().cpuMicrosPerEvent() > 0 && ceiling().cpuMicrosPerEvent() > 0) {
-      ratios.put(
-          "jobCpuPerEventOverCeiling", job().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+    if (cpuOverCeiling(job()) > 0) {
+      ratios.put("jobCpuPerEventOverCeiling", cpuOverCeiling(job()));
       ratios.put(
           "jobWithoutRecommendationsCpuPerEventOverCeiling",
-          jobWithoutRecommendations().cpuMicrosPerEvent() / ceiling().cpuMicrosPerEvent());
+          cpuOverCeiling(jobWithoutRecommendations()));
     }
     if (!jsonOverAvro().isEmpty()) {
       ObjectNode jsonOverAvro = ratios.putObject("jsonOverAvro");

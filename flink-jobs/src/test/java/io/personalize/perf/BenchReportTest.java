@@ -55,6 +55,13 @@ class BenchReportTest {
         cores * 1000 / eventsPerSecond);
   }
 
+  /** What {@link BenchReport#print} prints. */
+  private static String printed(BenchReport report) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    return printed.toString(StandardCharsets.UTF_8);
+  }
+
   private static BenchReport report(List<OutputFormat> formats, List<Measured> runs) {
     LatencyReport.Percentiles none = new LatencyReport.Percentiles(0, 0, -1, -1, -1);
     return new BenchReport(
@@ -100,15 +107,14 @@ class BenchReportTest {
                 run("job without recommendations p2", 10_000),
                 run("job without recommendations p2 json", 8_000)));
 
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    assertThat(printed.toString(StandardCharsets.UTF_8))
+    String text = printed(report);
+    assertThat(text)
         .contains("input avro and json")
         .contains("job p2 / ceiling p2: 0.020")
         .contains(
             "JSON / Avro input, events/s: ceiling p2 0.750; job p2 0.975; job without"
                 + " recommendations p2 0.800");
-    assertThat(printed.toString(StandardCharsets.UTF_8).lines())
+    assertThat(text.lines())
         .as("a JSON run's share of the JSON ceiling")
         .anyMatch(line -> line.startsWith("job p2 json ") && line.contains("0.026"));
 
@@ -125,7 +131,7 @@ class BenchReportTest {
     assertThat(json.path("stateBytesPerUser").asDouble()).isCloseTo(40, CLOSE);
     assertThat(json.path("checkpointBytesPerUser").asDouble()).isCloseTo(50, CLOSE);
     assertThat(json.path("liveStateBytesPerUser").asDouble()).isCloseTo(25, CLOSE);
-    assertThat(printed.toString(StandardCharsets.UTF_8))
+    assertThat(text)
         .contains(
             "state: 40 bytes of keyed state per user (in a canonical savepoint: 25; the per-user"
                 + " tasks' whole checkpoint, replicas included: 50)");
@@ -172,12 +178,11 @@ class BenchReportTest {
                 run("job p2", 800, 2.0),
                 run("job without recommendations p2", 10_000, 1.5)));
 
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    assertThat(printed.toString(StandardCharsets.UTF_8))
+    String text = printed(report);
+    assertThat(text)
         .contains(
             "CPU per event over the ceiling's: job p2 100.0 x, without recommendations 6.0 x");
-    assertThat(printed.toString(StandardCharsets.UTF_8).lines())
+    assertThat(text.lines())
         .anyMatch(
             line ->
                 line.startsWith("job p2 ")
@@ -202,9 +207,8 @@ class BenchReportTest {
             List.of(
                 run("ceiling p2", 40_000, -1), run("job without recommendations p2", 9_000, -1)));
 
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("CPU per event over");
+    String text = printed(report);
+    assertThat(text).doesNotContain("CPU per event over");
     JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
     assertThat(json.path("ratios").has("jobCpuPerEventOverCeiling")).isFalse();
     assertThat(json.path("job").path("p2").path("cpuMicrosPerEvent").asDouble()).isEqualTo(-1);
@@ -266,9 +270,8 @@ class BenchReportTest {
     assertThat(ceiling.path("heapLiveAtEndBytes").asLong()).isEqualTo(-1);
     assertThat(ceiling.path("residentPeakBytes").asLong()).as("not told").isEqualTo(-1);
 
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+    String text = printed(report);
+    List<String> lines = text.lines().toList();
     assertThat(lines).anyMatch(line -> line.matches(".*GC max MB +peak MB +live MB +RSS MB"));
     assertThat(lines)
         .anyMatch(line -> line.startsWith("job p2 ") && line.matches(".* 200 +600 +150 +900"));
