@@ -45,14 +45,12 @@ public final class PipelineSettings {
           // flush at once and compressing with ZSTD instead of Snappy: 2,634 -> 1,665 bytes of
           // keyed state per user in the checkpoint of a 500,000-event bench, for about a tenth of
           // the rate (RocksDB's threads' CPU; LZ4 costs less and leaves 2.5 KB): see
-          // docs/performance.md, "What a checkpoint keeps". The first level's files are left
-          // uncompressed: a checkpoint's synchronous part flushes the write buffers into one while
-          // every keyed task waits, and compressing it with ZSTD made that part up to 400-1,000 ms
-          // on a slow machine (up to 250-300 ms without; the next compaction compresses it anyway,
-          // and the state per user in the checkpoint stayed the same: docs/performance.md, "The
-          // first level uncompressed").
+          // docs/performance.md, "What a checkpoint keeps". Leaving the first level uncompressed
+          // halves a checkpoint's synchronous part, but puts the state per user of the
+          // 500,000-event bench over 2 KB (2,099 against 1,897 bytes): docs/performance.md, "The
+          // first level uncompressed".
           "state.backend.rocksdb.options-factory", CompactingRocksDbOptions.class.getName(),
-          "state.backend.rocksdb.compression.per.level", "NO_COMPRESSION;ZSTD_COMPRESSION",
+          "state.backend.rocksdb.compression.per.level", "ZSTD_COMPRESSION",
           // RocksDB's managed memory is its block cache and its write buffers, half each by
           // default. A checkpoint flushes the write buffers while the task waits: with a quarter,
           // a larger managed memory goes mostly to the cache, and that wait stays short (p99 to

@@ -38,7 +38,7 @@ class CompactingRocksDbOptionsTest {
         new EmbeddedRocksDBStateBackend().configure(job, getClass().getClassLoader());
     assertThat(backend.getRocksDBOptions()).isInstanceOf(CompactingRocksDbOptions.class);
     assertThat(job.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
-        .containsExactly(CompressionType.NO_COMPRESSION, CompressionType.ZSTD_COMPRESSION);
+        .containsExactly(CompressionType.ZSTD_COMPRESSION);
 
     Configuration user = new Configuration();
     user.set(
