@@ -14,8 +14,7 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.RocksDB;
 
 /**
- * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression below the
- * first level (whose files a checkpoint's synchronous part writes, left uncompressed), a quarter of
+ * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression, a quarter of
  * RocksDB's memory for write buffers, all reaching the state backend the job configures
  * (docs/performance.md: what a checkpoint keeps, RocksDB's managed memory); and a local cluster's
  * managed memory.
