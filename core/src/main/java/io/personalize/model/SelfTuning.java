@@ -58,9 +58,9 @@ public record SelfTuning(
   /**
    * The stream default of {@link #earlyShare}: the shadows are four rows per new user in the
    * parallelism-1 global operators' heap, most of it in a Zipf stream where most users stay in
-   * their first events (docs/performance.md, "A million users on the default stream"). An eighth of
-   * the users still gives ml-1m's first 3,000 users about 7,500 shadowed early events, past the
-   * 5,000 the choice waits for.
+   * their first events (docs/performance-log.md, "A million users on the default stream"). An
+   * eighth of the users still gives ml-1m's first 3,000 users about 7,500 shadowed early events,
+   * past the 5,000 the choice waits for.
    */
   public static final double DEFAULT_EARLY_SHARE = 0.125;
 

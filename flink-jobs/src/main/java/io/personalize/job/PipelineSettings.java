@@ -45,16 +45,16 @@ public final class PipelineSettings {
           // flush at once and compressing with ZSTD instead of Snappy: 2,634 -> 1,665 bytes of
           // keyed state per user in the checkpoint of a 500,000-event bench, for about a tenth of
           // the rate (RocksDB's threads' CPU; LZ4 costs less and leaves 2.5 KB): see
-          // docs/performance.md, "What a checkpoint keeps". Leaving the first level uncompressed
-          // halves a checkpoint's synchronous part, but puts the state per user of the
-          // 500,000-event bench over 2 KB (2,099 against 1,897 bytes): docs/performance.md, "The
-          // first level uncompressed".
+          // docs/performance-log.md, "What a checkpoint keeps". Leaving the first level
+          // uncompressed halves a checkpoint's synchronous part, but puts the state per user of the
+          // 500,000-event bench over 2 KB (2,099 against 1,897 bytes): docs/performance-log.md,
+          // "The first level uncompressed".
           "state.backend.rocksdb.options-factory", CompactingRocksDbOptions.class.getName(),
           "state.backend.rocksdb.compression.per.level", "ZSTD_COMPRESSION",
           // RocksDB's managed memory is its block cache and its write buffers, half each by
           // default. A checkpoint flushes the write buffers while the task waits: with a quarter,
           // a larger managed memory goes mostly to the cache, and that wait stays short (p99 to
-          // queryable state 61 ms at 512 MB against 111 ms with half; docs/performance.md,
+          // queryable state 61 ms at 512 MB against 111 ms with half; docs/performance-log.md,
           // "RocksDB's managed memory").
           "state.backend.rocksdb.memory.write-buffer-ratio", "0.25",
           // A cancelled or killed job leaves its last checkpoint, so `run` can resume from it.
@@ -90,8 +90,8 @@ public final class PipelineSettings {
           // RocksDB's memory for every slot together (Flink's local default is 128 MB): about twice
           // the full job's live keyed state at the benchmark's 10^5 users (250 MB), as
           // docs/operations.md advises for a cluster. The job without recommendations ran 14-35%
-          // faster, the full job 15-21% (two runs each; docs/performance.md, "RocksDB's managed
-          // memory"). A limit, not an allocation: RocksDB takes it as its state grows.
+          // faster, the full job 15-21% (two runs each; docs/performance-log.md, "RocksDB's
+          // managed memory"). A limit, not an allocation: RocksDB takes it as its state grows.
           "taskmanager.memory.managed.size", "512m",
           "queryable-state.proxy.ports", "9069",
           "queryable-state.server.ports", "9067",

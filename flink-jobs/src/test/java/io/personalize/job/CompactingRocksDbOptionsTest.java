@@ -16,8 +16,8 @@ import org.rocksdb.RocksDB;
 /**
  * The job's RocksDB settings: every flushed file compacted at once, ZSTD compression, a quarter of
  * RocksDB's memory for write buffers, all reaching the state backend the job configures
- * (docs/performance.md: what a checkpoint keeps, RocksDB's managed memory); and a local cluster's
- * managed memory.
+ * (docs/performance-log.md: what a checkpoint keeps, RocksDB's managed memory); and a local
+ * cluster's managed memory.
  */
 class CompactingRocksDbOptionsTest {
   @Test
