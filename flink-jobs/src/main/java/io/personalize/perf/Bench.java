@@ -337,20 +337,22 @@ public final class Bench {
     org.apache.flink.api.common.JobID id = cluster.start(env, settings.timeout().toMillis());
     Dataset live = stream(events);
     int sampleEvery = (int) Math.max(1, Math.round(rate / 20));
-    try (LatencyProbe probe =
-        new LatencyProbe(
-            sampleEvery,
-            "127.0.0.1",
-            cluster.proxyPort(),
-            id,
-            bootstrap,
-            job.get(TOPIC_RECOMMENDATIONS))) {
+    try (GcPauses pauses = new GcPauses();
+        LatencyProbe probe =
+            new LatencyProbe(
+                sampleEvery,
+                "127.0.0.1",
+                cluster.proxyPort(),
+                id,
+                bootstrap,
+                job.get(TOPIC_RECOMMENDATIONS))) {
       try (InteractionProducer producer = producer(bootstrap, settings.formats().get(0))) {
         producer.sendInteractions(
             live, topic, rate, events, (done, all) -> {}, probe::acknowledged);
       }
       probe.drain(Duration.ofSeconds(30));
-      LatencyTail tail = cluster.latencyTail(id, probe.seenInState(), TAIL_OVER_MILLIS);
+      LatencyTail tail =
+          cluster.latencyTail(id, probe.seenInState(), pauses.windows(), TAIL_OVER_MILLIS);
       LatencyReport report = probe.report(rate, tail);
       out.printf(
           "  to queryable state: p50 %d ms, p95 %d ms, p99 %d ms; to a published list: p50 %d ms,"
@@ -381,6 +383,10 @@ public final class Bench {
         tail.slowDuringCheckpoints(),
         tail.checkpoints(),
         100 * tail.checkpointShare());
+    out.printf(
+        "  %d of them in flight while a garbage collection paused the JVM (%d pauses, the longest"
+            + " %d ms)%n",
+        tail.slowDuringCollections(), tail.collections(), tail.longestCollectionMillis());
     out.println(
         "  the tasks that held those checkpoints longest (worst subtask: start delay / alignment /"
             + " synchronous part, ms):");

@@ -328,7 +328,8 @@ final class BenchCluster implements AutoCloseable {
    * history still holds: the latest 10 by default), and each task's worst subtask over those
    * checkpoints.
    */
-  LatencyTail latencyTail(JobID job, List<LatencyTail.Seen> seen, long overMillis)
+  LatencyTail latencyTail(
+      JobID job, List<LatencyTail.Seen> seen, List<LatencyTail.Window> pauses, long overMillis)
       throws Exception {
     Map<String, String> names = vertexNames(job);
     List<LatencyTail.Window> windows = new ArrayList<>();
@@ -357,7 +358,7 @@ final class BenchCluster implements AutoCloseable {
     }
     List<LatencyTail.TaskStall> stalls = new ArrayList<>();
     worst.forEach((task, m) -> stalls.add(new LatencyTail.TaskStall(task, m[0], m[1], m[2])));
-    return LatencyTail.of(seen, windows, stalls, overMillis);
+    return LatencyTail.of(seen, windows, pauses, stalls, overMillis);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.personalize.perf;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -9,18 +8,11 @@ import java.lang.management.MemoryUsage;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
  * This JVM's heap while one run goes: the bench's cluster runs here, so it holds what the job's
@@ -44,19 +36,12 @@ final class HeapSampler implements AutoCloseable {
   private final AtomicLong afterGcMax = new AtomicLong(-1);
   private final AtomicLong usedPeak = new AtomicLong();
   private final AtomicLong residentPeak = new AtomicLong(-1);
-  private final List<NotificationEmitter> collectors = new ArrayList<>();
-  private final NotificationListener listener = (notification, handback) -> collected(notification);
+  private final GcNotifications collections = new GcNotifications(this::collected);
   private final Thread sampler;
   private volatile boolean running = true;
 
   /** Starts sampling; {@link #stop} ends it. */
   HeapSampler() {
-    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (collector instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener(listener, null, null);
-        collectors.add(emitter);
-      }
-    }
     sampler = new Thread(this::sample, "bench-heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
@@ -75,15 +60,8 @@ final class HeapSampler implements AutoCloseable {
     }
   }
 
-  private void collected(Notification notification) {
-    if (!notification
-        .getType()
-        .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-      return;
-    }
-    var gc =
-        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
-            .getGcInfo();
+  private void collected(GarbageCollectionNotificationInfo info) {
+    var gc = info.getGcInfo();
     usedPeak.accumulateAndGet(heapUsed(gc.getMemoryUsageBeforeGc()), Math::max);
     afterGcMax.accumulateAndGet(heapUsed(gc.getMemoryUsageAfterGc()), Math::max);
   }
@@ -172,13 +150,6 @@ final class HeapSampler implements AutoCloseable {
   public void close() {
     running = false;
     sampler.interrupt();
-    for (NotificationEmitter collector : collectors) {
-      try {
-        collector.removeNotificationListener(listener);
-      } catch (ListenerNotFoundException removed) {
-        // Closed before.
-      }
-    }
-    collectors.clear();
+    collections.close();
   }
 }

@@ -1,13 +1,12 @@
 package io.personalize.perf;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Whether the slowest sampled events of a latency run were in flight while a checkpoint ran: the
- * evidence that names (or clears) the checkpoints as the cause of the tail, and which tasks held
- * those checkpoints longest.
+ * Whether the slowest sampled events of a latency run were in flight while a checkpoint ran or a
+ * garbage collection paused the JVM: the evidence that names (or clears) either as a cause of the
+ * tail, and which tasks held those checkpoints longest.
  *
  * @param overMillis the latency from which a sample counts as slow
  * @param samples samples seen
@@ -16,6 +15,9 @@ import java.util.List;
  *     checkpoint ran (from its trigger to its last acknowledgement)
  * @param checkpoints checkpoints completed during the run
  * @param checkpointShare the share of the run's time some checkpoint ran
+ * @param slowDuringCollections slow samples in flight while a garbage collection paused the JVM
+ * @param collections garbage-collection pauses during the run
+ * @param longestCollectionMillis the longest of those pauses (0 without one)
  * @param tasks each task's worst subtask over those checkpoints, the task that held them longest
  *     first
  */
@@ -26,13 +28,24 @@ public record LatencyTail(
     int slowDuringCheckpoints,
     int checkpoints,
     double checkpointShare,
+    int slowDuringCollections,
+    int collections,
+    long longestCollectionMillis,
     List<TaskStall> tasks) {
 
   /** One sampled event: when Kafka had it, and how long it took to be seen. */
   record Seen(long arrivedMillis, long millis) {}
 
-  /** One completed checkpoint: from its trigger to its last acknowledgement. */
-  record Window(long triggerMillis, long lastAckMillis) {}
+  /**
+   * A stretch of wall-clock time: a completed checkpoint from its trigger to its last
+   * acknowledgement, or a garbage-collection pause.
+   */
+  record Window(long fromMillis, long toMillis) {
+    /** Whether a sample in flight from {@code arrived} to {@code seen} overlaps this window. */
+    boolean overlaps(long arrived, long seen) {
+      return fromMillis <= seen && arrived <= toMillis;
+    }
+  }
 
   /**
    * The most one task's subtasks spent on the run's checkpoints, each the maximum over checkpoints
@@ -50,9 +63,14 @@ public record LatencyTail(
   }
 
   static LatencyTail of(
-      List<Seen> seen, List<Window> windows, List<TaskStall> stalls, long overMillis) {
+      List<Seen> seen,
+      List<Window> checkpoints,
+      List<Window> pauses,
+      List<TaskStall> stalls,
+      long overMillis) {
     int slow = 0;
-    int during = 0;
+    int duringCheckpoints = 0;
+    int duringPauses = 0;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Seen s : seen) {
@@ -63,24 +81,44 @@ public record LatencyTail(
       }
       slow++;
       long end = s.arrivedMillis() + s.millis();
-      if (windows.stream()
-          .anyMatch(w -> w.triggerMillis() <= end && s.arrivedMillis() <= w.lastAckMillis())) {
-        during++;
+      if (checkpoints.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end))) {
+        duringCheckpoints++;
+      }
+      if (pauses.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end))) {
+        duringPauses++;
       }
     }
-    List<Window> inRun = new ArrayList<>();
+    int checkpointsInRun = 0;
     long covered = 0;
-    for (Window w : windows) {
-      long from = Math.max(w.triggerMillis(), first);
-      long to = Math.min(w.lastAckMillis(), last);
+    for (Window w : checkpoints) {
+      long from = Math.max(w.fromMillis(), first);
+      long to = Math.min(w.toMillis(), last);
       if (to > from) {
-        inRun.add(w);
+        checkpointsInRun++;
         covered += to - from;
+      }
+    }
+    int pausesInRun = 0;
+    long longestPause = 0;
+    for (Window w : pauses) {
+      if (w.overlaps(first, last)) {
+        pausesInRun++;
+        longestPause = Math.max(longestPause, w.toMillis() - w.fromMillis());
       }
     }
     double share = last > first ? (double) covered / (last - first) : 0;
     List<TaskStall> byHeld =
         stalls.stream().sorted(Comparator.comparingLong(TaskStall::heldMillis).reversed()).toList();
-    return new LatencyTail(overMillis, seen.size(), slow, during, inRun.size(), share, byHeld);
+    return new LatencyTail(
+        overMillis,
+        seen.size(),
+        slow,
+        duringCheckpoints,
+        checkpointsInRun,
+        share,
+        duringPauses,
+        pausesInRun,
+        longestPause,
+        byHeld);
   }
 }

@@ -143,6 +143,11 @@ class BenchCommandITCase {
     assertThat(toList.path("samples").asInt())
         .as("sampled events seen in a published list")
         .isPositive();
+    JsonNode tail = bench.path("latency").path("queryableStateTail");
+    assertThat(tail.path("slowDuringCollections").asInt(-1))
+        .isBetween(0, tail.path("slow").asInt());
+    assertThat(tail.path("collections").asInt(-1)).isNotNegative();
+    assertThat(tail.path("longestCollectionMillis").asLong(-1)).isNotNegative();
     assertThat(toList.path("p99Millis").asLong())
         .isGreaterThanOrEqualTo(toList.path("p50Millis").asLong())
         .isNotNegative();
@@ -150,7 +155,8 @@ class BenchCommandITCase {
     assertThat(text)
         .contains("job p1 / ceiling p1:")
         .contains("bytes of keyed state per user")
-        .contains("job counters: {lists-computed=");
+        .contains("job counters: {lists-computed=")
+        .contains("in flight while a garbage collection paused the JVM");
 
     // The same runs on the JSON copy of the stream, and their rates over Avro's.
     assertThat(bench.path("inputFormats").toString()).isEqualTo("[\"avro\",\"json\"]");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class LatencyTailTest {
   @Test
-  void countsTheSlowSamplesInFlightDuringACheckpointAndRanksTheTasksByTheTimeTheyHeldIt() {
+  void countsTheSlowSamplesInFlightDuringACheckpointOrAPauseAndRanksTheTasksByTheTimeTheyHeldIt() {
     // The run: samples arrive from 0 to 1,000 ms and are all seen by 1,100 ms.
     List<LatencyTail.Seen> seen =
         List.of(
@@ -28,7 +28,13 @@ class LatencyTailTest {
             new LatencyTail.TaskStall("personal models", 5, 40, 20),
             new LatencyTail.TaskStall("source", 0, 0, 1));
 
-    LatencyTail tail = LatencyTail.of(seen, windows, stalls, 100);
+    List<LatencyTail.Window> pauses =
+        List.of(
+            new LatencyTail.Window(-50, -10), // before the run: not counted
+            new LatencyTail.Window(480, 530), // over the second slow sample's end
+            new LatencyTail.Window(900, 920)); // over no slow sample
+
+    LatencyTail tail = LatencyTail.of(seen, windows, pauses, stalls, 100);
 
     assertThat(tail.samples()).isEqualTo(5);
     assertThat(tail.slow()).isEqualTo(3);
@@ -36,6 +42,10 @@ class LatencyTailTest {
     assertThat(tail.checkpoints()).isEqualTo(2);
     // 100 + 100 ms of checkpoints in a run from 0 to 1,100 ms.
     assertThat(tail.checkpointShare()).isCloseTo(200.0 / 1_100, within(1e-12));
+    // The sample of 400-520 ms, the one no checkpoint explains, was in flight across the pause.
+    assertThat(tail.slowDuringCollections()).isEqualTo(1);
+    assertThat(tail.collections()).isEqualTo(2);
+    assertThat(tail.longestCollectionMillis()).isEqualTo(50);
     // Held: alignment + synchronous part: 60, 32, 1.
     assertThat(tail.tasks())
         .extracting(LatencyTail.TaskStall::task)
@@ -44,9 +54,13 @@ class LatencyTailTest {
 
   @Test
   void noSamplesNoCheckpoints() {
-    LatencyTail tail = LatencyTail.of(List.of(), List.of(), List.of(), 100);
+    LatencyTail tail =
+        LatencyTail.of(
+            List.of(), List.of(), List.of(new LatencyTail.Window(0, 10)), List.of(), 100);
     assertThat(tail.slow()).isZero();
     assertThat(tail.checkpoints()).isZero();
     assertThat(tail.checkpointShare()).isZero();
+    assertThat(tail.collections()).isZero();
+    assertThat(tail.longestCollectionMillis()).isZero();
   }
 }
