@@ -385,8 +385,11 @@ public final class Bench {
         100 * tail.checkpointShare());
     out.printf(
         "  %d of them in flight while a garbage collection paused the JVM (%d pauses, the longest"
-            + " %d ms)%n",
-        tail.slowDuringCollections(), tail.collections(), tail.longestCollectionMillis());
+            + " %d ms); %d during neither%n",
+        tail.slowDuringCollections(),
+        tail.collections(),
+        tail.longestCollectionMillis(),
+        tail.slowDuringNeither());
     out.println(
         "  the tasks that held those checkpoints longest (worst subtask: start delay / alignment /"
             + " synchronous part, ms):");

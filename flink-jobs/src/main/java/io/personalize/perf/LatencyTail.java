@@ -18,6 +18,7 @@ import java.util.List;
  * @param slowDuringCollections slow samples in flight while a garbage collection paused the JVM
  * @param collections garbage-collection pauses during the run
  * @param longestCollectionMillis the longest of those pauses (0 without one)
+ * @param slowDuringNeither slow samples in flight during neither: what the two leave unexplained
  * @param tasks each task's worst subtask over those checkpoints, the task that held them longest
  *     first
  */
@@ -31,6 +32,7 @@ public record LatencyTail(
     int slowDuringCollections,
     int collections,
     long longestCollectionMillis,
+    int slowDuringNeither,
     List<TaskStall> tasks) {
 
   /** One sampled event: when Kafka had it, and how long it took to be seen. */
@@ -71,6 +73,7 @@ public record LatencyTail(
     int slow = 0;
     int duringCheckpoints = 0;
     int duringPauses = 0;
+    int duringNeither = 0;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Seen s : seen) {
@@ -81,12 +84,11 @@ public record LatencyTail(
       }
       slow++;
       long end = s.arrivedMillis() + s.millis();
-      if (checkpoints.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end))) {
-        duringCheckpoints++;
-      }
-      if (pauses.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end))) {
-        duringPauses++;
-      }
+      boolean inCheckpoint = checkpoints.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end));
+      boolean inPause = pauses.stream().anyMatch(w -> w.overlaps(s.arrivedMillis(), end));
+      duringCheckpoints += inCheckpoint ? 1 : 0;
+      duringPauses += inPause ? 1 : 0;
+      duringNeither += inCheckpoint || inPause ? 0 : 1;
     }
     int checkpointsInRun = 0;
     long covered = 0;
@@ -119,6 +121,7 @@ public record LatencyTail(
         duringPauses,
         pausesInRun,
         longestPause,
+        duringNeither,
         byHeld);
   }
 }

@@ -148,6 +148,7 @@ class BenchCommandITCase {
         .isBetween(0, tail.path("slow").asInt());
     assertThat(tail.path("collections").asInt(-1)).isNotNegative();
     assertThat(tail.path("longestCollectionMillis").asLong(-1)).isNotNegative();
+    assertThat(tail.path("slowDuringNeither").asInt(-1)).isBetween(0, tail.path("slow").asInt());
     assertThat(toList.path("p99Millis").asLong())
         .isGreaterThanOrEqualTo(toList.path("p50Millis").asLong())
         .isNotNegative();

@@ -16,6 +16,7 @@ class LatencyTailTest {
             new LatencyTail.Seen(100, 150), // slow, 100-250: overlaps the first checkpoint
             new LatencyTail.Seen(400, 120), // slow, 400-520: between the checkpoints
             new LatencyTail.Seen(590, 200), // slow, 590-790: overlaps the second from its start
+            new LatencyTail.Seen(930, 150), // slow, 930-1,080: after the last pause, no checkpoint
             new LatencyTail.Seen(1000, 100)); // exactly 100 ms: not slow
     List<LatencyTail.Window> windows =
         List.of(
@@ -36,8 +37,8 @@ class LatencyTailTest {
 
     LatencyTail tail = LatencyTail.of(seen, windows, pauses, stalls, 100);
 
-    assertThat(tail.samples()).isEqualTo(5);
-    assertThat(tail.slow()).isEqualTo(3);
+    assertThat(tail.samples()).isEqualTo(6);
+    assertThat(tail.slow()).isEqualTo(4);
     assertThat(tail.slowDuringCheckpoints()).isEqualTo(2);
     assertThat(tail.checkpoints()).isEqualTo(2);
     // 100 + 100 ms of checkpoints in a run from 0 to 1,100 ms.
@@ -46,6 +47,7 @@ class LatencyTailTest {
     assertThat(tail.slowDuringCollections()).isEqualTo(1);
     assertThat(tail.collections()).isEqualTo(2);
     assertThat(tail.longestCollectionMillis()).isEqualTo(50);
+    assertThat(tail.slowDuringNeither()).isEqualTo(1);
     // Held: alignment + synchronous part: 60, 32, 1.
     assertThat(tail.tasks())
         .extracting(LatencyTail.TaskStall::task)
