@@ -92,12 +92,12 @@ public record LatencyTail(
     }
     int checkpointsInRun = 0;
     long covered = 0;
+    // A window counts as in the run by the same overlap as a sample's, pauses and checkpoints
+    // alike.
     for (Window w : checkpoints) {
-      long from = Math.max(w.fromMillis(), first);
-      long to = Math.min(w.toMillis(), last);
-      if (to > from) {
+      if (w.overlaps(first, last)) {
         checkpointsInRun++;
-        covered += to - from;
+        covered += Math.min(w.toMillis(), last) - Math.max(w.fromMillis(), first);
       }
     }
     int pausesInRun = 0;

@@ -207,8 +207,7 @@ class BenchReportTest {
             List.of(
                 run("ceiling p2", 40_000, -1), run("job without recommendations p2", 9_000, -1)));
 
-    String text = printed(report);
-    assertThat(text).doesNotContain("CPU per event over");
+    assertThat(printed(report)).doesNotContain("CPU per event over");
     JsonNode json = new ObjectMapper().readTree(report.writeJson(dir).toFile());
     assertThat(json.path("ratios").has("jobCpuPerEventOverCeiling")).isFalse();
     assertThat(json.path("job").path("p2").path("cpuMicrosPerEvent").asDouble()).isEqualTo(-1);
@@ -270,8 +269,7 @@ class BenchReportTest {
     assertThat(ceiling.path("heapLiveAtEndBytes").asLong()).isEqualTo(-1);
     assertThat(ceiling.path("residentPeakBytes").asLong()).as("not told").isEqualTo(-1);
 
-    String text = printed(report);
-    List<String> lines = text.lines().toList();
+    List<String> lines = printed(report).lines().toList();
     assertThat(lines).anyMatch(line -> line.matches(".*GC max MB +peak MB +live MB +RSS MB"));
     assertThat(lines)
         .anyMatch(line -> line.startsWith("job p2 ") && line.matches(".* 200 +600 +150 +900"));
