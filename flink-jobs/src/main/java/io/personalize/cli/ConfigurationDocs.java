@@ -1,6 +1,7 @@
 package io.personalize.cli;
 
 import io.personalize.job.PipelineSettings;
+import io.personalize.job.TimerPlacement;
 import io.personalize.job.config.EvaluatorOptions;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.job.config.Setting;
@@ -90,6 +91,12 @@ final class ConfigurationDocs implements Runnable {
         .append(" Kryo):\n\n")
         .append("| key | value |\n|---|---|\n");
     table(md, PipelineSettings.JOB);
+    md.append("| `")
+        .append(TimerPlacement.KEY)
+        .append("` | `HEAP` for a new job; `ROCKSDB` when the job resumes a checkpoint that keeps")
+        .append(
+            " its timers in RocksDB's files, which Flink would restore without them on the heap")
+        .append(" (docs/operations.md, \"Timers\") |\n");
     md.append(
             "\nApplied to the local cluster of `demo` and `run` (on a real cluster these belong in")
         .append(" the cluster's own `config.yaml`: network buffers and ports are TaskManager and")

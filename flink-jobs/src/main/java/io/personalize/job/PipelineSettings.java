@@ -112,11 +112,14 @@ public final class PipelineSettings {
 
   /**
    * The configuration a job runs with: {@code user}'s settings, plus {@link #JOB} (and, for a local
-   * cluster, {@link #LOCAL_CLUSTER}) where {@code user} leaves them unset.
+   * cluster, {@link #LOCAL_CLUSTER}) and where the timers are kept ({@link TimerPlacement}) where
+   * {@code user} leaves them unset.
    */
   public static Configuration apply(Configuration user, boolean localCluster) {
     Configuration conf = new Configuration(user);
+    boolean timersChosen = conf.containsKey(TimerPlacement.KEY);
     setDefaults(conf, JOB);
+    TimerPlacement.apply(conf, timersChosen);
     if (localCluster) {
       setDefaults(conf, LOCAL_CLUSTER);
       if (!conf.containsKey(CoreOptions.DEFAULT_PARALLELISM.key())) {

@@ -1,6 +1,7 @@
 package io.personalize.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.personalize.avro.EventType;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,10 @@ import picocli.CommandLine;
  * {@code personalize run} checkpoints, and a second {@code run} on the same checkpoint directory
  * resumes from the newest checkpoint: afterwards every user's state counts exactly the events
  * produced for that user, none lost and none applied twice, although the events after the
- * checkpoint are read again.
+ * checkpoint are read again. The first run keeps its timers in RocksDB (Flink's default, and this
+ * job's until 2026-12-07): the second, with the defaults, keeps them there too (on the heap, Flink
+ * would restore it without them), and its users expire once event time passes them. A new job keeps
+ * its timers on the heap.
  */
 class RunRestartITCase {
   private static final AvroCodec<InteractionEvent> EVENTS = AvroCodec.of(InteractionEvent.class);
@@ -44,13 +49,14 @@ class RunRestartITCase {
       throws Exception {
     Configuration settings = new Configuration();
     settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
+    settings.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofHours(2));
     try (KafkaJob kafkaJob = new KafkaJob(settings, checkpoints)) {
       JobConfig job = kafkaJob.config();
       Map<String, Long> produced = new HashMap<>();
       produce(kafkaJob, job, 0, 600, produced);
 
       ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
-      JobClient first = start(kafkaJob, firstOut);
+      JobClient first = start(kafkaJob, firstOut, TIMERS_IN_ROCKSDB);
       FlinkRest firstRest = new FlinkRest(kafkaJob.restPort(), first.getJobID());
       assertThat(kafkaJob.awaitScored(600)).isTrue();
       long done = firstRest.completedCheckpoints();
@@ -60,10 +66,16 @@ class RunRestartITCase {
       assertThat(kafkaJob.awaitScored(900)).isTrue();
       first.cancel().get();
       assertThat(firstOut.toString()).doesNotContain("resuming from");
+      String firstCheckpoint = PipelineSettings.latestCheckpoint(checkpoints).get().toString();
+      assertThat(TimerPlacement.inRocksDbFiles(firstCheckpoint)).isTrue();
+      assertThatThrownBy(() -> start(kafkaJob, new ByteArrayOutputStream(), TIMERS_ON_HEAP))
+          .as("heap timers chosen for a checkpoint with its timers in RocksDB")
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("keeps its timers in RocksDB");
 
       produce(kafkaJob, job, 900, 300, produced);
       ByteArrayOutputStream secondOut = new ByteArrayOutputStream();
-      JobClient second = start(kafkaJob, secondOut);
+      JobClient second = start(kafkaJob, secondOut, List.of());
       try {
         assertThat(secondOut.toString()).contains("resuming from " + checkpoints);
         FlinkRest rest = new FlinkRest(kafkaJob.restPort(), second.getJobID());
@@ -76,18 +88,51 @@ class RunRestartITCase {
           assertThat(awaitCounts(lookup, second, produced))
               .as("every user's applied events equal the events produced for them")
               .isTrue();
+          // One event on each partition, past every user's expiry, moves the watermark past
+          // their timers: kept in RocksDB, they fire and the users are forgotten.
+          long late = START + (900 + 300) * 60_000L + Duration.ofHours(3).toMillis();
+          produceLate(kafkaJob, job, late);
+          assertThat(awaitExpired(lookup, second, produced.keySet()))
+              .as("every user from before the restart expired")
+              .isTrue();
         }
         assertThat(rest.failures()).isZero();
       } finally {
         second.cancel().get();
       }
+
+      // A new job keeps its timers on the heap, and resumes its own checkpoints with them there.
+      JobClient third = start(kafkaJob, new ByteArrayOutputStream(), List.of("--no-resume"));
+      try {
+        FlinkRest rest = new FlinkRest(kafkaJob.restPort(), third.getJobID());
+        assertThat(rest.await(r -> completed(r) > 0, Duration.ofMinutes(1))).isTrue();
+      } finally {
+        third.cancel().get();
+      }
+      String thirdCheckpoint = PipelineSettings.latestCheckpoint(checkpoints).get().toString();
+      assertThat(thirdCheckpoint).isNotEqualTo(firstCheckpoint);
+      assertThat(TimerPlacement.inRocksDbFiles(thirdCheckpoint)).isFalse();
+      Configuration resume = new Configuration();
+      resume.set(StateRecoveryOptions.SAVEPOINT_PATH, thirdCheckpoint);
+      assertThat(PipelineSettings.apply(resume, true).getString(TimerPlacement.KEY, null))
+          .isEqualTo(TimerPlacement.HEAP);
     }
   }
 
-  /** Starts the job as {@code personalize run} does, with the test's settings as -D options. */
-  private static JobClient start(KafkaJob kafkaJob, ByteArrayOutputStream out) throws Exception {
+  private static final List<String> TIMERS_IN_ROCKSDB =
+      List.of("-D", TimerPlacement.KEY + "=" + TimerPlacement.ROCKSDB);
+  private static final List<String> TIMERS_ON_HEAP =
+      List.of("-D", TimerPlacement.KEY + "=" + TimerPlacement.HEAP);
+
+  /**
+   * Starts the job as {@code personalize run} does, with the test's settings and {@code extra} as
+   * -D options.
+   */
+  private static JobClient start(KafkaJob kafkaJob, ByteArrayOutputStream out, List<String> extra)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of("run"));
     kafkaJob.conf.toMap().forEach((key, value) -> args.addAll(List.of("-D", key + "=" + value)));
+    args.addAll(extra);
     args.addAll(List.of("--parallelism", "2", "-D", "execution.checkpointing.interval=1 s"));
     CommandLine cli = PersonalizeCli.commandLine();
     cli.parseArgs(args.toArray(new String[0]));
@@ -129,6 +174,51 @@ class RunRestartITCase {
           partitions.get(p),
           START + from * 60_000L);
     }
+  }
+
+  /** One event at {@code timeMillis} on each partition, by users not seen before. */
+  private static void produceLate(KafkaJob kafkaJob, JobConfig job, long timeMillis) {
+    for (int p = 0; p < 2; p++) {
+      int n = 0;
+      while (Math.floorMod(("late" + n).hashCode(), 2) != p) {
+        n++;
+      }
+      String user = "late" + n;
+      InteractionEvent event =
+          InteractionEvent.newBuilder()
+              .setUserId(user)
+              .setItemId("i0")
+              .setEventType(EventType.RATING)
+              .setValue(3)
+              .setEventTimeMillis(timeMillis)
+              .build();
+      kafkaJob.produce(
+          job.get(PersonalizeOptions.TOPIC_INTERACTIONS),
+          p,
+          List.of(EVENTS.encode(event)),
+          timeMillis);
+    }
+  }
+
+  /** Waits until the job holds no state for any of {@code users} (or a minute passes). */
+  private static boolean awaitExpired(StateLookup lookup, JobClient job, Iterable<String> users)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    List<String> remaining = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      remaining.clear();
+      for (String user : users) {
+        if (lookup.profile(job.getJobID(), user).isPresent()) {
+          remaining.add(user);
+        }
+      }
+      if (remaining.isEmpty()) {
+        return true;
+      }
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
+    }
+    assertThat(remaining).as("users still held").isEmpty();
+    return false;
   }
 
   /** Waits until every user's profile counts the produced events (or a minute passes). */
