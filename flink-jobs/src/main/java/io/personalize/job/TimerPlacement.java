@@ -79,9 +79,11 @@ public final class TimerPlacement {
         conf.setString(KEY, HEAP);
       }
     } else if (!chosen) {
-      LOG.info(
-          "{} keeps its timers in RocksDB: they stay there (moving them to the heap takes a"
-              + " savepoint in the canonical format; docs/operations.md)",
+      // A warning, so that `run` shows it: the job runs without the default's shorter tail.
+      LOG.warn(
+          "{} keeps its timers in RocksDB: they stay there, not on the heap where a new job keeps"
+              + " them (moving them takes a savepoint in the canonical format; docs/operations.md,"
+              + " \"Timers\")",
           pointer);
       conf.setString(KEY, ROCKSDB);
     } else if (HEAP.equalsIgnoreCase(conf.getString(KEY, null))) {
