@@ -25,6 +25,7 @@ import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,52 @@ class RunRestartITCase {
       resume.set(StateRecoveryOptions.SAVEPOINT_PATH, thirdCheckpoint);
       assertThat(PipelineSettings.apply(resume, true).getString(TimerPlacement.KEY, null))
           .isEqualTo(TimerPlacement.HEAP);
+    }
+  }
+
+  /**
+   * The way from RocksDB timers to the heap that docs/operations.md gives: a savepoint in the
+   * canonical format, which Flink restores into heap timers with the timers.
+   */
+  @Test
+  void aCanonicalSavepointMovesTheTimersToTheHeap(@TempDir Path checkpoints) throws Exception {
+    Configuration settings = new Configuration();
+    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
+    settings.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofHours(2));
+    try (KafkaJob kafkaJob = new KafkaJob(settings, checkpoints)) {
+      JobConfig job = kafkaJob.config();
+      Map<String, Long> produced = new HashMap<>();
+      produce(kafkaJob, job, 0, 600, produced);
+      JobClient first = start(kafkaJob, new ByteArrayOutputStream(), TIMERS_IN_ROCKSDB);
+      assertThat(kafkaJob.awaitScored(600)).isTrue();
+      String savepoint =
+          first
+              .stopWithSavepoint(
+                  false,
+                  checkpoints.resolve("savepoints").toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get();
+      assertThat(TimerPlacement.inRocksDbFiles(savepoint)).isFalse();
+
+      produce(kafkaJob, job, 600, 300, produced);
+      JobClient second =
+          start(
+              kafkaJob,
+              new ByteArrayOutputStream(),
+              List.of("-D", StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + savepoint));
+      try {
+        FlinkRest rest = new FlinkRest(kafkaJob.restPort(), second.getJobID());
+        try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
+          assertThat(awaitCounts(lookup, second, produced)).isTrue();
+          produceLate(kafkaJob, job, START + 900 * 60_000L + Duration.ofHours(3).toMillis());
+          assertThat(awaitExpired(lookup, second, produced.keySet()))
+              .as("every user from the savepoint expired, its timers now on the heap")
+              .isTrue();
+        }
+        assertThat(rest.failures()).isZero();
+      } finally {
+        second.cancel().get();
+      }
     }
   }
 
