@@ -311,7 +311,9 @@ public final class Demo {
         if (pacedReplay != null) {
           pacedReplay.cancel(true);
         }
-        client.cancel().get();
+        if (JobWatch.ended(client).isEmpty()) {
+          client.cancel().get();
+        }
         if (server != null) {
           server.close();
         }

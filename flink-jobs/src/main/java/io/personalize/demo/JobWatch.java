@@ -3,7 +3,9 @@ package io.personalize.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -24,11 +26,15 @@ final class JobWatch {
     this.out = out;
   }
 
-  /** Returns when the job has reached a terminal state (or the thread is interrupted). */
+  /**
+   * Returns when the job has reached a terminal state (or the thread is interrupted), and says
+   * which.
+   */
   void untilTerminated() throws Exception {
     int exceptionsSeen = 0;
     String lastStatus = "RUNNING";
-    while (!client.getJobStatus().get().isGloballyTerminalState()) {
+    Optional<String> ended;
+    while ((ended = ended(client)).isEmpty()) {
       try {
         JsonNode job = get("/jobs/" + client.getJobID());
         String status = job.path("state").asText();
@@ -55,6 +61,24 @@ final class JobWatch {
       }
       TimeUnit.SECONDS.sleep(5);
     }
+    if (!ended.get().equals("is " + lastStatus)) {
+      out.println("the job " + ended.get());
+    }
+  }
+
+  /**
+   * How the job ended ("is FINISHED", ...), or empty while it runs. A job stopped from outside
+   * (with a savepoint, over the REST API) takes its local cluster down with it: then its status can
+   * no longer be asked, and it has ended.
+   */
+  static Optional<String> ended(JobClient client) throws Exception {
+    JobStatus status;
+    try {
+      status = client.getJobStatus().get();
+    } catch (IllegalStateException e) {
+      return Optional.of("has ended, and its local cluster has shut down");
+    }
+    return status.isGloballyTerminalState() ? Optional.of("is " + status) : Optional.empty();
   }
 
   /**
