@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the keyed tasks keep their timers: on the heap for a new job (the default since
- * 2026-12-07), in RocksDB when the job resumes a checkpoint that keeps them there.
+ * 2026-12-07), in RocksDB when the job resumes a checkpoint that keeps them in RocksDB's files.
  *
- * <p>Why the second case: Flink 2.3 restores a checkpoint whose timers are in RocksDB into a job
- * with timers on the heap without a word, and without the timers. Every user's idle-expiry timer is
- * gone, and a user who never comes back is never forgotten (RunRestartITCase). The other way,
- * timers written from the heap restore into RocksDB.
+ * <p>Why the second case: Flink 2.3 restores such a checkpoint into a job with timers on the heap
+ * without a word, and without the timers. Every user's idle-expiry timer is gone, and a user who
+ * never comes back is never forgotten (RunRestartITCase). The other way, timers written from the
+ * heap restore into RocksDB; and Flink moves the timers of a savepoint in the canonical format to
+ * either kind.
  */
 public final class TimerPlacement {
   /** Flink's key: {@code HEAP} or {@code ROCKSDB}. */
@@ -51,42 +52,36 @@ public final class TimerPlacement {
    *     checkpoint with its timers in RocksDB
    */
   static void apply(Configuration conf, boolean chosen) {
+    if (chosen && !HEAP.equalsIgnoreCase(conf.getString(KEY, null))) {
+      return; // RocksDB timers restore from checkpoints of either kind
+    }
     String pointer = conf.get(StateRecoveryOptions.SAVEPOINT_PATH);
     boolean rocksDbBackend =
         "rocksdb".equalsIgnoreCase(conf.get(StateBackendOptions.STATE_BACKEND));
-    if (pointer == null || !rocksDbBackend) {
-      if (!chosen) {
-        conf.setString(KEY, HEAP);
-      }
-      return;
-    }
-    boolean inRocksDb;
+    boolean inRocksDbFiles;
     try {
-      inRocksDb = inRocksDbFiles(pointer);
+      inRocksDbFiles = pointer != null && rocksDbBackend && inRocksDbFiles(pointer);
     } catch (IOException | RuntimeException e) {
-      if (!chosen) {
+      if (chosen) {
         LOG.warn(
-            "Cannot read which timers {} keeps ({}): the timers stay in RocksDB, which restores"
-                + " either kind",
+            "Cannot read which timers {} keeps ({}): they go on the heap as {} says, and are lost"
+                + " if it keeps them in RocksDB's files (docs/operations.md, \"Timers\")",
             pointer,
-            e.toString());
-        conf.setString(KEY, ROCKSDB);
+            e.toString(),
+            KEY);
+        return;
       }
+      LOG.warn(
+          "Cannot read which timers {} keeps ({}): the timers stay in RocksDB, which restores"
+              + " either kind",
+          pointer,
+          e.toString());
+      conf.setString(KEY, ROCKSDB);
       return;
     }
-    if (!inRocksDb) {
-      if (!chosen) {
-        conf.setString(KEY, HEAP);
-      }
-    } else if (!chosen) {
-      // A warning, so that `run` shows it: the job runs without the default's shorter tail.
-      LOG.warn(
-          "{} keeps its timers in RocksDB: they stay there, not on the heap where a new job keeps"
-              + " them (moving them takes a savepoint in the canonical format; docs/operations.md,"
-              + " \"Timers\")",
-          pointer);
-      conf.setString(KEY, ROCKSDB);
-    } else if (HEAP.equalsIgnoreCase(conf.getString(KEY, null))) {
+    if (!inRocksDbFiles) {
+      conf.setString(KEY, HEAP);
+    } else if (chosen) {
       throw new IllegalArgumentException(
           pointer
               + " keeps its timers in RocksDB, and "
@@ -96,6 +91,14 @@ public final class TimerPlacement {
               + KEY
               + " unset or set it to ROCKSDB, or resume from a savepoint in the canonical format"
               + " (docs/operations.md, \"Timers\").");
+    } else {
+      // A warning, so that `run` shows it: the job runs without the default's shorter tail.
+      LOG.warn(
+          "{} keeps its timers in RocksDB: they stay there, not on the heap where a new job keeps"
+              + " them (moving them takes a savepoint in the canonical format; docs/operations.md,"
+              + " \"Timers\")",
+          pointer);
+      conf.setString(KEY, ROCKSDB);
     }
   }
 

@@ -102,7 +102,8 @@ class RunRestartITCase {
         second.cancel().get();
       }
 
-      // A new job keeps its timers on the heap, and resumes its own checkpoints with them there.
+      // A new job keeps its timers on the heap: its checkpoint has none in RocksDB's files, and
+      // a job resuming it keeps them on the heap.
       JobClient third = start(kafkaJob, new ByteArrayOutputStream(), List.of("--no-resume"));
       try {
         FlinkRest rest = new FlinkRest(kafkaJob.restPort(), third.getJobID());

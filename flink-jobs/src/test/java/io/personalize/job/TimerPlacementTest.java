@@ -36,4 +36,13 @@ class TimerPlacementTest {
     assertThat(PipelineSettings.apply(user, true).getString(TimerPlacement.KEY, null))
         .isEqualTo(TimerPlacement.ROCKSDB);
   }
+
+  @Test
+  void heapTimersChosenForACheckpointThatCannotBeReadStayOnTheHeap(@TempDir Path dir) {
+    Configuration user = new Configuration();
+    user.set(StateRecoveryOptions.SAVEPOINT_PATH, dir.resolve("chk-1").toUri().toString());
+    user.setString(TimerPlacement.KEY, "heap");
+    assertThat(PipelineSettings.apply(user, true).getString(TimerPlacement.KEY, null))
+        .isEqualTo("heap");
+  }
 }
