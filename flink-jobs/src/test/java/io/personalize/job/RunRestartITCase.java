@@ -48,10 +48,7 @@ class RunRestartITCase {
   @Test
   void aRestartedRunResumesFromItsLastCheckpointWithoutLossOrRepetition(@TempDir Path checkpoints)
       throws Exception {
-    Configuration settings = new Configuration();
-    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
-    settings.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofHours(2));
-    try (KafkaJob kafkaJob = new KafkaJob(settings, checkpoints)) {
+    try (KafkaJob kafkaJob = new KafkaJob(settings(), checkpoints)) {
       JobConfig job = kafkaJob.config();
       Map<String, Long> produced = new HashMap<>();
       produce(kafkaJob, job, 0, 600, produced);
@@ -127,10 +124,7 @@ class RunRestartITCase {
    */
   @Test
   void aCanonicalSavepointMovesTheTimersToTheHeap(@TempDir Path checkpoints) throws Exception {
-    Configuration settings = new Configuration();
-    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
-    settings.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofHours(2));
-    try (KafkaJob kafkaJob = new KafkaJob(settings, checkpoints)) {
+    try (KafkaJob kafkaJob = new KafkaJob(settings(), checkpoints)) {
       JobConfig job = kafkaJob.config();
       Map<String, Long> produced = new HashMap<>();
       produce(kafkaJob, job, 0, 600, produced);
@@ -165,6 +159,17 @@ class RunRestartITCase {
         second.cancel().get();
       }
     }
+  }
+
+  /**
+   * Metrics every half second; users expire 2 hours (event time) after their last event, which the
+   * events of {@link #produce} (a minute apart, each user every 12) never reach.
+   */
+  private static Configuration settings() {
+    Configuration settings = new Configuration();
+    settings.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofMillis(500));
+    settings.set(PersonalizeOptions.USER_IDLE_EXPIRY, Duration.ofHours(2));
+    return settings;
   }
 
   private static final List<String> TIMERS_IN_ROCKSDB =
