@@ -14,7 +14,8 @@ import java.util.Map;
  * @param checkpointBytes full state size of a checkpoint triggered at the sample
  * @param stateBytes the same by task
  * @param rocksDbKeys RocksDB's estimate of its keys over every state and task (-1: not enabled)
- * @param rocksDbTimerKeys the same for the timer column families alone
+ * @param rocksDbTimerKeys the same for the timer column families alone (-1: none, as when the
+ *     timers are on the heap, the default since 2026-12-07)
  * @param usersCounted the group coordinator's {@code users-counted} gauge (heap)
  * @param globalUsers the global trainer's {@code global-users} gauge: user rows on its heap
  */
