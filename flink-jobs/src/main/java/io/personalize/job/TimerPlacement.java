@@ -109,7 +109,7 @@ public final class TimerPlacement {
    * timers of the canonical format (one stream of key groups) to the heap on restore, and heap
    * timers under RocksDB are checkpointed as raw keyed state.
    */
-  public static boolean inRocksDbFiles(String pointer) throws IOException {
+  static boolean inRocksDbFiles(String pointer) throws IOException {
     CompletedCheckpointStorageLocation location =
         AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(pointer);
     ClassLoader classes = TimerPlacement.class.getClassLoader();

@@ -82,19 +82,7 @@ class RunRestartITCase {
         assertThat(restored.isMissingNode() || restored.isNull())
             .as("the second run restored a checkpoint")
             .isFalse();
-        try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
-          assertThat(awaitCounts(lookup, second, produced))
-              .as("every user's applied events equal the events produced for them")
-              .isTrue();
-          // One event on each partition, past every user's expiry, moves the watermark past
-          // their timers: kept in RocksDB, they fire and the users are forgotten.
-          long late = START + (900 + 300) * 60_000L + Duration.ofHours(3).toMillis();
-          produceLate(kafkaJob, job, late);
-          assertThat(awaitExpired(lookup, second, produced.keySet()))
-              .as("every user from before the restart expired")
-              .isTrue();
-        }
-        assertThat(rest.failures()).isZero();
+        assertCountedThenExpired(kafkaJob, second, produced, 900 + 300);
       } finally {
         second.cancel().get();
       }
@@ -146,19 +134,32 @@ class RunRestartITCase {
               new ByteArrayOutputStream(),
               List.of("-D", StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + savepoint));
       try {
-        FlinkRest rest = new FlinkRest(kafkaJob.restPort(), second.getJobID());
-        try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
-          assertThat(awaitCounts(lookup, second, produced)).isTrue();
-          produceLate(kafkaJob, job, START + 900 * 60_000L + Duration.ofHours(3).toMillis());
-          assertThat(awaitExpired(lookup, second, produced.keySet()))
-              .as("every user from the savepoint expired, its timers now on the heap")
-              .isTrue();
-        }
-        assertThat(rest.failures()).isZero();
+        assertCountedThenExpired(kafkaJob, second, produced, 900);
       } finally {
         second.cancel().get();
       }
     }
+  }
+
+  /**
+   * Asserts that {@code run} counts every user's produced events, and then, once one event on each
+   * partition past every user's expiry moves the watermark past their timers, holds no user any
+   * more: the timers came through the restore. {@code events} is how many were produced (a minute
+   * apart from {@link #START}).
+   */
+  private static void assertCountedThenExpired(
+      KafkaJob kafkaJob, JobClient run, Map<String, Long> produced, int events) throws Exception {
+    try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
+      assertThat(awaitCounts(lookup, run, produced))
+          .as("every user's applied events equal the events produced for them")
+          .isTrue();
+      produceLate(
+          kafkaJob, kafkaJob.config(), START + events * 60_000L + Duration.ofHours(3).toMillis());
+      assertThat(awaitExpired(lookup, run, produced.keySet()))
+          .as("every user from before the restart expired")
+          .isTrue();
+    }
+    assertThat(new FlinkRest(kafkaJob.restPort(), run.getJobID()).failures()).isZero();
   }
 
   /**
