@@ -79,8 +79,9 @@ import org.junit.jupiter.api.io.TempDir;
  * state on fixed free ports, and a job named {@value QueryableStateNames#JOB_NAME} at parallelism 2
  * that publishes a {@link UserState} (from which the lookup derives a {@link UserProfile} and a
  * {@link PersonalModelView}) and (for all but u5) a {@link RecommendationView} for users u1..u5
- * under the job's queryable names. The job runs on an unbounded, rate-limited source until the
- * class cancels it.
+ * under the job's queryable names, and only a list for c6 (a user with clicks and no rating: the
+ * rating model keeps no state for them, the recommendations do). The job runs on an unbounded,
+ * rate-limited source until the class cancels it.
  *
  * <p>The no-runtime property is checked by running {@link QueryCommand} in a separate JVM on
  * exactly the classpath {@code bin/personalize query} uses (the serving jar plus {@code
@@ -89,7 +90,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StateLookupITCase {
-  private static final List<String> USERS = List.of("u1", "u2", "u3", "u4", "u5");
+  private static final List<String> USERS = List.of("u1", "u2", "u3", "u4", "u5", "c6");
   private static final int[] PORTS = freePorts(3);
   private static final int PROXY_PORT = PORTS[0];
   private static final int SERVER_PORT = PORTS[1];
@@ -165,6 +166,12 @@ class StateLookupITCase {
       // retries until the state registers with the proxy.
       assertThat(USERS_WRITTEN.await(30, TimeUnit.SECONDS)).as("all users written").isTrue();
       for (String user : USERS) {
+        if (user.equals("c6")) {
+          assertThat(lookup.profile(id, user)).isEmpty();
+          assertThat(lookup.model(id, user)).isEmpty();
+          assertThat(lookup.recommendations(id, user)).contains(expectedList(user));
+          continue;
+        }
         assertThat(lookup.profile(id, user)).contains(expectedProfile(user));
         assertThat(lookup.model(id, user)).contains(expectedModel(user));
         if (user.equals("u5")) {
@@ -279,6 +286,24 @@ class StateLookupITCase {
     assertThat(noList.exitCode).as(noList.toString()).isZero();
     assertThat(noList.stdout).contains("recommendations: none");
 
+    // A user with a list and no profile (clicks only): the list, and "none" for the rest.
+    Result listOnly =
+        runQuery(
+            classpath,
+            null,
+            "--user",
+            "c6",
+            "--job",
+            job.getJobID().toHexString(),
+            "--proxy-port",
+            String.valueOf(PROXY_PORT));
+    assertThat(listOnly.exitCode).as(listOnly.toString()).isZero();
+    assertThat(listOnly.stdout)
+        .containsExactly(
+            "profile: none (the rating model keeps one from the user's first RATING event)",
+            "personal model: none",
+            "recommendations: " + expectedList("c6"));
+
     // A user the job has no state for.
     Result unknown =
         runQuery(
@@ -336,8 +361,10 @@ class StateLookupITCase {
     @Override
     public void processElement(String id, Context context, Collector<String> out)
         throws IOException {
-      if (user.value() == null) {
-        user.update(expectedState(id));
+      if (list.value() == null && user.value() == null) {
+        if (!id.startsWith("c")) {
+          user.update(expectedState(id));
+        }
         if (!id.equals("u5")) {
           list.update(expectedList(id));
         }
@@ -497,6 +524,12 @@ class StateLookupITCase {
         assertThat(answer.get("profile").get("events").asLong())
             .isEqualTo(expectedProfile("u3").events);
         assertThat(answer.get("model").get("bias").asDouble()).isEqualTo(expectedModel("u3").bias);
+        HttpResponse<String> listOnly = get(http, address + "/users/c6");
+        assertThat(listOnly.statusCode()).as(listOnly.body()).isEqualTo(200);
+        JsonNode clicksOnly = mapper.readTree(listOnly.body());
+        assertThat(clicksOnly.get("profile").isNull()).as(listOnly.body()).isTrue();
+        assertThat(clicksOnly.get("list").get("itemIds").get(0).asText())
+            .isEqualTo(expectedList("c6").itemIds[0]);
         assertThat(get(http, address + "/users/nobody").statusCode()).isEqualTo(404);
       } finally {
         serve.destroy();

@@ -184,7 +184,9 @@ public final class QueryCommand implements Callable<Integer> {
     }
     Optional<RecommendationView> recommendations = recommendations(jobId);
     PrintWriter out = spec.commandLine().getOut();
-    if (profile.isEmpty() && model.isEmpty()) {
+    // A user with clicks, views or purchases and no rating has a list and no profile: the rating
+    // model learns RATING events only, the recommendations every kind.
+    if (profile.isEmpty() && model.isEmpty() && recommendations.isEmpty()) {
       spec.commandLine()
           .getErr()
           .println(
@@ -198,7 +200,11 @@ public final class QueryCommand implements Callable<Integer> {
       out.println(
           toJson(jobId, profile.orElse(null), model.orElse(null), recommendations.orElse(null)));
     } else {
-      out.println("profile: " + profile.map(Object::toString).orElse("none"));
+      out.println(
+          "profile: "
+              + profile
+                  .map(Object::toString)
+                  .orElse("none (the rating model keeps one from the user's first RATING event)"));
       out.println("personal model: " + model.map(Object::toString).orElse("none"));
       out.println("recommendations: " + recommendations.map(Object::toString).orElse("none"));
     }
