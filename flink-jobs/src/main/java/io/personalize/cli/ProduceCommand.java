@@ -4,6 +4,7 @@ import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
@@ -12,19 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -158,7 +151,8 @@ public final class ProduceCommand implements Callable<Integer> {
         "read %s (%s): %,d events, %,d items%n",
         dataset.name(), dataset.layout(), dataset.interactions().size(), dataset.items().size());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    checkReachable(bootstrapServers, client, timeout);
+    KafkaReachability.check(
+        bootstrapServers, client, timeout, "--bootstrap-servers, --timeout-seconds");
     prepareTopics(dataset, client, timeout, err);
 
     long start = System.nanoTime();
@@ -174,7 +168,7 @@ public final class ProduceCommand implements Callable<Integer> {
       progress.start(); // the rate counts from the first event, not from the item metadata
       events = producer.sendInteractions(dataset, topic, rate, every, progress::update);
     } catch (KafkaException e) {
-      throw new IllegalArgumentException(oneLine(e), e);
+      throw new IllegalArgumentException(KafkaReachability.oneLine(e), e);
     } finally {
       progress.finish(); // the error message, if any, starts on a line of its own
     }
@@ -227,11 +221,12 @@ public final class ProduceCommand implements Callable<Integer> {
               "personalize: warning: cannot check the retention of topic '"
                   + topic
                   + "': "
-                  + oneLine(e));
+                  + KafkaReachability.oneLine(e));
         }
       }
     } catch (IllegalStateException | KafkaException e) {
-      throw new IllegalArgumentException("cannot prepare the topics: " + oneLine(e), e);
+      throw new IllegalArgumentException(
+          "cannot prepare the topics: " + KafkaReachability.oneLine(e), e);
     }
   }
 
@@ -259,73 +254,6 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
     return KafkaClientSettings.from(given);
-  }
-
-  /** Fails with a one-line message when no broker answers within the timeout. */
-  static void checkReachable(
-      String bootstrapServers, Map<String, String> client, Duration timeout) {
-    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    Map<String, Object> config = new HashMap<>(client);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "personalize-produce-check");
-    Admin admin;
-    try {
-      admin = Admin.create(config);
-    } catch (KafkaException e) {
-      // e.g. a malformed or unresolvable bootstrap address
-      throw new IllegalArgumentException(
-          "cannot connect to Kafka at '" + bootstrapServers + "': " + oneLine(e), e);
-    }
-    try {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
-          .clusterId()
-          .get(millis + 1000L, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof AuthenticationException refused) {
-        // Not "is it running?": it is, and it said why it refused (login or TLS handshake).
-        throw new IllegalArgumentException(
-            "Kafka at "
-                + bootstrapServers
-                + " refused the connection: "
-                + oneLine(refused)
-                + " (the personalize.kafka.* security settings)",
-            e);
-      }
-      throw notAnswered(bootstrapServers, timeout, e);
-    } catch (TimeoutException e) {
-      throw notAnswered(bootstrapServers, timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
-      admin.close(Duration.ZERO);
-    }
-  }
-
-  private static IllegalArgumentException notAnswered(
-      String bootstrapServers, Duration timeout, Exception e) {
-    return new IllegalArgumentException(
-        "no Kafka broker answered at "
-            + bootstrapServers
-            + " within "
-            + timeout.toSeconds()
-            + " s (is it running? --bootstrap-servers, --timeout-seconds)",
-        e);
-  }
-
-  /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */
-  static String oneLine(Throwable e) {
-    StringBuilder line = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      if (line.indexOf(message) < 0) {
-        line.append(line.length() == 0 ? "" : ": ").append(message);
-      }
-    }
-    return line.toString().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** done/total, percent and rate on one terminal line, at most four times a second. */

@@ -3,6 +3,7 @@ package io.personalize.cli;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.kafka.InteractionProducer;
+import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
@@ -11,6 +12,7 @@ import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,11 +129,36 @@ public final class RunCommand implements Callable<Integer> {
     Configuration conf = configuration(out);
     JobConfig config = JobConfig.from(conf);
     if (!dryRun && config.get(PersonalizeOptions.CREATE_TOPICS)) {
+      out.println("connecting to Kafka at " + config.bootstrapServers());
+      KafkaReachability.check(
+          config.bootstrapServers(),
+          config.kafkaClientProperties(),
+          reachabilityTimeout(config),
+          "--bootstrap-servers");
       JobRunner.createTopics(config);
     }
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);
     JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
     return env;
+  }
+
+  /** The Kafka clients' own {@code default.api.timeout.ms} when it is set, otherwise 30 s. */
+  private static Duration reachabilityTimeout(JobConfig config) {
+    String millis =
+        config.kafkaClientProperties().get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    if (millis == null) {
+      return Duration.ofSeconds(30);
+    }
+    try {
+      return Duration.ofMillis(Long.parseLong(millis.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PersonalizeOptions.KAFKA_CLIENT_PREFIX
+              + AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG
+              + " is not a number of milliseconds: "
+              + millis,
+          e);
+    }
   }
 
   @Override

@@ -43,6 +43,42 @@ class RunCommandTest {
   }
 
   /**
+   * Regression: with no broker at the address, {@code run} waited a minute in silence and then
+   * printed a stack trace ("cannot create topics [interactions]: TimeoutException").
+   */
+  @Test
+  void anUnreachableBrokerExitsWith2AndOneLine(@TempDir Path dir) throws Exception {
+    String bootstrap = "localhost:" + ProduceCommandTest.closedPort();
+    CommandLine cli = PersonalizeCli.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(out, true));
+      exit =
+          cli.execute(
+              "run",
+              "--bootstrap-servers",
+              bootstrap,
+              "-D",
+              "personalize.kafka.default.api.timeout.ms=2000",
+              "-D",
+              "execution.checkpointing.dir=" + dir.toUri(),
+              "--no-resume");
+    } finally {
+      System.setOut(stdout);
+    }
+
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("personalize: no Kafka broker answered at " + bootstrap + " within 2 s")
+        .doesNotContain("\tat ");
+    assertThat(out.toString()).contains("connecting to Kafka at " + bootstrap);
+  }
+
+  /**
    * Regression: {@code run} used a bare execution environment, so the production entry point ran
    * without checkpoints, RocksDB or the freshness settings, and with Kryo allowed.
    */

@@ -1,0 +1,98 @@
+package io.personalize.connectors.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+
+/**
+ * Whether a Kafka cluster answers, asked before a command's first real request: without it, a wrong
+ * address or a stopped broker shows as a Kafka client's timeout deep in that request, after its own
+ * (longer) wait.
+ */
+public final class KafkaReachability {
+  private KafkaReachability() {}
+
+  /**
+   * Fails with a one-line {@link IllegalArgumentException} when no broker at {@code
+   * bootstrapServers} answers within {@code timeout}, when the address is malformed, or when the
+   * broker refuses the client's credentials.
+   *
+   * @param client Kafka client settings (security, say), as the command's other clients get them
+   * @param hint the command's options that would fix it, e.g. {@code "--bootstrap-servers"}
+   */
+  public static void check(
+      String bootstrapServers, Map<String, String> client, Duration timeout, String hint) {
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "personalize-reachability-check");
+    Admin admin;
+    try {
+      admin = Admin.create(config);
+    } catch (KafkaException e) {
+      // e.g. a malformed or unresolvable bootstrap address
+      throw new IllegalArgumentException(
+          "cannot connect to Kafka at '" + bootstrapServers + "': " + oneLine(e), e);
+    }
+    try {
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+          .clusterId()
+          .get(millis + 1000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException refused) {
+        // Not "is it running?": it is, and it said why it refused (login or TLS handshake).
+        throw new IllegalArgumentException(
+            "Kafka at "
+                + bootstrapServers
+                + " refused the connection: "
+                + oneLine(refused)
+                + " (the personalize.kafka.* security settings)",
+            e);
+      }
+      throw notAnswered(bootstrapServers, timeout, hint, e);
+    } catch (TimeoutException e) {
+      throw notAnswered(bootstrapServers, timeout, hint, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      admin.close(Duration.ZERO);
+    }
+  }
+
+  private static IllegalArgumentException notAnswered(
+      String bootstrapServers, Duration timeout, String hint, Exception e) {
+    return new IllegalArgumentException(
+        "no Kafka broker answered at "
+            + bootstrapServers
+            + " within "
+            + timeout.toSeconds()
+            + " s (is it running? "
+            + hint
+            + ")",
+        e);
+  }
+
+  /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */
+  public static String oneLine(Throwable e) {
+    StringBuilder line = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (line.indexOf(message) < 0) {
+        line.append(line.length() == 0 ? "" : ": ").append(message);
+      }
+    }
+    return line.toString().replaceAll("\\s*\\R\\s*", " ");
+  }
+}
