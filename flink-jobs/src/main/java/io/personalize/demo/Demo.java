@@ -172,6 +172,8 @@ public final class Demo {
       }
       JobRunner.createTopics(job);
       long events = dataset.interactions().size();
+      // The rating models score ratings only: a click stream has none to wait for.
+      long ratings = dataset.interactions().stream().filter(i -> i.kind().isRating()).count();
       if (replayRate == 0) {
         replay(dataset, job);
       }
@@ -237,6 +239,7 @@ public final class Demo {
         follow(
             metrics,
             events,
+            ratings,
             listChecks,
             job.listSettings().kind().label(),
             client,
@@ -260,8 +263,13 @@ public final class Demo {
         }
         out.println();
         out.println("queryable state of the most active user:");
-        out.println("  " + profile.map(Object::toString).orElse("no profile for user " + user));
-        out.println("  " + model.map(Object::toString).orElse("no model for user " + user));
+        if (ratings == 0) {
+          out.println(
+              "  no profile or personal model: those learn from ratings, and there are none");
+        } else {
+          out.println("  " + profile.map(Object::toString).orElse("no profile for user " + user));
+          out.println("  " + model.map(Object::toString).orElse("no model for user " + user));
+        }
         if (job.recommends()) {
           printList(list, user, dataset);
         }
@@ -279,7 +287,9 @@ public final class Demo {
                 recommend ? job.listSettings().kind().label() : null);
         out.println();
         Report.printTables(summary, out);
-        printShadowShare(job);
+        if (ratings > 0) {
+          printShadowShare(job);
+        }
         out.println("wrote " + Report.writeJson(summary, dir));
         out.println("wrote " + Chart.writePng(summary, dir));
         if (server != null) {
@@ -373,37 +383,40 @@ public final class Demo {
   }
 
   /**
-   * Prints the table every few seconds until every mode has scored every event and every list check
-   * has been counted: the modes are scored by different operators and their snapshots arrive one by
-   * one, so waiting for one mode alone would read the others a report early.
+   * Prints the table every few seconds until every mode has scored every rating and every list
+   * check has been counted: the modes are scored by different operators and their snapshots arrive
+   * one by one, so waiting for one mode alone would read the others a report early. A click stream
+   * has no rating: only its lists are followed.
    */
   private void follow(
       MetricsFollower metrics,
       long events,
+      long ratings,
       long listChecks,
       String recommender,
       JobClient client,
       JobConfig job,
       Future<Long> pacedReplay)
       throws Exception {
-    int groups = job.model().groups();
     long replayMillis = replayRate > 0 ? (long) (events * 1000 / replayRate) : 0;
     long deadline = System.currentTimeMillis() + replayMillis + timeoutMillis;
     long lastPrint = 0;
-    long lastScored = 0;
+    long lastProgress = 0;
     while (true) {
       long scored = metrics.scoredByEvery(job.scoredModes());
-      if (scored > lastScored) {
-        // A busy machine makes the job slow, not stuck: give up only when nothing moves.
-        lastScored = scored;
-        deadline = Math.max(deadline, System.currentTimeMillis() + timeoutMillis);
-      }
       MetricSnapshot lists = metrics.latest(recommender, 0);
       long checked = lists == null ? 0 : lists.getEvents();
-      boolean done = scored >= events && checked >= listChecks;
+      if (scored + checked > lastProgress) {
+        // A busy machine makes the job slow, not stuck: give up only when nothing moves.
+        lastProgress = scored + checked;
+        deadline = Math.max(deadline, System.currentTimeMillis() + timeoutMillis);
+      }
+      boolean done = scored >= ratings && checked >= listChecks;
       if (System.currentTimeMillis() - lastPrint > 5_000 || done) {
         lastPrint = System.currentTimeMillis();
-        printProgress(metrics, scored, events, job);
+        if (ratings > 0) {
+          printProgress(metrics, scored, ratings, job);
+        }
         if (lists != null && lists.getHitRate() != null) {
           out.printf(
               "lists (%s): HR@%d %.4f, MRR@%d %.4f over %,d events checked%n",
@@ -421,13 +434,10 @@ public final class Demo {
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException(
-            "timed out: no event scored for "
-                + timeoutMillis / 1000
-                + " s, with "
-                + scored
-                + " of "
-                + events
-                + " events scored");
+            String.format(
+                "timed out: nothing moved for %d s, with %,d of %,d ratings scored and %,d of %,d"
+                    + " events checked against the lists",
+                timeoutMillis / 1000, scored, ratings, checked, listChecks));
       }
       metrics.awaitSnapshot(java.time.Duration.ofSeconds(1));
     }
