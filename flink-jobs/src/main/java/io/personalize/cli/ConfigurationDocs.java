@@ -37,7 +37,8 @@ final class ConfigurationDocs implements Runnable {
         .append(" (`--config-file`), or on a cluster as `flink run ... -D<key>=<value>` or in the")
         .append(" cluster's `config.yaml`. Durations take a unit (`500 ms`, `10 s`, `1 d`); lists")
         .append(" are separated by `;`. An invalid value stops the job before it starts, with a")
-        .append(" message naming the key and the rule.\n\n")
+        .append(" message naming the key and the rule, and so does a `personalize.*` key that")
+        .append(" names no setting (a misspelt key, with the setting it most likely meant).\n\n")
         .append("## The job\n\n")
         .append("| key | flag | default | valid | what it does |\n")
         .append("|---|---|---|---|---|\n");

@@ -50,6 +50,7 @@ public final class JobConfig implements Serializable {
    * @throws IllegalArgumentException naming the first setting whose value breaks its rule
    */
   public static JobConfig from(ReadableConfig config) {
+    UnknownSettings.refuse(config.toMap().keySet());
     Configuration copy = new Configuration();
     for (Setting<?> setting : PersonalizeOptions.ALL) {
       copy(setting, config, copy);
