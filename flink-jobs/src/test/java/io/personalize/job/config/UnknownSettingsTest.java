@@ -41,12 +41,4 @@ class UnknownSettingsTest {
 
     assertThat(JobConfig.from(conf).model().factors()).isEqualTo(16);
   }
-
-  @Test
-  void distanceCountsEdits() {
-    assertThat(UnknownSettings.distance("kitten", "sitting")).isEqualTo(3);
-    assertThat(UnknownSettings.distance("", "abc")).isEqualTo(3);
-    assertThat(UnknownSettings.distance("factor", "factors")).isEqualTo(1);
-    assertThat(UnknownSettings.distance("same", "same")).isZero();
-  }
 }

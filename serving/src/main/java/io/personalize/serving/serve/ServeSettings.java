@@ -12,10 +12,14 @@ import static io.personalize.serving.serve.ServeOptions.TOPIC_ITEMS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_METRICS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_RECOMMENDATIONS;
 
+import io.personalize.serving.config.UnknownKeys;
 import io.personalize.serving.query.Endpoints;
 import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -44,6 +48,11 @@ public record ServeSettings(
    * @throws IllegalArgumentException naming the key and the rule of the first invalid value
    */
   public static ServeSettings from(Configuration conf) {
+    UnknownKeys.refuse(
+        conf.keySet(),
+        List.of(ServeOptions.PREFIX),
+        List.of(),
+        ServeOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet()));
     int port = conf.get(PORT);
     check(port >= 0 && port <= 65_535, PORT.key() + " must be 0..65535: " + port);
     int maxK = conf.get(MAX_K);

@@ -44,6 +44,20 @@ class ServeSettingsTest {
   }
 
   @Test
+  void aMisspeltServerKeyIsRefusedAndTheJobsKeysAreLeftToTheJob() {
+    Configuration typo = new Configuration();
+    typo.setString("personalize.serve.prot", "9000");
+    assertThatThrownBy(() -> ServeSettings.from(typo))
+        .hasMessageStartingWith(
+            "unknown setting personalize.serve.prot (did you mean personalize.serve.port?)");
+
+    Configuration shared = new Configuration();
+    shared.setString("personalize.model.factors", "16");
+    shared.setString("personalize.kafka.security.protocol", "PLAINTEXT");
+    assertThat(ServeSettings.from(shared).port()).isEqualTo(8090);
+  }
+
+  @Test
   void flagsOverrideTheDemosEndpointsFile(@TempDir Path tmp) throws Exception {
     Path endpoints =
         Files.writeString(
