@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code personalize bench}: the job against what Flink and the hardware allow, in one run. */
 @Command(
     name = "bench",
+    header = "Measures the job side by side with its ceiling on this machine.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

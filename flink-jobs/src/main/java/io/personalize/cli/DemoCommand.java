@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code personalize demo}: the main job on an embedded Kafka and a local Flink. */
 @Command(
     name = "demo",
+    header =
+        "Runs the whole engine on this machine: in-process Kafka, local Flink, a data set replayed.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code personalize flood}: whether memory and state stay bounded under many one-event users. */
 @Command(
     name = "flood",
+    header = "Floods the job with one-event users: do memory and state stay bounded?",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

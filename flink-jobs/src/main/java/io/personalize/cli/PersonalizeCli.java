@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
     version = "personalize 0.1.0",
     description = {
       "Streaming personalization engine: evaluate models, run the job, replay data into Kafka.",
-      "`personalize query --help`: look a user's personal model up in a running job (it runs on a",
-      "classpath without the Flink runtime, so it is not listed below)."
+      "Also, on a classpath without the Flink runtime (so not listed below): `serve` (lists and"
+          + " profiles over HTTP), `recommend` (a user's list from the server) and `query` (a"
+          + " user's state in the running job); each has --help."
     },
     subcommands = {
       EvaluateCommand.class,

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "produce",
+    header = "Replays a data set into Kafka, in time order, keyed by user.",
     mixinStandardHelpOptions = true,
     description = {
       "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic,",

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "run",
+    header = "Runs the streaming job against an existing Kafka cluster.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
