@@ -67,6 +67,12 @@ public final class PersonalizeOptions {
   public static final String KAFKA_CLIENT_PREFIX = KafkaClientSettings.PREFIX;
 
   /**
+   * The recommendation server's keys ({@code ServeOptions}, in the serving module, which the job
+   * does not depend on): a config file may hold them beside the job's, and the server checks them.
+   */
+  public static final String SERVE_PREFIX = PREFIX + "serve.";
+
+  /**
    * The Kafka client settings among {@code config}'s keys ({@link #KAFKA_CLIENT_PREFIX}).
    *
    * @throws IllegalArgumentException for a setting the job makes from its own options

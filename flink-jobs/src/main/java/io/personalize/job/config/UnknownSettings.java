@@ -1,7 +1,6 @@
 package io.personalize.job.config;
 
-import io.personalize.serving.config.UnknownKeys;
-import io.personalize.serving.serve.ServeOptions;
+import io.personalize.settings.UnknownKeys;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,7 +26,7 @@ final class UnknownSettings {
     UnknownKeys.refuse(
         keys,
         List.of(PersonalizeOptions.PREFIX),
-        List.of(PersonalizeOptions.KAFKA_CLIENT_PREFIX, ServeOptions.PREFIX),
+        List.of(PersonalizeOptions.KAFKA_CLIENT_PREFIX, PersonalizeOptions.SERVE_PREFIX),
         KNOWN);
   }
 }

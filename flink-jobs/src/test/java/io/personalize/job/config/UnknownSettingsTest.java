@@ -41,4 +41,10 @@ class UnknownSettingsTest {
 
     assertThat(JobConfig.from(conf).model().factors()).isEqualTo(16);
   }
+
+  @Test
+  void theServersPrefixIsTheServersOwn() {
+    assertThat(PersonalizeOptions.SERVE_PREFIX)
+        .isEqualTo(io.personalize.serving.serve.ServeOptions.PREFIX);
+  }
 }

@@ -12,9 +12,9 @@ import static io.personalize.serving.serve.ServeOptions.TOPIC_ITEMS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_METRICS;
 import static io.personalize.serving.serve.ServeOptions.TOPIC_RECOMMENDATIONS;
 
-import io.personalize.serving.config.UnknownKeys;
 import io.personalize.serving.query.Endpoints;
 import io.personalize.settings.KafkaClientSettings;
+import io.personalize.settings.UnknownKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

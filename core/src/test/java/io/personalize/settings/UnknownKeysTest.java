@@ -1,4 +1,4 @@
-package io.personalize.serving.config;
+package io.personalize.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

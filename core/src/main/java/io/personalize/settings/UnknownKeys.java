@@ -1,4 +1,4 @@
-package io.personalize.serving.config;
+package io.personalize.settings;
 
 import java.util.Collection;
 import java.util.Comparator;
