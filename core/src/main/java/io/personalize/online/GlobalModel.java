@@ -390,6 +390,13 @@ public final class GlobalModel {
 
   /** Restores a snapshot into this freshly built model (same configuration). */
   public void restore(GlobalModelSnapshot s) {
+    IncompatibleStateException.check(
+        "a global model",
+        s.itemIds.length,
+        s.itemFactors.length,
+        s.featureWeights.length,
+        model.factors(),
+        trainer.shared().featureWeights().length);
     if (s.learned != null) {
       trainer.restore(s.learned, s.tunerEvents, s.earlyLosses, s.earlyEvents);
     }

@@ -181,6 +181,13 @@ public final class SharedReplica {
   /** Restores a snapshot into this freshly built replica (same configuration). */
   public void restore(ReplicaSnapshot s) {
     int k = model.factors();
+    IncompatibleStateException.check(
+        "a global model's replica",
+        s.itemIds.length,
+        s.itemFactors.length,
+        s.featureWeights.length,
+        k,
+        shared.featureWeights().length);
     shared.mean = s.mean;
     System.arraycopy(s.featureWeights, 0, shared.featureWeights(), 0, s.featureWeights.length);
     for (int i = 0; i < s.itemIds.length; i++) {

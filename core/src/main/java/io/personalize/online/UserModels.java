@@ -268,6 +268,7 @@ public final class UserModels {
       double label,
       int group,
       double[] out) {
+    checkShape(state);
     state.upgrade();
     // Only a share below the configured one can have drawn a user that it no longer draws.
     if (shadowShareNow < shadowShare || adaptive.sampleShrunk()) {
@@ -334,6 +335,7 @@ public final class UserModels {
       RankingSteps steps,
       IntFunction<FeatureVector> features,
       int group) {
+    checkShape(state);
     state.upgrade();
     AdaptiveUserState scratch = readAdaptive(state);
     scratch.globalRow = null;
@@ -412,6 +414,21 @@ public final class UserModels {
     step.factors = rowLength - 1;
     step.featureDimension = model.featureDimension();
     state.lastStep = step;
+  }
+
+  /** A user's blocks, as their last step recorded them, must fit this model's. */
+  private void checkShape(UserState state) {
+    LastStep last = state.lastStep;
+    if (last != null
+        && !IncompatibleStateException.fits(
+            last.factors, last.featureDimension, rowLength - 1, model.featureDimension())) {
+      throw new IncompatibleStateException(
+          "a user (" + state.userId + ")",
+          last.factors,
+          last.featureDimension,
+          rowLength - 1,
+          model.featureDimension());
+    }
   }
 
   /** Reads the global row's stored [b_u, q_u] into {@code into}. */

@@ -1,6 +1,7 @@
 package io.personalize.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.model.FeatureVector;
@@ -143,6 +144,23 @@ class GlobalModelTest {
     }
     assertThat(second.itemBiasDeltas[0]).isEqualTo(before.itemBias[0] - (-0.04 * e));
     assertThat(second.itemBiasDeltas[1]).isEqualTo(before.itemBias[1]);
+  }
+
+  @Test
+  void aSnapshotOfAnotherNumberOfFactorsIsRefusedAndNothingIsRestored() {
+    GlobalModel original = new GlobalModel(PLAIN, SPACE, MEAN, 100);
+    original.learn("u1", "i1", 4, 10);
+    GlobalModelSnapshot snapshot = original.snapshot();
+    GlobalModel other = new GlobalModel(PLAIN.toBuilder().factors(3).build(), SPACE, MEAN, 100);
+
+    assertThatThrownBy(() -> other.restore(snapshot))
+        .isInstanceOf(IncompatibleStateException.class)
+        .hasMessageStartingWith(
+            "the restored state of a global model has 4 factors and "
+                + snapshot.featureWeights.length
+                + " feature weights, and this job's model 3 and "
+                + snapshot.featureWeights.length);
+    assertThat(other.items()).isZero();
   }
 
   @Test

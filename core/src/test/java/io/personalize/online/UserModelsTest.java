@@ -336,6 +336,27 @@ class UserModelsTest {
         .containsExactly(doubles(Arrays.copyOfRange(state.adaptiveBlocks[0], 1, 1 + K)));
   }
 
+  /** A user stepped by a model of another number of factors is refused before anything moves. */
+  @Test
+  void aUserOfAnotherModelShapeIsRefused() {
+    UserModels models =
+        new UserModels(GlobalModelTest.CONFIG, F, MEAN, EnumSet.noneOf(Mode.class), item -> item);
+    UserState state = models.newUser("u1", 1);
+    SharedParameters shared = freshShared();
+    ItemCatalog catalog = new ItemCatalog(SPACE);
+    int item = catalog.indexOf("i1");
+    double[] out = new double[Mode.values().length];
+    models.step(state, shared, item, catalog.features(item), 5, 1, out);
+    models.recordStep(state, 1, 1, 1);
+    state.lastStep.factors = K + 1;
+    float[] before = state.adaptiveBlocks[0].clone();
+
+    assertThatThrownBy(() -> models.step(state, shared, item, catalog.features(item), 5, 1, out))
+        .isInstanceOf(IncompatibleStateException.class)
+        .hasMessageStartingWith("the restored state of a user (u1) has " + (K + 1) + " factors");
+    assertThat(state.adaptiveBlocks[0]).isEqualTo(before);
+  }
+
   /**
    * A shadow share: the users drawn keep local and mtl blocks and are scored exactly as with every
    * user shadowed; the others keep neither block, get NaN for both modes and the same adaptive

@@ -10,6 +10,7 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.ModelDelta;
 import io.personalize.rank.RankingSteps;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -65,7 +67,11 @@ public class GlobalRankingFunction
             config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalRankingModel());
     for (GlobalModelSnapshot snapshot : stored.get()) {
-      ranking.restore(snapshot);
+      try {
+        ranking.restore(snapshot);
+      } catch (IncompatibleStateException e) {
+        throw new SuppressRestartsException(e); // a restart would restore the same state
+      }
     }
     OperatorSnapshots.release(stored);
     version = ranking.version();

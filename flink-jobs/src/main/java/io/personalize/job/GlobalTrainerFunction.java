@@ -13,6 +13,7 @@ import io.personalize.model.RatingScale;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.GlobalModel;
 import io.personalize.online.GlobalModelSnapshot;
+import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -77,7 +79,11 @@ public class GlobalTrainerFunction
             config.millis(USER_IDLE_EXPIRY));
     stored = context.getOperatorStateStore().getListState(Descriptors.globalModel());
     for (GlobalModelSnapshot snapshot : stored.get()) {
-      model.restore(snapshot);
+      try {
+        model.restore(snapshot);
+      } catch (IncompatibleStateException e) {
+        throw new SuppressRestartsException(e); // a restart would restore the same state
+      }
     }
     OperatorSnapshots.release(stored);
     version = model.version();

@@ -16,6 +16,7 @@ import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.neighbours.UserResiduals;
 import io.personalize.online.ExpiryBatches;
 import io.personalize.online.Ids;
+import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
 import io.personalize.online.SharedReplica;
@@ -31,6 +32,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -131,7 +133,11 @@ public class PersonalModelFunction
       }
     }
     if (freshest != null) {
-      replica.restore(freshest);
+      try {
+        replica.restore(freshest);
+      } catch (IncompatibleStateException e) {
+        throw new SuppressRestartsException(e); // a restart would restore the same state
+      }
     }
     OperatorSnapshots.release(storedReplica);
     storedBoundaries =
@@ -214,8 +220,12 @@ public class PersonalModelFunction
     }
     int group = boundaries.groupOf(state.events);
     int item = replica.item(event.itemId);
-    models.step(
-        state, replica.shared(), item, replica.features(item), event.value, group, predictions);
+    try {
+      models.step(
+          state, replica.shared(), item, replica.features(item), event.value, group, predictions);
+    } catch (IncompatibleStateException e) {
+      throw new SuppressRestartsException(e); // a restart would restore the same state
+    }
     state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);
     // The recommendation operator keeps the user's latest items (its walks start there); state
     // written before 2026-12-05 kept a copy here too, which nothing reads.

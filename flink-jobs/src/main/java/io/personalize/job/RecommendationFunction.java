@@ -22,6 +22,7 @@ import io.personalize.model.PersonalParameters;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.Ids;
+import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
@@ -50,6 +51,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -176,7 +178,11 @@ public class RecommendationFunction
     }
     storedPopularity = store.getUnionListState(Descriptors.popularity());
     if (freshestReplica != null) {
-      replica.restore(freshestReplica);
+      try {
+        replica.restore(freshestReplica);
+      } catch (IncompatibleStateException e) {
+        throw new SuppressRestartsException(e); // a restart would restore the same state
+      }
       // Every subtask's popularity follows the same checkpoints: any one is the whole.
       var snapshots = storedPopularity.get().iterator();
       if (snapshots.hasNext()) {
@@ -301,7 +307,11 @@ public class RecommendationFunction
       negatives[n] = replica.item(event.negatives[n]);
     }
     if (steps.use(item, event.kind(), negatives, negatives.length) > 0) {
-      models.learnPlan(state, replica.shared(), steps, replica::features, group);
+      try {
+        models.learnPlan(state, replica.shared(), steps, replica::features, group);
+      } catch (IncompatibleStateException e) {
+        throw new SuppressRestartsException(e); // a restart would restore the same state
+      }
       seen.remember(itemHashes.of(item), seenCap);
     }
     state.lastEventTimeMillis = Math.max(state.lastEventTimeMillis, event.eventTimeMillis);

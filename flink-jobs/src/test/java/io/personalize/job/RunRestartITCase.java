@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -103,6 +104,37 @@ class RunRestartITCase {
       resume.set(StateRecoveryOptions.SAVEPOINT_PATH, thirdCheckpoint);
       assertThat(PipelineSettings.apply(resume, true).getString(TimerPlacement.KEY, null))
           .isEqualTo(TimerPlacement.HEAP);
+    }
+  }
+
+  /**
+   * Regression: a run resuming a checkpoint made with 32 factors with {@code --model-factors 16}
+   * went into a restart loop (an ArrayIndexOutOfBoundsException at each user's first event, after
+   * the global model had restored the checkpoint's rows cut to 16). Now it fails at once, without
+   * restarts, saying which settings made the state.
+   */
+  @Test
+  void aCheckpointOfAnotherModelShapeStopsTheJobWithoutRestarts(@TempDir Path checkpoints)
+      throws Exception {
+    try (KafkaJob kafkaJob = new KafkaJob(settings(), checkpoints)) {
+      JobConfig job = kafkaJob.config();
+      Map<String, Long> produced = new HashMap<>();
+      produce(kafkaJob, job, 0, 600, produced);
+      JobClient first = start(kafkaJob, new ByteArrayOutputStream(), List.of());
+      FlinkRest rest = new FlinkRest(kafkaJob.restPort(), first.getJobID());
+      assertThat(kafkaJob.awaitScored(600)).isTrue();
+      long done = rest.completedCheckpoints();
+      assertThat(rest.await(r -> completed(r) > done, Duration.ofMinutes(1))).isTrue();
+      first.cancel().get();
+
+      produce(kafkaJob, job, 600, 300, produced);
+      JobClient second =
+          start(kafkaJob, new ByteArrayOutputStream(), List.of("--model-factors", "16"));
+      assertThatThrownBy(() -> second.getJobExecutionResult().get(2, TimeUnit.MINUTES))
+          .as("the job fails instead of restarting")
+          .hasStackTraceContaining("SuppressRestartsException")
+          .hasStackTraceContaining("has 32 factors")
+          .hasStackTraceContaining("this job's model 16");
     }
   }
 
