@@ -55,11 +55,7 @@ class RunRestartITCase {
       produce(kafkaJob, job, 0, 600, produced);
 
       ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
-      JobClient first = start(kafkaJob, firstOut, TIMERS_IN_ROCKSDB);
-      FlinkRest firstRest = new FlinkRest(kafkaJob.restPort(), first.getJobID());
-      assertThat(kafkaJob.awaitScored(600)).isTrue();
-      long done = firstRest.completedCheckpoints();
-      assertThat(firstRest.await(r -> completed(r) > done, Duration.ofMinutes(1))).isTrue();
+      JobClient first = startAndCheckpoint(kafkaJob, firstOut, TIMERS_IN_ROCKSDB, 600);
       // Events after the last checkpoint: read by the first run, and again by the second.
       produce(kafkaJob, job, 600, 300, produced);
       assertThat(kafkaJob.awaitScored(900)).isTrue();
@@ -120,12 +116,7 @@ class RunRestartITCase {
       JobConfig job = kafkaJob.config();
       Map<String, Long> produced = new HashMap<>();
       produce(kafkaJob, job, 0, 600, produced);
-      JobClient first = start(kafkaJob, new ByteArrayOutputStream(), List.of());
-      FlinkRest rest = new FlinkRest(kafkaJob.restPort(), first.getJobID());
-      assertThat(kafkaJob.awaitScored(600)).isTrue();
-      long done = rest.completedCheckpoints();
-      assertThat(rest.await(r -> completed(r) > done, Duration.ofMinutes(1))).isTrue();
-      first.cancel().get();
+      startAndCheckpoint(kafkaJob, new ByteArrayOutputStream(), List.of(), 600).cancel().get();
 
       produce(kafkaJob, job, 600, 300, produced);
       JobClient second =
@@ -225,6 +216,18 @@ class RunRestartITCase {
     io.personalize.cli.RunCommand run = cli.getSubcommands().get("run").getCommand();
     StreamExecutionEnvironment env = run.prepare(new PrintStream(out, true));
     return env.executeAsync(QueryableStateNames.JOB_NAME);
+  }
+
+  /** Starts the job and returns it, running, once it scored {@code events} and checkpointed. */
+  private static JobClient startAndCheckpoint(
+      KafkaJob kafkaJob, ByteArrayOutputStream out, List<String> extra, long events)
+      throws Exception {
+    JobClient job = start(kafkaJob, out, extra);
+    FlinkRest rest = new FlinkRest(kafkaJob.restPort(), job.getJobID());
+    assertThat(kafkaJob.awaitScored(events)).isTrue();
+    long done = rest.completedCheckpoints();
+    assertThat(rest.await(r -> completed(r) > done, Duration.ofMinutes(1))).isTrue();
+    return job;
   }
 
   private static long completed(FlinkRest rest) {

@@ -273,30 +273,12 @@ class StateLookupITCase {
         .isEqualTo(expectedList("u4"));
 
     // A user with a profile and no list (as in a job with recommendations off): "none".
-    Result noList =
-        runQuery(
-            classpath,
-            null,
-            "--user",
-            "u5",
-            "--job",
-            job.getJobID().toHexString(),
-            "--proxy-port",
-            String.valueOf(PROXY_PORT));
+    Result noList = queryById(classpath, "u5");
     assertThat(noList.exitCode).as(noList.toString()).isZero();
     assertThat(noList.stdout).contains("recommendations: none");
 
     // A user with a list and no profile (clicks only): the list, and "none" for the rest.
-    Result listOnly =
-        runQuery(
-            classpath,
-            null,
-            "--user",
-            "c6",
-            "--job",
-            job.getJobID().toHexString(),
-            "--proxy-port",
-            String.valueOf(PROXY_PORT));
+    Result listOnly = queryById(classpath, "c6");
     assertThat(listOnly.exitCode).as(listOnly.toString()).isZero();
     assertThat(listOnly.stdout)
         .containsExactly(
@@ -305,16 +287,7 @@ class StateLookupITCase {
             "recommendations: " + expectedList("c6"));
 
     // A user the job has no state for.
-    Result unknown =
-        runQuery(
-            classpath,
-            null,
-            "--user",
-            "nobody",
-            "--job",
-            job.getJobID().toHexString(),
-            "--proxy-port",
-            String.valueOf(PROXY_PORT));
+    Result unknown = queryById(classpath, "nobody");
     assertThat(unknown.exitCode).as(unknown.toString()).isEqualTo(1);
     assertThat(unknown.stdout).isEmpty();
     assertThat(unknown.stderr)
@@ -323,16 +296,7 @@ class StateLookupITCase {
                 + " users.idle-expiry)");
 
     // A malformed id: an error, and no lookup.
-    Result malformed =
-        runQuery(
-            classpath,
-            null,
-            "--user",
-            "nobody ",
-            "--job",
-            job.getJobID().toHexString(),
-            "--proxy-port",
-            String.valueOf(PROXY_PORT));
+    Result malformed = queryById(classpath, "nobody ");
     assertThat(malformed.exitCode).as(malformed.toString()).isEqualTo(2);
     assertThat(malformed.stdout).isEmpty();
     assertThat(malformed.stderr)
@@ -566,6 +530,20 @@ class StateLookupITCase {
   }
 
   private record Result(int exitCode, List<String> stdout, List<String> stderr) {}
+
+  /** {@code query --user USER}, the job given by id and the proxy by port. */
+  private static Result queryById(List<String> classpath, String user)
+      throws IOException, InterruptedException {
+    return runQuery(
+        classpath,
+        null,
+        "--user",
+        user,
+        "--job",
+        job.getJobID().toHexString(),
+        "--proxy-port",
+        String.valueOf(PROXY_PORT));
+  }
 
   private static Result runQuery(List<String> classpath, Path classLog, String... args)
       throws IOException, InterruptedException {

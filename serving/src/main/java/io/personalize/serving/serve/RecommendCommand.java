@@ -157,8 +157,9 @@ public final class RecommendCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "endpoints file "
                 + endpoints
-                + " has no 'serve' (the demo started no server: --no-serve, or recommend.enabled"
-                + " false); give --server URL");
+                + " has no 'serve' (no recommendation server was started with it: a demo with"
+                + " --no-serve or recommend.enabled false, or bin/cluster's, which starts none);"
+                + " give --server URL");
       }
       url = serve.asText();
     }
