@@ -170,6 +170,9 @@ public final class RunCommand implements Callable<Integer> {
       System.out.println(env.getExecutionPlan());
       return 0;
     }
+    if (PipelineSettings.isLocal()) {
+      LocalPorts.check(env.getConfiguration());
+    }
     System.out.println(
         "checkpoints in " + env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
     env.execute(QueryableStateNames.JOB_NAME);

@@ -12,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,6 +78,43 @@ class RunCommandTest {
         .startsWith("personalize: no Kafka broker answered at " + bootstrap + " within 2 s")
         .doesNotContain("\tat ");
     assertThat(out.toString()).contains("connecting to Kafka at " + bootstrap);
+  }
+
+  /**
+   * Regression: with Flink's REST port taken (bin/cluster's JobManager runs on 8081 too), {@code
+   * run} printed a stack trace ("Could not start rest endpoint on any port in port range 8081").
+   */
+  @Test
+  void aLocalPortInUseExitsWith2AndSaysWhichSetting(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      CommandLine cli = PersonalizeCli.commandLine();
+      StringWriter err = new StringWriter();
+      cli.setErr(new PrintWriter(err, true));
+      PrintStream stdout = System.out;
+      int exit;
+      try {
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+        exit =
+            cli.execute(
+                "run",
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--create-topics=false",
+                "-D",
+                "rest.port=" + port,
+                "-D",
+                "execution.checkpointing.dir=" + dir.toUri(),
+                "--no-resume");
+      } finally {
+        System.setOut(stdout);
+      }
+
+      assertThat(exit).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString())
+          .startsWith("personalize: port " + port + " on 127.0.0.1 (rest.port) is in use")
+          .doesNotContain("\tat ");
+    }
   }
 
   /**
