@@ -44,6 +44,27 @@ class RunCommandTest {
     return cli.getSubcommands().get("run").getCommand();
   }
 
+  /** {@code personalize run args} in this JVM: its exit code, standard error and output. */
+  private record Ran(int exit, String err, String out) {}
+
+  private static Ran execute(String... args) {
+    CommandLine cli = PersonalizeCli.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    try {
+      System.setOut(new PrintStream(out, true));
+      String[] all = new String[args.length + 1];
+      all[0] = "run";
+      System.arraycopy(args, 0, all, 1, args.length);
+      int exit = cli.execute(all);
+      return new Ran(exit, err.toString(), out.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
   /**
    * Regression: with no broker at the address, {@code run} waited a minute in silence and then
    * printed a stack trace ("cannot create topics [interactions]: TimeoutException").
@@ -51,33 +72,22 @@ class RunCommandTest {
   @Test
   void anUnreachableBrokerExitsWith2AndOneLine(@TempDir Path dir) throws Exception {
     String bootstrap = "localhost:" + ProduceCommandTest.closedPort();
-    CommandLine cli = PersonalizeCli.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err, true));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true));
-      exit =
-          cli.execute(
-              "run",
-              "--bootstrap-servers",
-              bootstrap,
-              "-D",
-              "personalize.kafka.default.api.timeout.ms=2000",
-              "-D",
-              "execution.checkpointing.dir=" + dir.toUri(),
-              "--no-resume");
-    } finally {
-      System.setOut(stdout);
-    }
 
-    assertThat(exit).as(err.toString()).isEqualTo(2);
-    assertThat(err.toString())
+    Ran run =
+        execute(
+            "--bootstrap-servers",
+            bootstrap,
+            "-D",
+            "personalize.kafka.default.api.timeout.ms=2000",
+            "-D",
+            "execution.checkpointing.dir=" + dir.toUri(),
+            "--no-resume");
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
         .startsWith("personalize: no Kafka broker answered at " + bootstrap + " within 2 s")
         .doesNotContain("\tat ");
-    assertThat(out.toString()).contains("connecting to Kafka at " + bootstrap);
+    assertThat(run.out()).contains("connecting to Kafka at " + bootstrap);
   }
 
   /**
@@ -88,30 +98,20 @@ class RunCommandTest {
   void aLocalPortInUseExitsWith2AndSaysWhichSetting(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      CommandLine cli = PersonalizeCli.commandLine();
-      StringWriter err = new StringWriter();
-      cli.setErr(new PrintWriter(err, true));
-      PrintStream stdout = System.out;
-      int exit;
-      try {
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
-        exit =
-            cli.execute(
-                "run",
-                "--bootstrap-servers",
-                "127.0.0.1:1",
-                "--create-topics=false",
-                "-D",
-                "rest.port=" + port,
-                "-D",
-                "execution.checkpointing.dir=" + dir.toUri(),
-                "--no-resume");
-      } finally {
-        System.setOut(stdout);
-      }
 
-      assertThat(exit).as(err.toString()).isEqualTo(2);
-      assertThat(err.toString())
+      Ran run =
+          execute(
+              "--bootstrap-servers",
+              "127.0.0.1:1",
+              "--create-topics=false",
+              "-D",
+              "rest.port=" + port,
+              "-D",
+              "execution.checkpointing.dir=" + dir.toUri(),
+              "--no-resume");
+
+      assertThat(run.exit()).as(run.err()).isEqualTo(2);
+      assertThat(run.err())
           .startsWith("personalize: port " + port + " on 127.0.0.1 (rest.port) is in use")
           .doesNotContain("\tat ");
     }
