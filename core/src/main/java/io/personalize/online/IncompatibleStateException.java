@@ -9,7 +9,7 @@ public class IncompatibleStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * @param what whose state it is, e.g. "the global model"
+   * @param what whose state it is, e.g. "a global model"
    */
   public IncompatibleStateException(
       String what, int storedFactors, int storedFeatures, int factors, int features) {
