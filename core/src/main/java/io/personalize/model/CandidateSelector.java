@@ -286,7 +286,16 @@ public final class CandidateSelector {
   /** Adds persisted sums and counts (of the same shape) to this selector. */
   public void add(double[] sums, long[] counts) {
     if (sums.length != lossSums.length || counts.length != events.length) {
-      throw new IllegalArgumentException("selector state of another shape");
+      throw new IncompatibleStateException(
+          "the restored state of the adaptive candidate selector has "
+              + counts.length
+              + " groups and "
+              + sums.length
+              + " candidate sums, and this job's "
+              + events.length
+              + " and "
+              + lossSums.length
+              + " (model.groups, the adaptive candidates)");
     }
     for (int i = 0; i < sums.length; i++) {
       lossSums[i] += sums[i];

@@ -1,6 +1,7 @@
 package io.personalize.online;
 
 import io.personalize.model.FeatureVector;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Initializer;
 import io.personalize.model.LearnedSettings;
 import io.personalize.model.Model;

@@ -4,6 +4,7 @@ import io.personalize.model.AdaptiveLearner;
 import io.personalize.model.AdaptiveUserState;
 import io.personalize.model.CandidateSelector;
 import io.personalize.model.FeatureVector;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Initializer;
 import io.personalize.model.LearnedSettings;
 import io.personalize.model.Mode;

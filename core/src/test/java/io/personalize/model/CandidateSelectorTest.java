@@ -158,7 +158,11 @@ class CandidateSelectorTest {
   void restoreMeanRejectsAnotherShape() {
     SelectorSnapshot other = new CandidateSelector(3, 2).snapshot();
     assertThatThrownBy(() -> new CandidateSelector(2, 2).restoreMean(java.util.List.of(other)))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IncompatibleStateException.class)
+        .hasMessageStartingWith(
+            "the restored state of the adaptive candidate selector has 3 groups and 6 candidate"
+                + " sums, and this job's 2 and 4 (model.groups, the adaptive candidates): state of"
+                + " one shape cannot go on in another.");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.personalize.model.FeatureVector;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Initializer;
 import io.personalize.model.Loss;
 import io.personalize.model.ModelConfig;

@@ -8,6 +8,7 @@ import io.personalize.model.Coordinator;
 import io.personalize.model.FeatureVector;
 import io.personalize.model.GlobalTrainer;
 import io.personalize.model.GroupBoundaries;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Loss;
 import io.personalize.model.Mode;
 import io.personalize.model.ModelConfig;

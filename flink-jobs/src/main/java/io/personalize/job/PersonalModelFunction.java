@@ -6,6 +6,7 @@ import static io.personalize.job.config.PersonalizeOptions.USER_IDLE_EXPIRY;
 import io.personalize.avro.GroupBoundaries;
 import io.personalize.connectors.avro.CoreRecords;
 import io.personalize.job.config.JobConfig;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Mode;
 import io.personalize.model.RatingScale;
 import io.personalize.model.SelectorSnapshot;
@@ -16,7 +17,6 @@ import io.personalize.neighbours.PartnerUpdates;
 import io.personalize.neighbours.UserResiduals;
 import io.personalize.online.ExpiryBatches;
 import io.personalize.online.Ids;
-import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
 import io.personalize.online.SharedReplica;
@@ -160,7 +160,11 @@ public class PersonalModelFunction
             expected);
       }
     }
-    models.selector().restoreMean(selectors);
+    try {
+      models.selector().restoreMean(selectors);
+    } catch (IncompatibleStateException e) {
+      throw new SuppressRestartsException(e); // a restart would restore the same state
+    }
   }
 
   @Override

@@ -17,12 +17,12 @@ import io.personalize.graph.GraphReplica;
 import io.personalize.graph.GraphReplicaSnapshot;
 import io.personalize.graph.RandomWalks;
 import io.personalize.job.config.JobConfig;
+import io.personalize.model.IncompatibleStateException;
 import io.personalize.model.Model;
 import io.personalize.model.PersonalParameters;
 import io.personalize.model.SelectorSnapshot;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.online.Ids;
-import io.personalize.online.IncompatibleStateException;
 import io.personalize.online.ModelDelta;
 import io.personalize.online.Prediction;
 import io.personalize.online.ReplicaSnapshot;
@@ -207,7 +207,11 @@ public class RecommendationFunction
     storedSelector = store.getUnionListState(Descriptors.rankingSelector());
     List<SelectorSnapshot> selectors = new ArrayList<>();
     storedSelector.get().forEach(selectors::add);
-    models.selector().restoreMean(selectors);
+    try {
+      models.selector().restoreMean(selectors);
+    } catch (IncompatibleStateException e) {
+      throw new SuppressRestartsException(e); // a restart would restore the same state
+    }
   }
 
   @Override

@@ -107,7 +107,7 @@ class RunRestartITCase {
    * Regression: a run resuming a checkpoint made with 32 factors with {@code --model-factors 16}
    * went into a restart loop (an ArrayIndexOutOfBoundsException at each user's first event, after
    * the global model had restored the checkpoint's rows cut to 16). Now it fails at once, without
-   * restarts, saying which settings made the state.
+   * restarts, saying which settings made the state; so does one with another number of groups.
    */
   @Test
   void aCheckpointOfAnotherModelShapeStopsTheJobWithoutRestarts(@TempDir Path checkpoints)
@@ -126,6 +126,13 @@ class RunRestartITCase {
           .hasStackTraceContaining("SuppressRestartsException")
           .hasStackTraceContaining("has 32 factors")
           .hasStackTraceContaining("this job's model 16");
+
+      JobClient third =
+          start(kafkaJob, new ByteArrayOutputStream(), List.of("--model-groups", "5"));
+      assertThatThrownBy(() -> third.getJobExecutionResult().get(2, TimeUnit.MINUTES))
+          .as("the job fails instead of restarting")
+          .hasStackTraceContaining("SuppressRestartsException")
+          .hasStackTraceContaining("has 7 groups");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.personalize.online;
+package io.personalize.model;
 
 /**
  * State restored from a checkpoint or savepoint that a job with other model settings cannot go on
@@ -8,12 +8,17 @@ package io.personalize.online;
 public class IncompatibleStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  private static final String WHAT_TO_DO =
+      ": state of one shape cannot go on in another. Start without the checkpoint or savepoint"
+          + " (run --no-resume, or a new job: a new model), or with the settings it was made"
+          + " with.";
+
   /**
    * @param what whose state it is, e.g. "a global model"
    */
   public IncompatibleStateException(
       String what, int storedFactors, int storedFeatures, int factors, int features) {
-    super(
+    this(
         "the restored state of "
             + what
             + " has "
@@ -24,9 +29,14 @@ public class IncompatibleStateException extends IllegalStateException {
             + factors
             + " and "
             + features
-            + " (model.factors, model.kind, features.*): state of one shape cannot go on in"
-            + " another. Start without the checkpoint or savepoint (run --no-resume, or a new"
-            + " job: a new model), or with the settings it was made with.");
+            + " (model.factors, model.kind, features.*)");
+  }
+
+  /**
+   * @param mismatch what does not fit, and the settings that decide it
+   */
+  public IncompatibleStateException(String mismatch) {
+    super(mismatch + WHAT_TO_DO);
   }
 
   /**
@@ -36,7 +46,7 @@ public class IncompatibleStateException extends IllegalStateException {
    * @param items rows of item factors stored (0: none, nothing to compare)
    * @param itemFactors the stored item factors, row after row
    */
-  static void check(
+  public static void check(
       String what, int items, int itemFactors, int storedFeatures, int factors, int features) {
     int storedFactors = items == 0 ? factors : itemFactors / items;
     if (!fits(storedFactors, storedFeatures, factors, features)) {
@@ -45,7 +55,7 @@ public class IncompatibleStateException extends IllegalStateException {
   }
 
   /** Whether rows of {@code storedFactors} and {@code storedFeatures} fit this model's. */
-  static boolean fits(int storedFactors, int storedFeatures, int factors, int features) {
+  public static boolean fits(int storedFactors, int storedFeatures, int factors, int features) {
     return storedFactors == factors && storedFeatures <= features;
   }
 }
