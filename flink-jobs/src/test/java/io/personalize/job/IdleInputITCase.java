@@ -84,8 +84,15 @@ class IdleInputITCase {
         assertThat(rest.failures()).as("failures (restarts) of the job").isZero();
         // Nothing was skipped: records of each partition reach their validation in order (a
         // validation at another parallelism than its source saw every other offset as a gap).
+        // The counters reach REST through its metric fetcher, which may not have fetched them
+        // yet (they then read 0; seen once on a clean clone): wait for the accepted ones first.
+        long accepted = produced + ITEMS.size();
+        assertThat(
+                rest.await(
+                    r -> metricSum(r, "records-accepted") == accepted, Duration.ofSeconds(30)))
+            .as("records-accepted reaches %d", accepted)
+            .isTrue();
         assertThat(rest.operatorMetricSum("offsets-skipped")).isZero();
-        assertThat(rest.operatorMetricSum("records-accepted")).isEqualTo(produced + ITEMS.size());
 
         // No user was forgotten: every user's profile still counts all of its events.
         try (StateLookup lookup = new StateLookup("127.0.0.1", kafkaJob.proxyPort())) {
@@ -126,6 +133,17 @@ class IdleInputITCase {
     assertThat(opened)
         .as("every socket the broker and the local Flink listen on is bound to 127.0.0.1")
         .allMatch(listener -> listener.address().isLoopbackAddress());
+  }
+
+  private static long metricSum(FlinkRest rest, String suffix) {
+    try {
+      return rest.operatorMetricSum(suffix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private static long checkpoints(FlinkRest rest) {
