@@ -173,6 +173,15 @@ public final class SettingFlags {
       Files.copy(file, copy);
       try {
         return GlobalConfiguration.loadConfiguration(dir.toString());
+      } catch (RuntimeException e) {
+        // Flink's "Error parsing YAML configuration", with the parser's place in its cause.
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new IllegalArgumentException(
+            "config file "
+                + file
+                + " is not valid YAML: "
+                + String.valueOf(cause.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "),
+            e);
       } finally {
         Files.deleteIfExists(copy);
         Files.deleteIfExists(dir);
