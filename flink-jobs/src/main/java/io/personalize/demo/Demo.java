@@ -402,6 +402,11 @@ public final class Demo {
     long deadline = System.currentTimeMillis() + replayMillis + timeoutMillis;
     long lastPrint = 0;
     long lastProgress = 0;
+    long lastMoved = System.currentTimeMillis();
+    // listChecks counts every event of a user with an earlier one, but a user back after
+    // users.idle-expiry starts without a list: once everything is scored and the checks have
+    // stayed put for a few metric snapshots, they are all there.
+    long settleMillis = Math.max(15_000, 3 * job.millis(PersonalizeOptions.METRICS_INTERVAL));
     while (true) {
       long scored = metrics.scoredByEvery(job.scoredModes());
       MetricSnapshot lists = metrics.latest(recommender, 0);
@@ -409,9 +414,15 @@ public final class Demo {
       if (scored + checked > lastProgress) {
         // A busy machine makes the job slow, not stuck: give up only when nothing moves.
         lastProgress = scored + checked;
+        lastMoved = System.currentTimeMillis();
         deadline = Math.max(deadline, System.currentTimeMillis() + timeoutMillis);
       }
-      boolean done = scored >= ratings && checked >= listChecks;
+      boolean settled =
+          scored >= ratings
+              && checked > 0
+              && (pacedReplay == null || pacedReplay.isDone())
+              && System.currentTimeMillis() - lastMoved > settleMillis;
+      boolean done = scored >= ratings && (checked >= listChecks || settled);
       if (System.currentTimeMillis() - lastPrint > 5_000 || done) {
         lastPrint = System.currentTimeMillis();
         if (ratings > 0) {
@@ -424,6 +435,12 @@ public final class Demo {
         }
       }
       if (done) {
+        if (checked < listChecks) {
+          out.printf(
+              "(%,d fewer events checked against the lists than %,d estimated: users back after"
+                  + " users.idle-expiry start without a list)%n",
+              listChecks - checked, listChecks);
+        }
         return;
       }
       if (pacedReplay != null && pacedReplay.isDone()) {
