@@ -8,6 +8,7 @@ import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
+import io.personalize.util.Messages;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,7 +170,7 @@ public final class ProduceCommand implements Callable<Integer> {
       progress.start(); // the rate counts from the first event, not from the item metadata
       events = producer.sendInteractions(dataset, topic, rate, every, progress::update);
     } catch (KafkaException e) {
-      throw new IllegalArgumentException(KafkaReachability.oneLine(e), e);
+      throw new IllegalArgumentException(Messages.oneLine(e), e);
     } finally {
       progress.finish(); // the error message, if any, starts on a line of its own
     }
@@ -222,12 +223,11 @@ public final class ProduceCommand implements Callable<Integer> {
               "personalize: warning: cannot check the retention of topic '"
                   + topic
                   + "': "
-                  + KafkaReachability.oneLine(e));
+                  + Messages.oneLine(e));
         }
       }
     } catch (IllegalStateException | KafkaException e) {
-      throw new IllegalArgumentException(
-          "cannot prepare the topics: " + KafkaReachability.oneLine(e), e);
+      throw new IllegalArgumentException("cannot prepare the topics: " + Messages.oneLine(e), e);
     }
   }
 

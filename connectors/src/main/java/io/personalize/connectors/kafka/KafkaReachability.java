@@ -1,5 +1,7 @@
 package io.personalize.connectors.kafka;
 
+import static io.personalize.util.Messages.oneLine;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,17 +84,5 @@ public final class KafkaReachability {
             + hint
             + ")",
         e);
-  }
-
-  /** The messages of an exception and its causes on one line, e.g. Kafka's wrapped config error. */
-  public static String oneLine(Throwable e) {
-    StringBuilder line = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      if (line.indexOf(message) < 0) {
-        line.append(line.length() == 0 ? "" : ": ").append(message);
-      }
-    }
-    return line.toString().replaceAll("\\s*\\R\\s*", " ");
   }
 }

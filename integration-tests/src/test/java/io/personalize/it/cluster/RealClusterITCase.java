@@ -9,6 +9,8 @@ import io.personalize.cluster.Polling;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.Interaction;
 import io.personalize.connectors.data.MovieLensReader;
+import io.personalize.serving.query.Endpoints;
+import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
 import io.personalize.testing.SharedDataSets;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -76,6 +79,16 @@ class RealClusterITCase {
       Map<String, Double> rmse = job.awaitScored(job.producedTotal);
       double seconds = (System.nanoTime() - start) / 1e9;
       job.assertEveryEventAppliedOnce();
+      // bin/cluster's endpoints.json finds the job's state, as `query --endpoints` reads it.
+      Endpoints endpoints = Endpoints.read(cluster.home().resolve("endpoints.json"));
+      String user = job.produced.keySet().iterator().next();
+      try (StateLookup lookup =
+          new StateLookup(endpoints.proxyHost(), endpoints.proxyPort(), Duration.ofSeconds(30))) {
+        assertThat(lookup.profile(JobID.fromHexString(job.jobId), user))
+            .as("user %s through endpoints.json", user)
+            .map(profile -> profile.events)
+            .contains(job.produced.get(user));
+      }
       assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
       assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
       record(

@@ -1,5 +1,6 @@
 package io.personalize.serving.config;
 
+import io.personalize.util.Messages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -177,11 +178,7 @@ public final class SettingFlags {
         // Flink's "Error parsing YAML configuration", with the parser's place in its cause.
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         throw new IllegalArgumentException(
-            "config file "
-                + file
-                + " is not valid YAML: "
-                + String.valueOf(cause.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "),
-            e);
+            "config file " + file + " is not valid YAML: " + Messages.oneLine(cause), e);
       } finally {
         Files.deleteIfExists(copy);
         Files.deleteIfExists(dir);
