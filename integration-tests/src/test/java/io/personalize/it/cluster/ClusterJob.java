@@ -100,6 +100,11 @@ final class ClusterJob {
    * 0.9426 instead of 0.935, local 1.024 instead of 1.001).
    */
   void produce(List<Interaction> events, Dataset dataset) {
+    produce(events, dataset, Duration.ofSeconds(30));
+  }
+
+  /** {@link #produce(List, Dataset)}, each send waiting up to {@code timeout} for the broker. */
+  void produce(List<Interaction> events, Dataset dataset, Duration timeout) {
     Dataset part =
         new Dataset(
             dataset.name(),
@@ -108,7 +113,7 @@ final class ClusterJob {
             dataset.items(),
             dataset.scale(),
             events.size());
-    try (InteractionProducer producer = new InteractionProducer(cluster.kafka(), client)) {
+    try (InteractionProducer producer = new InteractionProducer(cluster.kafka(), client, timeout)) {
       if (!itemsSent && !dataset.items().isEmpty()) {
         producer.sendItems(dataset.items(), topic("items"));
         itemsSent = true;

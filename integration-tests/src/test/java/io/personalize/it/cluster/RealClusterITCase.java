@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,6 +49,21 @@ class RealClusterITCase {
     cluster = SharedCluster.get();
   }
 
+  /**
+   * Whatever a scenario did, failed or not, the next one finds every slot free: one failure then
+   * stays one (CI once saw the class-loader check fail only because the broker scenario before it
+   * had failed with its job running).
+   */
+  @AfterEach
+  void cancelTheScenariosJob() {
+    FlinkRest rest = cluster.rest();
+    rest.activeJob().ifPresent(rest::cancel);
+    Polling.await(
+        () -> rest.activeJob().isEmpty(),
+        Duration.ofMinutes(1),
+        () -> "a cancelled job still runs: " + rest.activeJob());
+  }
+
   @Test
   @Order(0)
   void everyProcessOfTheClusterListensOnLoopbackOnly() throws IOException {
@@ -73,45 +89,40 @@ class RealClusterITCase {
     // ml-100k on two cores (docs/performance.md); the rescale scenario runs with them on.
     job.submit(2, null, "--recommend-enabled", "false");
     FlinkRest rest = cluster.rest();
-    try {
-      long start = System.nanoTime();
-      job.produce(ml100k.interactions(), ml100k);
-      Map<String, Double> rmse = job.awaitScored(job.producedTotal);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      job.assertEveryEventAppliedOnce();
-      // bin/cluster's endpoints.json finds the job's state, as `query --endpoints` reads it.
-      Endpoints endpoints = Endpoints.read(cluster.home().resolve("endpoints.json"));
-      String user = job.produced.keySet().iterator().next();
-      try (StateLookup lookup =
-          new StateLookup(endpoints.proxyHost(), endpoints.proxyPort(), Duration.ofSeconds(30))) {
-        assertThat(lookup.profile(JobID.fromHexString(job.jobId), user))
-            .as("user %s through endpoints.json", user)
-            .map(profile -> profile.events)
-            .contains(job.produced.get(user));
-      }
-      assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
-      assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
-      record(
-          "replay",
-          String.format(
-              "ml-100k %,d events, %d users at parallelism 2 on two TaskManagers, recommendations"
-                  + " off: all scored in %.1f s (%.0f events/s), 0 lost, 0 applied twice, 0 dead"
-                  + " letters; RMSE %s",
-              job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds, rmse));
-      // The demo's bound at parallelism 2 (StreamingJobITCase), and the method's claim against
-      // global (docs/evaluation.md): never worse by more than 0.002. Unthrottled, the per-user
-      // subtasks score with replicas as stale as what waits in the global operator's input, so
-      // adaptive here moves with how far they run ahead: 0.9328-0.9353 in four runs of 879be99,
-      // 0.9353-0.9368 in three since the per-user operator writes one state per event and
-      // scores the shadow modes for half of the users (global 0.9363-0.9365 in all).
-      assertThat(rmse.get("adaptive"))
-          .as("adaptive RMSE at p = 2")
-          .isLessThanOrEqualTo(0.940)
-          .isLessThanOrEqualTo(rmse.get("global") + 0.002);
-    } finally {
-      // The next scenarios need the slots: never leave this job running.
-      rest.activeJob().ifPresent(rest::cancel);
+    long start = System.nanoTime();
+    job.produce(ml100k.interactions(), ml100k);
+    Map<String, Double> rmse = job.awaitScored(job.producedTotal);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    job.assertEveryEventAppliedOnce();
+    // bin/cluster's endpoints.json finds the job's state, as `query --endpoints` reads it.
+    Endpoints endpoints = Endpoints.read(cluster.home().resolve("endpoints.json"));
+    String user = job.produced.keySet().iterator().next();
+    try (StateLookup lookup =
+        new StateLookup(endpoints.proxyHost(), endpoints.proxyPort(), Duration.ofSeconds(30))) {
+      assertThat(lookup.profile(JobID.fromHexString(job.jobId), user))
+          .as("user %s through endpoints.json", user)
+          .map(profile -> profile.events)
+          .contains(job.produced.get(user));
     }
+    assertThat(job.deadLetters()).as("ml-100k has no bad record").isZero();
+    assertThat(rest.restarts(job.jobId)).as("restarts").isZero();
+    record(
+        "replay",
+        String.format(
+            "ml-100k %,d events, %d users at parallelism 2 on two TaskManagers, recommendations"
+                + " off: all scored in %.1f s (%.0f events/s), 0 lost, 0 applied twice, 0 dead"
+                + " letters; RMSE %s",
+            job.producedTotal, job.produced.size(), seconds, job.producedTotal / seconds, rmse));
+    // The demo's bound at parallelism 2 (StreamingJobITCase), and the method's claim against
+    // global (docs/evaluation.md): never worse by more than 0.002. Unthrottled, the per-user
+    // subtasks score with replicas as stale as what waits in the global operator's input, so
+    // adaptive here moves with how far they run ahead: 0.9328-0.9353 in four runs of 879be99,
+    // 0.9353-0.9368 in three since the per-user operator writes one state per event and
+    // scores the shadow modes for half of the users (global 0.9363-0.9365 in all).
+    assertThat(rmse.get("adaptive"))
+        .as("adaptive RMSE at p = 2")
+        .isLessThanOrEqualTo(0.940)
+        .isLessThanOrEqualTo(rmse.get("global") + 0.002);
   }
 
   @Test
@@ -185,7 +196,6 @@ class RealClusterITCase {
                 + " then all applied once at 1; %,d users' models identical after savepoint"
                 + " restores at parallelism 1 -> 2 -> 1",
             job.producedTotal, atOne.size()));
-    cluster.rest().cancel(job.jobId);
   }
 
   @Test
@@ -201,17 +211,22 @@ class RealClusterITCase {
     long stoppedAt = System.nanoTime();
     cluster.restartKafka();
     double down = (System.nanoTime() - stoppedAt) / 1e9;
-    job.produce(events.subList(5_000, events.size()), ml100k);
+    // The broker leads its partitions again, but on two busy cores its first writes can take
+    // longer than a producer's default 30 s (CI once saw a send expire): a client that has just
+    // seen a broker restart is given more time.
+    long resumedAt = System.nanoTime();
+    job.produce(events.subList(5_000, events.size()), ml100k, Duration.ofMinutes(3));
+    double resumed = (System.nanoTime() - resumedAt) / 1e9;
     job.awaitScored(job.producedTotal);
     job.assertEveryEventAppliedOnce();
     FlinkRest rest = cluster.rest();
     record(
         "broker-restart",
         String.format(
-            "Kafka broker stopped and restarted mid-stream (%.1f s until it answered again):"
-                + " job restarts %d, all %,d events applied exactly once per user",
-            down, rest.restarts(job.jobId), job.producedTotal));
-    rest.cancel(job.jobId);
+            "Kafka broker stopped and restarted mid-stream (%.1f s until it answered again,"
+                + " %.1f s to write the next %,d events): job restarts %d, all %,d events"
+                + " applied exactly once per user",
+            down, resumed, events.size() - 5_000, rest.restarts(job.jobId), job.producedTotal));
   }
 
   @Test
@@ -258,8 +273,6 @@ class RealClusterITCase {
   @Order(6)
   void resubmissionsLeaveNoClassLoaderInTheJobManager() throws Exception {
     FlinkRest rest = cluster.rest();
-    Polling.await(
-        () -> rest.activeJob().isEmpty(), Duration.ofMinutes(1), () -> "a job is still running");
     long submitted = rest.get("jobs/overview").path("jobs").size();
     String loader = "org.apache.flink.util.ChildFirstClassLoader";
     Map<String, Long> loaders = new LinkedHashMap<>();
