@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 
@@ -14,9 +15,9 @@ import org.apache.flink.configuration.RestOptions;
  * bin/cluster's JobManager on 8081 or a demo) goes unsaid.
  */
 final class LocalPorts {
+  static final String QUERYABLE_STATE_PROXY = "queryable-state.proxy.ports";
   private static final List<String> KEYS =
-      List.of(
-          RestOptions.PORT.key(), "queryable-state.proxy.ports", "queryable-state.server.ports");
+      List.of(RestOptions.PORT.key(), QUERYABLE_STATE_PROXY, "queryable-state.server.ports");
 
   private LocalPorts() {}
 
@@ -27,11 +28,11 @@ final class LocalPorts {
   static void check(ReadableConfig conf) {
     String host = conf.getOptional(RestOptions.BIND_ADDRESS).orElse("127.0.0.1");
     for (String key : KEYS) {
-      String value = conf.toMap().get(key);
-      if (value == null || !value.trim().matches("[1-9][0-9]*")) {
+      Optional<Integer> fixed = fixed(conf, key);
+      if (fixed.isEmpty()) {
         continue;
       }
-      int port = Integer.parseInt(value.trim());
+      int port = fixed.get();
       if (inUse(host, port)) {
         throw new IllegalArgumentException(
             String.format(
@@ -40,6 +41,15 @@ final class LocalPorts {
                 port, host, key, key));
       }
     }
+  }
+
+  /** The port {@code key} sets, if it names one port (not a range, not 0 for any free one). */
+  static Optional<Integer> fixed(ReadableConfig conf, String key) {
+    String value = conf.toMap().get(key);
+    if (value == null || !value.trim().matches("[1-9][0-9]*")) {
+      return Optional.empty();
+    }
+    return Optional.of(Integer.parseInt(value.trim()));
   }
 
   private static boolean inUse(String host, int port) {

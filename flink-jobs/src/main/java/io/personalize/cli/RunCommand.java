@@ -4,6 +4,9 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.KafkaReachability;
+import io.personalize.demo.Demo;
+import io.personalize.demo.JobWatch;
+import io.personalize.demo.OperatorCounters;
 import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
@@ -17,10 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,6 +84,23 @@ public final class RunCommand implements Callable<Integer> {
           "Locally: start fresh instead of resuming from the newest checkpoint in the"
               + " checkpoint directory.")
   boolean noResume;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Locally: where endpoints.json goes (the job's addresses, for query and serve"
+              + " --endpoints). Default: ${DEFAULT-VALUE}.")
+  Path outDir = Path.of("out", "run");
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "DURATION",
+      description =
+          "Locally: how often to print the events accepted, dead letters, lists published and the"
+              + " newest checkpoint, when they have moved (e.g. 30 s, 1 min; 0 s prints none)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String progressInterval = "30 s";
 
   @Option(
       names = "--dry-run",
@@ -164,18 +190,94 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Duration interval = progressInterval();
     StreamExecutionEnvironment env = prepare(System.out);
     if (dryRun) {
       System.out.println("settings: " + env.getConfiguration());
       System.out.println(env.getExecutionPlan());
       return 0;
     }
-    if (PipelineSettings.isLocal()) {
-      LocalPorts.check(env.getConfiguration());
+    if (!PipelineSettings.isLocal()) {
+      env.execute(QueryableStateNames.JOB_NAME); // `flink run` reports on the job itself
+      return 0;
     }
-    System.out.println(
-        "checkpoints in " + env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
-    env.execute(QueryableStateNames.JOB_NAME);
-    return 0;
+    Configuration conf = (Configuration) env.getConfiguration();
+    LocalPorts.check(conf);
+    System.out.println("checkpoints in " + conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+    JobClient client = env.executeAsync(QueryableStateNames.JOB_NAME);
+    follow(client, conf, JobConfig.from(conf), interval, System.out);
+    return outcome(client, System.out);
+  }
+
+  private Duration progressInterval() {
+    try {
+      Duration interval = TimeUtils.parseDuration(progressInterval);
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("is negative");
+      }
+      return interval;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--progress-interval " + progressInterval + " is not a duration (30 s, 1 min, 0 s)", e);
+    }
+  }
+
+  /**
+   * Says where the local job's web UI and state are (also in {@code endpoints.json}), then prints
+   * its progress and failovers until it ends. Without a fixed REST port its address is unknown:
+   * then it waits for the end alone.
+   */
+  private void follow(
+      JobClient client, Configuration conf, JobConfig job, Duration interval, PrintStream out)
+      throws Exception {
+    Optional<Integer> rest = LocalPorts.fixed(conf, RestOptions.PORT.key());
+    Optional<Integer> proxy = LocalPorts.fixed(conf, LocalPorts.QUERYABLE_STATE_PROXY);
+    out.println("job " + client.getJobID() + " runs on a local Flink");
+    rest.ifPresent(port -> out.println("  web UI and REST API: http://127.0.0.1:" + port));
+    proxy.ifPresent(port -> out.println("  queryable state:     127.0.0.1:" + port));
+    if (rest.isEmpty()) {
+      out.println("stop with Ctrl-C; the next run resumes from the newest checkpoint");
+      client.getJobExecutionResult().exceptionally(failure -> null).get();
+      return;
+    }
+    String restAddress = "http://127.0.0.1:" + rest.get();
+    if (proxy.isPresent()) {
+      Path file =
+          new Demo.Endpoints(job.bootstrapServers(), restAddress, "127.0.0.1:" + proxy.get(), null)
+              .write(outDir);
+      out.println("  look a user up:      bin/personalize query --user ID --endpoints " + file);
+      if (job.recommends()) {
+        out.println("  serve the lists:     bin/personalize serve --endpoints " + file);
+      }
+    }
+    out.println(
+        "stop with Ctrl-C; the next run resumes from the newest checkpoint"
+            + ((interval.compareTo(Duration.ZERO) > 0)
+                ? "; progress every " + TimeUtils.formatWithHighestUnit(interval) + ":"
+                : ""));
+    RunProgress progress =
+        new RunProgress(
+            new OperatorCounters(restAddress, client.getJobID()),
+            client.getJobID().toHexString(),
+            job.recommends());
+    new JobWatch(client, restAddress, out).untilTerminated(interval, progress::line);
+  }
+
+  /**
+   * 0 when the job finished (stopped with a savepoint) or was cancelled, both an operator's doing;
+   * its failure otherwise.
+   */
+  private static int outcome(JobClient client, PrintStream out) throws Exception {
+    try {
+      client.getJobExecutionResult().get();
+      out.println("the job finished");
+      return 0;
+    } catch (ExecutionException e) {
+      if (ExceptionUtils.findThrowable(e, JobCancellationException.class).isPresent()) {
+        out.println("the job was cancelled; the next run resumes from its newest checkpoint");
+        return 0;
+      }
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 }

@@ -153,7 +153,15 @@ public final class Demo {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Endpoints(
-      String kafka, String flinkRest, String queryableStateProxy, String serve) {}
+      String kafka, String flinkRest, String queryableStateProxy, String serve) {
+    /** Writes {@code DIR/endpoints.json}, the file {@code query} and {@code serve} read. */
+    public Path write(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      Path file = dir.resolve("endpoints.json");
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+      return file;
+    }
+  }
 
   /** Runs the demo on {@code dataset}; the summary is also written to {@code dir}. */
   public Result run(Dataset dataset, Path dir) throws Exception {
@@ -202,7 +210,7 @@ public final class Demo {
               "http://127.0.0.1:" + restPort,
               "127.0.0.1:" + proxyPort,
               server == null ? null : server.address().toString());
-      writeEndpoints(dir, endpoints);
+      out.println("wrote " + endpoints.write(dir));
       StreamExecutionEnvironment env = PipelineSettings.environment(conf);
       out.printf(
           "starting the job on a local Flink (parallelism %d, RocksDB)%n"
@@ -532,12 +540,6 @@ public final class Demo {
     throughput.put("replayEventsPerSecond", replayRate);
     Path file = dir.resolve("throughput.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), throughput);
-    out.println("wrote " + file);
-  }
-
-  private void writeEndpoints(Path dir, Endpoints endpoints) throws IOException {
-    Path file = dir.resolve("endpoints.json");
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), endpoints);
     out.println("wrote " + file);
   }
 

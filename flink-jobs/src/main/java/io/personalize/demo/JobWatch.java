@@ -3,7 +3,9 @@ package io.personalize.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -13,13 +15,15 @@ import org.apache.flink.core.execution.JobClient;
  * RUNNING or a new entry in its exception history, read from the Flink REST API. A job whose
  * TaskManager died can still report RUNNING, so the exception history is what tells.
  */
-final class JobWatch {
+public final class JobWatch {
+  private static final Duration POLL = Duration.ofSeconds(5);
+
   private final JobClient client;
   private final String rest;
   private final PrintStream out;
   private final RestApi api;
 
-  JobWatch(JobClient client, String rest, PrintStream out) {
+  public JobWatch(JobClient client, String rest, PrintStream out) {
     this.client = client;
     this.rest = rest;
     this.api = new RestApi(rest);
@@ -31,6 +35,18 @@ final class JobWatch {
    * which.
    */
   void untilTerminated() throws Exception {
+    untilTerminated(Duration.ZERO, Optional::empty);
+  }
+
+  /**
+   * {@link #untilTerminated()}, and every {@code interval} (when positive) prints the line {@code
+   * progress} gives, if it gives one.
+   */
+  public void untilTerminated(Duration interval, Callable<Optional<String>> progress)
+      throws Exception {
+    boolean reports = (interval.compareTo(Duration.ZERO) > 0);
+    long sleepMillis = reports ? Math.min(POLL.toMillis(), interval.toMillis()) : POLL.toMillis();
+    long nextReport = System.nanoTime() + interval.toNanos();
     int exceptionsSeen = 0;
     String lastStatus = "RUNNING";
     Optional<String> ended;
@@ -59,7 +75,11 @@ final class JobWatch {
       } catch (IOException e) {
         out.println("cannot read the job's status from " + rest + ": " + e.getMessage());
       }
-      TimeUnit.SECONDS.sleep(5);
+      if (reports && System.nanoTime() >= nextReport) {
+        nextReport = System.nanoTime() + interval.toNanos();
+        progress.call().ifPresent(out::println);
+      }
+      TimeUnit.MILLISECONDS.sleep(sleepMillis);
     }
     if (!ended.get().equals("is " + lastStatus)) {
       out.println("the job " + ended.get());
@@ -71,7 +91,7 @@ final class JobWatch {
    * (with a savepoint, over the REST API) takes its local cluster down with it: then its status can
    * no longer be asked, and it has ended.
    */
-  static Optional<String> ended(JobClient client) throws Exception {
+  public static Optional<String> ended(JobClient client) throws Exception {
     JobStatus status;
     try {
       status = client.getJobStatus().get();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobID;
 
 /**
@@ -16,18 +17,30 @@ public final class OperatorCounters {
   private final JobID job;
 
   public OperatorCounters(int restPort, JobID job) {
-    this.rest = new RestApi("http://127.0.0.1:" + restPort);
+    this("http://127.0.0.1:" + restPort, job);
+  }
+
+  /**
+   * @param rest the REST API's address, e.g. {@code http://127.0.0.1:8081}
+   */
+  public OperatorCounters(String rest, JobID job) {
+    this.rest = new RestApi(rest);
     this.job = job;
   }
 
   /** The sum of the counters whose id ends with {@code suffix}; 0 while none is reported. */
   public long sum(String suffix) throws IOException, InterruptedException {
+    return sum(id -> id.endsWith(suffix));
+  }
+
+  /** The sum of the counters whose id {@code selected} takes; 0 while none is reported. */
+  public long sum(Predicate<String> selected) throws IOException, InterruptedException {
     long sum = 0;
     for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
       String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText();
       for (JsonNode metric : get(path + "/subtasks/metrics")) {
         String id = metric.path("id").asText();
-        if (id.endsWith(suffix)) {
+        if (selected.test(id)) {
           JsonNode value =
               get(
                   path
