@@ -1,5 +1,6 @@
 package io.personalize.state;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -50,13 +51,13 @@ public class UserProfile {
   @Override
   public String toString() {
     return String.format(
-        "user %s: %d events, group %d (boundaries v%d), checkpoint v%d, last event %d, candidate %d",
+        "user %s: %d events, group %d (boundaries v%d), checkpoint v%d, last event %s, candidate %d",
         userId,
         events,
         group,
         boundariesVersion,
         checkpointVersion,
-        lastEventTimeMillis,
+        Instant.ofEpochMilli(lastEventTimeMillis),
         candidate);
   }
 }

@@ -253,7 +253,9 @@ public final class RunCommand implements Callable<Integer> {
     out.println(
         "stop with Ctrl-C; the next run resumes from the newest checkpoint"
             + ((interval.compareTo(Duration.ZERO) > 0)
-                ? "; progress every " + TimeUtils.formatWithHighestUnit(interval) + ":"
+                ? "; progress every "
+                    + TimeUtils.formatWithHighestUnit(interval)
+                    + ", counted from this start:"
                 : ""));
     RunProgress progress =
         new RunProgress(
