@@ -295,6 +295,7 @@ public final class Demo {
                 recommend ? job.listSettings().kind().label() : null);
         out.println();
         Report.printTables(summary, out);
+        printUsersCountedAgain(summary, users);
         if (ratings > 0) {
           printShadowShare(job);
         }
@@ -541,6 +542,21 @@ public final class Demo {
     Path file = dir.resolve("throughput.json");
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), throughput);
     out.println("wrote " + file);
+  }
+
+  /**
+   * The metrics keep a user until {@code users.idle-expiry} (or past {@code max-users}); one scored
+   * again after that counts once more in the tables' users, which can then exceed the data's.
+   */
+  private void printUsersCountedAgain(Summary summary, long users) {
+    long counted =
+        summary.modes().values().stream().mapToLong(m -> m.overall().users()).max().orElse(0);
+    if (counted > users) {
+      out.printf(
+          "(%,d users in the tables for %,d in the data: a user scored again after"
+              + " users.idle-expiry counts once more)%n",
+          counted, users);
+    }
   }
 
   /** The user's list as the job keeps it, with the items' titles where the data set has them. */

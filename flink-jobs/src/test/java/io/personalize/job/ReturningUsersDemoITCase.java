@@ -38,6 +38,7 @@ class ReturningUsersDemoITCase {
     assertThat(console.toString())
         .as(console.toString())
         .containsPattern("fewer events checked against the lists than [\\d,]+ estimated")
+        .containsPattern("[\\d,]+ users in the tables for 40 in the data")
         .contains("wrote " + dir.resolve("summary.json"));
   }
 }
