@@ -31,6 +31,11 @@ public final class ClusterCli {
   static final Path DEFAULT_HOME = Path.of("out", "cluster");
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line {@code bin/cluster} runs. */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ClusterCli());
     // A failure is a message for the operator, not a stack trace; the logs hold the details.
     cli.setExecutionExceptionHandler(
@@ -38,7 +43,7 @@ public final class ClusterCli {
           commandLine.getErr().println("cluster: " + e.getMessage());
           return 1;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** The directory holding the cluster's configuration, data, logs and {@code cluster.json}. */
@@ -131,12 +136,29 @@ public final class ClusterCli {
     @Option(names = "--savepoint", paramLabel = "PATH", description = "Start from this savepoint.")
     String savepoint;
 
+    @Option(
+        names = "--another",
+        description =
+            "Run it beside the job already running, with topics and a consumer group of its own"
+                + " (--topic-*, --consumer-group): on the same ones, both would apply every event.")
+    boolean another;
+
     @Parameters(paramLabel = "JOB_ARGS", description = "Flags of the job.")
     List<String> jobArgs = new ArrayList<>();
 
     @Override
     public Integer call() {
       LocalCluster cluster = home.attach();
+      List<String> running = cluster.rest().activeJobs();
+      if (!another && !running.isEmpty()) {
+        throw new IllegalStateException(
+            "job "
+                + String.join(", ", running)
+                + " is already running on this cluster. To upgrade or change it: `bin/cluster"
+                + " stop --savepoint --job-only`, then `bin/cluster submit --savepoint PATH --"
+                + " FLAGS`. For a second job with topics and a consumer group of its own:"
+                + " --another.");
+      }
       String jobId = cluster.submit(jobArgs, parallelism, savepoint);
       System.out.println("job " + jobId + " running: " + cluster.flinkRestAddress());
       return 0;
@@ -157,9 +179,9 @@ public final class ClusterCli {
     public Integer call() throws Exception {
       LocalCluster cluster = home.attach();
       ClusterState state = cluster.state();
-      Optional<String> job = Optional.empty();
+      List<String> jobs = List.of();
       try {
-        job = cluster.rest().activeJob();
+        jobs = cluster.rest().activeJobs();
       } catch (RuntimeException e) {
         // the JobManager is down: no job to name
       }
@@ -167,7 +189,8 @@ public final class ClusterCli {
         ObjectNode out = ClusterState.JSON.createObjectNode();
         out.put("kafka", state.kafka());
         out.put("flinkRest", state.flinkRest());
-        out.put("jobId", job.orElse(null));
+        out.put("jobId", jobs.isEmpty() ? null : jobs.get(0));
+        jobs.forEach(out.putArray("jobIds")::add);
         ArrayNode processes = out.putArray("processes");
         for (ClusterProcess process : state.processes()) {
           ObjectNode node = processes.addObject();
@@ -183,7 +206,8 @@ public final class ClusterCli {
       }
       System.out.println("kafka:      " + state.kafka());
       System.out.println("flink REST: " + state.flinkRest());
-      System.out.println("job:        " + job.orElse("(none running)"));
+      System.out.println(
+          "job:        " + (jobs.isEmpty() ? "(none running)" : String.join(", ", jobs)));
       for (ClusterProcess process : state.processes()) {
         System.out.printf(
             "%-12s pid %-8d %s%n",

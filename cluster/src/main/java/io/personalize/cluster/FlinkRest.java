@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -109,13 +110,19 @@ public final class FlinkRest {
 
   /** The newest job that has not reached a terminal state, if any. */
   public Optional<String> activeJob() {
+    return activeJobs().stream().findFirst();
+  }
+
+  /** The jobs that have not reached a terminal state, newest first. */
+  public List<String> activeJobs() {
+    List<String> active = new ArrayList<>();
     for (JsonNode job : get("jobs/overview").path("jobs")) {
       String state = job.path("state").asText();
       if (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
-        return Optional.of(job.path("jid").asText());
+        active.add(job.path("jid").asText());
       }
     }
-    return Optional.empty();
+    return active;
   }
 
   /** Whether the job and every one of its tasks run (a job can say RUNNING while tasks wait). */

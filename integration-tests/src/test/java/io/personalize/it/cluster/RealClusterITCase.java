@@ -2,6 +2,7 @@ package io.personalize.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.cluster.ClusterCli;
 import io.personalize.cluster.ClusterProcess;
 import io.personalize.cluster.FlinkRest;
 import io.personalize.cluster.LocalCluster;
@@ -14,6 +15,8 @@ import io.personalize.serving.query.StateLookup;
 import io.personalize.state.PersonalModelView;
 import io.personalize.testing.SharedDataSets;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
 
 /**
  * The job jar on a real cluster: a Kafka broker process, a Flink JobManager and two TaskManagers,
@@ -57,7 +61,7 @@ class RealClusterITCase {
   @AfterEach
   void cancelTheScenariosJob() {
     FlinkRest rest = cluster.rest();
-    rest.activeJob().ifPresent(rest::cancel);
+    rest.activeJobs().forEach(rest::cancel);
     Polling.await(
         () -> rest.activeJob().isEmpty(),
         Duration.ofMinutes(1),
@@ -294,6 +298,30 @@ class RealClusterITCase {
     assertThat(loaders)
         .as("job class loaders alive in the JobManager after a full collection")
         .containsEntry(ClusterProcess.JOBMANAGER + " " + jobManagerPid(), 0L);
+  }
+
+  /**
+   * Regression: a second {@code bin/cluster submit} (the first one's output scrolled away, say) ran
+   * another job on the same topics and consumer group: both applied every event and published every
+   * list, {@code bin/cluster status} named only one, and {@code query} refused with "2 RUNNING jobs
+   * named 'personalize'".
+   */
+  @Test
+  @Order(7)
+  void aSecondSubmissionBesideARunningJobIsRefused() {
+    ClusterJob job = new ClusterJob(cluster, "second", 1);
+    job.submit(1, null, "--recommend-enabled", "false");
+    StringWriter err = new StringWriter();
+    CommandLine cli = ClusterCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("submit", "--home", SharedCluster.HOME.toString());
+
+    assertThat(exit).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("job " + job.jobId + " is already running on this cluster")
+        .contains("--another");
+    assertThat(cluster.rest().activeJobs()).containsExactly(job.jobId);
   }
 
   private static long jobManagerPid() {
