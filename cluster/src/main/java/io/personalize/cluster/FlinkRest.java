@@ -267,6 +267,33 @@ public final class FlinkRest {
     return metrics.isArray() && metrics.size() > 0 ? metrics.get(0).path("value").asLong() : 0;
   }
 
+  /**
+   * What a refusal's body says in one line: the innermost cause of its stack traces ("Caused by:
+   * ..."), else its first line; the whole trace is in the JobManager's log.
+   */
+  static String reason(String body) {
+    List<String> errors = new ArrayList<>();
+    try {
+      JSON.readTree(body).path("errors").forEach(error -> errors.add(error.asText()));
+    } catch (IOException e) {
+      // not the API's JSON error form: said as it is
+    }
+    if (errors.isEmpty()) {
+      return body;
+    }
+    String innermost = null;
+    for (String error : errors) {
+      for (String line : error.split("\n")) {
+        if (line.startsWith("Caused by: ")) {
+          innermost = line.substring("Caused by: ".length());
+        }
+      }
+    }
+    return innermost == null
+        ? errors.get(0).lines().findFirst().orElse("")
+        : innermost + " (the JobManager's log has the whole trace)";
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response =
@@ -282,7 +309,7 @@ public final class FlinkRest {
                 + " answered "
                 + response.statusCode()
                 + ": "
-                + response.body());
+                + reason(response.body()));
       }
       return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.personalize.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,6 +111,49 @@ class FlinkRestTest {
       assertTrue(
           jobAnswersAtStop.get(1) >= afterRefusal.size() + 3,
           "the retry was sent after " + jobAnswersAtStop.get(1) + " answers of /jobs/j");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /**
+   * Regression: {@code bin/cluster submit --savepoint PATH} with no savepoint at PATH printed the
+   * REST API's whole answer, 15 KB of nested stack traces, with the reason deep inside.
+   */
+  @Test
+  void aRefusedRequestSaysItsRootCauseInOneLine() throws Exception {
+    String trace =
+        "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute"
+            + " application.\\n\\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler"
+            + ".lambda$handleRequest$1(JarRunHandler.java:114)\\nCaused by:"
+            + " org.apache.flink.util.FlinkRuntimeException: Could not execute application.\\n\\tat"
+            + " org.apache.flink.client.deployment.application.DetachedApplicationRunner.run"
+            + "(DetachedApplicationRunner.java:70)\\nCaused by: java.io.FileNotFoundException:"
+            + " Cannot find checkpoint or savepoint file/directory '/tmp/none' on file system"
+            + " 'file'.\\n\\tat org.apache.flink.runtime.state.filesystem"
+            + ".AbstractFsCheckpointStorageAccess.resolveCheckpointPointer"
+            + "(AbstractFsCheckpointStorageAccess.java:275)\\n\\t... 5 more\\n";
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/jars/jar-1/run",
+        exchange -> {
+          byte[] bytes = ("{\"errors\":[\"" + trace + "\"]}").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(400, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    try {
+      FlinkRest rest = new FlinkRest("http://127.0.0.1:" + server.getAddress().getPort());
+      IllegalStateException refused =
+          assertThrows(
+              IllegalStateException.class, () -> rest.runJar("jar-1", List.of(), 1, "/tmp/none"));
+      assertEquals(
+          "Flink REST POST /jars/jar-1/run answered 400: java.io.FileNotFoundException: Cannot"
+              + " find checkpoint or savepoint file/directory '/tmp/none' on file system 'file'."
+              + " (the JobManager's log has the whole trace)",
+          refused.getMessage());
     } finally {
       server.stop(0);
     }
