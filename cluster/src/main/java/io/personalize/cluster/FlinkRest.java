@@ -268,8 +268,9 @@ public final class FlinkRest {
   }
 
   /**
-   * What a refusal's body says in one line: the innermost cause of its stack traces ("Caused by:
-   * ..."), else its first line; the whole trace is in the JobManager's log.
+   * What a refusal's body says in one line: the job's own reason when its main method refused
+   * ({@code JobMain}: "the job was not submitted ..."), else the innermost cause of its stack
+   * traces ("Caused by: ..."), else its first line; the whole trace is in the JobManager's log.
    */
   static String reason(String body) {
     List<String> errors = new ArrayList<>();
@@ -284,6 +285,10 @@ public final class FlinkRest {
     String innermost = null;
     for (String error : errors) {
       for (String line : error.split("\n")) {
+        int refused = line.indexOf(JOB_NOT_SUBMITTED);
+        if (refused >= 0) {
+          return line.substring(refused);
+        }
         if (line.startsWith("Caused by: ")) {
           innermost = line.substring("Caused by: ".length());
         }
@@ -293,6 +298,9 @@ public final class FlinkRest {
         ? errors.get(0).lines().findFirst().orElse("")
         : innermost + " (the JobManager's log has the whole trace)";
   }
+
+  /** How the job jar's main method ({@code io.personalize.cli.JobMain}) starts its refusals. */
+  private static final String JOB_NOT_SUBMITTED = "the job was not submitted";
 
   private JsonNode send(HttpRequest.Builder request) {
     try {

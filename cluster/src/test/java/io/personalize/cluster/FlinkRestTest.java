@@ -159,6 +159,20 @@ class FlinkRestTest {
     }
   }
 
+  @Test
+  void theJobsOwnReasonComesFirst() {
+    assertEquals(
+        "the job was not submitted (exit code 2): unknown setting personalize.model.factor",
+        FlinkRest.reason(
+            "{\"errors\":[\"org.apache.flink.runtime.rest.handler.RestHandlerException: Could"
+                + " not execute application.\\nCaused by:"
+                + " org.apache.flink.client.program.ProgramInvocationException: The main method"
+                + " caused an error: the job was not submitted (exit code 2): unknown setting"
+                + " personalize.model.factor\\n\\tat io.personalize.cli.JobMain.main(JobMain.java:27)"
+                + "\\nCaused by: java.lang.IllegalArgumentException: the job was not submitted"
+                + " (exit code 2): unknown setting personalize.model.factor\"]}"));
+  }
+
   private static void answer(HttpExchange exchange, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
