@@ -201,7 +201,7 @@ public final class RunCommand implements Callable<Integer> {
       env.execute(QueryableStateNames.JOB_NAME); // `flink run` reports on the job itself
       return 0;
     }
-    Configuration conf = (Configuration) env.getConfiguration();
+    Configuration conf = Configuration.fromMap(env.getConfiguration().toMap());
     LocalPorts.check(conf);
     System.out.println("checkpoints in " + conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
     JobClient client = env.executeAsync(QueryableStateNames.JOB_NAME);

@@ -10,9 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * The line {@code personalize run} prints now and then while its local job runs: the records the
- * job has taken from Kafka, the dead letters, the lists published, the newest completed checkpoint,
- * read from the job's REST API (as fresh as its metric fetcher, {@code
+ * The line {@code personalize run} prints now and then while its local job runs: the interaction
+ * events the job has accepted from Kafka, the dead letters, the lists published, the newest
+ * completed checkpoint, read from the job's REST API (as fresh as its metric fetcher, {@code
  * metrics.fetcher.update-interval}). Nothing is printed while no event or dead letter arrives, so
  * an idle job stays quiet.
  */

@@ -44,7 +44,7 @@ public final class JobWatch {
    */
   public void untilTerminated(Duration interval, Callable<Optional<String>> progress)
       throws Exception {
-    boolean reports = (interval.compareTo(Duration.ZERO) > 0);
+    boolean reports = interval.compareTo(Duration.ZERO) > 0;
     long sleepMillis = reports ? Math.min(POLL.toMillis(), interval.toMillis()) : POLL.toMillis();
     long nextReport = System.nanoTime() + interval.toNanos();
     int exceptionsSeen = 0;
@@ -91,7 +91,7 @@ public final class JobWatch {
    * (with a savepoint, over the REST API) takes its local cluster down with it: then its status can
    * no longer be asked, and it has ended.
    */
-  public static Optional<String> ended(JobClient client) throws Exception {
+  static Optional<String> ended(JobClient client) throws Exception {
     JobStatus status;
     try {
       status = client.getJobStatus().get();
