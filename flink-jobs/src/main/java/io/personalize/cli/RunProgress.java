@@ -50,31 +50,64 @@ final class RunProgress {
       return Optional.empty(); // a new checkpoint alone is no news
     }
     long now = System.nanoTime();
-    StringBuilder line =
-        new StringBuilder(
-            String.format(
-                "%s  %,d events accepted",
-                LocalTime.now().truncatedTo(ChronoUnit.SECONDS), accepted));
-    if (lastAccepted >= 0 && accepted > lastAccepted) {
-      line.append(
-          String.format(
-              " (%,.0f a second)", (accepted - lastAccepted) / ((now - lastNanos) / 1e9)));
-    }
-    line.append(String.format(", %,d dead letters", deadLetters));
-    if (lists) {
-      line.append(String.format(", %,d lists published", published));
-    }
-    if (checkpointId >= 0) {
-      LocalTime at =
-          Instant.ofEpochMilli(checkpoint.path("latest_ack_timestamp").asLong())
-              .atZone(ZoneId.systemDefault())
-              .toLocalTime()
-              .truncatedTo(ChronoUnit.SECONDS);
-      line.append(String.format("; checkpoint %d at %s", checkpointId, at));
-    }
+    double perSecond =
+        lastAccepted >= 0 && accepted > lastAccepted
+            ? (accepted - lastAccepted) / ((now - lastNanos) / 1e9)
+            : Double.NaN;
+    LocalTime checkpointAt =
+        checkpointId < 0
+            ? null
+            : Instant.ofEpochMilli(checkpoint.path("latest_ack_timestamp").asLong())
+                .atZone(ZoneId.systemDefault())
+                .toLocalTime();
+    String line =
+        format(
+            LocalTime.now(),
+            accepted,
+            perSecond,
+            deadLetters,
+            lists ? published : -1,
+            checkpointId,
+            checkpointAt);
     lastAccepted = accepted;
     lastDeadLetters = deadLetters;
     lastNanos = now;
-    return Optional.of(line.toString());
+    return Optional.of(line);
+  }
+
+  /**
+   * One progress line; {@code perSecond} NaN leaves the rate out, {@code published} below 0 the
+   * lists, {@code checkpointId} below 0 the checkpoint.
+   */
+  static String format(
+      LocalTime now,
+      long accepted,
+      double perSecond,
+      long deadLetters,
+      long published,
+      long checkpointId,
+      LocalTime checkpointAt) {
+    StringBuilder line =
+        new StringBuilder(now.truncatedTo(ChronoUnit.SECONDS) + "  ")
+            .append(count(accepted, "event", "events"))
+            .append(" accepted");
+    if (!Double.isNaN(perSecond)) {
+      line.append(
+          String.format(perSecond < 10 ? " (%.1f a second)" : " (%,.0f a second)", perSecond));
+    }
+    line.append(", ").append(count(deadLetters, "dead letter", "dead letters"));
+    if (published >= 0) {
+      line.append(", ").append(count(published, "list", "lists")).append(" published");
+    }
+    if (checkpointId >= 0) {
+      line.append(
+          String.format(
+              "; checkpoint %d at %s", checkpointId, checkpointAt.truncatedTo(ChronoUnit.SECONDS)));
+    }
+    return line.toString();
+  }
+
+  private static String count(long n, String one, String many) {
+    return String.format("%,d %s", n, n == 1 ? one : many);
   }
 }

@@ -1,5 +1,6 @@
 package io.personalize.serving.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -106,7 +107,20 @@ public final class RecommendCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new IllegalStateException("cannot ask " + base() + ": " + e, e);
     }
-    JsonNode answer = new ObjectMapper().readTree(response.body());
+    JsonNode answer;
+    try {
+      answer = new ObjectMapper().readTree(response.body());
+    } catch (JsonProcessingException e) {
+      // Another web server on the port, or a proxy's error page.
+      throw new IllegalStateException(
+          base()
+              + " answered "
+              + response.statusCode()
+              + " with "
+              + response.headers().firstValue("Content-Type").orElse("no content type")
+              + ", not JSON: is it bin/personalize serve? (--server URL, --endpoints FILE)",
+          e);
+    }
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           "the server answered "
