@@ -107,6 +107,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "Print the effective settings and the job's plan, and do not start it.")
   boolean dryRun;
 
+  /** The checkpoint this run resumes from, when it chose the newest one itself. */
+  private Path resumedFrom;
+
+  /** What this run reads, once Kafka has answered; kept beside its checkpoints. */
+  private RunInput input;
+
   /** Adds a flag per job setting; called when the command line is built. */
   static void addSettingFlags(CommandLine run) {
     RunCommand command = run.getCommand();
@@ -140,29 +146,50 @@ public final class RunCommand implements Callable<Integer> {
           CheckpointingOptions.CHECKPOINTS_DIRECTORY,
           DEFAULT_CHECKPOINT_DIR.toAbsolutePath().toUri().toString());
     }
-    if (!noResume && !conf.contains(StateRecoveryOptions.SAVEPOINT_PATH)) {
-      Path dir = Path.of(java.net.URI.create(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)));
-      Optional<Path> latest = PipelineSettings.latestCheckpoint(dir);
+    Optional<Path> dir = localCheckpointDirectory(conf);
+    if (!noResume && !conf.contains(StateRecoveryOptions.SAVEPOINT_PATH) && dir.isPresent()) {
+      Optional<Path> latest = PipelineSettings.latestCheckpoint(dir.get());
       if (latest.isPresent()) {
         out.println("resuming from " + latest.get());
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toUri().toString());
+        resumedFrom = latest.get();
       }
     }
     return conf;
+  }
+
+  /** The checkpoint directory when it is on this machine's file system (not s3://, say). */
+  private static Optional<Path> localCheckpointDirectory(Configuration conf) {
+    java.net.URI uri = java.net.URI.create(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+    return "file".equals(uri.getScheme()) ? Optional.of(Path.of(uri)) : Optional.empty();
   }
 
   /** The environment with the job defined on it, not yet started. */
   public StreamExecutionEnvironment prepare(PrintStream out) {
     Configuration conf = configuration(out);
     JobConfig config = JobConfig.from(conf);
-    if (!dryRun && config.get(PersonalizeOptions.CREATE_TOPICS)) {
+    boolean createTopics = config.get(PersonalizeOptions.CREATE_TOPICS);
+    if (!dryRun && (createTopics || PipelineSettings.isLocal())) {
       out.println("connecting to Kafka at " + config.bootstrapServers());
-      KafkaReachability.check(
-          config.bootstrapServers(),
-          config.kafkaClientProperties(),
-          reachabilityTimeout(config),
-          "--bootstrap-servers");
-      JobRunner.createTopics(config);
+      String cluster =
+          KafkaReachability.check(
+              config.bootstrapServers(),
+              config.kafkaClientProperties(),
+              reachabilityTimeout(config),
+              "--bootstrap-servers");
+      input =
+          new RunInput(
+              cluster,
+              config.bootstrapServers(),
+              config.get(PersonalizeOptions.TOPIC_INTERACTIONS),
+              config.get(PersonalizeOptions.TOPIC_ITEMS));
+      if (resumedFrom != null) {
+        RunInput.of(resumedFrom.getParent())
+            .ifPresent(made -> made.requireSame(input, resumedFrom));
+      }
+      if (createTopics) {
+        JobRunner.createTopics(config);
+      }
     }
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);
     JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
@@ -205,6 +232,10 @@ public final class RunCommand implements Callable<Integer> {
     LocalPorts.check(conf);
     System.out.println("checkpoints in " + conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
     JobClient client = env.executeAsync(QueryableStateNames.JOB_NAME);
+    if (input != null) {
+      localCheckpointDirectory(conf)
+          .ifPresent(dir -> input.write(dir.resolve(client.getJobID().toHexString())));
+    }
     follow(client, conf, JobConfig.from(conf), interval, System.out);
     return outcome(client, System.out);
   }

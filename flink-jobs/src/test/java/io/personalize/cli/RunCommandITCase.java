@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,16 +16,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code personalize run} on a local Flink against a broker, as a user starts it: it says where the
  * job's web UI and state are, writes them to {@code endpoints.json} for {@code query} and {@code
- * serve}, shows progress while the job runs, and ends when the job does.
+ * serve}, shows progress while the job runs, ends when the job does, and resumes only from
+ * checkpoints of the same input.
  */
 class RunCommandITCase {
   private static final int EVENTS = 200;
@@ -35,121 +41,175 @@ class RunCommandITCase {
   @Test
   void aRunningJobSaysWhereItIsAndShowsItsProgressUntilItEnds(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      ProduceCommandTest.Run produced =
-          ProduceCommandTest.run(
-              "--data",
-              "generated",
-              "--generated-users",
-              "20",
-              "--generated-items",
-              "30",
-              "--generated-events",
-              Integer.toString(EVENTS),
-              "--topic",
-              "interactions",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--no-progress");
-      assertThat(produced.exitCode()).as(produced.err()).isZero();
-      int restPort = ProduceCommandTest.closedPort();
-      int proxyPort = ProduceCommandTest.closedPort();
-      int serverPort = ProduceCommandTest.closedPort();
-      Path out = dir.resolve("run");
-      Printed printed = new Printed();
-      PrintStream stdout = System.out;
-      System.setOut(printed.stream);
-      CompletableFuture<Integer> run;
-      try {
-        run =
-            CompletableFuture.supplyAsync(
-                () ->
-                    PersonalizeCli.commandLine()
-                        .execute(
-                            "run",
-                            "--bootstrap-servers",
-                            kafka.bootstrapServers(),
-                            "--recommend-enabled",
-                            "false",
-                            "--out",
-                            out.toString(),
-                            "--progress-interval",
-                            "1 s",
-                            "-D",
-                            "rest.port=" + restPort,
-                            "-D",
-                            "queryable-state.proxy.ports=" + proxyPort,
-                            "-D",
-                            "queryable-state.server.ports=" + serverPort,
-                            "-D",
-                            "metrics.fetcher.update-interval=500 ms",
-                            "-D",
-                            "execution.checkpointing.dir=" + dir.resolve("checkpoints").toUri(),
-                            "-D",
-                            "execution.checkpointing.interval=1 s"));
-        printed.await(
-            text -> text.contains(String.format("%d events accepted", EVENTS)),
-            Duration.ofMinutes(2),
-            run);
-        printed.await(text -> text.contains("checkpoint "), Duration.ofMinutes(1), run);
+      produce(kafka);
+      Run run = Run.start(kafka, dir);
+      run.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
+      run.await(text -> text.contains("checkpoint "));
 
-        JsonNode endpoints = new ObjectMapper().readTree(out.resolve("endpoints.json").toFile());
-        assertThat(endpoints.path("kafka").asText()).isEqualTo(kafka.bootstrapServers());
-        assertThat(endpoints.path("flinkRest").asText()).isEqualTo("http://127.0.0.1:" + restPort);
-        assertThat(endpoints.path("queryableStateProxy").asText())
-            .isEqualTo("127.0.0.1:" + proxyPort);
-        assertThat(printed.text())
-            .contains("web UI and REST API: http://127.0.0.1:" + restPort)
-            .contains(
-                "bin/personalize query --user ID --endpoints " + out.resolve("endpoints.json"))
-            .contains("0 dead letters");
+      Path endpointsFile = dir.resolve("run").resolve("endpoints.json");
+      JsonNode endpoints = new ObjectMapper().readTree(endpointsFile.toFile());
+      assertThat(endpoints.path("kafka").asText()).isEqualTo(kafka.bootstrapServers());
+      assertThat(endpoints.path("flinkRest").asText())
+          .isEqualTo("http://127.0.0.1:" + run.restPort);
+      assertThat(endpoints.path("queryableStateProxy").asText())
+          .isEqualTo("127.0.0.1:" + run.proxyPort);
+      assertThat(run.out())
+          .contains("web UI and REST API: http://127.0.0.1:" + run.restPort)
+          .contains("bin/personalize query --user ID --endpoints " + endpointsFile)
+          .contains("0 dead letters");
 
-        String job = jobId(restPort);
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:" + restPort + "/jobs/" + job + "?mode=cancel"))
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        assertThat(run.get(2, TimeUnit.MINUTES)).as(printed.text()).isZero();
-      } finally {
-        System.setOut(stdout);
+      assertThat(run.cancel()).as(run.out()).isZero();
+      assertThat(run.out()).contains("the job was cancelled");
+    }
+  }
+
+  /**
+   * Regression: a run against another Kafka cluster resumed the newest checkpoint in the same
+   * directory, made by a run against the first: that run's models, and its Kafka offsets applied to
+   * another cluster's topic, which skip whatever lies below them without a trace.
+   */
+  @Test
+  void aCheckpointOfAnotherKafkaClusterIsNotResumed(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka first = EmbeddedKafka.start();
+        EmbeddedKafka second = EmbeddedKafka.start()) {
+      produce(first);
+      Run made = Run.start(first, dir);
+      made.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
+      made.await(text -> text.contains("checkpoint "));
+      assertThat(made.cancel()).as(made.out()).isZero();
+
+      produce(second);
+      Run refused = Run.start(second, dir);
+      assertThat(refused.exit()).as(refused.out()).isEqualTo(2);
+      assertThat(refused.err())
+          .contains("was made by a run reading topics interactions and items of the Kafka cluster")
+          .contains("(at " + first.bootstrapServers() + ")")
+          .contains("--no-resume");
+      assertThat(refused.out()).doesNotContain("runs on a local Flink");
+
+      Run resumed = Run.start(first, dir);
+      resumed.await(text -> text.contains("runs on a local Flink"));
+      assertThat(resumed.out()).contains("resuming from " + dir.resolve("checkpoints"));
+      assertThat(resumed.cancel()).as(resumed.out()).isZero();
+    }
+  }
+
+  private static void produce(EmbeddedKafka kafka) {
+    ProduceCommandTest.Run produced =
+        ProduceCommandTest.run(
+            "--data",
+            "generated",
+            "--generated-users",
+            "20",
+            "--generated-items",
+            "30",
+            "--generated-events",
+            Integer.toString(EVENTS),
+            "--topic",
+            "interactions",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--no-progress");
+    assertThat(produced.exitCode()).as(produced.err()).isZero();
+  }
+
+  /** {@code personalize run} in this JVM, its output readable while it runs. */
+  private static final class Run {
+    final int restPort;
+    final int proxyPort;
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final StringWriter errors = new StringWriter();
+    private final CompletableFuture<Integer> exit;
+
+    private Run(EmbeddedKafka kafka, Path dir) throws Exception {
+      restPort = ProduceCommandTest.closedPort();
+      proxyPort = ProduceCommandTest.closedPort();
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "run",
+                  "--bootstrap-servers",
+                  kafka.bootstrapServers(),
+                  "--recommend-enabled",
+                  "false",
+                  "--out",
+                  dir.resolve("run").toString(),
+                  "--progress-interval",
+                  "1 s"));
+      for (String setting :
+          List.of(
+              "rest.port=" + restPort,
+              "queryable-state.proxy.ports=" + proxyPort,
+              "queryable-state.server.ports=" + ProduceCommandTest.closedPort(),
+              "metrics.fetcher.update-interval=500 ms",
+              "execution.checkpointing.dir=" + dir.resolve("checkpoints").toUri(),
+              "execution.checkpointing.interval=1 s")) {
+        args.addAll(List.of("-D", setting));
       }
-      assertThat(printed.text()).contains("the job was cancelled");
-    }
-  }
-
-  private static String jobId(int restPort) throws Exception {
-    HttpResponse<String> overview =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + restPort + "/jobs/overview"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    return new ObjectMapper().readTree(overview.body()).path("jobs").path(0).path("jid").asText();
-  }
-
-  /** Standard output, readable while the command still runs. */
-  private static final class Printed {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-    synchronized String text() {
-      return bytes.toString(StandardCharsets.UTF_8);
+      PrintStream stdout = System.out;
+      // Before the command line is built: picocli's execute() restores the System.out it saw.
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      try {
+        CommandLine cli = PersonalizeCli.commandLine();
+        cli.setErr(new PrintWriter(errors, true));
+        exit =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return cli.execute(args.toArray(String[]::new));
+                  } finally {
+                    System.setOut(stdout);
+                  }
+                });
+      } catch (RuntimeException e) {
+        System.setOut(stdout);
+        throw e;
+      }
     }
 
-    void await(Predicate<String> seen, Duration timeout, CompletableFuture<Integer> run)
-        throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!seen.test(text())) {
-        assertThat(run).as("the command ended early: %s", text()).isNotDone();
-        assertThat(System.nanoTime())
-            .as("waited %s for it: %s", timeout, text())
-            .isLessThan(deadline);
+    static Run start(EmbeddedKafka kafka, Path dir) throws Exception {
+      return new Run(kafka, dir);
+    }
+
+    String out() {
+      synchronized (printed) {
+        return printed.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    String err() {
+      return errors.toString();
+    }
+
+    int exit() throws Exception {
+      return exit.get(2, TimeUnit.MINUTES);
+    }
+
+    void await(Predicate<String> seen) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!seen.test(out())) {
+        assertThat(exit).as("the command ended early: %s%s", out(), err()).isNotDone();
+        assertThat(System.nanoTime()).as("waited 2 min for it: %s", out()).isLessThan(deadline);
         Thread.sleep(200);
       }
+    }
+
+    /** Cancels the job over the REST API, as an operator would; returns the command's exit code. */
+    int cancel() throws Exception {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + restPort;
+      HttpResponse<String> overview =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/jobs/overview")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      String job =
+          new ObjectMapper().readTree(overview.body()).path("jobs").path(0).path("jid").asText();
+      http.send(
+          HttpRequest.newBuilder(URI.create(base + "/jobs/" + job + "?mode=cancel"))
+              .method("PATCH", HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      return exit();
     }
   }
 }

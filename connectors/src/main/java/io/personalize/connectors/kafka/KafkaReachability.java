@@ -29,8 +29,9 @@ public final class KafkaReachability {
    *
    * @param client Kafka client settings (security, say), as the command's other clients get them
    * @param hint the command's options that would fix it, e.g. {@code "--bootstrap-servers"}
+   * @return the cluster's id, the same whichever of its brokers or addresses answered
    */
-  public static void check(
+  public static String check(
       String bootstrapServers, Map<String, String> client, Duration timeout, String hint) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     Map<String, Object> config = new HashMap<>(client);
@@ -47,7 +48,7 @@ public final class KafkaReachability {
           "cannot connect to Kafka at '" + bootstrapServers + "': " + oneLine(e), e);
     }
     try {
-      admin
+      return admin
           .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
           .clusterId()
           .get(millis + 1000L, TimeUnit.MILLISECONDS);
