@@ -14,6 +14,7 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class RunCommand implements Callable<Integer> {
   static final Path DEFAULT_CHECKPOINT_DIR = Path.of("out", "checkpoints");
 
   final SettingFlags settings = new SettingFlags();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "-D",
@@ -297,10 +300,12 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * 0 when the job finished (stopped with a savepoint) or was cancelled, both an operator's doing;
-   * its failure otherwise.
+   * 0 when the job finished (stopped with a savepoint) or was cancelled, both an operator's doing.
+   * A failure is 1 and one line with its innermost cause (for this job usually its own words, such
+   * as a checkpoint of another model shape); the whole trace goes to {@code OUT/failure.txt}, since
+   * the local cluster, with its web UI, is gone with the job.
    */
-  private static int outcome(JobClient client, PrintStream out) throws Exception {
+  private int outcome(JobClient client, PrintStream out) throws Exception {
     try {
       client.getJobExecutionResult().get();
       out.println("the job finished");
@@ -310,7 +315,19 @@ public final class RunCommand implements Callable<Integer> {
         out.println("the job was cancelled; the next run resumes from its newest checkpoint");
         return 0;
       }
-      throw e.getCause() instanceof Exception cause ? cause : e;
+      Throwable failure = e.getCause() == null ? e : e.getCause();
+      Throwable innermost = failure;
+      while (innermost.getCause() != null) {
+        innermost = innermost.getCause();
+      }
+      Files.createDirectories(outDir);
+      Path trace = outDir.resolve("failure.txt");
+      Files.writeString(trace, ExceptionUtils.stringifyException(failure));
+      spec.commandLine()
+          .getErr()
+          .println(
+              "personalize: the job failed: " + innermost + " (the whole trace: " + trace + ")");
+      return 1;
     }
   }
 }

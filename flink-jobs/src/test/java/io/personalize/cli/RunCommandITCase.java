@@ -94,6 +94,34 @@ class RunCommandITCase {
     }
   }
 
+  /**
+   * Regression: when the local job failed (here: its checkpoint has 32 factors, the run asks for
+   * 16), {@code run} printed Flink's "Job execution failed." with 80 lines of nested traces, the
+   * reason at their end.
+   */
+  @Test
+  void aFailedJobIsOneLineWithItsReasonAndTheTraceInAFile(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      produce(kafka);
+      Run made = Run.start(kafka, dir);
+      made.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
+      made.await(text -> text.contains("checkpoint "));
+      assertThat(made.cancel()).as(made.out()).isZero();
+
+      Run failed = Run.start(kafka, dir, "--model-factors", "16");
+
+      assertThat(failed.exit()).as(failed.out() + failed.err()).isEqualTo(1);
+      Path trace = dir.resolve("run").resolve("failure.txt");
+      assertThat(failed.err().trim())
+          .startsWith(
+              "personalize: the job failed: io.personalize.model.IncompatibleStateException: the"
+                  + " restored state")
+          .endsWith("(the whole trace: " + trace + ")")
+          .doesNotContain("\tat ");
+      assertThat(trace).content().contains("Job execution failed").contains("\tat ");
+    }
+  }
+
   private static void produce(EmbeddedKafka kafka) {
     ProduceCommandTest.Run produced =
         ProduceCommandTest.run(
@@ -121,7 +149,7 @@ class RunCommandITCase {
     private final StringWriter errors = new StringWriter();
     private final CompletableFuture<Integer> exit;
 
-    private Run(EmbeddedKafka kafka, Path dir) throws Exception {
+    private Run(EmbeddedKafka kafka, Path dir, String... more) throws Exception {
       restPort = ProduceCommandTest.closedPort();
       proxyPort = ProduceCommandTest.closedPort();
       List<String> args =
@@ -146,6 +174,7 @@ class RunCommandITCase {
               "execution.checkpointing.interval=1 s")) {
         args.addAll(List.of("-D", setting));
       }
+      args.addAll(List.of(more));
       PrintStream stdout = System.out;
       // Before the command line is built: picocli's execute() restores the System.out it saw.
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -167,8 +196,8 @@ class RunCommandITCase {
       }
     }
 
-    static Run start(EmbeddedKafka kafka, Path dir) throws Exception {
-      return new Run(kafka, dir);
+    static Run start(EmbeddedKafka kafka, Path dir, String... more) throws Exception {
+      return new Run(kafka, dir, more);
     }
 
     String out() {
