@@ -6,6 +6,8 @@ import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.model.RatingScale;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
 import io.personalize.util.Messages;
@@ -152,6 +154,7 @@ public final class ProduceCommand implements Callable<Integer> {
     err.printf(
         "read %s (%s): %,d events, %,d items%n",
         dataset.name(), dataset.layout(), dataset.interactions().size(), dataset.items().size());
+    printScaleHint(dataset, err);
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     KafkaReachability.check(
         bootstrapServers, client, timeout, "--bootstrap-servers, --timeout-seconds");
@@ -184,6 +187,26 @@ public final class ProduceCommand implements Callable<Integer> {
         seconds,
         events / Math.max(seconds, 1e-9));
     return 0;
+  }
+
+  /**
+   * A data set rated on another scale than the job's default (ml-latest-small: 0.5 to 5) needs the
+   * job's rating.* settings: the job sends ratings outside its scale to the dead letters.
+   */
+  private static void printScaleHint(Dataset dataset, PrintStream err) {
+    RatingScale scale = dataset.scale();
+    boolean rated = dataset.interactions().stream().anyMatch(i -> i.kind().isRating());
+    if (rated
+        && (scale.min() != PersonalizeOptions.RATING_MIN.defaultValue()
+            || scale.max() != PersonalizeOptions.RATING_MAX.defaultValue())) {
+      err.printf(
+          "its ratings go from %s to %s: run the job with --rating-min %1$s --rating-max %2$s, or"
+              + " those outside %s to %s become dead letters%n",
+          scale.min(),
+          scale.max(),
+          PersonalizeOptions.RATING_MIN.defaultValue(),
+          PersonalizeOptions.RATING_MAX.defaultValue());
+    }
   }
 
   /**

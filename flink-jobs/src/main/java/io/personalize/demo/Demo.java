@@ -172,6 +172,15 @@ public final class Demo {
       Configuration conf = new Configuration(settings);
       conf.set(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       conf.set(START_FROM, PersonalizeOptions.StartFrom.EARLIEST);
+      // The data set's own scale (ml-latest-small's half stars start at 0.5) unless given: with
+      // the default 1 to 5, its ratings below 1 would be dead letters the demo waits for.
+      boolean rated = dataset.interactions().stream().anyMatch(i -> i.kind().isRating());
+      if (rated && !conf.contains(PersonalizeOptions.RATING_MIN)) {
+        conf.set(PersonalizeOptions.RATING_MIN, dataset.scale().min());
+      }
+      if (rated && !conf.contains(PersonalizeOptions.RATING_MAX)) {
+        conf.set(PersonalizeOptions.RATING_MAX, dataset.scale().max());
+      }
       JobConfig job = JobConfig.from(conf);
       boolean recommend = job.get(RecommendationOptions.ENABLED);
       if (!conf.contains(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL)) {

@@ -2,6 +2,7 @@ package io.personalize.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.testing.SharedDataSets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -208,5 +209,32 @@ class ProduceCommandTest {
                 "personalize.kafka.security.protocol=NOT_A_PROTOCOL"));
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).contains("NOT_A_PROTOCOL").contains("security.protocol");
+  }
+
+  /**
+   * A data set rated from 0.5 (ml-latest-small) says the job's scale must be given: with the
+   * default 1 to 5, the job sends its 1,370 ratings of 0.5 to the dead letters (the demo timed out
+   * waiting for them to be scored, HalfStarDemoITCase).
+   */
+  @Test
+  void aDataSetOnAnotherScaleSaysWhichSettingsTheJobNeeds() throws IOException {
+    Run run =
+        run(
+            "--data",
+            SharedDataSets.require("ml-latest-small").toString(),
+            "--bootstrap-servers",
+            "localhost:" + closedPort(),
+            "--timeout-seconds",
+            "1");
+
+    assertThat(run.err())
+        .contains(
+            "its ratings go from 0.5 to 5.0: run the job with --rating-min 0.5 --rating-max 5.0,"
+                + " or those outside 1.0 to 5.0 become dead letters");
+    assertThat(
+            run(smallGenerated(
+                    "--bootstrap-servers", "localhost:" + closedPort(), "--timeout-seconds", "1"))
+                .err())
+        .doesNotContain("its ratings go from");
   }
 }
