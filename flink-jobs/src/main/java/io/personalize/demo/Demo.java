@@ -558,8 +558,9 @@ public final class Demo {
    * again after that counts once more in the tables' users, which can then exceed the data's.
    */
   private void printUsersCountedAgain(Summary summary, long users) {
+    // The tables' "all" row: the first mode's users.
     long counted =
-        summary.modes().values().stream().mapToLong(m -> m.overall().users()).max().orElse(0);
+        summary.modes().values().stream().findFirst().map(m -> m.overall().users()).orElse(0L);
     if (counted > users) {
       out.printf(
           "(%,d users in the tables for %,d in the data: a user scored again after"
