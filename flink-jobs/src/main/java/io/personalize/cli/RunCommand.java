@@ -172,7 +172,9 @@ public final class RunCommand implements Callable<Integer> {
     Configuration conf = configuration(out);
     JobConfig config = JobConfig.from(conf);
     boolean createTopics = config.get(PersonalizeOptions.CREATE_TOPICS);
-    if (!dryRun && (createTopics || PipelineSettings.isLocal())) {
+    // Asked before anything starts when it creates topics or resumes a checkpoint (whose input
+    // must be this one); a run that does neither records no input and starts without asking.
+    if (!dryRun && (createTopics || resumedFrom != null)) {
       out.println("connecting to Kafka at " + config.bootstrapServers());
       String cluster =
           KafkaReachability.check(

@@ -11,7 +11,9 @@ import java.util.Optional;
  * What a local run read: the Kafka cluster (by its id, whatever address reached it) and the topics.
  * Kept beside the run's checkpoints ({@code DIR/JOB_ID/input.json}), so that a later run resumes
  * from them only when it reads the same input: a checkpoint holds Kafka offsets, and offsets of
- * another cluster or topic would skip events of this one without a trace (or read some twice).
+ * another cluster or topic would skip events of this one without a trace (or read some twice). A
+ * run with {@code create-topics} off that starts afresh does not ask Kafka before it starts, and
+ * records nothing: a run resuming its checkpoints is not checked.
  */
 record RunInput(
     String kafkaClusterId, String bootstrapServers, String interactionsTopic, String itemsTopic) {
