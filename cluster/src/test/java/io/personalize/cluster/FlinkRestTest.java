@@ -129,7 +129,7 @@ class FlinkRestTest {
             + " org.apache.flink.util.FlinkRuntimeException: Could not execute application.\\n\\tat"
             + " org.apache.flink.client.deployment.application.DetachedApplicationRunner.run"
             + "(DetachedApplicationRunner.java:70)\\nCaused by: java.io.FileNotFoundException:"
-            + " Cannot find checkpoint or savepoint file/directory '/tmp/none' on file system"
+            + " Cannot find checkpoint or savepoint file/directory 'no-such-savepoint' on file system"
             + " 'file'.\\n\\tat org.apache.flink.runtime.state.filesystem"
             + ".AbstractFsCheckpointStorageAccess.resolveCheckpointPointer"
             + "(AbstractFsCheckpointStorageAccess.java:275)\\n\\t... 5 more\\n";
@@ -148,10 +148,11 @@ class FlinkRestTest {
       FlinkRest rest = new FlinkRest("http://127.0.0.1:" + server.getAddress().getPort());
       IllegalStateException refused =
           assertThrows(
-              IllegalStateException.class, () -> rest.runJar("jar-1", List.of(), 1, "/tmp/none"));
+              IllegalStateException.class,
+              () -> rest.runJar("jar-1", List.of(), 1, "no-such-savepoint"));
       assertEquals(
           "Flink REST POST /jars/jar-1/run answered 400: java.io.FileNotFoundException: Cannot"
-              + " find checkpoint or savepoint file/directory '/tmp/none' on file system 'file'."
+              + " find checkpoint or savepoint file/directory 'no-such-savepoint' on file system 'file'."
               + " (the JobManager's log has the whole trace)",
           refused.getMessage());
     } finally {

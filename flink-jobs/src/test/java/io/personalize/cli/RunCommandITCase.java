@@ -42,9 +42,7 @@ class RunCommandITCase {
   void aRunningJobSaysWhereItIsAndShowsItsProgressUntilItEnds(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       produce(kafka);
-      Run run = Run.start(kafka, dir);
-      run.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
-      run.await(text -> text.contains("checkpoint "));
+      Run run = Run.checkpointed(kafka, dir);
 
       Path endpointsFile = dir.resolve("run").resolve("endpoints.json");
       JsonNode endpoints = new ObjectMapper().readTree(endpointsFile.toFile());
@@ -73,9 +71,7 @@ class RunCommandITCase {
     try (EmbeddedKafka first = EmbeddedKafka.start();
         EmbeddedKafka second = EmbeddedKafka.start()) {
       produce(first);
-      Run made = Run.start(first, dir);
-      made.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
-      made.await(text -> text.contains("checkpoint "));
+      Run made = Run.checkpointed(first, dir);
       assertThat(made.cancel()).as(made.out()).isZero();
 
       produce(second);
@@ -103,9 +99,7 @@ class RunCommandITCase {
   void aFailedJobIsOneLineWithItsReasonAndTheTraceInAFile(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       produce(kafka);
-      Run made = Run.start(kafka, dir);
-      made.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
-      made.await(text -> text.contains("checkpoint "));
+      Run made = Run.checkpointed(kafka, dir);
       assertThat(made.cancel()).as(made.out()).isZero();
 
       Run failed = Run.start(kafka, dir, "--model-factors", "16");
@@ -145,7 +139,23 @@ class RunCommandITCase {
   private static final class Run {
     final int restPort;
     final int proxyPort;
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    /** Standard output, waking {@link #await} at each write. */
+    private final ByteArrayOutputStream printed =
+        new ByteArrayOutputStream() {
+          @Override
+          public synchronized void write(int b) {
+            super.write(b);
+            notifyAll();
+          }
+
+          @Override
+          public synchronized void write(byte[] bytes, int offset, int length) {
+            super.write(bytes, offset, length);
+            notifyAll();
+          }
+        };
+
     private final StringWriter errors = new StringWriter();
     private final CompletableFuture<Integer> exit;
 
@@ -200,6 +210,14 @@ class RunCommandITCase {
       return new Run(kafka, dir, more);
     }
 
+    /** A run that has accepted every produced event and completed a checkpoint. */
+    static Run checkpointed(EmbeddedKafka kafka, Path dir) throws Exception {
+      Run run = start(kafka, dir);
+      run.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
+      run.await(text -> text.contains("checkpoint "));
+      return run;
+    }
+
     String out() {
       synchronized (printed) {
         return printed.toString(StandardCharsets.UTF_8);
@@ -214,12 +232,17 @@ class RunCommandITCase {
       return exit.get(2, TimeUnit.MINUTES);
     }
 
+    /** Waits (2 min at most) until the output shows what {@code seen} looks for. */
     void await(Predicate<String> seen) throws InterruptedException {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!seen.test(out())) {
-        assertThat(exit).as("the command ended early: %s%s", out(), err()).isNotDone();
-        assertThat(System.nanoTime()).as("waited 2 min for it: %s", out()).isLessThan(deadline);
-        Thread.sleep(200);
+      synchronized (printed) {
+        while (!seen.test(printed.toString(StandardCharsets.UTF_8))) {
+          assertThat(exit).as("the command ended early: %s%s", out(), err()).isNotDone();
+          long left = deadline - System.nanoTime();
+          assertThat(left).as("waited 2 min for it: %s", out()).isPositive();
+          // Woken by the next write; a second at most, to notice the command's end.
+          printed.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 1000));
+        }
       }
     }
 
