@@ -13,7 +13,8 @@ import java.util.Optional;
  * from them only when it reads the same input: a checkpoint holds Kafka offsets, and offsets of
  * another cluster or topic would skip events of this one without a trace (or read some twice). A
  * run with {@code create-topics} off that starts afresh does not ask Kafka before it starts, and
- * records nothing: a run resuming its checkpoints is not checked.
+ * records nothing: a run resuming its checkpoints is not checked. Nor is a checkpoint or savepoint
+ * given by name ({@code execution.state-recovery.path}): that is the user's choice.
  */
 record RunInput(
     String kafkaClusterId, String bootstrapServers, String interactionsTopic, String itemsTopic) {

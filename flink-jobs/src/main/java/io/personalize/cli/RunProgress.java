@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
@@ -17,6 +17,9 @@ import java.util.Optional;
  * an idle job stays quiet.
  */
 final class RunProgress {
+  /** Seconds always ({@code LocalTime.toString()} leaves ":00" out). */
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
   private final OperatorCounters counters;
   private final String jobPath;
   private final boolean lists;
@@ -88,7 +91,7 @@ final class RunProgress {
       long checkpointId,
       LocalTime checkpointAt) {
     StringBuilder line =
-        new StringBuilder(now.truncatedTo(ChronoUnit.SECONDS) + "  ")
+        new StringBuilder(CLOCK.format(now) + "  ")
             .append(count(accepted, "event", "events"))
             .append(" accepted");
     if (!Double.isNaN(perSecond)) {
@@ -100,9 +103,7 @@ final class RunProgress {
       line.append(", ").append(count(published, "list", "lists")).append(" published");
     }
     if (checkpointId >= 0) {
-      line.append(
-          String.format(
-              "; checkpoint %d at %s", checkpointId, checkpointAt.truncatedTo(ChronoUnit.SECONDS)));
+      line.append(String.format("; checkpoint %d at %s", checkpointId, CLOCK.format(checkpointAt)));
     }
     return line.toString();
   }

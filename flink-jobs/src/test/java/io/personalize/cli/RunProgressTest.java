@@ -32,4 +32,10 @@ class RunProgressTest {
     assertThat(RunProgress.format(NOW, 0, Double.NaN, 0, -1, 1, CHECKPOINT))
         .isEqualTo("13:04:44  0 events accepted, 0 dead letters; checkpoint 1 at 13:04:36");
   }
+
+  @Test
+  void aFullMinuteKeepsItsSeconds() {
+    assertThat(RunProgress.format(LocalTime.of(13, 5), 0, Double.NaN, 0, -1, 2, LocalTime.NOON))
+        .isEqualTo("13:05:00  0 events accepted, 0 dead letters; checkpoint 2 at 12:00:00");
+  }
 }
