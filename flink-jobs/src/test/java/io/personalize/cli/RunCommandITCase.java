@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.demo.RestApi;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -210,11 +211,30 @@ class RunCommandITCase {
       return new Run(kafka, dir, more);
     }
 
-    /** A run that has accepted every produced event and completed a checkpoint. */
+    /**
+     * A run that has accepted every produced event, and completed a checkpoint triggered after
+     * that: one holding the models they made. (A progress line's checkpoint can be older than its
+     * events: CI once resumed one with no model in it, and the run meant to fail went on.)
+     */
     static Run checkpointed(EmbeddedKafka kafka, Path dir) throws Exception {
       Run run = start(kafka, dir);
       run.await(text -> text.contains(String.format("%d events accepted", EVENTS)));
-      run.await(text -> text.contains("checkpoint "));
+      long accepted = System.currentTimeMillis();
+      RestApi rest = new RestApi("http://127.0.0.1:" + run.restPort);
+      String job = rest.get("/jobs/overview").path("jobs").path(0).path("jid").asText();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (rest.get("/jobs/" + job + "/checkpoints")
+              .path("latest")
+              .path("completed")
+              .path("trigger_timestamp")
+              .asLong(0)
+          <= accepted) {
+        assertThat(System.nanoTime())
+            .as("no checkpoint in 2 min: %s", run.out())
+            .isLessThan(deadline);
+        // REST has no push: poll, bounded by the deadline (checkpoints come every second).
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
       return run;
     }
 
