@@ -116,6 +116,15 @@ class ProduceCommandITCase {
 
   /** {@code produce} of a small generated data set (events from 2020) into the given topics. */
   private static ProduceCommandTest.Run produce(String topic, String itemsTopic, String... more) {
+    return produceGenerated(kafka.bootstrapServers(), topic, itemsTopic, more);
+  }
+
+  /**
+   * {@code produce} of 200 generated events (20 users, 30 items, from 2020) to the broker at {@code
+   * bootstrap}; also the events other commands' tests run on.
+   */
+  static ProduceCommandTest.Run produceGenerated(
+      String bootstrap, String topic, String itemsTopic, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -132,7 +141,7 @@ class ProduceCommandITCase {
                 "--items-topic",
                 itemsTopic,
                 "--bootstrap-servers",
-                kafka.bootstrapServers(),
+                bootstrap,
                 "--timeout-seconds",
                 "20",
                 "--no-progress"));

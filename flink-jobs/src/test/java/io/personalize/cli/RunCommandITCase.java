@@ -33,6 +33,7 @@ import picocli.CommandLine;
  * checkpoints of the same input.
  */
 class RunCommandITCase {
+  /** What {@link ProduceCommandITCase#produceGenerated} sends. */
   private static final int EVENTS = 200;
 
   /**
@@ -119,20 +120,7 @@ class RunCommandITCase {
 
   private static void produce(EmbeddedKafka kafka) {
     ProduceCommandTest.Run produced =
-        ProduceCommandTest.run(
-            "--data",
-            "generated",
-            "--generated-users",
-            "20",
-            "--generated-items",
-            "30",
-            "--generated-events",
-            Integer.toString(EVENTS),
-            "--topic",
-            "interactions",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--no-progress");
+        ProduceCommandITCase.produceGenerated(kafka.bootstrapServers(), "interactions", "items");
     assertThat(produced.exitCode()).as(produced.err()).isZero();
   }
 
