@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = {
-      "A real Kafka broker and a standalone Flink cluster (a JobManager and TaskManagers, each its",
-      "own JVM) on this machine, bound to 127.0.0.1, started from the jars Maven downloaded."
+      "A real Kafka broker and a standalone Flink cluster (a JobManager and TaskManagers, each its"
+          + " own JVM) on this machine, bound to 127.0.0.1, started from the jars Maven downloaded."
     },
     subcommands = {
       ClusterCli.Start.class,
@@ -124,13 +124,16 @@ public final class ClusterCli {
       name = "submit",
       mixinStandardHelpOptions = true,
       description = {
-        "Uploads the job jar through Flink's REST API and runs it. Arguments after -- go to the",
-        "job (the flags of `bin/personalize run`); --bootstrap-servers defaults to this cluster's."
+        "Uploads the job jar through Flink's REST API and runs it.",
+        "Arguments after -- go to the job (the flags of `bin/personalize run`); --bootstrap-servers defaults to this cluster's."
       })
   static final class Submit implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();
 
-    @Option(names = "--parallelism", description = "(default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--parallelism",
+        description =
+            "Parallelism of the job's keyed operators and sources (default: ${DEFAULT-VALUE}).")
     int parallelism = 2;
 
     @Option(names = "--savepoint", paramLabel = "PATH", description = "Start from this savepoint.")
@@ -232,8 +235,8 @@ public final class ClusterCli {
     @Option(
         names = "--job-only",
         description = {
-          "With --savepoint: stop only the job and keep the cluster up, to submit a new version",
-          "from the savepoint (the next `start` begins with an empty broker)."
+          "With --savepoint: stop only the job and keep the cluster up, to submit a new version"
+              + " from the savepoint (the next `start` begins with an empty broker)."
         })
     boolean jobOnly;
 

@@ -21,13 +21,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measures the job side by side with its ceiling on this machine: generates one Zipf stream",
-      "(users and items), loads it into an in-process Kafka once, then runs on one local Flink",
-      "(RocksDB): the ceiling (Kafka source, keyBy user, a RocksDB count per user), the full job",
-      "at each parallelism, the job without recommendations at the largest, and the job's",
-      "per-event model steps in plain Java. Prints events/s, ratios, each task's busy and",
-      "back-pressured time, checkpoints and state per user; writes DIR/bench.json and",
-      "DIR/bench.png. The job's settings are flags too."
+      "Measures the job side by side with its ceiling on this machine: generates one Zipf stream"
+          + " (users and items), loads it into an in-process Kafka once, then runs on one local Flink"
+          + " (RocksDB): the ceiling (Kafka source, keyBy user, a RocksDB count per user), the full job"
+          + " at each parallelism, the job without recommendations at the largest, and the job's"
+          + " per-event model steps in plain Java. Prints events/s, ratios, each task's busy and"
+          + " back-pressured time, checkpoints and state per user; writes DIR/bench.json and"
+          + " DIR/bench.png. The job's settings are flags too."
     })
 public final class BenchCommand implements Callable<Integer> {
   final SettingFlags settings = new SettingFlags();

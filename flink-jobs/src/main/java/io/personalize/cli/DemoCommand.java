@@ -22,12 +22,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the streaming job end to end on this machine: an in-process Kafka broker, ml-100k",
-      "from ../shared/data replayed into it (or generated data when absent), the job on a local",
-      "Flink with RocksDB, the per-group prequential table, and a queryable-state lookup.",
-      "Everything listens on 127.0.0.1. Writes DIR/summary.json and DIR/chart.png (the",
-      "evaluator's format), DIR/throughput.json and DIR/endpoints.json (the addresses of Kafka,",
-      "the Flink REST API and the queryable-state proxy). The job's settings are flags too."
+      "Runs the streaming job end to end on this machine: an in-process Kafka broker, ml-100k"
+          + " from ../shared/data replayed into it (or generated data when absent), the job on a local"
+          + " Flink with RocksDB, the per-group prequential table, and a queryable-state lookup.",
+      "Everything listens on 127.0.0.1. Writes DIR/summary.json and DIR/chart.png (the"
+          + " evaluator's format), DIR/throughput.json and DIR/endpoints.json (the addresses of Kafka,"
+          + " the Flink REST API and the queryable-state proxy). The job's settings are flags too."
     })
 public final class DemoCommand implements Callable<Integer> {
   final SettingFlags settings = new SettingFlags();

@@ -20,13 +20,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Floods the job with one-event users: --users distinct users, one event each, --spacing",
-      "apart in event time, through an in-process Kafka into the job on a local Flink (RocksDB).",
-      "At --samples evenly spaced points it takes a full GC and a checkpoint and prints the heap",
-      "used, the process's RSS, the checkpoint's full size, RocksDB's key estimate and the",
-      "operators' user counts; writes DIR/flood.json and DIR/flood.png. Set --users-idle-expiry",
-      "shorter than the flood's span (users x spacing) to see what the expiry bounds. The job's",
-      "settings are flags too (--recommend-enabled false: the job without recommendations)."
+      "Floods the job with one-event users: --users distinct users, one event each, --spacing"
+          + " apart in event time, through an in-process Kafka into the job on a local Flink (RocksDB).",
+      "At --samples evenly spaced points it takes a full GC and a checkpoint and prints the heap"
+          + " used, the process's RSS, the checkpoint's full size, RocksDB's key estimate and the"
+          + " operators' user counts; writes DIR/flood.json and DIR/flood.png. Set --users-idle-expiry"
+          + " shorter than the flood's span (users x spacing) to see what the expiry bounds. The job's"
+          + " settings are flags too (--recommend-enabled false: the job without recommendations)."
     })
 public final class FloodCommand implements Callable<Integer> {
   final SettingFlags settings = new SettingFlags();

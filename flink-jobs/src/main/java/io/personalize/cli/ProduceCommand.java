@@ -35,13 +35,13 @@ import picocli.CommandLine.Option;
     header = "Replays a data set into Kafka, in time order, keyed by user.",
     mixinStandardHelpOptions = true,
     description = {
-      "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic,",
-      "then every event, in time order and keyed by user, as an InteractionEvent to",
-      "--topic, in Avro single-object encoding (or JSON objects with --format json),",
-      "with its event time as the record timestamp: a RATING with its rating, or a",
-      "CLICK (yoochoose) or VIEW (DIGINETICA) with value 1.0, keyed by its session.",
-      "A topic that does not exist is created to keep records forever; an existing",
-      "topic whose retention would delete the replayed (old) events gets a warning."
+      "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic,"
+          + " then every event, in time order and keyed by user, as an InteractionEvent to"
+          + " --topic, in Avro single-object encoding (or JSON objects with --format json),"
+          + " with its event time as the record timestamp: a RATING with its rating, or a"
+          + " CLICK (yoochoose) or VIEW (DIGINETICA) with value 1.0, keyed by its session.",
+      "A topic that does not exist is created to keep records forever; an existing"
+          + " topic whose retention would delete the replayed (old) events gets a warning."
     })
 public final class ProduceCommand implements Callable<Integer> {
   @Option(

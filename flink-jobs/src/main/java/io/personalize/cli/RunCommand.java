@@ -49,9 +49,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the streaming job against an existing Kafka cluster. Every setting below is also a",
-      "Flink option (personalize.<name>), so -D, a Flink config file or `flink run` take it too;",
-      "docs/configuration.md has the table."
+      "Runs the streaming job against an existing Kafka cluster. Every setting below is also a"
+          + " Flink option (personalize.<name>), so -D, a Flink config file or `flink run` take it too;"
+          + " docs/configuration.md has the table."
     })
 public final class RunCommand implements Callable<Integer> {
   /** Where local runs keep their checkpoints unless execution.checkpointing.dir is set. */

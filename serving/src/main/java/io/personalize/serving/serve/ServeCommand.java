@@ -80,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     ServeCommand command = new ServeCommand();
     CommandLine cli = new CommandLine(command);
     command.settings.addTo(cli.getCommandSpec(), ServeOptions.ALL, ServeOptions.PREFIX);
