@@ -6,6 +6,7 @@ import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.eval.LiveLine;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.RatingScale;
 import io.personalize.serving.config.SettingFlags;
@@ -280,16 +281,14 @@ public final class ProduceCommand implements Callable<Integer> {
     return KafkaClientSettings.from(given);
   }
 
-  /** done/total, percent and rate on one terminal line, at most four times a second. */
+  /** done/total, percent and rate on a {@link LiveLine}; the last update always shown. */
   private static final class ProgressLine {
-    private final PrintStream out;
+    private final LiveLine line;
     private final boolean enabled;
     private long startNanos;
-    private long lastNanos;
-    private boolean printed;
 
-    ProgressLine(PrintStream out, boolean enabled) {
-      this.out = out;
+    ProgressLine(PrintStream err, boolean enabled) {
+      this.line = LiveLine.onStderr(err);
       this.enabled = enabled;
     }
 
@@ -298,24 +297,19 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     void update(long done, long total) {
-      long now = System.nanoTime();
       boolean last = done == total;
-      if (!enabled || (printed && !last && now - lastNanos < 250_000_000L)) {
+      if (!enabled || !(last || line.due())) {
         return;
       }
-      lastNanos = now;
-      printed = true;
-      double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
-      out.printf(
-          "\rsent %,d / %,d events (%3.0f%%), %,.0f events/s   ",
-          done, total, total == 0 ? 100.0 : 100.0 * done / total, done / seconds);
-      out.flush();
+      double seconds = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
+      line.show(
+          String.format(
+              "sent %,d / %,d events (%3.0f%%), %,.0f events/s",
+              done, total, total == 0 ? 100.0 : 100.0 * done / total, done / seconds));
     }
 
     void finish() {
-      if (printed) {
-        out.println();
-      }
+      line.end();
     }
   }
 }

@@ -16,6 +16,7 @@ import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.ReplayObserver;
 import io.personalize.eval.Chart;
+import io.personalize.eval.LiveLine;
 import io.personalize.eval.Report;
 import io.personalize.eval.Summary;
 import io.personalize.job.JobRunner;
@@ -376,23 +377,30 @@ public final class Demo {
         producer.sendItems(dataset.items(), job.get(TOPIC_ITEMS));
       }
       long total = dataset.interactions().size();
+      LiveLine line = LiveLine.onStdout(out);
       long sent =
           producer.sendInteractions(
               dataset,
               job.get(TOPIC_INTERACTIONS),
               replayRate,
               10_000,
-              (done, all) ->
+              (done, all) -> {
+                if (replayRate > 0) {
                   out.printf(
-                      replayRate > 0
-                          ? "%nreplayed %,d / %,d events of %s at %,.0f events/s%n"
-                          : "\rreplaying %3$s into Kafka: %1$,d / %2$,d",
-                      done,
-                      all,
-                      dataset.name(),
-                      replayRate),
+                      "%nreplayed %,d / %,d events of %s at %,.0f events/s%n",
+                      done, all, dataset.name(), replayRate);
+                } else if (done == all || line.due()) {
+                  line.show(
+                      String.format(
+                          "replaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
+                }
+              },
               replayObserver);
-      out.println();
+      if (replayRate > 0) {
+        out.println();
+      } else {
+        line.end();
+      }
       if (sent != total) {
         throw new IllegalStateException("sent " + sent + " of " + total + " events");
       }

@@ -6,31 +6,32 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Progress of a long pass on one line of the terminal: done/total, percent, elapsed time. Silent
- * for the first second, so short runs print nothing, and at most four updates a second.
+ * Progress of a long pass on one {@link LiveLine}: done/total, percent, elapsed time. Silent for
+ * the first second, so short runs print nothing.
  */
 public final class Progress {
-  private final PrintStream out;
   private final boolean enabled;
   private final LongSupplier clock;
   private final long startNanos;
-  private long lastPrintNanos;
+  private final LiveLine line;
   private String task = "";
   private long taskStartNanos;
   private final Map<String, Long> taskNanos = new HashMap<>();
-  private boolean printed;
 
-  public Progress(PrintStream out, boolean enabled) {
-    this(out, enabled, System::nanoTime);
+  /** Progress on {@code err}, which is standard error or a stream of a test's. */
+  public Progress(PrintStream err, boolean enabled) {
+    this(err, enabled, Terminal.stderr(), System::nanoTime);
   }
 
-  /** With {@code clock} (nanoseconds) instead of {@link System#nanoTime}: a test's own clock. */
-  Progress(PrintStream out, boolean enabled, LongSupplier clock) {
+  /**
+   * With {@code clock} (nanoseconds) instead of {@link System#nanoTime}: a test's own clock; {@code
+   * terminal}: whether {@code out} is one ({@link LiveLine}).
+   */
+  Progress(PrintStream out, boolean enabled, boolean terminal, LongSupplier clock) {
     this.clock = clock;
     this.startNanos = clock.getAsLong();
-    this.lastPrintNanos = startNanos;
-    this.out = out;
     this.enabled = enabled;
+    this.line = new LiveLine(out, terminal, clock);
   }
 
   public static Progress silent() {
@@ -70,23 +71,22 @@ public final class Progress {
       return;
     }
     long now = clock.getAsLong();
-    if (now - startNanos < 1_000_000_000L || now - lastPrintNanos < 250_000_000L) {
+    if (now - startNanos < 1_000_000_000L || !line.due()) {
       return;
     }
-    lastPrintNanos = now;
-    printed = true;
-    out.printf(
-        "\r%-28s %,12d / %,d (%3.0f%%)  %6.1f s",
-        task, done, total, total == 0 ? 100.0 : 100.0 * done / total, (now - startNanos) / 1e9);
-    out.flush();
+    line.show(
+        String.format(
+            "%-28s %,12d / %,d (%3.0f%%)  %6.1f s",
+            task,
+            done,
+            total,
+            total == 0 ? 100.0 : 100.0 * done / total,
+            (now - startNanos) / 1e9));
   }
 
   /** Ends the current progress line, if one was printed. */
   public void finishLine() {
-    if (printed) {
-      out.println();
-      printed = false;
-    }
+    line.end();
   }
 
   public double elapsedSeconds() {

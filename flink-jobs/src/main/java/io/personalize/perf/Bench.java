@@ -21,6 +21,7 @@ import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.Topics;
 import io.personalize.demo.MetricsFollower;
+import io.personalize.eval.LiveLine;
 import io.personalize.job.JobRunner;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
@@ -230,6 +231,7 @@ public final class Bench {
       topics.createForReplay(partitions, topic);
     }
     long start = System.nanoTime();
+    LiveLine line = LiveLine.onStdout(out);
     try (InteractionProducer producer = producer(bootstrap, format)) {
       long sent =
           producer.sendInteractions(
@@ -237,9 +239,20 @@ public final class Bench {
               topic,
               0,
               100_000,
-              (done, all) ->
-                  out.printf("\rloading Kafka (%s): %,d / %,d events", format.label(), done, all));
-      out.printf(" (%.1f s)%n", (System.nanoTime() - start) / 1e9);
+              (done, all) -> {
+                if (done == all || line.due()) {
+                  line.show(
+                      String.format(
+                          "loading Kafka (%s): %,d / %,d events%s",
+                          format.label(),
+                          done,
+                          all,
+                          done == all
+                              ? String.format(" (%.1f s)", (System.nanoTime() - start) / 1e9)
+                              : ""));
+                }
+              });
+      line.end();
       if (sent != data.interactions().size()) {
         throw new IllegalStateException(
             "sent " + sent + " of " + data.interactions().size() + " events");

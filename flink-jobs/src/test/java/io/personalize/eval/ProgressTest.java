@@ -17,7 +17,7 @@ class ProgressTest {
   @Test
   void aTaskIsTimedUntilItEndsAndOnlyAnEndedTaskHasATime() {
     AtomicLong nanos = new AtomicLong();
-    Progress progress = new Progress(System.err, false, nanos::get);
+    Progress progress = new Progress(System.err, false, false, nanos::get);
     progress.task("first");
     nanos.addAndGet(60_000_000);
     progress.task("second"); // ends the first
