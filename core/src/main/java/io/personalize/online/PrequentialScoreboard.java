@@ -19,17 +19,19 @@ import java.util.Map;
  *
  * <p>Cumulative figures group users by their current event count under boundaries computed from all
  * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
- * predictions since the previous {@link #report}, grouped by the group the user had when scored.
+ * predictions since the previous {@link #report}, grouped by the group the user had when scored,
+ * and count each user scored in them once (in each group it was scored in).
  *
  * <p>A report costs one step per mode and distinct event count, not per user: the kept users' sums
  * are also kept summed by count ({@link SumsByCount}), since a user's group follows from its count.
  *
- * <p>Bounded: three numbers per mode and user and one count per user, for the users scored within
- * the idle expiry (event time) and at most {@code maxUsers} of them (the least recently scored
- * leave first). A user who leaves takes no figure along: its sums are added to its mode's retired
- * totals, in the group it had at the last report, and count in the cumulative rows from then on. So
- * a cumulative row's events never go down; a retired user stays in the group it left from while the
- * users still kept are regrouped at each report. A retired user scored again starts new sums.
+ * <p>Bounded: five numbers per mode and user (three sums, and which window and group it last
+ * counted in) and one count per user, for the users scored within the idle expiry (event time) and
+ * at most {@code maxUsers} of them (the least recently scored leave first). A user who leaves takes
+ * no figure along: its sums are added to its mode's retired totals, in the group it had at the last
+ * report, and count in the cumulative rows from then on. So a cumulative row's events never go
+ * down; a retired user stays in the group it left from while the users still kept are regrouped at
+ * each report. A retired user scored again starts new sums.
  */
 public final class PrequentialScoreboard {
   /** One figure of a report: sums over the events of a mode and group. */
@@ -94,6 +96,13 @@ public final class PrequentialScoreboard {
   private GroupBoundaries lastBoundaries;
 
   private long maxEventTime = Long.MIN_VALUE;
+
+  /** The window's number since this scoreboard was made, which users' sums mark they counted in. */
+  private long windowNumber;
+
+  private static final int WINDOW = 3;
+  private static final int WINDOW_GROUP = 4;
+
   private long windowStart;
   private boolean windowStarted;
 
@@ -144,19 +153,38 @@ public final class PrequentialScoreboard {
     double[] acc = perUser.get(p.userId);
     boolean firstOfMode = acc == null;
     if (firstOfMode) {
-      acc = new double[3];
+      acc = userSums(0, 0, 0);
       perUser.put(p.userId, acc);
     }
     acc[0] += first;
     acc[1] += second;
     acc[2] += 1;
     byCount.add(p.mode, count, first, second, firstOfMode);
-    double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][3]);
-    for (int g : new int[] {0, Math.max(1, Math.min(groups, p.group))}) {
+    double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][4]);
+    int group = Math.max(1, Math.min(groups, p.group));
+    if (acc[WINDOW] != windowNumber) {
+      acc[WINDOW] = windowNumber;
+      acc[WINDOW_GROUP] = -1;
+      w[0][3] += 1;
+    }
+    if (acc[WINDOW_GROUP] != group) {
+      // A user whose group changes within a window counts in each group it was scored in.
+      acc[WINDOW_GROUP] = group;
+      w[group][3] += 1;
+    }
+    for (int g : new int[] {0, group}) {
       w[g][0] += first;
       w[g][1] += second;
       w[g][2] += 1;
     }
+  }
+
+  /**
+   * A kept user's sums of one mode (sse, sae, n), then the window it was last counted in and the
+   * group it was last counted in there ({@link #windowNumber}; -1 for none).
+   */
+  private static double[] userSums(double sse, double sae, double n) {
+    return new double[] {sse, sae, n, -1, -1};
   }
 
   /**
@@ -241,14 +269,15 @@ public final class PrequentialScoreboard {
       if (w != null) {
         for (int g = 0; g <= groups; g++) {
           if (w[g][2] > 0) {
-            rows.add(row(mode, g, false, windowStart, nowMillis, w[g], -1, k(mode)));
+            rows.add(row(mode, g, false, windowStart, nowMillis, w[g], (long) w[g][3], k(mode)));
           }
-          w[g] = new double[3];
+          w[g] = new double[4];
         }
       }
     }
     windowStart = nowMillis;
     windowStarted = true;
+    windowNumber++;
     return rows;
   }
 
@@ -477,13 +506,13 @@ public final class PrequentialScoreboard {
       }
       Map<String, double[]> perUser = errors.computeIfAbsent(s.modes[m], x -> new HashMap<>());
       for (int u = 0; u < s.users.length; u++) {
-        double[] e = Arrays.copyOfRange(s.errors[m], 3 * u, 3 * u + 3);
+        int at = 3 * u;
+        double[] e = userSums(s.errors[m][at], s.errors[m][at + 1], s.errors[m][at + 2]);
         if (e[2] == 0) {
           continue;
         }
         if (userEvents.containsKey(s.users[u])) {
-          perUser.merge(
-              s.users[u], e, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+          perUser.merge(s.users[u], e, (a, b) -> userSums(a[0] + b[0], a[1] + b[1], a[2] + b[2]));
         } else {
           // Left above (more users than the bound): its sums are retired, as in add().
           addRetired(s.modes[m], groupAtLastReport(s.userEvents[u]), e, 1);

@@ -109,15 +109,15 @@ class PrequentialScoreboardTest {
             "adaptive 0 win",
             "adaptive 1 win",
             "adaptive 2 win");
-    // Windowed rows group by the group at scoring time and count no users (-1 becomes 0).
-    // global: both events in group 1: sse 5, sae 3, n 2.
-    assertRow(find(rows, "global", 0, false), 2, 0, 5, 3, Math.sqrt(2.5), 1.5);
-    assertRow(find(rows, "global", 1, false), 2, 0, 5, 3, Math.sqrt(2.5), 1.5);
+    // Windowed rows group by the group at scoring time and count the distinct users scored.
+    // global: both events in group 1: sse 5, sae 3, n 2, users a and b.
+    assertRow(find(rows, "global", 0, false), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
+    assertRow(find(rows, "global", 1, false), 2, 2, 5, 3, Math.sqrt(2.5), 1.5);
     // adaptive g1: a -0.5, b -1: sse 1.25, sae 1.5, n 2: RMSE sqrt(0.625), MAE 0.75.
-    // adaptive g2: a +0.5: RMSE 0.5, MAE 0.5.
-    assertRow(find(rows, "adaptive", 1, false), 2, 0, 1.25, 1.5, Math.sqrt(0.625), 0.75);
-    assertRow(find(rows, "adaptive", 2, false), 1, 0, 0.25, 0.5, 0.5, 0.5);
-    assertRow(find(rows, "adaptive", 0, false), 3, 0, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
+    // adaptive g2: a +0.5: RMSE 0.5, MAE 0.5. All: a counted once for its two events.
+    assertRow(find(rows, "adaptive", 1, false), 2, 2, 1.25, 1.5, Math.sqrt(0.625), 0.75);
+    assertRow(find(rows, "adaptive", 2, false), 1, 1, 0.25, 0.5, 0.5, 0.5);
+    assertRow(find(rows, "adaptive", 0, false), 3, 2, 1.5, 2, Math.sqrt(0.5), 2.0 / 3);
     assertThat(find(rows, "adaptive", 0, false).startMillis()).isEqualTo(500);
 
     // The window restarts: one more global event of b (now 2 events, scored in group 1), 4 vs 3.
@@ -134,9 +134,9 @@ class PrequentialScoreboardTest {
             "adaptive 0 cum",
             "adaptive 1 cum",
             "adaptive 2 cum");
-    // Window: only the new event, e = 1, from the previous report's time.
+    // Window: only the new event, e = 1, from the previous report's time, and only its user.
     Row window = find(next, "global", 0, false);
-    assertRow(window, 1, 0, 1, 1, 1, 1);
+    assertRow(window, 1, 1, 1, 1, 1, 1);
     assertThat(window.startMillis()).isEqualTo(1_000);
     assertThat(window.endMillis()).isEqualTo(2_000);
     // Cumulative: counts {a=2, b=2}, so d_min = d_max and everyone is in group 1.
@@ -151,14 +151,33 @@ class PrequentialScoreboardTest {
     assertThat(board.lastRmse("global")).isCloseTo(Math.sqrt(2), within(EPS));
   }
 
+  /** The metrics topic's windowed snapshots said 0 users for every window. */
+  @Test
+  void aWindowCountsEachUserOnceAndAgainInTheNextWindow() {
+    PrequentialScoreboard board = new PrequentialScoreboard(2, 10);
+    for (int e = 1; e <= 3; e++) {
+      board.add(p("global", "a", e, 1, 3, 4));
+    }
+    board.add(p("global", "b", 1, 1, 3, 4));
+    assertThat(find(board.report(1_000), "global", 1, false).users()).isEqualTo(2);
+    board.add(p("global", "a", 4, 1, 3, 4));
+    assertThat(find(board.report(2_000), "global", 1, false).users()).isEqualTo(1);
+    // After a restore the window starts empty, and a restored user counts at its next event.
+    PrequentialScoreboard restored = new PrequentialScoreboard(2, 10);
+    restored.restore(board.snapshot());
+    restored.add(p("global", "a", 5, 1, 3, 4));
+    restored.add(p("global", "a", 6, 1, 3, 4));
+    assertThat(find(restored.report(3_000), "global", 0, false).users()).isEqualTo(1);
+  }
+
   @Test
   void windowGroupsOutsideOneToCAreClamped() {
     PrequentialScoreboard board = new PrequentialScoreboard(3, 10);
     board.add(p("global", "a", 1, 0, 1, 2));
     board.add(p("global", "b", 1, 9, 1, 3));
     List<Row> rows = board.report(1);
-    assertRow(find(rows, "global", 1, false), 1, 0, 1, 1, 1, 1);
-    assertRow(find(rows, "global", 3, false), 1, 0, 4, 2, 2, 2);
+    assertRow(find(rows, "global", 1, false), 1, 1, 1, 1, 1, 1);
+    assertRow(find(rows, "global", 3, false), 1, 1, 4, 2, 2, 2);
   }
 
   @Test
