@@ -73,8 +73,8 @@ final class ConfigurationDocs implements Runnable {
         .append(" these:\n\n")
         .append("| key | flag | default | valid | what it does |\n")
         .append("|---|---|---|---|---|\n");
-    for (ConfigOption<?> o : EvaluatorOptions.ALL) {
-      md.append(row(o, SettingFlags.flag(o, EvaluatorOptions.PREFIX), ""));
+    for (Setting<?> s : EvaluatorOptions.SETTINGS) {
+      md.append(row(s.option(), SettingFlags.flag(s.option(), EvaluatorOptions.PREFIX), s.rule()));
     }
     md.append("\n## The recommendation server\n\n")
         .append("`bin/personalize serve` (docs/serving.md) takes these as flags, as `-D")

@@ -170,6 +170,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** The evaluation that the settings in {@code conf} ask for, as the flags would. */
   public static EvaluationConfig config(Configuration conf) {
+    EvaluatorOptions.check(conf);
     Protocol protocol = Protocol.parse(conf.get(PROTOCOL));
     ModelKind kind = modelKind(conf);
     Target target =

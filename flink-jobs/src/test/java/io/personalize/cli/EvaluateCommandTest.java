@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class EvaluateCommandTest {
@@ -134,6 +136,30 @@ class EvaluateCommandTest {
     assertThat(modes.get("global").get("groups")).hasSize(3);
     // 20% of 2000 events are scored in the batch protocol.
     assertThat(modes.get("global").get("events").asInt()).isEqualTo(400);
+  }
+
+  /**
+   * An evaluator setting out of its range names its key and rule, as the job's settings do; the
+   * errors named Java fields ("testFraction must be in (0, 1)"), and a rate scale of 0 or below was
+   * taken.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--test-fraction=1.5| personalize.evaluate.test-fraction must be in (0, 1), was 1.5",
+        "--epochs=0| personalize.evaluate.epochs must be >= 1, was 0",
+        "--personal-epochs=-1| personalize.evaluate.personal-epochs must be >= 0, was -1",
+        "--rate-scale=0| personalize.evaluate.rate-scale must be > 0, was 0.0",
+        "--sampled-items=0| personalize.evaluate.sampled-items must be >= 1, was 0",
+        "--ranking-epochs=0| personalize.evaluate.ranking-epochs must be >= 1, was 0",
+        "--like-threshold=NaN| personalize.evaluate.like-threshold must be a number, was NaN"
+      })
+  void anEvaluatorSettingOutOfRangeNamesItsKeyAndRule(String flag, String message) {
+    Run run = run("evaluate", "--data=generated", "--protocol=batch", "--no-progress", flag);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("personalize: " + message);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * The settings only the evaluator has ({@code personalize evaluate}); the model's settings it
@@ -99,18 +100,30 @@ public final class EvaluatorOptions {
               "leave-last-out: passes of the ranking model (global and personal) over the"
                   + " training events; the stream protocols make one, as the job does.");
 
-  /** Every evaluator-only setting, in documentation order. */
-  public static final List<ConfigOption<?>> ALL =
+  /** Every evaluator-only setting with its rule, in documentation order. */
+  public static final List<Setting<?>> SETTINGS =
       List.of(
-          PROTOCOL,
-          TARGET,
-          MODES,
-          EPOCHS,
-          PERSONAL_EPOCHS,
-          RATE_SCALE,
-          LIKE_THRESHOLD,
-          TEST_FRACTION,
-          RECOMMENDERS,
-          SAMPLED_ITEMS,
-          RANKING_EPOCHS);
+          Setting.of(PROTOCOL),
+          Setting.of(TARGET),
+          Setting.of(MODES),
+          Setting.of(EPOCHS, n -> n >= 1, ">= 1"),
+          Setting.of(PERSONAL_EPOCHS, n -> n >= 0, ">= 0"),
+          Setting.of(RATE_SCALE, x -> x > 0 && Double.isFinite(x), "> 0"),
+          Setting.of(LIKE_THRESHOLD, Double::isFinite, "a number"),
+          Setting.of(TEST_FRACTION, x -> x > 0 && x < 1, "in (0, 1)"),
+          Setting.of(RECOMMENDERS),
+          Setting.of(SAMPLED_ITEMS, n -> n >= 1, ">= 1"),
+          Setting.of(RANKING_EPOCHS, n -> n >= 1, ">= 1"));
+
+  /** Every evaluator-only option, in documentation order. */
+  public static final List<ConfigOption<?>> ALL =
+      SETTINGS.stream().<ConfigOption<?>>map(Setting::option).toList();
+
+  /**
+   * Checks every evaluator setting with a rule in {@code config} against it (the others are checked
+   * as they are parsed: a protocol, a mode, a recommender).
+   */
+  public static void check(ReadableConfig config) {
+    SETTINGS.stream().filter(setting -> !setting.rule().isEmpty()).forEach(s -> s.read(config));
+  }
 }
