@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>Cumulative figures group users by their current event count under boundaries computed from all
  * users' counts (the evaluator's grouping at the end of a run); windowed figures cover the
- * predictions since the previous {@link #report}, grouped by the group the user had when scored,
- * and count each user scored in them once (in each group it was scored in).
+ * predictions since the previous {@link #report}, grouped by the group the user had when scored (a
+ * prediction without one, the global model's, by the user's count under the last report's
+ * boundaries), and count each user scored in them once (in each group it was scored in).
  *
  * <p>A report costs one step per mode and distinct event count, not per user: the kept users' sums
  * are also kept summed by count ({@link SumsByCount}), since a user's group follows from its count.
@@ -161,7 +162,9 @@ public final class PrequentialScoreboard {
     acc[2] += 1;
     byCount.add(p.mode, count, first, second, firstOfMode);
     double[][] w = window.computeIfAbsent(p.mode, m -> new double[groups + 1][4]);
-    int group = Math.max(1, Math.min(groups, p.group));
+    // A prediction without a group (the global model's, which keeps no boundaries) counts in the
+    // group of the user's count, as the other modes' predictions of the user told it.
+    int group = p.group < 1 ? groupAtLastReport(count) : Math.min(groups, p.group);
     if (acc[WINDOW] != windowNumber) {
       acc[WINDOW] = windowNumber;
       acc[WINDOW_GROUP] = -1;

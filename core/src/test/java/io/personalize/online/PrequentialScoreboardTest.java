@@ -170,6 +170,24 @@ class PrequentialScoreboardTest {
     assertThat(find(restored.report(3_000), "global", 0, false).users()).isEqualTo(1);
   }
 
+  /**
+   * The global model's predictions carry no group (0): the job's windowed figures of the global
+   * mode put all of its events in group 1.
+   */
+  @Test
+  void aPredictionWithoutAGroupCountsInTheGroupOfTheUsersCount() {
+    PrequentialScoreboard board = new PrequentialScoreboard(3, 10);
+    board.add(p("adaptive", "a", 1, 1, 3, 3));
+    board.add(p("adaptive", "c", 100, 3, 3, 3));
+    board.report(1); // the boundaries of the counts 1 and 100: a in group 1, c in group 3
+    board.add(p("global", "c", 0, 0, 4, 3));
+    board.add(p("global", "a", 0, 0, 2, 3));
+    List<Row> rows = board.report(2);
+    assertRow(find(rows, "global", 3, false), 1, 1, 1, 1, 1, 1);
+    assertRow(find(rows, "global", 1, false), 1, 1, 1, 1, 1, 1);
+    assertThat(rows).noneMatch(r -> !r.cumulative() && r.group() == 2);
+  }
+
   @Test
   void windowGroupsOutsideOneToCAreClamped() {
     PrequentialScoreboard board = new PrequentialScoreboard(3, 10);
