@@ -488,6 +488,11 @@ public final class Demo {
 
   private void printProgress(MetricsFollower metrics, long scored, long events, JobConfig job) {
     int groups = job.model().groups();
+    if (Mode.STREAM.stream().allMatch(mode -> metrics.latest(mode.label(), 0) == null)) {
+      // The job is starting, or has not reported yet: a table without rows says nothing.
+      out.printf("%nscored %,d / %,d events; no figures from the job yet%n", scored, events);
+      return;
+    }
     out.printf(
         "%nscored %,d / %,d events (%.0f%%); prequential RMSE by group:%n",
         scored, events, 100.0 * scored / events);
