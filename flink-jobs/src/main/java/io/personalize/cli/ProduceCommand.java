@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -124,6 +126,15 @@ public final class ProduceCommand implements Callable<Integer> {
               + " `serve` read it; -D overrides it.")
   Path configFile;
 
+  @Option(
+      names = "--skip",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Skip the first N events in time order, and the item metadata: what an interrupted"
+              + " replay printed, to send the rest (default: ${DEFAULT-VALUE}).")
+  long skip;
+
   @Option(names = "--no-progress", description = "Do not show progress.")
   boolean noProgress;
 
@@ -161,33 +172,94 @@ public final class ProduceCommand implements Callable<Integer> {
         bootstrapServers, client, timeout, "--bootstrap-servers, --timeout-seconds");
     prepareTopics(dataset, client, timeout, err);
 
+    List<Interaction> ordered = InteractionProducer.inSendingOrder(dataset);
+    if (skip < 0 || skip > ordered.size()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "--skip must be 0..%d (the events of %s), got %d",
+              ordered.size(), dataset.name(), skip));
+    }
+    Dataset rest =
+        new Dataset(
+            dataset.name(),
+            dataset.layout(),
+            ordered.subList((int) skip, ordered.size()),
+            dataset.items(),
+            dataset.scale());
     long start = System.nanoTime();
     long items = 0;
     long events;
     ProgressLine progress = new ProgressLine(err, !noProgress);
-    try (InteractionProducer producer =
-        new InteractionProducer(bootstrapServers, client, timeout, wire)) {
-      if (!dataset.items().isEmpty()) {
-        items = producer.sendItems(dataset.items(), itemsTopic);
+    // Ctrl-C (or SIGTERM) stops the replay after the event being sent; the shutdown waits until it
+    // has said how far it got, so the rest can be sent with --skip instead of all of it again.
+    CountDownLatch told = new CountDownLatch(1);
+    Thread onShutdown = null;
+    try {
+      try (InteractionProducer producer =
+          new InteractionProducer(bootstrapServers, client, timeout, wire)) {
+        onShutdown =
+            new Thread(
+                () -> {
+                  producer.stop();
+                  awaitQuietly(told, timeout.plusSeconds(5));
+                },
+                "produce-interrupted");
+        Runtime.getRuntime().addShutdownHook(onShutdown);
+        if (!dataset.items().isEmpty() && skip == 0) {
+          items = producer.sendItems(dataset.items(), itemsTopic);
+        }
+        long every = rate > 0 ? Math.max(1, (long) (rate / 8)) : 1000;
+        progress.start(); // the rate counts from the first event, not from the item metadata
+        events = producer.sendInteractions(rest, topic, rate, every, progress::update);
+      } catch (KafkaException e) {
+        throw new IllegalArgumentException(Messages.oneLine(e), e);
+      } finally {
+        progress.finish(); // the error message, if any, starts on a line of its own
       }
-      long every = rate > 0 ? Math.max(1, (long) (rate / 8)) : 1000;
-      progress.start(); // the rate counts from the first event, not from the item metadata
-      events = producer.sendInteractions(dataset, topic, rate, every, progress::update);
-    } catch (KafkaException e) {
-      throw new IllegalArgumentException(Messages.oneLine(e), e);
+      long through = skip + events;
+      if (through < ordered.size()) {
+        err.printf(
+            "interrupted: the first %,d of the %,d events in time order are in '%s' (%,d sent"
+                + " now, each acknowledged by the broker); --skip %d sends the rest%n",
+            through, ordered.size(), topic, events, through);
+        return 130;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "sent %,d events%s to '%s'%s at %s in %.1f s (%,.0f events/s)%n",
+          events,
+          skip > 0 ? String.format(" (the first %,d skipped)", skip) : "",
+          topic,
+          items > 0
+              ? String.format(" and %,d items to '%s'", items, itemsTopic)
+              : dataset.items().isEmpty() ? " (no item file)" : " (item metadata skipped)",
+          bootstrapServers,
+          seconds,
+          events / Math.max(seconds, 1e-9));
+      return 0;
     } finally {
-      progress.finish(); // the error message, if any, starts on a line of its own
+      told.countDown();
+      removeQuietly(onShutdown);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(
-        "sent %,d events to '%s'%s at %s in %.1f s (%,.0f events/s)%n",
-        events,
-        topic,
-        items > 0 ? String.format(" and %,d items to '%s'", items, itemsTopic) : " (no item file)",
-        bootstrapServers,
-        seconds,
-        events / Math.max(seconds, 1e-9));
-    return 0;
+  }
+
+  /** Removes a shutdown hook unless the shutdown it is for has begun (then it runs). */
+  private static void removeQuietly(Thread hook) {
+    try {
+      if (hook != null) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+    } catch (IllegalStateException shuttingDown) {
+      // It runs, and finds the latch already counted down.
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+    try {
+      latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

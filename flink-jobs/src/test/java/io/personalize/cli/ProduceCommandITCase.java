@@ -6,6 +6,7 @@ import io.personalize.avro.EventType;
 import io.personalize.avro.InteractionEvent;
 import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.avro.AvroCodec;
+import io.personalize.connectors.data.SyntheticData;
 import io.personalize.connectors.format.RecordDecoder;
 import io.personalize.connectors.format.WireFormat;
 import io.personalize.connectors.kafka.EmbeddedKafka;
@@ -16,13 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -147,6 +154,113 @@ class ProduceCommandITCase {
                 "--no-progress"));
     args.addAll(List.of(more));
     return ProduceCommandTest.run(args.toArray(new String[0]));
+  }
+
+  /**
+   * A replay stopped by Ctrl-C or SIGTERM (as a process of its own) said nothing of how far it got,
+   * so the user could only send everything again, twice for the events already sent. It now says
+   * how many of the events in time order are in the topic, and {@code --skip} sends the rest: each
+   * event once.
+   */
+  @Test
+  void anInterruptedReplaySaysHowFarItGotAndSkipSendsTheRest(@TempDir Path dir) throws Exception {
+    String topic = "interrupted";
+    List<String> data =
+        List.of(
+            "--data",
+            "generated",
+            "--generated-users",
+            "50",
+            "--generated-items",
+            "80",
+            "--generated-events",
+            "3000",
+            "--topic",
+            topic,
+            "--items-topic",
+            "interrupted-items",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--no-progress");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PersonalizeCli.class.getName(),
+                "produce",
+                "--rate",
+                "500"));
+    command.addAll(data);
+    Path log = dir.resolve("produce.log");
+    Process replay =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (endOffsets(topic) < 100 && replay.isAlive() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(replay.isAlive()).as(Files.readString(log)).isTrue();
+      replay.destroy(); // SIGTERM: the JVM's shutdown hooks run, as on Ctrl-C
+      assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      replay.destroyForcibly();
+    }
+
+    String said = Files.readString(log);
+    Matcher interrupted =
+        Pattern.compile(
+                "interrupted: the first ([0-9,]+) of the 3,000 events in time order are in"
+                    + " 'interrupted' \\(([0-9,]+) sent now, each acknowledged by the broker\\); --skip"
+                    + " ([0-9]+) sends the rest")
+            .matcher(said);
+    assertThat(interrupted.find()).as(said).isTrue();
+    int through = Integer.parseInt(interrupted.group(1).replace(",", ""));
+    assertThat(through).isBetween(100, 2_999);
+    assertThat(interrupted.group(3)).isEqualTo(String.valueOf(through));
+    assertThat(endOffsets(topic)).isEqualTo(through);
+
+    List<String> rest = new ArrayList<>(List.of("--skip", String.valueOf(through)));
+    rest.addAll(data);
+    ProduceCommandTest.Run resumed = ProduceCommandTest.run(rest.toArray(new String[0]));
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out())
+        .contains(
+            String.format(
+                "sent %,d events (the first %,d skipped) to 'interrupted' (item metadata skipped)",
+                3_000 - through, through));
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    List<String> events =
+        readAll(kafka.bootstrapServers(), topic, 3_000).stream()
+            .map(codec::decode)
+            .map(e -> e.getUserId() + " " + e.getItemId() + " " + e.getEventTimeMillis())
+            .toList();
+    List<String> expected =
+        SyntheticData.generate(42, 50, 80, 3_000).interactions().stream()
+            .map(i -> i.userId() + " " + i.itemId() + " " + i.timeMillis())
+            .toList();
+    assertThat(events).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  /** The records in all partitions of {@code topic}; 0 before it exists. */
+  private static long endOffsets(String topic) throws Exception {
+    try (Admin admin = admin()) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        return 0;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      return admin.listOffsets(latest).all().get().values().stream()
+          .mapToLong(ListOffsetsResultInfo::offset)
+          .sum();
+    }
   }
 
   @Test

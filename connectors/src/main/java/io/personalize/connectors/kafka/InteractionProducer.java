@@ -59,6 +59,7 @@ public final class InteractionProducer implements AutoCloseable {
   private final Duration timeout;
   private final OutputFormat format;
   private volatile boolean failed;
+  private volatile boolean stopRequested;
 
   /** A producer with a 30 s timeout (see {@link #InteractionProducer(String, Duration)}). */
   public InteractionProducer(String bootstrapServers) {
@@ -169,7 +170,7 @@ public final class InteractionProducer implements AutoCloseable {
    * @param eventsPerSecond at most this many events a second on average; 0 for as fast as possible
    * @param progressEvery call {@code progress} after every this many events (and once at the end)
    * @param progress told how far the replay is; called on this thread
-   * @return the number of events sent
+   * @return the number of events sent: every one of the data set unless {@link #stop} was called
    * @throws KafkaException if a record cannot be sent or is not acknowledged in time; the replay
    *     stops at the first failure
    */
@@ -203,14 +204,16 @@ public final class InteractionProducer implements AutoCloseable {
     if (progressEvery < 1) {
       throw new IllegalArgumentException("progressEvery must be at least 1, got " + progressEvery);
     }
-    List<Interaction> sorted = new ArrayList<>(dataset.interactions());
-    sorted.sort(Comparator.comparingLong(Interaction::timeMillis));
+    List<Interaction> sorted = inSendingOrder(dataset);
     long total = sorted.size();
     Failure failure = new Failure(topic);
     long start = System.nanoTime();
     long sent = 0;
     try {
       for (Interaction interaction : sorted) {
+        if (stopRequested) {
+          break;
+        }
         if (eventsPerSecond > 0) {
           pace(start, sent, eventsPerSecond);
         }
@@ -247,6 +250,25 @@ public final class InteractionProducer implements AutoCloseable {
     }
     progress.progress(sent, total);
     return sent;
+  }
+
+  /**
+   * The order {@link #sendInteractions} sends a data set's interactions in: by event time, those of
+   * the same time in the data set's order. The first n of it are what a replay that sent n sent.
+   */
+  public static List<Interaction> inSendingOrder(Dataset dataset) {
+    List<Interaction> sorted = new ArrayList<>(dataset.interactions());
+    sorted.sort(Comparator.comparingLong(Interaction::timeMillis));
+    return sorted;
+  }
+
+  /**
+   * Asks a {@link #sendInteractions} under way on another thread to send no further event: it waits
+   * for the broker to acknowledge what it sent and returns how many (fewer than the data set's).
+   * For a shutdown hook: an interrupted replay then says where it stopped.
+   */
+  public void stop() {
+    stopRequested = true;
   }
 
   /**
