@@ -1,6 +1,7 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.DataFormatException;
+import io.personalize.serving.config.ParameterErrors;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +40,7 @@ public final class PersonalizeCli implements Runnable {
     DemoCommand.addSettingFlags(cli.getSubcommands().get("demo"));
     BenchCommand.addSettingFlags(cli.getSubcommands().get("bench"));
     FloodCommand.addSettingFlags(cli.getSubcommands().get("flood"));
+    ParameterErrors.shortOnes(cli, "bin/");
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           // Input problems (a bad file, a bad option value) are the user's to fix: say what and

@@ -91,6 +91,22 @@ class RunCommandTest {
   }
 
   /**
+   * A mistyped flag printed the error, then the whole usage: some 300 lines, the error at the top
+   * out of sight. Now the error, picocli's suggestions and where the usage is.
+   */
+  @Test
+  void aMistypedFlagIsTheErrorAndASuggestionNotTheWholeUsage() {
+    Ran run = execute("--bootstrap-server", "localhost:9092");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("personalize run: Unknown options: '--bootstrap-server'")
+        .contains("--bootstrap-servers")
+        .endsWith("(see bin/personalize run --help)" + System.lineSeparator());
+    assertThat(run.err().lines()).hasSizeLessThan(8);
+  }
+
+  /**
    * Regression: with Flink's REST port taken (bin/cluster's JobManager runs on 8081 too), {@code
    * run} printed a stack trace ("Could not start rest endpoint on any port in port range 8081").
    */

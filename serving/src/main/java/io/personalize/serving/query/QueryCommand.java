@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.online.UserState;
 import io.personalize.online.UserViews;
+import io.personalize.serving.config.ParameterErrors;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.state.RecommendationView;
@@ -144,11 +145,7 @@ public final class QueryCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(new QueryCommand());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          e.getCommandLine().getErr().println("query: " + e.getMessage() + " (see --help)");
-          return ERROR;
-        });
+    ParameterErrors.shortOnes(cli, "bin/personalize ");
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           String message = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -3,6 +3,7 @@ package io.personalize.serving.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.serving.config.ParameterErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -71,11 +72,7 @@ public final class RecommendCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(new RecommendCommand());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          e.getCommandLine().getErr().println("recommend: " + e.getMessage() + " (see --help)");
-          return 2;
-        });
+    ParameterErrors.shortOnes(cli, "bin/personalize ");
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine

@@ -2,6 +2,7 @@ package io.personalize.serving.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.serving.config.ParameterErrors;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
 import java.io.IOException;
@@ -84,6 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServeCommand command = new ServeCommand();
     CommandLine cli = new CommandLine(command);
     command.settings.addTo(cli.getCommandSpec(), ServeOptions.ALL, ServeOptions.PREFIX);
+    ParameterErrors.shortOnes(cli, "bin/personalize ");
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("serve: " + (e.getMessage() == null ? e : e.getMessage()));

@@ -51,10 +51,11 @@ class QueryCommandTest {
   }
 
   @Test
-  void aMissingUserIsAnErrorInOneLine() {
+  void aMissingUserIsAnErrorAndWhereTheUsageIs() {
     assertThat(run()).isEqualTo(QueryCommand.ERROR);
     assertThat(err.toString().strip())
-        .isEqualTo("query: Missing required option: '--user=ID' (see --help)");
+        .isEqualTo(
+            "query: Missing required option: '--user=ID'\n(see bin/personalize query --help)");
   }
 
   @Test
