@@ -4,6 +4,7 @@ import io.personalize.avro.ItemMetadata;
 import io.personalize.connectors.data.MovieLensReader;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.KafkaReachability;
+import io.personalize.connectors.kafka.TopicBacklog;
 import io.personalize.demo.Demo;
 import io.personalize.demo.JobWatch;
 import io.personalize.demo.OperatorCounters;
@@ -195,10 +196,46 @@ public final class RunCommand implements Callable<Integer> {
       if (createTopics) {
         JobRunner.createTopics(config);
       }
+      if (resumedFrom == null) {
+        out.println(whereItStarts(config, reachabilityTimeout(config)));
+      }
     }
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);
     JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
     return env;
+  }
+
+  /**
+   * Where a job that restores no checkpoint starts reading its events, and how many that is: a job
+   * whose consumer group had read the topic to its end (an earlier run's) printed "0 events
+   * accepted" with nothing to say why.
+   */
+  static String whereItStarts(JobConfig config, Duration timeout) {
+    String topic = config.get(PersonalizeOptions.TOPIC_INTERACTIONS);
+    String group = config.get(PersonalizeOptions.CONSUMER_GROUP);
+    TopicBacklog backlog =
+        TopicBacklog.of(
+            config.bootstrapServers(), config.kafkaClientProperties(), topic, group, timeout);
+    PersonalizeOptions.StartFrom from = config.get(PersonalizeOptions.START_FROM);
+    if (from == PersonalizeOptions.StartFrom.LATEST) {
+      return String.format(
+          "reading '%s' from its end (start-from LATEST): the %,d events there now are skipped",
+          topic, backlog.records());
+    }
+    if (from == PersonalizeOptions.StartFrom.COMMITTED && backlog.committed()) {
+      return String.format(
+          "reading '%s' after consumer group '%s''s committed offsets: %,d of its %,d events"
+              + "%s",
+          topic,
+          group,
+          backlog.afterCommitted(),
+          backlog.records(),
+          backlog.afterCommitted() < backlog.records()
+              ? " (--start-from EARLIEST or another --consumer-group reads them all)"
+              : "");
+    }
+    return String.format(
+        "reading '%s' from its first event: %,d there now", topic, backlog.records());
   }
 
   /** The Kafka clients' own {@code default.api.timeout.ms} when it is set, otherwise 30 s. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.demo.RestApi;
+import io.personalize.job.config.JobConfig;
+import io.personalize.job.config.PersonalizeOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,10 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -56,10 +66,54 @@ class RunCommandITCase {
       assertThat(run.out())
           .contains("web UI and REST API: http://127.0.0.1:" + run.restPort)
           .contains("bin/personalize query --user ID --endpoints " + endpointsFile)
+          .contains("reading 'interactions' from its first event: 200 there now")
           .contains("0 dead letters");
 
       assertThat(run.cancel()).as(run.out()).isZero();
       assertThat(run.out()).contains("the job was cancelled");
+    }
+  }
+
+  /**
+   * A run whose consumer group had read the topic to its end (an earlier run's, or a cluster job's
+   * with the default group) printed "0 events accepted" and nothing to say why.
+   */
+  @Test
+  void aRunSaysWhereItStartsReadingAndHowManyEventsThatIs() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      produce(kafka);
+      Configuration conf = new Configuration();
+      conf.set(PersonalizeOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      JobConfig fresh = JobConfig.from(conf);
+      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30)))
+          .isEqualTo("reading 'interactions' from its first event: 200 there now");
+
+      Map<TopicPartition, OffsetAndMetadata> read = new HashMap<>();
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (int p = 0; p < 2; p++) {
+          ends.put(new TopicPartition("interactions", p), OffsetSpec.latest());
+        }
+        admin
+            .listOffsets(ends)
+            .all()
+            .get()
+            .forEach((partition, end) -> read.put(partition, new OffsetAndMetadata(end.offset())));
+        admin.alterConsumerGroupOffsets("personalize", read).all().get();
+      }
+      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30)))
+          .isEqualTo(
+              "reading 'interactions' after consumer group 'personalize''s committed offsets: 0 of"
+                  + " its 200 events (--start-from EARLIEST or another --consumer-group reads them"
+                  + " all)");
+
+      conf.set(PersonalizeOptions.START_FROM, PersonalizeOptions.StartFrom.LATEST);
+      assertThat(RunCommand.whereItStarts(JobConfig.from(conf), Duration.ofSeconds(30)))
+          .isEqualTo(
+              "reading 'interactions' from its end (start-from LATEST): the 200 events there now"
+                  + " are skipped");
     }
   }
 
