@@ -198,13 +198,12 @@ public final class ProduceCommand implements Callable<Integer> {
       try (InteractionProducer producer =
           new InteractionProducer(bootstrapServers, client, timeout, wire)) {
         onShutdown =
-            new Thread(
+            ShutdownHooks.add(
+                "produce-interrupted",
                 () -> {
                   producer.stop();
                   awaitQuietly(told, timeout.plusSeconds(5));
-                },
-                "produce-interrupted");
-        Runtime.getRuntime().addShutdownHook(onShutdown);
+                });
         if (!dataset.items().isEmpty() && skip == 0) {
           items = producer.sendItems(dataset.items(), itemsTopic);
         }
@@ -239,18 +238,7 @@ public final class ProduceCommand implements Callable<Integer> {
       return 0;
     } finally {
       told.countDown();
-      removeQuietly(onShutdown);
-    }
-  }
-
-  /** Removes a shutdown hook unless the shutdown it is for has begun (then it runs). */
-  private static void removeQuietly(Thread hook) {
-    try {
-      if (hook != null) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
-    } catch (IllegalStateException shuttingDown) {
-      // It runs, and finds the latch already counted down.
+      ShutdownHooks.remove(onShutdown);
     }
   }
 

@@ -278,8 +278,25 @@ public final class RunCommand implements Callable<Integer> {
       localCheckpointDirectory(conf)
           .ifPresent(dir -> input.write(dir.resolve(client.getJobID().toHexString())));
     }
-    follow(client, conf, JobConfig.from(conf), interval, System.out);
-    return outcome(client, System.out);
+    Optional<Path> checkpoints = localCheckpointDirectory(conf);
+    Thread onStop =
+        ShutdownHooks.add("run-stopped", () -> System.out.println(stopped(checkpoints)));
+    try {
+      follow(client, conf, JobConfig.from(conf), interval, System.out);
+      return outcome(client, System.out);
+    } finally {
+      ShutdownHooks.remove(onStop);
+    }
+  }
+
+  /** What Ctrl-C left: the checkpoint the next run resumes from. */
+  private static String stopped(Optional<Path> checkpoints) {
+    if (checkpoints.isEmpty()) {
+      return "stopped; the next run resumes from the newest checkpoint";
+    }
+    return PipelineSettings.latestCheckpoint(checkpoints.get())
+        .map(latest -> "stopped; the next run resumes from " + latest)
+        .orElse("stopped before its first checkpoint: the next run reads the same events again");
   }
 
   private Duration progressInterval() {
