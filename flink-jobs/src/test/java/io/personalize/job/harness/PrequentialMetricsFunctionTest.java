@@ -151,14 +151,15 @@ class PrequentialMetricsFunctionTest {
     assertThat(cumulative.getWindowStartMillis()).isZero();
     assertThat(cumulative.getWindowEndMillis()).isEqualTo(START + INTERVAL);
 
-    // Windowed: grouped by the group at scoring time (global predictions carry none: group 1).
+    // Windowed: grouped by the group at scoring time (global predictions carry none: the group of
+    // the user's count, group 1 for both here), each user counted once.
     MetricSnapshot window = find(out, "global", 0, false);
-    assertMetric(window, 2, 0, Math.sqrt(5.0 / 2), 1.5);
+    assertMetric(window, 2, 2, Math.sqrt(5.0 / 2), 1.5);
     assertThat(window.getWindowStartMillis()).isEqualTo(START);
     assertThat(window.getWindowEndMillis()).isEqualTo(START + INTERVAL);
-    assertMetric(find(out, "global", 1, false), 2, 0, Math.sqrt(5.0 / 2), 1.5);
-    assertMetric(find(out, "adaptive", 0, false), 3, 0, Math.sqrt(1.5 / 3), 2.0 / 3);
-    assertMetric(find(out, "adaptive", 1, false), 3, 0, Math.sqrt(1.5 / 3), 2.0 / 3);
+    assertMetric(find(out, "global", 1, false), 2, 2, Math.sqrt(5.0 / 2), 1.5);
+    assertMetric(find(out, "adaptive", 0, false), 3, 2, Math.sqrt(1.5 / 3), 2.0 / 3);
+    assertMetric(find(out, "adaptive", 1, false), 3, 2, Math.sqrt(1.5 / 3), 2.0 / 3);
 
     // Second interval: one more user, adaptive only: c 1 vs 5 (e = -4).
     int published = out.size();
@@ -171,7 +172,7 @@ class PrequentialMetricsFunctionTest {
     assertMetric(find(next, "adaptive", 0, true), 4, 3, Math.sqrt(17.5 / 4), 1.5);
     assertMetric(find(next, "global", 0, true), 2, 2, Math.sqrt(5.0 / 2), 1.5);
     MetricSnapshot secondWindow = find(next, "adaptive", 0, false);
-    assertMetric(secondWindow, 1, 0, 4, 4);
+    assertMetric(secondWindow, 1, 1, 4, 4);
     assertThat(secondWindow.getWindowStartMillis()).isEqualTo(START + INTERVAL);
     assertThat(secondWindow.getWindowEndMillis()).isEqualTo(START + 2 * INTERVAL);
     assertThat(next.stream().filter(m -> m.getMode().equals("global") && !m.getCumulative()))
@@ -229,7 +230,7 @@ class PrequentialMetricsFunctionTest {
     assertMetric(find(out, "adaptive", GROUPS, true), 2, 1, 0.5, 0.5);
     assertThat(find(out, "adaptive", 0, true).getWindowEndMillis()).isEqualTo(START + 300);
     MetricSnapshot window = find(out, "adaptive", 0, false);
-    assertMetric(window, 3, 0, Math.sqrt(1.5 / 3), 2.0 / 3);
+    assertMetric(window, 3, 2, Math.sqrt(1.5 / 3), 2.0 / 3);
     assertThat(window.getWindowStartMillis()).isEqualTo(START);
     assertThat(window.getWindowEndMillis()).isEqualTo(START + 300);
   }
@@ -264,7 +265,7 @@ class PrequentialMetricsFunctionTest {
     assertMetric(find(out, "global", 0, true), 1, 1, 1, 1);
     // The window holds only what came after the restore.
     MetricSnapshot window = find(out, "adaptive", 0, false);
-    assertMetric(window, 1, 0, 1, 1);
+    assertMetric(window, 1, 1, 1, 1);
     assertThat(window.getWindowStartMillis()).isEqualTo(2 * START);
   }
 }
