@@ -4,7 +4,7 @@ import io.personalize.job.PipelineSettings;
 import io.personalize.job.TimerPlacement;
 import io.personalize.job.config.EvaluatorOptions;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.Setting;
+import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.serving.serve.ServeOptions;
 import java.util.Map;
@@ -82,8 +82,8 @@ final class ConfigurationDocs implements Runnable {
         .append(" Kafka and the job's addresses from a demo:\n\n")
         .append("| key | flag | default | valid | what it does |\n")
         .append("|---|---|---|---|---|\n");
-    for (ConfigOption<?> o : ServeOptions.ALL) {
-      md.append(row(o, SettingFlags.flag(o, ServeOptions.PREFIX), ""));
+    for (Setting<?> s : ServeOptions.SETTINGS) {
+      md.append(row(s.option(), SettingFlags.flag(s.option(), ServeOptions.PREFIX), s.rule()));
     }
     md.append("\n## Flink settings the job applies\n\n")
         .append(

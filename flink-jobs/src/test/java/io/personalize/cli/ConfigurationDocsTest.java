@@ -3,7 +3,7 @@ package io.personalize.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.job.config.Setting;
+import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,5 +31,17 @@ class ConfigurationDocsTest {
           .contains("`" + SettingFlags.flag(setting.option(), PersonalizeOptions.PREFIX) + "`");
     }
     assertThat(md).contains("| `personalize.model.factors` | `--model-factors` | `32` | 1..1024 |");
+  }
+
+  /** The evaluator's and the server's tables showed "-" for every rule: they had none. */
+  @Test
+  void theEvaluatorsAndTheServersSettingsShowTheirRules() {
+    String md = ConfigurationDocs.markdown();
+    assertThat(md)
+        .contains(
+            "| `personalize.evaluate.test-fraction` | `--test-fraction` | `0.2` | in (0, 1) |")
+        .contains("| `personalize.serve.port` | `--port` | `8090` | 0..65535 |")
+        .contains(
+            "| `personalize.serve.events.max-batch` | `--events-max-batch` | `500` | 1..100000 |");
   }
 }

@@ -17,6 +17,7 @@ import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
+import io.personalize.serving.config.Setting;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;

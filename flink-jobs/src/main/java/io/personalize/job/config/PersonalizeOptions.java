@@ -7,6 +7,7 @@ import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.model.ModelKind;
 import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
+import io.personalize.serving.config.Setting;
 import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;

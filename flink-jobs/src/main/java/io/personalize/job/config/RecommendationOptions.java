@@ -9,6 +9,7 @@ import io.personalize.rank.NegativeSampling;
 import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
+import io.personalize.serving.config.Setting;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;

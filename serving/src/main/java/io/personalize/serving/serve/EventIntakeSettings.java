@@ -29,26 +29,24 @@ public record EventIntakeSettings(
    * @throws IllegalArgumentException naming the key and the rule of the first invalid value
    */
   public static EventIntakeSettings from(Configuration conf) {
+    ServeOptions.check(conf);
     double rate = conf.get(EVENTS_RATE_LIMIT);
-    check(rate >= 0 && Double.isFinite(rate), EVENTS_RATE_LIMIT.key() + " must be >= 0: " + rate);
     int batch = conf.get(EVENTS_MAX_BATCH);
-    check(batch >= 1 && batch <= 100_000, EVENTS_MAX_BATCH.key() + " must be 1..100000: " + batch);
     int body = conf.get(EVENTS_MAX_BODY_BYTES);
-    check(body >= 1_024, EVENTS_MAX_BODY_BYTES.key() + " must be >= 1024: " + body);
     Duration ack = conf.get(EVENTS_ACK_TIMEOUT);
-    check(ack.toMillis() >= 1, EVENTS_ACK_TIMEOUT.key() + " must be >= 1 ms");
     double min = conf.get(EVENTS_RATING_MIN);
     double max = conf.get(EVENTS_RATING_MAX);
     check(
-        Double.isFinite(min) && Double.isFinite(max) && min <= max,
+        min <= max,
         EVENTS_RATING_MIN.key()
-            + " and "
+            + " must be at most "
             + EVENTS_RATING_MAX.key()
-            + " must be finite, min <= max");
+            + " ("
+            + max
+            + "), was "
+            + min);
     Duration future = conf.get(EVENTS_MAX_FUTURE);
-    check(!future.isNegative(), EVENTS_MAX_FUTURE.key() + " must be >= 0");
     String topic = conf.get(TOPIC_INTERACTIONS).trim();
-    check(!topic.isEmpty(), TOPIC_INTERACTIONS.key() + " must not be blank");
     return new EventIntakeSettings(
         conf.get(EVENTS_ENABLED), topic, rate, batch, body, ack, min, max, future);
   }

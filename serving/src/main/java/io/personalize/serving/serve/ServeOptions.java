@@ -2,6 +2,7 @@ package io.personalize.serving.serve;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.personalize.serving.config.Setting;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -150,26 +151,41 @@ public final class ServeOptions {
               "How far ahead of the wall clock an event's time may be: set it to the job's"
                   + " personalize.event-time.max-future.");
 
-  public static final List<ConfigOption<?>> ALL =
+  private static final java.util.function.Predicate<String> NOT_BLANK = v -> !v.isBlank();
+
+  /**
+   * Every setting of the server with its rule, in documentation order. Rules between two settings
+   * (default-k at most max-k, rating-min at most rating-max) are checked where they are read.
+   */
+  public static final List<Setting<?>> SETTINGS =
       List.of(
-          HOST,
-          PORT,
-          BOOTSTRAP_SERVERS,
-          TOPIC_RECOMMENDATIONS,
-          TOPIC_ITEMS,
-          TOPIC_METRICS,
-          FLINK_REST,
-          QUERYABLE_STATE_PROXY,
-          LOOKUP_TIMEOUT,
-          DEFAULT_K,
-          MAX_K,
-          EVENTS_ENABLED,
-          TOPIC_INTERACTIONS,
-          EVENTS_RATE_LIMIT,
-          EVENTS_MAX_BATCH,
-          EVENTS_MAX_BODY_BYTES,
-          EVENTS_ACK_TIMEOUT,
-          EVENTS_RATING_MIN,
-          EVENTS_RATING_MAX,
-          EVENTS_MAX_FUTURE);
+          Setting.of(HOST, NOT_BLANK, "not blank"),
+          Setting.of(PORT, p -> p >= 0 && p <= 65_535, "0..65535"),
+          Setting.of(BOOTSTRAP_SERVERS, NOT_BLANK, "not blank"),
+          Setting.of(TOPIC_RECOMMENDATIONS, NOT_BLANK, "not blank"),
+          Setting.of(TOPIC_ITEMS, NOT_BLANK, "not blank"),
+          Setting.of(TOPIC_METRICS, NOT_BLANK, "not blank"),
+          Setting.of(FLINK_REST),
+          Setting.of(QUERYABLE_STATE_PROXY),
+          Setting.of(LOOKUP_TIMEOUT, d -> !d.isNegative() && !d.isZero(), "> 0"),
+          Setting.of(DEFAULT_K, k -> k >= 1, "1..max-k"),
+          Setting.of(MAX_K, k -> k >= 1, ">= 1"),
+          Setting.of(EVENTS_ENABLED),
+          Setting.of(TOPIC_INTERACTIONS, NOT_BLANK, "not blank"),
+          Setting.of(EVENTS_RATE_LIMIT, r -> r >= 0 && Double.isFinite(r), ">= 0"),
+          Setting.of(EVENTS_MAX_BATCH, n -> n >= 1 && n <= 100_000, "1..100000"),
+          Setting.of(EVENTS_MAX_BODY_BYTES, n -> n >= 1_024, ">= 1024"),
+          Setting.of(EVENTS_ACK_TIMEOUT, d -> d.toMillis() >= 1, ">= 1 ms"),
+          Setting.of(EVENTS_RATING_MIN, Double::isFinite, "a number, at most events.rating-max"),
+          Setting.of(EVENTS_RATING_MAX, Double::isFinite, "a number"),
+          Setting.of(EVENTS_MAX_FUTURE, d -> !d.isNegative(), ">= 0"));
+
+  /** Every option of the server, in documentation order. */
+  public static final List<ConfigOption<?>> ALL =
+      SETTINGS.stream().<ConfigOption<?>>map(Setting::option).toList();
+
+  /** Checks every setting in {@code conf} that has a rule against it. */
+  public static void check(org.apache.flink.configuration.ReadableConfig conf) {
+    SETTINGS.stream().filter(s -> !s.rule().isEmpty()).forEach(s -> s.read(conf));
+  }
 }

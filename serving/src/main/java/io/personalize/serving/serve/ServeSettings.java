@@ -53,21 +53,14 @@ public record ServeSettings(
         List.of(ServeOptions.PREFIX),
         List.of(),
         ServeOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet()));
+    ServeOptions.check(conf);
     int port = conf.get(PORT);
-    check(port >= 0 && port <= 65_535, PORT.key() + " must be 0..65535: " + port);
     int maxK = conf.get(MAX_K);
-    check(maxK >= 1, MAX_K.key() + " must be >= 1: " + maxK);
     int defaultK = conf.get(DEFAULT_K);
     check(
-        defaultK >= 1 && defaultK <= maxK,
-        DEFAULT_K.key() + " must be 1.." + MAX_K.key() + " (" + maxK + "): " + defaultK);
+        defaultK <= maxK,
+        DEFAULT_K.key() + " must be 1.." + MAX_K.key() + " (" + maxK + "), was " + defaultK);
     Duration timeout = conf.get(LOOKUP_TIMEOUT);
-    check(!timeout.isNegative() && !timeout.isZero(), LOOKUP_TIMEOUT.key() + " must be > 0");
-    for (var option :
-        java.util.List.of(
-            HOST, BOOTSTRAP_SERVERS, TOPIC_RECOMMENDATIONS, TOPIC_ITEMS, TOPIC_METRICS)) {
-      check(!conf.get(option).isBlank(), option.key() + " must not be blank");
-    }
     Endpoints job =
         Endpoints.of(
             conf.get(FLINK_REST).trim(),

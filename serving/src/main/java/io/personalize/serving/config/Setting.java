@@ -1,4 +1,4 @@
-package io.personalize.job.config;
+package io.personalize.serving.config;
 
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
