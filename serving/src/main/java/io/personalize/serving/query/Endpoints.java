@@ -30,6 +30,20 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
    *     JSON, or lacks an address or has a malformed one
    */
   public static Endpoints read(Path file) {
+    JsonNode root = document(file);
+    return of(
+        text(root, FLINK_REST, file.toString()),
+        text(root, QUERYABLE_STATE_PROXY, file.toString()),
+        "endpoints file " + file);
+  }
+
+  /**
+   * An endpoints file as a JSON object, for what else it holds (Kafka's address, the server's).
+   *
+   * @throws IllegalArgumentException naming the file when it does not exist, cannot be read, is not
+   *     JSON or not a JSON object
+   */
+  public static JsonNode document(Path file) {
     String json;
     try {
       json = Files.readString(file, StandardCharsets.UTF_8);
@@ -39,11 +53,19 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read endpoints file " + file + ": " + e, e);
     }
-    return parse(json, file.toString());
+    return object(json, file.toString());
   }
 
   /** Parses the content of an endpoints file; {@code source} names it in messages. */
   static Endpoints parse(String json, String source) {
+    JsonNode root = object(json, source);
+    return of(
+        text(root, FLINK_REST, source),
+        text(root, QUERYABLE_STATE_PROXY, source),
+        "endpoints file " + source);
+  }
+
+  private static JsonNode object(String json, String source) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(json);
@@ -61,10 +83,7 @@ public record Endpoints(String restHost, int restPort, String proxyHost, int pro
               + QUERYABLE_STATE_PROXY
               + "'");
     }
-    return of(
-        text(root, FLINK_REST, source),
-        text(root, QUERYABLE_STATE_PROXY, source),
-        "endpoints file " + source);
+    return root;
   }
 
   /**

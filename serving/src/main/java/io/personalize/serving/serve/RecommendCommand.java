@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.serving.config.ParameterErrors;
+import io.personalize.serving.query.Endpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -163,7 +164,7 @@ public final class RecommendCommand implements Callable<Integer> {
   private String base() throws IOException {
     String url = server;
     if (url == null && endpoints != null) {
-      JsonNode serve = new ObjectMapper().readTree(endpoints.toFile()).get("serve");
+      JsonNode serve = Endpoints.document(endpoints).get("serve");
       if (serve == null || !serve.isTextual()) {
         throw new IllegalArgumentException(
             "endpoints file "

@@ -1,11 +1,9 @@
 package io.personalize.serving.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.serving.config.ParameterErrors;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -142,13 +140,9 @@ public final class ServeCommand implements Callable<Integer> {
     Configuration conf = new Configuration();
     conf.set(ServeOptions.FLINK_REST, "http://" + bracket(job.restHost()) + ":" + job.restPort());
     conf.set(ServeOptions.QUERYABLE_STATE_PROXY, bracket(job.proxyHost()) + ":" + job.proxyPort());
-    try {
-      JsonNode kafka = new ObjectMapper().readTree(file.toFile()).get("kafka");
-      if (kafka != null && kafka.isTextual() && !kafka.asText().isBlank()) {
-        conf.set(ServeOptions.BOOTSTRAP_SERVERS, kafka.asText());
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read endpoints file " + file + ": " + e, e);
+    JsonNode kafka = io.personalize.serving.query.Endpoints.document(file).get("kafka");
+    if (kafka != null && kafka.isTextual() && !kafka.asText().isBlank()) {
+      conf.set(ServeOptions.BOOTSTRAP_SERVERS, kafka.asText());
     }
     return conf;
   }

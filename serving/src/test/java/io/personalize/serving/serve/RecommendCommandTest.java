@@ -8,7 +8,10 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RecommendCommandTest {
   /**
@@ -51,5 +54,25 @@ class RecommendCommandTest {
     } finally {
       other.stop(0);
     }
+  }
+
+  /**
+   * Regression: an endpoints file that is not JSON printed Jackson's message over two lines,
+   * without the file's name ({@code query} and {@code serve} named it).
+   */
+  @Test
+  void anEndpointsFileThatIsNotJsonIsNamed(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("endpoints.json"), "not json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code =
+        RecommendCommand.run(
+            new PrintWriter(out), new PrintWriter(err), "--user", "u1", "--endpoints", "" + file);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .startsWith("recommend: endpoints file " + file + " is not JSON: Unrecognized token 'not'")
+        .doesNotContain("\n");
   }
 }
