@@ -61,6 +61,19 @@ public final class ClusterCli {
                   new IllegalStateException(
                       "no cluster was started in " + home + ": run `bin/cluster start`"));
     }
+
+    /** The cluster, which must be up: its JobManager running. */
+    LocalCluster running() {
+      LocalCluster cluster = attach();
+      if (cluster.state().processes(ClusterProcess.JOBMANAGER).stream()
+          .noneMatch(ClusterProcess::isAlive)) {
+        throw new IllegalStateException(
+            "the cluster in "
+                + home
+                + " is not running (its JobManager has stopped): run `bin/cluster start`");
+      }
+      return cluster;
+    }
   }
 
   @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts the cluster.")
@@ -151,7 +164,7 @@ public final class ClusterCli {
 
     @Override
     public Integer call() {
-      LocalCluster cluster = home.attach();
+      LocalCluster cluster = home.running();
       List<String> running = cluster.rest().activeJobs();
       if (!another && !running.isEmpty()) {
         throw new IllegalStateException(

@@ -1,0 +1,54 @@
+package io.personalize.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ClusterCliTest {
+  /**
+   * Regression: {@code submit} to a cluster that was stopped (its cluster.json left behind) said
+   * "cluster: java.net.ConnectException" and nothing else.
+   */
+  @Test
+  void submitToAStoppedClusterSaysToStartIt(@TempDir Path home) throws Exception {
+    Process exited = new ProcessBuilder("true").start();
+    assertThat(exited.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long dead = exited.pid();
+    new ClusterState(
+            "127.0.0.1:1",
+            "http://127.0.0.1:1",
+            List.of(
+                new ClusterProcess(ClusterProcess.KAFKA, dead, null),
+                new ClusterProcess(ClusterProcess.JOBMANAGER, dead, null)))
+        .write(home);
+    String root = System.getProperty(Layout.ROOT_PROPERTY);
+    System.setProperty(Layout.ROOT_PROPERTY, Path.of("..").toAbsolutePath().toString());
+    StringWriter err = new StringWriter();
+    int exit;
+    try {
+      CommandLine cli = ClusterCli.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      exit = cli.execute("submit", "--home", home.toString());
+    } finally {
+      if (root == null) {
+        System.clearProperty(Layout.ROOT_PROPERTY);
+      } else {
+        System.setProperty(Layout.ROOT_PROPERTY, root);
+      }
+    }
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "cluster: the cluster in "
+                + home
+                + " is not running (its JobManager has stopped): run `bin/cluster start`");
+  }
+}
