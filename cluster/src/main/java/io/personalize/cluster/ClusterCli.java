@@ -255,10 +255,10 @@ public final class ClusterCli {
 
     @Override
     public Integer call() {
-      LocalCluster cluster = home.attach();
       if (jobOnly && !savepoint) {
         throw new IllegalArgumentException("--job-only goes with --savepoint");
       }
+      LocalCluster cluster = savepoint ? home.running() : home.attach();
       if (savepoint) {
         Optional<String> location = cluster.stopJobWithSavepoint();
         System.out.println(location.map(l -> "savepoint: " + l).orElse("no job was running"));

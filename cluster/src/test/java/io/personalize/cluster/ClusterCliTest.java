@@ -7,17 +7,19 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class ClusterCliTest {
   /**
-   * Regression: {@code submit} to a cluster that was stopped (its cluster.json left behind) said
-   * "cluster: java.net.ConnectException" and nothing else.
+   * Regression: {@code submit}, or {@code stop --savepoint}, on a cluster that was stopped (its
+   * cluster.json left behind) said "cluster: java.net.ConnectException" and nothing else.
    */
-  @Test
-  void submitToAStoppedClusterSaysToStartIt(@TempDir Path home) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"submit", "stop --savepoint --job-only", "stop --savepoint"})
+  void aStoppedClusterSaysToStartIt(String command, @TempDir Path home) throws Exception {
     Process exited = new ProcessBuilder("true").start();
     assertThat(exited.waitFor(30, TimeUnit.SECONDS)).isTrue();
     long dead = exited.pid();
@@ -35,7 +37,9 @@ class ClusterCliTest {
     try {
       CommandLine cli = ClusterCli.commandLine();
       cli.setErr(new PrintWriter(err, true));
-      exit = cli.execute("submit", "--home", home.toString());
+      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+      args.addAll(List.of("--home", home.toString()));
+      exit = cli.execute(args.toArray(new String[0]));
     } finally {
       if (root == null) {
         System.clearProperty(Layout.ROOT_PROPERTY);
