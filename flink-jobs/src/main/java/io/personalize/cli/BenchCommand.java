@@ -134,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputDirectory.create(out);
     BenchSettings bench =
         new BenchSettings(
             events,

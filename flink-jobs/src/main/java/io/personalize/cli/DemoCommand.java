@@ -3,6 +3,7 @@ package io.personalize.cli;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
+import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
@@ -92,11 +93,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputDirectory.create(out);
     Dataset dataset = load();
     Configuration conf = new Configuration();
     // Metrics every second: the table refreshes often and the end of the replay is seen at once.
     conf.set(PersonalizeOptions.METRICS_INTERVAL, Duration.ofSeconds(1));
     conf.addAll(settings.configuration(null, properties));
+    JobConfig.from(conf); // an invalid setting fails here, naming it, before Kafka starts
     Demo demo =
         new Demo(conf, System.out, timeoutSeconds * 1000, keepRunning).replayRate(replayRate);
     if (noServe) {

@@ -46,7 +46,6 @@ import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
 import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -132,13 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EvaluationConfig config = config();
-    try {
-      // Fail before a long run, not after it, when the output cannot be written.
-      Files.createDirectories(out);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(
-          "cannot create the output directory " + out + ": " + e, e);
-    }
+    OutputDirectory.create(out);
     Dataset dataset = dataSet.load(config.model().seed());
     System.err.printf(
         "read %s (%s): %,d events%n",

@@ -101,6 +101,7 @@ public final class FloodCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputDirectory.create(out);
     FloodSettings flood =
         new FloodSettings(
             users,

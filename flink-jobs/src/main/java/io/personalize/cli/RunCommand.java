@@ -260,6 +260,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Duration interval = progressInterval();
+    if (!dryRun && PipelineSettings.isLocal()) {
+      OutputDirectory.create(outDir);
+    }
     StreamExecutionEnvironment env = prepare(System.out);
     if (dryRun) {
       System.out.println("settings: " + env.getConfiguration());
