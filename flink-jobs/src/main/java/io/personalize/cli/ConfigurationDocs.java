@@ -1,10 +1,10 @@
 package io.personalize.cli;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.TimerPlacement;
 import io.personalize.job.config.EvaluatorOptions;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.serving.serve.ServeOptions;
 import java.util.Map;

@@ -22,6 +22,7 @@ import static io.personalize.job.config.PersonalizeOptions.MODEL_REGROUP_EVERY_E
 import static io.personalize.job.config.PersonalizeOptions.MODEL_SEED;
 import static io.personalize.job.config.PersonalizeOptions.SAMPLE_MAX_USERS;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.connectors.data.Dataset;
 import io.personalize.connectors.data.SessionSplits;
 import io.personalize.eval.Chart;
@@ -44,7 +45,6 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
-import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package io.personalize.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.serving.config.Setting;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

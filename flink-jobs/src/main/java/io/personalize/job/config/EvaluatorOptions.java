@@ -2,10 +2,10 @@ package io.personalize.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.model.Loss;
 import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
-import io.personalize.serving.config.Setting;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;

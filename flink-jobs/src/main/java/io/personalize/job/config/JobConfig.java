@@ -2,6 +2,7 @@ package io.personalize.job.config;
 
 import static io.personalize.job.config.PersonalizeOptions.*;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.WalkSettings;
@@ -17,7 +18,6 @@ import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.ListSettings;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
-import io.personalize.serving.config.Setting;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;

@@ -2,12 +2,12 @@ package io.personalize.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.registry.RegistrySettings;
 import io.personalize.model.ModelKind;
 import io.personalize.model.UserSample;
 import io.personalize.model.features.FeatureSpace;
-import io.personalize.serving.config.Setting;
 import io.personalize.settings.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;

@@ -3,13 +3,13 @@ package io.personalize.job.config;
 import static io.personalize.job.config.PersonalizeOptions.PREFIX;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.personalize.connectors.config.Setting;
 import io.personalize.graph.GraphSettings;
 import io.personalize.graph.WalkSettings;
 import io.personalize.rank.NegativeSampling;
 import io.personalize.rank.SignalWeights;
 import io.personalize.recommend.RecommendationDefaults;
 import io.personalize.recommend.RecommenderKind;
-import io.personalize.serving.config.Setting;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;

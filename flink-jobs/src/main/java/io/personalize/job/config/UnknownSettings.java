@@ -1,6 +1,6 @@
 package io.personalize.job.config;
 
-import io.personalize.serving.config.Setting;
+import io.personalize.connectors.config.Setting;
 import io.personalize.settings.UnknownKeys;
 import java.util.List;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.personalize.serving.serve;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-import io.personalize.serving.config.Setting;
+import io.personalize.connectors.config.Setting;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;

@@ -1,4 +1,4 @@
-package io.personalize.serving.config;
+package io.personalize.connectors.config;
 
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
