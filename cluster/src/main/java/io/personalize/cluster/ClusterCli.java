@@ -138,7 +138,8 @@ public final class ClusterCli {
       mixinStandardHelpOptions = true,
       description = {
         "Uploads the job jar through Flink's REST API and runs it.",
-        "Arguments after -- go to the job (the flags of `bin/personalize run`); --bootstrap-servers defaults to this cluster's."
+        "Arguments after -- go to the job (the flags of `bin/personalize run`);"
+            + " --bootstrap-servers defaults to this cluster's."
       })
   static final class Submit implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();

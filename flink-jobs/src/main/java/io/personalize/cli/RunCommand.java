@@ -14,6 +14,7 @@ import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.util.Messages;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,10 +214,18 @@ public final class RunCommand implements Callable<Integer> {
   static String whereItStarts(JobConfig config, Duration timeout) {
     String topic = config.get(PersonalizeOptions.TOPIC_INTERACTIONS);
     String group = config.get(PersonalizeOptions.CONSUMER_GROUP);
-    TopicBacklog backlog =
-        TopicBacklog.of(
-            config.bootstrapServers(), config.kafkaClientProperties(), topic, group, timeout);
     PersonalizeOptions.StartFrom from = config.get(PersonalizeOptions.START_FROM);
+    TopicBacklog backlog;
+    try {
+      backlog =
+          TopicBacklog.of(
+              config.bootstrapServers(), config.kafkaClientProperties(), topic, group, timeout);
+    } catch (IllegalStateException e) {
+      // Only a note: a client allowed to read the topic may not be allowed to describe the group.
+      return String.format(
+          "reading '%s' (start-from %s); how many events that is is not known: %s",
+          topic, from, Messages.oneLine(e));
+    }
     if (from == PersonalizeOptions.StartFrom.LATEST) {
       return String.format(
           "reading '%s' from its end (start-from LATEST): the %,d events there now are skipped",

@@ -2,6 +2,7 @@ package io.personalize.connectors.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public record TopicBacklog(long records, long afterCommitted, boolean committed)
       Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       admin
-          .describeTopics(java.util.List.of(topic))
+          .describeTopics(List.of(topic))
           .allTopicNames()
           .get(millis, TimeUnit.MILLISECONDS)
           .get(topic)
