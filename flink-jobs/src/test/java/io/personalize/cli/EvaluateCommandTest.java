@@ -155,8 +155,17 @@ class EvaluateCommandTest {
         "--ranking-epochs=0| personalize.evaluate.ranking-epochs must be >= 1, was 0",
         "--like-threshold=NaN| personalize.evaluate.like-threshold must be a number, was NaN"
       })
-  void anEvaluatorSettingOutOfRangeNamesItsKeyAndRule(String flag, String message) {
-    Run run = run("evaluate", "--data=generated", "--protocol=batch", "--no-progress", flag);
+  void anEvaluatorSettingOutOfRangeNamesItsKeyAndRule(
+      String flag, String message, @TempDir Path dir) {
+    // --out: were a setting taken, the evaluation would write its output there, not in the module.
+    Run run =
+        run(
+            "evaluate",
+            "--data=generated",
+            "--protocol=batch",
+            "--no-progress",
+            "--out=" + dir.resolve("eval"),
+            flag);
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err().strip()).isEqualTo("personalize: " + message);
