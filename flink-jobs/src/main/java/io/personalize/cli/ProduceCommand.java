@@ -357,15 +357,16 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     void update(long done, long total) {
-      boolean last = done == total;
-      if (!enabled || !(last || line.due())) {
-        return;
+      if (enabled) {
+        line.update(done == total, () -> text(done, total));
       }
+    }
+
+    private String text(long done, long total) {
       double seconds = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
-      line.show(
-          String.format(
-              "sent %,d / %,d events (%3.0f%%), %,.0f events/s",
-              done, total, total == 0 ? 100.0 : 100.0 * done / total, done / seconds));
+      return String.format(
+          "sent %,d / %,d events (%3.0f%%), %,.0f events/s",
+          done, total, total == 0 ? 100.0 : 100.0 * done / total, done / seconds);
     }
 
     void finish() {

@@ -389,10 +389,12 @@ public final class Demo {
                   out.printf(
                       "%nreplayed %,d / %,d events of %s at %,.0f events/s%n",
                       done, all, dataset.name(), replayRate);
-                } else if (done == all || line.due()) {
-                  line.show(
-                      String.format(
-                          "replaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
+                } else {
+                  line.update(
+                      done == all,
+                      () ->
+                          String.format(
+                              "replaying %s into Kafka: %,d / %,d", dataset.name(), done, all));
                 }
               },
               replayObserver);

@@ -2,6 +2,7 @@ package io.personalize.eval;
 
 import java.io.PrintStream;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A progress line. On a terminal it is rewritten in place ({@code \r}), at most four times a
@@ -52,10 +53,13 @@ public final class LiveLine {
     return clock.getAsLong() - lastNanos >= intervalNanos;
   }
 
-  /** Shows {@code text} unless the last update was shown less than an interval ago. */
-  public void update(String text) {
-    if (due()) {
-      show(text);
+  /**
+   * Shows the text when it is the {@code last} update (a final figure) or an update is {@link
+   * #due}; the text is made only then.
+   */
+  public void update(boolean last, Supplier<String> text) {
+    if (last || due()) {
+      show(text.get());
     }
   }
 

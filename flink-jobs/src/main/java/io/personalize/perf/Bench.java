@@ -239,19 +239,18 @@ public final class Bench {
               topic,
               0,
               100_000,
-              (done, all) -> {
-                if (done == all || line.due()) {
-                  line.show(
-                      String.format(
-                          "loading Kafka (%s): %,d / %,d events%s",
-                          format.label(),
-                          done,
-                          all,
-                          done == all
-                              ? String.format(" (%.1f s)", (System.nanoTime() - start) / 1e9)
-                              : ""));
-                }
-              });
+              (done, all) ->
+                  line.update(
+                      done == all,
+                      () ->
+                          String.format(
+                              "loading Kafka (%s): %,d / %,d events%s",
+                              format.label(),
+                              done,
+                              all,
+                              done == all
+                                  ? String.format(" (%.1f s)", (System.nanoTime() - start) / 1e9)
+                                  : "")));
       line.end();
       if (sent != data.interactions().size()) {
         throw new IllegalStateException(

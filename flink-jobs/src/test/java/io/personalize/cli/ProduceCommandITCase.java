@@ -132,28 +132,31 @@ class ProduceCommandITCase {
    */
   static ProduceCommandTest.Run produceGenerated(
       String bootstrap, String topic, String itemsTopic, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--data",
-                "generated",
-                "--generated-users",
-                "20",
-                "--generated-items",
-                "30",
-                "--generated-events",
-                "200",
-                "--topic",
-                topic,
-                "--items-topic",
-                itemsTopic,
-                "--bootstrap-servers",
-                bootstrap,
-                "--timeout-seconds",
-                "20",
-                "--no-progress"));
+    List<String> args = generated(20, 30, 200, bootstrap, topic, itemsTopic);
+    args.addAll(List.of("--timeout-seconds", "20", "--no-progress"));
     args.addAll(List.of(more));
     return ProduceCommandTest.run(args.toArray(new String[0]));
+  }
+
+  /** {@code produce}'s arguments for generated data (seed 42) into the given topics. */
+  private static List<String> generated(
+      int users, int items, int events, String bootstrap, String topic, String itemsTopic) {
+    return new ArrayList<>(
+        List.of(
+            "--data",
+            "generated",
+            "--generated-users",
+            String.valueOf(users),
+            "--generated-items",
+            String.valueOf(items),
+            "--generated-events",
+            String.valueOf(events),
+            "--topic",
+            topic,
+            "--items-topic",
+            itemsTopic,
+            "--bootstrap-servers",
+            bootstrap));
   }
 
   /**
@@ -166,22 +169,8 @@ class ProduceCommandITCase {
   void anInterruptedReplaySaysHowFarItGotAndSkipSendsTheRest(@TempDir Path dir) throws Exception {
     String topic = "interrupted";
     List<String> data =
-        List.of(
-            "--data",
-            "generated",
-            "--generated-users",
-            "50",
-            "--generated-items",
-            "80",
-            "--generated-events",
-            "3000",
-            "--topic",
-            topic,
-            "--items-topic",
-            "interrupted-items",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--no-progress");
+        generated(50, 80, 3_000, kafka.bootstrapServers(), topic, "interrupted-items");
+    data.add("--no-progress");
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -267,24 +256,10 @@ class ProduceCommandITCase {
   void replaysGeneratedDataIntoKafka() {
     kafka.createTopics(2, "events", "item-metadata");
 
-    ProduceCommandTest.Run run =
-        ProduceCommandTest.run(
-            "--data",
-            "generated",
-            "--generated-users",
-            "50",
-            "--generated-items",
-            "80",
-            "--generated-events",
-            "2000",
-            "--topic",
-            "events",
-            "--items-topic",
-            "item-metadata",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--timeout-seconds",
-            "20");
+    List<String> args =
+        generated(50, 80, 2_000, kafka.bootstrapServers(), "events", "item-metadata");
+    args.addAll(List.of("--timeout-seconds", "20"));
+    ProduceCommandTest.Run run = ProduceCommandTest.run(args.toArray(new String[0]));
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())

@@ -19,9 +19,10 @@ class LiveLineTest {
     LiveLine line = new LiveLine(out, terminal, nanos::get);
     for (int tick = 1; tick <= 250; tick++) {
       nanos.addAndGet(100_000_000L);
-      line.update("tick " + tick);
+      int shown = tick;
+      line.update(false, () -> "tick " + shown);
     }
-    line.show("done");
+    line.update(true, () -> "done");
     line.end();
     return bytes.toString(StandardCharsets.UTF_8);
   }

@@ -26,10 +26,11 @@ public record EventIntakeSettings(
     Duration maxFuture) {
 
   /**
-   * @throws IllegalArgumentException naming the key and the rule of the first invalid value
+   * The settings in {@code conf}, which {@link ServeSettings#from} has checked against their rules.
+   *
+   * @throws IllegalArgumentException when rating-min is above rating-max
    */
-  public static EventIntakeSettings from(Configuration conf) {
-    ServeOptions.check(conf);
+  static EventIntakeSettings from(Configuration conf) {
     double rate = conf.get(EVENTS_RATE_LIMIT);
     int batch = conf.get(EVENTS_MAX_BATCH);
     int body = conf.get(EVENTS_MAX_BODY_BYTES);
