@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
     description = {
       "Streaming personalization engine: evaluate models, run the job, replay data into Kafka.",
       "Also, on a classpath without the Flink runtime (so not listed below): `serve` (lists and"
-          + " profiles over HTTP), `recommend` (a user's list from the server) and `query` (a"
-          + " user's state in the running job); each has --help."
+          + " profiles over HTTP), `recommend` (a user's list from the server), `query` (a"
+          + " user's state in the running job) and `read` (a topic's records, dead letters"
+          + " among them, as JSON lines); each has --help."
     },
     subcommands = {
       EvaluateCommand.class,

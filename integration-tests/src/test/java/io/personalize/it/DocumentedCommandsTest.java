@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.cluster.ClusterCli;
 import io.personalize.serving.query.QueryCommand;
+import io.personalize.serving.read.ReadCommand;
 import io.personalize.serving.serve.RecommendCommand;
 import io.personalize.serving.serve.ServeCommand;
 import java.io.IOException;
@@ -97,6 +98,7 @@ class DocumentedCommandsTest {
         case "serve" -> cli = ServeCommand.commandLine();
         case "query" -> cli = new CommandLine(new QueryCommand());
         case "recommend" -> cli = new CommandLine(new RecommendCommand());
+        case "read" -> cli = ReadCommand.commandLine();
         default -> {
           cli = PersonalizeCli.commandLine();
           all.add(command);

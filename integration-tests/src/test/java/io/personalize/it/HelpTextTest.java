@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.cluster.ClusterCli;
 import io.personalize.serving.query.QueryCommand;
+import io.personalize.serving.read.ReadCommand;
 import io.personalize.serving.serve.RecommendCommand;
 import io.personalize.serving.serve.ServeCommand;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ class HelpTextTest {
             ClusterCli.commandLine(),
             ServeCommand.commandLine(),
             new CommandLine(new RecommendCommand()),
-            new CommandLine(new QueryCommand()))) {
+            new CommandLine(new QueryCommand()),
+            ReadCommand.commandLine())) {
       check(cli, problems);
     }
     assertThat(problems).isEmpty();

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -48,18 +49,23 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   private static final byte[] HEADER = {(byte) 0xC3, 0x01};
   static final int HEADER_AND_FINGERPRINT = 10;
 
-  /** The engine's top-level wire types by fingerprint, to name a record of the wrong type. */
-  private static final Map<Long, String> KNOWN_TYPES =
-      List.of(
-              InteractionEvent.getClassSchema(),
-              ItemMetadata.getClassSchema(),
-              GradientCheckpoint.getClassSchema(),
-              GroupBoundaries.getClassSchema(),
-              RecommendationList.getClassSchema(),
-              MetricSnapshot.getClassSchema(),
-              DeadLetter.getClassSchema())
+  /** The engine's top-level wire types by fingerprint: to name a record of the wrong type. */
+  private static final Map<Long, Class<? extends SpecificRecord>> WIRE_TYPES =
+      List.<Class<? extends SpecificRecord>>of(
+              InteractionEvent.class,
+              ItemMetadata.class,
+              GradientCheckpoint.class,
+              GroupBoundaries.class,
+              RecommendationList.class,
+              MetricSnapshot.class,
+              DeadLetter.class)
           .stream()
-          .collect(Collectors.toMap(SchemaNormalization::parsingFingerprint64, Schema::getName));
+          .collect(
+              Collectors.toMap(
+                  type ->
+                      SchemaNormalization.parsingFingerprint64(
+                          SpecificData.getForClass(type).getSchema(type)),
+                  type -> type));
 
   private final Class<T> type;
 
@@ -107,6 +113,23 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   /** CRC-64-AVRO fingerprint of {@link #schema()}, as written in every message. */
   public long fingerprint() {
     return parts().fingerprint();
+  }
+
+  /**
+   * Which of the engine's top-level record types (the values of its topics) a single-object-encoded
+   * value was written as, told by the fingerprint in its header; empty for bytes without the header
+   * or of a writer schema the engine does not have.
+   */
+  public static Optional<Class<? extends SpecificRecord>> wireType(byte[] bytes) {
+    if (bytes == null
+        || bytes.length < HEADER_AND_FINGERPRINT
+        || bytes[0] != HEADER[0]
+        || bytes[1] != HEADER[1]) {
+      return Optional.empty();
+    }
+    long fingerprint =
+        ByteBuffer.wrap(bytes, HEADER.length, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    return Optional.ofNullable(WIRE_TYPES.get(fingerprint));
   }
 
   /**
@@ -196,12 +219,12 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   }
 
   private AvroDecodingException wrongSchema(long fingerprint, int length, Throwable cause) {
-    String known = KNOWN_TYPES.get(fingerprint);
+    Class<? extends SpecificRecord> known = WIRE_TYPES.get(fingerprint);
     return new AvroDecodingException(
         DeadLetterReason.WRONG_SCHEMA,
         "unknown writer schema fingerprint "
             + HexFormat.of().toHexDigits(fingerprint)
-            + (known == null ? "" : " (a " + known + " record)")
+            + (known == null ? "" : " (a " + known.getSimpleName() + " record)")
             + " where "
             + type.getSimpleName()
             + " (fingerprint "
