@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
       "Streaming personalization engine: evaluate models, run the job, replay data into Kafka.",
       "Also, on a classpath without the Flink runtime (so not listed below): `serve` (lists and"
           + " profiles over HTTP), `recommend` (a user's list from the server), `query` (a"
-          + " user's state in the running job) and `read` (a topic's records, dead letters"
-          + " among them, as JSON lines); each has --help."
+          + " user's state in the running job), `read` (a topic's records, dead letters among"
+          + " them, as JSON lines) and `replay-dead-letters` (dead letters sent back to their"
+          + " topic once their cause is fixed); each has --help."
     },
     subcommands = {
       EvaluateCommand.class,

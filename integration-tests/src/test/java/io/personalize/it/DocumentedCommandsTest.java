@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.cluster.ClusterCli;
 import io.personalize.serving.query.QueryCommand;
-import io.personalize.serving.read.ReadCommand;
 import io.personalize.serving.serve.RecommendCommand;
 import io.personalize.serving.serve.ServeCommand;
+import io.personalize.serving.topics.ReadCommand;
+import io.personalize.serving.topics.ReplayDeadLettersCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +100,7 @@ class DocumentedCommandsTest {
         case "query" -> cli = new CommandLine(new QueryCommand());
         case "recommend" -> cli = new CommandLine(new RecommendCommand());
         case "read" -> cli = ReadCommand.commandLine();
+        case "replay-dead-letters" -> cli = ReplayDeadLettersCommand.commandLine();
         default -> {
           cli = PersonalizeCli.commandLine();
           all.add(command);

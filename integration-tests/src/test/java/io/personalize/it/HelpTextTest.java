@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.cluster.ClusterCli;
 import io.personalize.serving.query.QueryCommand;
-import io.personalize.serving.read.ReadCommand;
 import io.personalize.serving.serve.RecommendCommand;
 import io.personalize.serving.serve.ServeCommand;
+import io.personalize.serving.topics.ReadCommand;
+import io.personalize.serving.topics.ReplayDeadLettersCommand;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class HelpTextTest {
             ServeCommand.commandLine(),
             new CommandLine(new RecommendCommand()),
             new CommandLine(new QueryCommand()),
-            ReadCommand.commandLine())) {
+            ReadCommand.commandLine(),
+            ReplayDeadLettersCommand.commandLine())) {
       check(cli, problems);
     }
     assertThat(problems).isEmpty();

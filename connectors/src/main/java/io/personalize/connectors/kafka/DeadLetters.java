@@ -12,6 +12,9 @@ public final class DeadLetters {
   /** Longest detail a dead letter that had to be cut keeps. */
   private static final int MAX_DETAIL_CHARS = 1_000;
 
+  /** How the detail of a letter whose payload was cut says so. */
+  private static final String TRUNCATED = " (payload truncated to its first ";
+
   private static final AvroCodec<DeadLetter> CODEC = AvroCodec.of(DeadLetter.class);
 
   private DeadLetters() {}
@@ -73,8 +76,16 @@ public final class DeadLetters {
     return fitted;
   }
 
+  /**
+   * Whether {@link #fitTo} cut the letter's payload: then it is not the record that was sent, and
+   * replaying it would send a broken record.
+   */
+  public static boolean isTruncated(DeadLetter letter) {
+    return letter.getDetail().contains(TRUNCATED);
+  }
+
   private static String truncationNote(int kept, int total) {
-    return " (payload truncated to its first "
+    return TRUNCATED
         + kept
         + " of "
         + total

@@ -95,6 +95,8 @@ class DeadLettersTest {
                 + " of 50000 bytes, to fit personalize.output.max-record-bytes)");
     assertThat(fitted.getSourceOffset()).isEqualTo(42);
     assertThat(fitted.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+    assertThat(DeadLetters.isTruncated(fitted)).as("not to be replayed").isTrue();
+    assertThat(DeadLetters.isTruncated(letter)).isFalse();
   }
 
   @Test
@@ -103,5 +105,6 @@ class DeadLettersTest {
         DeadLetters.of(new RawRecord("t", 0, 0, 0, null, GARBAGE), DeadLetterReason.OTHER, "x", 0);
 
     assertThat(DeadLetters.fitTo(letter, 1_000)).isSameAs(letter);
+    assertThat(DeadLetters.isTruncated(letter)).isFalse();
   }
 }

@@ -1,4 +1,4 @@
-package io.personalize.serving.read;
+package io.personalize.serving.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

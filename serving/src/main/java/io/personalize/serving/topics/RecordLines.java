@@ -1,4 +1,4 @@
-package io.personalize.serving.read;
+package io.personalize.serving.topics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
