@@ -2,6 +2,7 @@ package io.personalize.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.personalize.avro.DeadLetterReason;
 import io.personalize.cli.PersonalizeCli;
 import io.personalize.cluster.ClusterCli;
 import io.personalize.serving.query.QueryCommand;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,9 +84,16 @@ class DocumentedCommandsTest {
         continue;
       }
       String token = word.replaceAll("[.,:]+$", "").replaceAll("^['\"]|['\"]$", "");
-      tokens.add(token.matches("[A-Z][A-Z_0-9:]*") ? "1" : token);
+      tokens.add(token.matches("[A-Z][A-Z_0-9:]*") && !isEnumValue(token) ? "1" : token);
     }
     return tokens;
+  }
+
+  /** Dead-letter reasons (and lists of them) are values in capitals, not placeholders. */
+  private static boolean isEnumValue(String token) {
+    return Arrays.stream(token.split(","))
+        .allMatch(
+            word -> Arrays.stream(DeadLetterReason.values()).anyMatch(r -> r.name().equals(word)));
   }
 
   /** Null when the command takes these arguments, else why not. */
