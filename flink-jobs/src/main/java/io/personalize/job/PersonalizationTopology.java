@@ -205,13 +205,18 @@ public final class PersonalizationTopology {
             .setParallelism(1)
             .setMaxParallelism(1);
 
+    // A task of its own in every topology: without the ranking model's checkpoints to join, it
+    // would chain behind the global model, whose maximum parallelism (1) Flink then checks the
+    // model-updates sink's state against, and a savepoint of the job with recommendations could
+    // not restore into one without them (SavepointCompatibilityTest).
     DataStream<GradientCheckpoint> modelUpdates =
         checkpoints
             .flatMap(new RecordSizeLimit.Checkpoints(config))
             .returns(GradientCheckpoint.class)
             .uid("checkpoints-to-avro")
             .name("Checkpoints to Avro (in parts when over the record size)")
-            .setParallelism(1);
+            .setParallelism(1)
+            .startNewChain();
 
     DataStream<DeadLetter> deadLetters =
         validated
