@@ -154,6 +154,14 @@ public final class ClusterCli {
     String savepoint;
 
     @Option(
+        names = "--allow-non-restored-state",
+        description =
+            "With --savepoint: drop the savepoint's state of operators this job does not have"
+                + " (after turning recommend.enabled or model.neighbours off) instead of refusing"
+                + " it. That state is lost.")
+    boolean allowNonRestoredState;
+
+    @Option(
         names = "--another",
         description =
             "Run it beside the job already running, with topics and a consumer group of its own"
@@ -176,7 +184,23 @@ public final class ClusterCli {
                 + " FLAGS`. For a second job with topics and a consumer group of its own:"
                 + " --another.");
       }
-      String jobId = cluster.submit(jobArgs, parallelism, savepoint);
+      if (allowNonRestoredState && savepoint == null) {
+        throw new IllegalArgumentException("--allow-non-restored-state goes with --savepoint");
+      }
+      String jobId;
+      try {
+        jobId = cluster.submit(jobArgs, parallelism, savepoint, allowNonRestoredState);
+      } catch (IllegalStateException e) {
+        if (e.getMessage() != null && e.getMessage().contains("allowNonRestoredState")) {
+          // Flink names its own CLI's flag, which this command spells otherwise.
+          throw new IllegalStateException(
+              e.getMessage()
+                  + "; `bin/cluster submit --savepoint PATH --allow-non-restored-state` drops"
+                  + " that state (docs/operations.md, \"Upgrade through savepoints\")",
+              e);
+        }
+        throw e;
+      }
       System.out.println("job " + jobId + " running: " + cluster.flinkRestAddress());
       return 0;
     }

@@ -95,15 +95,21 @@ public final class FlinkRest {
 
   /**
    * Runs the uploaded jar's main method on the JobManager, which submits the job, and returns the
-   * job id. {@code savepoint} may be null (a fresh start).
+   * job id. {@code savepoint} may be null (a fresh start); {@code allowNonRestoredState} drops the
+   * savepoint's state of operators the job no longer has instead of refusing it.
    */
-  public String runJar(String jarId, List<String> args, int parallelism, String savepoint) {
+  public String runJar(
+      String jarId,
+      List<String> args,
+      int parallelism,
+      String savepoint,
+      boolean allowNonRestoredState) {
     ObjectNode request = JSON.createObjectNode();
     request.putPOJO("programArgsList", args);
     request.put("parallelism", parallelism);
     if (savepoint != null) {
       request.put("savepointPath", savepoint);
-      request.put("allowNonRestoredState", false);
+      request.put("allowNonRestoredState", allowNonRestoredState);
     }
     return post("jars/" + jarId + "/run", request).path("jobid").asText();
   }

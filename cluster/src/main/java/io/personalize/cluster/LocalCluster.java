@@ -157,9 +157,10 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * Uploads the job jar and runs it: {@code --bootstrap-servers} names this cluster's broker and
    * {@code --parallelism} is {@code parallelism} unless {@code jobArgs} say otherwise. Returns the
-   * job id once every task runs.
+   * job id once every task runs. {@code allowNonRestoredState}: see {@link FlinkRest#runJar}.
    */
-  public String submit(List<String> jobArgs, int parallelism, String savepoint) {
+  public String submit(
+      List<String> jobArgs, int parallelism, String savepoint, boolean allowNonRestoredState) {
     List<String> args = new ArrayList<>(jobArgs);
     if (!args.contains("--bootstrap-servers")) {
       args.addAll(List.of("--bootstrap-servers", kafka()));
@@ -170,7 +171,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     FlinkRest rest = rest();
     String jarId = rest.uploadJar(layout.jobJar());
-    String jobId = rest.runJar(jarId, args, parallelism, savepoint);
+    String jobId = rest.runJar(jarId, args, parallelism, savepoint, allowNonRestoredState);
     rest.awaitFullyRunning(jobId, START_TIMEOUT);
     return jobId;
   }

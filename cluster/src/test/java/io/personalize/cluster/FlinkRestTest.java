@@ -149,7 +149,7 @@ class FlinkRestTest {
       IllegalStateException refused =
           assertThrows(
               IllegalStateException.class,
-              () -> rest.runJar("jar-1", List.of(), 1, "no-such-savepoint"));
+              () -> rest.runJar("jar-1", List.of(), 1, "no-such-savepoint", false));
       assertEquals(
           "Flink REST POST /jars/jar-1/run answered 400: java.io.FileNotFoundException: Cannot"
               + " find checkpoint or savepoint file/directory 'no-such-savepoint' on file system 'file'."

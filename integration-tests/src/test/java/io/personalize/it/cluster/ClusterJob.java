@@ -88,7 +88,7 @@ final class ClusterJob {
   String submit(int parallelism, String savepoint, String... extraArgs) {
     List<String> args = args();
     args.addAll(List.of(extraArgs));
-    jobId = cluster.submit(args, parallelism, savepoint);
+    jobId = cluster.submit(args, parallelism, savepoint, false);
     return jobId;
   }
 
