@@ -237,39 +237,37 @@ public final class RecommendationServer implements AutoCloseable {
     String client = exchange.getSourceAddress().getAddress().getHostAddress();
     exchange.dispatch(
         intakeWorkers,
-        () -> {
-          byte[] body;
-          try {
-            exchange.startBlocking();
-            body = exchange.getInputStream().readAllBytes();
-          } catch (IOException e) {
-            // Undertow ends the read of a body over the limit with an IOException.
-            send(
-                exchange,
-                413,
-                Answers.error(
+        AlwaysAnswered.of(
+            "take events from " + client,
+            (status, answer) -> send(exchange, status, answer),
+            () -> {
+              byte[] body;
+              try {
+                exchange.startBlocking();
+                body = exchange.getInputStream().readAllBytes();
+              } catch (IOException e) {
+                // Undertow ends the read of a body over the limit with an IOException.
+                send(
+                    exchange,
                     413,
-                    "the body is larger than "
-                        + settings.events().maxBodyBytes()
-                        + " bytes ("
-                        + ServeOptions.EVENTS_MAX_BODY_BYTES.key()
-                        + ") or was cut short: "
-                        + e.getMessage()));
-            return;
-          }
-          try {
-            EventIntake.Answer answer = intake.accept(body, client, System.currentTimeMillis());
-            if (answer.retryAfterSeconds() > 0) {
-              exchange
-                  .getResponseHeaders()
-                  .put(Headers.RETRY_AFTER, Long.toString(answer.retryAfterSeconds()));
-            }
-            send(exchange, answer.status(), answer.body());
-          } catch (RuntimeException e) {
-            LOG.error("failed to take events from {}", client, e);
-            send(exchange, 500, Answers.error(500, "internal error: " + e));
-          }
-        });
+                    Answers.error(
+                        413,
+                        "the body is larger than "
+                            + settings.events().maxBodyBytes()
+                            + " bytes ("
+                            + ServeOptions.EVENTS_MAX_BODY_BYTES.key()
+                            + ") or was cut short: "
+                            + e.getMessage()));
+                return;
+              }
+              EventIntake.Answer answer = intake.accept(body, client, System.currentTimeMillis());
+              if (answer.retryAfterSeconds() > 0) {
+                exchange
+                    .getResponseHeaders()
+                    .put(Headers.RETRY_AFTER, Long.toString(answer.retryAfterSeconds()));
+              }
+              send(exchange, answer.status(), answer.body());
+            }));
   }
 
   private void recommendations(HttpServerExchange exchange, String userId)
@@ -300,24 +298,22 @@ public final class RecommendationServer implements AutoCloseable {
     Requests.query(exchange.getQueryString()); // a malformed query is still a 400
     exchange.dispatch(
         lookups,
-        () -> {
-          try {
-            ProfileLookup.Result result = profiles.find(userId);
-            if (!result.available()) {
-              Map<String, Object> answer =
-                  Answers.error(503, "the job's state cannot be read: " + result.reason());
-              answer.put(
-                  "recommendations",
-                  "/users/{id}/recommendations still answers from the lists already published");
-              send(exchange, 503, answer);
-            } else {
-              send(exchange, result.known() ? 200 : 404, ProfileLookup.answer(userId, result));
-            }
-          } catch (RuntimeException e) {
-            LOG.error("failed to look up user {}", userId, e);
-            send(exchange, 500, Answers.error(500, "internal error: " + e));
-          }
-        });
+        AlwaysAnswered.of(
+            "look up user " + userId,
+            (status, answer) -> send(exchange, status, answer),
+            () -> {
+              ProfileLookup.Result result = profiles.find(userId);
+              if (!result.available()) {
+                Map<String, Object> answer =
+                    Answers.error(503, "the job's state cannot be read: " + result.reason());
+                answer.put(
+                    "recommendations",
+                    "/users/{id}/recommendations still answers from the lists already published");
+                send(exchange, 503, answer);
+              } else {
+                send(exchange, result.known() ? 200 : 404, ProfileLookup.answer(userId, result));
+              }
+            }));
   }
 
   private void health(HttpServerExchange exchange) {
