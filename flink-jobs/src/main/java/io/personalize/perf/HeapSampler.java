@@ -105,15 +105,15 @@ final class HeapSampler implements AutoCloseable {
   private static final java.nio.file.Path PROC_STATUS = java.nio.file.Path.of("/proc/self/status");
 
   /** The most full collections {@link #liveBytes} makes. */
-  private static final int MAX_COLLECTIONS = 5;
+  private static final int MAX_COLLECTIONS = 6;
 
   /**
    * The heap used right after a full collection: what this JVM holds live (the cluster and the
    * broker run here, so the job's live heap plus about a constant). It stops every thread for a
    * moment, so not while a run is timed.
    *
-   * <p>Collections until one frees less than a megabyte, with the pending finalizers run after
-   * each: Flink's processing-time service has a finalizer, so a finished task (its operators,
+   * <p>Collections until two in a row free less than a megabyte, with the pending finalizers run
+   * after each: Flink's processing-time service has a finalizer, so a finished task (its operators,
    * replicas and buffers: a whole job's heap) outlives the first collection after it ends, which
    * only queues it for that finalizer (and the queue is filled by another thread, after the
    * collection: a phantom-reachable canary says when). Until 2026-12-06 one collection was made,
@@ -123,15 +123,19 @@ final class HeapSampler implements AutoCloseable {
   @SuppressWarnings({"deprecation", "removal"})
   static long liveBytes() {
     long used = Long.MAX_VALUE;
+    int steady = 0;
     for (int round = 0; round < MAX_COLLECTIONS; round++) {
       ReferenceQueue<Object> collected = new ReferenceQueue<>();
       PhantomReference<Object> canary = new PhantomReference<>(new Object(), collected);
       System.gc();
       long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      if (used - now < 1 << 20) {
+      // Twice in a row: the finalizer of an object the collection before queued may not have been
+      // handed its object yet when the pending finalizers ran (seen once, on a busy machine).
+      steady = used - now < 1 << 20 ? steady + 1 : 0;
+      if (steady == 2) {
         return Math.min(now, used);
       }
-      used = now;
+      used = Math.min(now, used);
       try {
         // The reference handler queues what the collection found after it; the canary, found by
         // the same collection, tells that it has got to them (a second round mops up the rest).
