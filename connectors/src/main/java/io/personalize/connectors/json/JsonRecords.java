@@ -10,14 +10,13 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.StrictUtf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -93,12 +92,7 @@ public final class JsonRecords {
     }
     CharBuffer text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(json));
+      text = StrictUtf8.decode(ByteBuffer.wrap(json));
     } catch (CharacterCodingException e) {
       throw new DecodingException(
           DeadLetterReason.UNDECODABLE,

@@ -149,6 +149,12 @@ public final class RecommendCommand implements Callable<Integer> {
         answer.path("graphVersion").asLong(),
         answer.path("generatedAt").asText(),
         answer.path("ageMillis").asLong() / 1000.0);
+    if (answer.path("items").isEmpty()) {
+      out.println(
+          "  no items: the engine had no candidate for this user when the list was made (too"
+              + " little data around the user's items yet, or every item it knows already seen);"
+              + " the list fills as events arrive");
+    }
     int rank = 1;
     for (JsonNode item : answer.path("items")) {
       out.printf(

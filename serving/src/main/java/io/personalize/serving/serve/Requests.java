@@ -1,11 +1,9 @@
 package io.personalize.serving.serve;
 
+import io.personalize.connectors.format.StrictUtf8;
 import io.personalize.validation.EventValidator;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,13 +110,7 @@ final class Requests {
     }
     bytes.flip();
     try {
-      CharBuffer chars =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(bytes);
-      return chars.toString();
+      return StrictUtf8.decode(bytes).toString();
     } catch (CharacterCodingException e) {
       throw new BadRequest("the " + where + " is not UTF-8 once percent-decoded");
     }

@@ -1,5 +1,6 @@
 package io.personalize.serving.serve;
 
+import io.personalize.connectors.kafka.RawReaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +57,8 @@ final class TopicFollower implements AutoCloseable {
       Handler handler) {
     this.topic = topic;
     this.handler = handler;
-    Properties props = new Properties();
-    props.putAll(clientProperties);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // The job's sinks may be transactional: never serve a list from an aborted transaction.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // The job creates its topics compacted; a reader that created one would make it plain.
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "personalize-serve-" + topic);
+    Properties props =
+        RawReaders.config(bootstrapServers, clientProperties, "personalize-serve-" + topic);
     // A new list should be served within milliseconds of reaching the broker.
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
     this.consumer = new KafkaConsumer<>(props);

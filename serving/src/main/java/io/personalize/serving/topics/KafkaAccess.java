@@ -2,6 +2,7 @@ package io.personalize.serving.topics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.personalize.connectors.kafka.KafkaReachability;
+import io.personalize.connectors.kafka.RawReaders;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.serving.query.Endpoints;
 import io.personalize.settings.KafkaClientSettings;
@@ -14,11 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Option;
 
 /**
@@ -109,19 +108,7 @@ final class KafkaAccess {
 
   /** Settings of a consumer of raw bytes that commits nothing unless asked to. */
   Properties consumerConfig(Map<String, String> client, String clientId) {
-    Properties props = new Properties();
-    props.putAll(client);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // What the job's consumers see: never a record of an aborted transaction.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // A reader must not create a topic: the job creates its topics with their settings.
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    return props;
+    return RawReaders.config(servers(), client, clientId);
   }
 
   /**

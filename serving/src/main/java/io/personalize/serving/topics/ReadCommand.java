@@ -1,6 +1,5 @@
 package io.personalize.serving.topics;
 
-import io.personalize.serving.config.ParameterErrors;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -79,32 +78,15 @@ public final class ReadCommand implements Callable<Integer> {
   boolean follow;
 
   public static void main(String[] args) {
-    // Kafka's clients log their whole configuration at INFO: only their errors.
-    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-    }
-    System.exit(run(new PrintWriter(System.out, false), new PrintWriter(System.err, true), args));
+    TopicCommandLine.main(commandLine(), args);
   }
 
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
-    cli.setOut(out);
-    cli.setErr(err);
-    int code = cli.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return TopicCommandLine.run(commandLine(), out, err, args);
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new ReadCommand());
-    ParameterErrors.shortOnes(cli, "bin/personalize ");
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("read: " + (e.getMessage() == null ? e : e.getMessage()));
-          return 2;
-        });
-    return cli;
+    return TopicCommandLine.of(new ReadCommand(), "read");
   }
 
   @Override
@@ -140,13 +122,7 @@ public final class ReadCommand implements Callable<Integer> {
         try {
           while (follow || !KafkaAccess.atEnd(consumer, partitions, ends)) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-              out.println(
-                  RecordLines.line(
-                      record.partition(),
-                      record.offset(),
-                      record.timestamp(),
-                      record.key(),
-                      record.value()));
+              out.println(RecordLines.line(record));
               printed++;
               if (max != null && printed >= max) {
                 break;

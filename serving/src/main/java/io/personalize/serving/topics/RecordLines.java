@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.personalize.avro.DeadLetter;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.format.DecodingException;
+import io.personalize.connectors.format.StrictUtf8;
 import io.personalize.connectors.format.WireFormat;
 import io.personalize.connectors.json.JsonRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One Kafka record of any of the engine's topics as one line of JSON: where it is (partition,
@@ -33,7 +33,13 @@ final class RecordLines {
   private RecordLines() {}
 
   /** The line of one record, without the line break. */
-  static String line(int partition, long offset, long timestampMillis, byte[] key, byte[] value) {
+  static String line(ConsumerRecord<byte[], byte[]> record) {
+    return line(
+        record.partition(), record.offset(), record.timestamp(), record.key(), record.value());
+  }
+
+  private static String line(
+      int partition, long offset, long timestampMillis, byte[] key, byte[] value) {
     ObjectNode line = JSON.createObjectNode();
     line.put("partition", partition);
     line.put("offset", offset);
@@ -136,13 +142,7 @@ final class RecordLines {
   private static String text(byte[] bytes) {
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+      text = StrictUtf8.decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       return null;
     }

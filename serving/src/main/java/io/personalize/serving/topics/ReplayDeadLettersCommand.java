@@ -5,7 +5,6 @@ import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.format.DecodingException;
 import io.personalize.connectors.kafka.DeadLetters;
-import io.personalize.serving.config.ParameterErrors;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -118,34 +117,16 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
   @Mixin KafkaAccess kafka;
 
   public static void main(String[] args) {
-    // Kafka's clients log their whole configuration at INFO: only their errors.
-    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-    }
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    TopicCommandLine.main(commandLine(), args);
   }
 
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine();
-    cli.setOut(out);
-    cli.setErr(err);
-    int code = cli.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return TopicCommandLine.run(commandLine(), out, err, args);
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new ReplayDeadLettersCommand());
+    CommandLine cli = TopicCommandLine.of(new ReplayDeadLettersCommand(), "replay-dead-letters");
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    ParameterErrors.shortOnes(cli, "bin/personalize ");
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine
-              .getErr()
-              .println("replay-dead-letters: " + (e.getMessage() == null ? e : e.getMessage()));
-          return 2;
-        });
     return cli;
   }
 
@@ -181,34 +162,33 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
         consumer.seekToBeginning(fresh); // an empty list would mean every partition
       }
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      // Offsets handled (sent or left) so far: a stop between two records of a batch commits
+      // only what was handled, where the consumer's position would skip the rest of the batch.
+      Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       try (WakeOnShutdown wake = new WakeOnShutdown(consumer)) {
         try {
           while (!KafkaAccess.atEnd(consumer, partitions, ends)) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
               ProducerRecord<byte[], byte[]> replay = replay(record, tally, consumer, targets, err);
-              if (replay == null) {
-                continue;
+              if (replay != null) {
+                if (dryRun) {
+                  out.println(RecordLines.line(record));
+                } else {
+                  sent.add(producer.send(replay));
+                }
+                tally.replayed++;
               }
-              if (dryRun) {
-                out.println(
-                    RecordLines.line(
-                        record.partition(),
-                        record.offset(),
-                        record.timestamp(),
-                        record.key(),
-                        record.value()));
-              } else {
-                sent.add(producer.send(replay));
-              }
-              tally.replayed++;
+              handled.put(
+                  new TopicPartition(record.topic(), record.partition()),
+                  new OffsetAndMetadata(record.offset() + 1));
             }
-            acknowledgeAndCommit(producer, consumer, partitions, sent);
+            acknowledgeAndCommit(producer, consumer, handled, sent);
           }
         } catch (WakeupException e) {
           stopped = true;
           // What was sent before the stop is acknowledged and committed: the next run goes on.
-          acknowledgeAndCommit(producer, consumer, partitions, List.of());
+          acknowledgeAndCommit(producer, consumer, handled, sent);
         }
         out.println(tally.summary(stopped));
         out.flush();
@@ -265,11 +245,13 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
     return new ProducerRecord<>(target, null, bytes);
   }
 
-  /** Waits for the broker's acknowledgement of everything sent, then commits what was read. */
+  /**
+   * Waits for the broker's acknowledgement of everything sent, then commits the offsets handled.
+   */
   private void acknowledgeAndCommit(
       KafkaProducer<byte[], byte[]> producer,
       KafkaConsumer<byte[], byte[]> consumer,
-      List<TopicPartition> partitions,
+      Map<TopicPartition, OffsetAndMetadata> handled,
       List<Future<RecordMetadata>> sent)
       throws InterruptedException {
     if (dryRun) {
@@ -287,11 +269,10 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
             e);
       }
     }
-    Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-    for (TopicPartition partition : partitions) {
-      positions.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+    sent.clear();
+    if (!handled.isEmpty()) {
+      consumer.commitSync(handled);
     }
-    consumer.commitSync(positions);
   }
 
   private Properties producerConfig(Map<String, String> client) {

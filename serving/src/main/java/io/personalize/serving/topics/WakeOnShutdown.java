@@ -28,11 +28,6 @@ final class WakeOnShutdown implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Whether a stop was asked for. */
-  boolean asked() {
-    return asked;
-  }
-
   /** Lets the exit go on; without a stop asked for, removes the hook. */
   @Override
   public void close() {

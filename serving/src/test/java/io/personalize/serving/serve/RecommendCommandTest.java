@@ -3,6 +3,7 @@ package io.personalize.serving.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -21,19 +22,7 @@ class RecommendCommandTest {
    */
   @Test
   void anAnswerThatIsNotJsonSaysWhoAnswered() throws Exception {
-    HttpServer other =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    other.createContext(
-        "/",
-        exchange -> {
-          byte[] page =
-              "<!DOCTYPE HTML><html><body>404</body></html>".getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/html");
-          exchange.sendResponseHeaders(404, page.length);
-          exchange.getResponseBody().write(page);
-          exchange.close();
-        });
-    other.start();
+    HttpServer other = answering(404, "text/html", "<!DOCTYPE HTML><html><body>404</body></html>");
     try {
       String server = "http://127.0.0.1:" + other.getAddress().getPort();
       StringWriter out = new StringWriter();
@@ -54,6 +43,57 @@ class RecommendCommandTest {
     } finally {
       other.stop(0);
     }
+  }
+
+  /**
+   * Regression: a list without items (the server's answer below, seen by hand for a user with two
+   * events after recommendations were turned on) printed its heading and nothing under it.
+   */
+  @Test
+  void anEmptyListSaysItIsEmpty() throws Exception {
+    HttpServer server =
+        answering(
+            200,
+            "application/json",
+            "{\"user\":\"qa-new\",\"fallback\":false,\"recommender\":\"walks+rank+mmr\","
+                + "\"items\":[],\"modelVersion\":0,\"graphVersion\":0,"
+                + "\"generatedAt\":\"2026-12-07T18:00:58.153Z\",\"ageMillis\":51034,"
+                + "\"userEvents\":2,\"afterEventAt\":\"2026-12-07T17:50:01Z\"}");
+    try {
+      StringWriter out = new StringWriter();
+
+      int code =
+          RecommendCommand.run(
+              new PrintWriter(out),
+              new PrintWriter(new StringWriter()),
+              "--user",
+              "qa-new",
+              "--server",
+              "http://127.0.0.1:" + server.getAddress().getPort());
+
+      assertThat(code).isZero();
+      assertThat(out.toString().lines()).hasSize(2).last().asString().startsWith("  no items: ");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** A web server on a free loopback port that answers every request the same. */
+  private static HttpServer answering(int status, String contentType, String body)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", contentType);
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    return server;
   }
 
   /**
