@@ -118,6 +118,7 @@ public final class ReadCommand implements Callable<Integer> {
       }
       long printed = 0;
       boolean stopped = false;
+      boolean outputClosed = false;
       try (WakeOnShutdown wake = new WakeOnShutdown(consumer)) {
         try {
           while (follow || !KafkaAccess.atEnd(consumer, partitions, ends)) {
@@ -128,7 +129,12 @@ public final class ReadCommand implements Callable<Integer> {
                 break;
               }
             }
-            out.flush();
+            // A PrintWriter keeps a write's failure to itself: without this, `read --follow |
+            // head -1` would read on after head has gone.
+            if (out.checkError()) {
+              outputClosed = true;
+              break;
+            }
             if (max != null && printed >= max) {
               break;
             }
@@ -137,18 +143,22 @@ public final class ReadCommand implements Callable<Integer> {
           stopped = true;
         }
         out.flush();
-        err.println(summary(printed, partitions.size(), stopped));
+        err.println(summary(printed, partitions.size(), stopped, outputClosed));
         err.flush();
       }
     }
     return 0;
   }
 
-  private String summary(long printed, int partitions, boolean stopped) {
-    String where =
-        stopped
-            ? "stopped"
-            : max != null && printed >= max ? "stopped at --max " + max : "read to its end";
+  private String summary(long printed, int partitions, boolean stopped, boolean outputClosed) {
+    String where;
+    if (outputClosed) {
+      where = "stopped: its output was closed";
+    } else if (stopped) {
+      where = "stopped";
+    } else {
+      where = max != null && printed >= max ? "stopped at --max " + max : "read to its end";
+    }
     return String.format(
         "%,d record%s of '%s' (%d partition%s): %s",
         printed, printed == 1 ? "" : "s", topic, partitions, partitions == 1 ? "" : "s", where);

@@ -1,6 +1,7 @@
 package io.personalize.serving.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +10,13 @@ import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -133,6 +137,44 @@ class ReadCommandITCase {
     assertThat(empty.code).isZero();
     assertThat(empty.lines).isEmpty();
     assertThat(empty.err).contains("0 records of 'empty' (1 partition): read to its end");
+  }
+
+  /**
+   * Regression: {@code read --follow | head -1} went on reading after {@code head} had exited, for
+   * good: a {@link PrintWriter} keeps a closed pipe's error to itself.
+   */
+  @Test
+  void aClosedOutputStopsEvenAFollow() {
+    PrintWriter closed =
+        new PrintWriter(
+            new Writer() {
+              @Override
+              public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("Broken pipe");
+              }
+
+              @Override
+              public void flush() {}
+
+              @Override
+              public void close() {}
+            });
+    StringWriter err = new StringWriter();
+
+    int code =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                ReadCommand.run(
+                    closed,
+                    new PrintWriter(err),
+                    "dead-letters",
+                    "--follow",
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers()));
+
+    assertThat(code).isZero();
+    assertThat(err.toString()).contains("of 'dead-letters'").contains("its output was closed");
   }
 
   @Test
