@@ -3,6 +3,7 @@ package io.personalize.serving.serve;
 import io.personalize.connectors.kafka.RawReaders;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,6 +44,14 @@ final class TopicFollower implements AutoCloseable {
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private volatile boolean caughtUp;
+
+  /**
+   * Each partition's end when the follower began to read it: caught up once it has read that far.
+   * Not the end at a later check: a topic the job writes to all the time is rarely at its end when
+   * looked at, and the server would stay "starting".
+   */
+  private final Map<TopicPartition, Long> endsAtStart = new HashMap<>();
+
   private volatile boolean closed;
   private boolean saidMissing;
 
@@ -90,7 +99,7 @@ final class TopicFollower implements AutoCloseable {
     return rejected.get();
   }
 
-  /** True once everything that was in the topic has been read at least once. */
+  /** True once everything that was in the topic when the follower began has been read. */
   boolean caughtUp() {
     return caughtUp;
   }
@@ -111,6 +120,7 @@ final class TopicFollower implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            endsAtStart.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(5)));
             partitionsAt = System.currentTimeMillis();
           }
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
@@ -199,6 +209,7 @@ final class TopicFollower implements AutoCloseable {
     added.removeAll(partitions);
     consumer.assign(all);
     consumer.seekToBeginning(added);
+    endsAtStart.putAll(consumer.endOffsets(added, Duration.ofSeconds(5)));
     LOG.info("topic {} grew to {} partitions", topic, all.size());
     return all;
   }
@@ -206,12 +217,14 @@ final class TopicFollower implements AutoCloseable {
   private void updateLag(List<TopicPartition> partitions) {
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
     long behind = 0;
+    boolean readWhatWasThere = true;
     for (TopicPartition p : partitions) {
       long position = consumer.position(p, Duration.ofSeconds(5));
       behind += Math.max(0, ends.getOrDefault(p, position) - position);
+      readWhatWasThere &= position >= endsAtStart.getOrDefault(p, 0L);
     }
     lag.set(behind);
-    if (behind == 0 && !caughtUp) {
+    if (readWhatWasThere && !caughtUp) {
       caughtUp = true;
       LOG.info("read topic {} to its end: {} records", topic, records.get());
     }
