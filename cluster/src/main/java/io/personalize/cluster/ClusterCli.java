@@ -76,7 +76,14 @@ public final class ClusterCli {
     }
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts the cluster.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Starts the cluster.",
+        "On a cluster of which part has stopped (a broker or a TaskManager killed or crashed),"
+            + " starts that part again: the broker on its data, so no record is lost."
+      })
   static final class Start implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();
 
@@ -124,7 +131,20 @@ public final class ClusterCli {
               flinkOptions,
               Map.of(),
               null);
-      LocalCluster cluster = LocalCluster.start(Layout.fromSystemProperty(), settings, System.out);
+      Optional<LocalCluster> existing = LocalCluster.attach(Layout.fromSystemProperty(), home.home);
+      LocalCluster cluster;
+      if (existing.isPresent() && existing.get().state().anyAlive()) {
+        // Part of it stopped (a broker killed, a TaskManager out of memory): start that part.
+        List<String> restarted = existing.get().restartStopped();
+        if (restarted.isEmpty()) {
+          throw new IllegalStateException(
+              "the cluster in " + home.home + " is running (bin/cluster status)");
+        }
+        System.out.println("restarted what had stopped: " + String.join(", ", restarted));
+        cluster = existing.get();
+      } else {
+        cluster = LocalCluster.start(Layout.fromSystemProperty(), settings, System.out);
+      }
       System.out.println("kafka:      " + cluster.kafka());
       System.out.println("flink REST: " + cluster.flinkRestAddress());
       System.out.println("queryable state proxies: " + cluster.queryableStatePorts());

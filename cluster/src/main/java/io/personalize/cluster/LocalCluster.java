@@ -210,6 +210,38 @@ public final class LocalCluster implements AutoCloseable {
     awaitTaskManagers(taskManagers);
   }
 
+  /**
+   * Starts again the processes that have stopped (a broker or a TaskManager killed, crashed or out
+   * of memory) while the JobManager runs: the broker on its data, each TaskManager on a new
+   * queryable-state port. Returns their names, in the order they were started.
+   *
+   * @throws IllegalStateException when the JobManager has stopped: the cluster's REST API and job
+   *     state went with it, so only a new cluster helps
+   */
+  public List<String> restartStopped() {
+    if (!state.processes(ClusterProcess.JOBMANAGER).get(0).isAlive()) {
+      throw new IllegalStateException(
+          "the JobManager of the cluster in "
+              + home
+              + " has stopped, so the cluster cannot be mended: `bin/cluster stop`, then `bin/cluster"
+              + " start` (a new cluster: its broker begins empty; a savepoint restores the job's"
+              + " state)");
+    }
+    List<String> restarted = new ArrayList<>();
+    if (!state.processes(ClusterProcess.KAFKA).get(0).isAlive()) {
+      restartKafka();
+      restarted.add("kafka (on its data)");
+    }
+    List<ClusterProcess> taskManagers = state.processes(ClusterProcess.TASKMANAGER);
+    for (int index = 0; index < taskManagers.size(); index++) {
+      if (!taskManagers.get(index).isAlive()) {
+        restartTaskManager(index);
+        restarted.add("taskmanager " + (index + 1));
+      }
+    }
+    return restarted;
+  }
+
   /** Stops the broker (SIGTERM, as an operator would) and starts it again on the same data. */
   public void restartKafka() {
     ClusterProcess broker = state.processes(ClusterProcess.KAFKA).get(0);
