@@ -187,7 +187,7 @@ public final class LocalCluster implements AutoCloseable {
    * Starts the {@code index}-th TaskManager again (after {@link #killTaskManager}), on a new
    * queryable-state port, and waits until it has registered.
    */
-  public void restartTaskManager(int index) {
+  private void restartTaskManager(int index) {
     ClusterProcess old = state.processes(ClusterProcess.TASKMANAGER).get(index);
     JavaProcesses.kill(old.pid());
     int taskManagers = state.processes(ClusterProcess.TASKMANAGER).size();

@@ -144,6 +144,7 @@ class RealClusterITCase {
 
     long killedAt = System.nanoTime();
     long pid = cluster.killTaskManager(0);
+    List<String> restarted;
     try {
       // Back when every task runs again after at least one restart.
       Polling.await(
@@ -163,10 +164,12 @@ class RealClusterITCase {
               pid, 6_000, recovery, rest.restarts(job.jobId), job.producedTotal));
       assertThat(recovery).as("recovery after a TaskManager kill, seconds").isLessThan(60);
     } finally {
-      // The next scenarios need both TaskManagers and no job, whatever happened here.
+      // The next scenarios need both TaskManagers and no job, whatever happened here. What
+      // `bin/cluster start` does on a cluster of which part has stopped.
       rest.activeJob().ifPresent(rest::cancel);
-      cluster.restartTaskManager(0);
+      restarted = cluster.restartStopped();
     }
+    assertThat(restarted).containsExactly("taskmanager 1");
   }
 
   @Test
