@@ -49,7 +49,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   private static final byte[] HEADER = {(byte) 0xC3, 0x01};
   static final int HEADER_AND_FINGERPRINT = 10;
 
-  /** The engine's top-level wire types by fingerprint: to name a record of the wrong type. */
+  /** The engine's top-level wire types (the values of its topics) by their schema's fingerprint. */
   private static final Map<Long, Class<? extends SpecificRecord>> WIRE_TYPES =
       List.<Class<? extends SpecificRecord>>of(
               InteractionEvent.class,
