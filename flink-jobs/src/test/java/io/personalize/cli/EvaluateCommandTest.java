@@ -24,7 +24,13 @@ class EvaluateCommandTest {
   /** Exit code, the command line's err writer, and what the command printed on System.out. */
   private record Run(int exitCode, String err, String out) {}
 
+  /** Where a run that names no --out writes: never the module's own out/eval. */
+  @TempDir static Path defaultOut;
+
   private static Run run(String... args) {
+    if (java.util.Arrays.stream(args).noneMatch(arg -> arg.startsWith("--out"))) {
+      args = concat(args, new String[] {"--out", defaultOut.resolve("eval").toString()});
+    }
     CommandLine cli = PersonalizeCli.commandLine();
     StringWriter err = new StringWriter();
     StringWriter cliOut = new StringWriter();

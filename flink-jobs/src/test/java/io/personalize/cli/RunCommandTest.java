@@ -47,7 +47,16 @@ class RunCommandTest {
   /** {@code personalize run args} in this JVM: its exit code, standard error and output. */
   private record Ran(int exit, String err, String out) {}
 
+  /** Where a run that names no --out writes: never the module's own out/run. */
+  @TempDir static Path defaultOut;
+
   private static Ran execute(String... args) {
+    if (java.util.Arrays.stream(args).noneMatch(arg -> arg.startsWith("--out"))) {
+      String[] withOut = java.util.Arrays.copyOf(args, args.length + 2);
+      withOut[args.length] = "--out";
+      withOut[args.length + 1] = defaultOut.resolve("run").toString();
+      args = withOut;
+    }
     CommandLine cli = PersonalizeCli.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.serving.RawProducers;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +26,9 @@ class TopicFollowerITCase {
       try (Topics topics = new Topics(kafka.bootstrapServers())) {
         topics.create(2, Topics.COMPACTED, "lists");
       }
-      Properties props = new Properties();
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
       AtomicBoolean producing = new AtomicBoolean(true);
       AtomicLong sent = new AtomicLong();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      try (KafkaProducer<byte[], byte[]> producer = RawProducers.to(kafka.bootstrapServers())) {
         for (int i = 0; i < 1_000; i++) {
           producer.send(record(i));
         }

@@ -10,6 +10,7 @@ import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.EmbeddedKafka;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.serving.RawProducers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,12 +22,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +46,7 @@ class ReadCommandITCase {
       topics.create(2, Topics.KEEP_FOREVER, "dead-letters");
       topics.create(1, Topics.KEEP_FOREVER, "empty");
     }
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+    try (KafkaProducer<byte[], byte[]> producer = RawProducers.to(kafka.bootstrapServers())) {
       // Partition 0: the dead letters of a text record and of a binary one, a JSON object.
       send(producer, 0, "u1", DEAD_LETTERS.encode(letter("this is not avro", 7)));
       send(producer, 0, null, DEAD_LETTERS.encode(letter(BINARY, 8)));

@@ -7,8 +7,10 @@ import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.kafka.DeadLetters;
 import io.personalize.connectors.kafka.EmbeddedKafka;
+import io.personalize.connectors.kafka.RawReaders;
 import io.personalize.connectors.kafka.RawRecord;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.serving.RawProducers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,17 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +45,7 @@ class ReplayDeadLettersITCase {
       topics.create(2, Topics.KEEP_FOREVER, "interactions");
       topics.create(1, Topics.KEEP_FOREVER, "dead-letters");
     }
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(props);
+    producer = RawProducers.to(kafka.bootstrapServers());
   }
 
   @AfterAll
@@ -158,13 +151,9 @@ class ReplayDeadLettersITCase {
   }
 
   private static List<byte[]> interactions() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<byte[]> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(RawReaders.config(kafka.bootstrapServers(), Map.of(), "test"))) {
       List<TopicPartition> partitions =
           List.of(new TopicPartition("interactions", 0), new TopicPartition("interactions", 1));
       consumer.assign(partitions);
