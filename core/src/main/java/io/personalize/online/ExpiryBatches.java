@@ -1,5 +1,6 @@
 package io.personalize.online;
 
+import io.personalize.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -19,10 +20,24 @@ public final class ExpiryBatches {
               + " (their last events %s .. %s)",
           users,
           users == 1 ? "" : "s",
-          Duration.ofMillis(idleMillis),
+          Durations.show(Duration.ofMillis(idleMillis)),
           Instant.ofEpochMilli(watermark),
           Instant.ofEpochMilli(oldestLastEvent),
           Instant.ofEpochMilli(newestLastEvent));
+    }
+
+    /**
+     * How far the watermark had passed the deadline of the most recent of these users when they
+     * expired: about one watermark step when event time went by (a replay of years of history
+     * expires users every step, each close to its deadline), far more when it jumped (one event far
+     * ahead of the rest). Long.MAX_VALUE when that does not fit a long.
+     */
+    public long lateByMillis(long idleMillis) {
+      try {
+        return Math.subtractExact(watermark, Math.addExact(newestLastEvent, idleMillis));
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
     }
   }
 

@@ -25,6 +25,8 @@ import io.personalize.online.UserState;
 import io.personalize.recommend.SeenItems;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.UserProfile;
+import io.personalize.util.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -75,7 +77,11 @@ public class PersonalModelFunction
     implements CheckpointedFunction, CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalModelFunction.class);
 
-  /** A batch of at least this many expired users is logged at WARN. */
+  /**
+   * A batch of at least this many expired users is logged at WARN when the watermark jumped past
+   * their deadlines (by more than the idle expiry itself); a replay of years of history expires
+   * that many at each step as event time goes by, which is no news.
+   */
   static final long BULK_EXPIRY_WARNING = 100;
 
   private static final String[] NO_ITEMS = new String[0];
@@ -348,8 +354,13 @@ public class PersonalModelFunction
     if (batch == null) {
       return;
     }
-    if (batch.users() >= BULK_EXPIRY_WARNING) {
-      LOG.warn("{}", batch.describe(idleMillis));
+    long lateBy = batch.lateByMillis(idleMillis);
+    if (batch.users() >= BULK_EXPIRY_WARNING && lateBy > idleMillis) {
+      LOG.warn(
+          "{}: the watermark passed their deadlines {} late at once, as one event far ahead of"
+              + " the others does (docs/architecture.md, \"Idle users follow event time\")",
+          batch.describe(idleMillis),
+          lateBy == Long.MAX_VALUE ? "far" : Durations.show(Duration.ofMillis(lateBy)));
     } else {
       LOG.info("{}", batch.describe(idleMillis));
     }

@@ -1,5 +1,6 @@
 package io.personalize.connectors.kafka;
 
+import io.personalize.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -220,18 +221,12 @@ public final class Topics implements AutoCloseable {
                 + " next retention check, possibly before they are read. Keep them with"
                 + " `kafka-configs.sh --bootstrap-server ... --alter --entity-type topics"
                 + " --entity-name %s --add-config retention.ms=-1`, or write to a new topic.",
-            topic, show(Duration.ofMillis(retention)), retention, oldest, age.toDays(), topic));
-  }
-
-  /** 7 days as "7 days", 36 hours as "36 h", else ISO-8601 (PT1.5S). */
-  private static String show(Duration d) {
-    if (!d.isZero() && d.toMillis() % 86_400_000L == 0) {
-      return d.toDays() + (d.toDays() == 1 ? " day" : " days");
-    }
-    if (!d.isZero() && d.toMillis() % 3_600_000L == 0) {
-      return d.toHours() + " h";
-    }
-    return d.toString();
+            topic,
+            Durations.show(Duration.ofMillis(retention)),
+            retention,
+            oldest,
+            age.toDays(),
+            topic));
   }
 
   /**

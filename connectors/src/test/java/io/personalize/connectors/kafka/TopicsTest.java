@@ -20,7 +20,7 @@ class TopicsTest {
         .hasValueSatisfying(
             warning ->
                 assertThat(warning)
-                    .startsWith("topic 'interactions' deletes records older than 7 days")
+                    .startsWith("topic 'interactions' deletes records older than 7 d")
                     .contains("(retention.ms=604800000)")
                     .contains("1997-09-20T03:05:10Z")
                     .contains("--entity-name interactions --add-config retention.ms=-1"));

@@ -539,7 +539,7 @@ class PersonalModelFunctionTest {
               line -> {
                 assertThat(line.level()).isEqualTo(Level.INFO);
                 assertThat(line.message())
-                    .startsWith("expired 1 user idle for more than PT10S of event time")
+                    .startsWith("expired 1 user idle for more than 10 s of event time")
                     .contains(Instant.ofEpochMilli(2_000 + IDLE).toString());
               });
       assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -626,7 +626,8 @@ class PersonalModelFunctionTest {
 
   /**
    * One event far ahead of the rest makes the watermark jump past every other user's deadline: they
-   * all expire at once, reported as one log line for the batch, at WARN from 100 users.
+   * all expire at once, reported as one log line for the batch, at WARN from 100 users, saying how
+   * late.
    */
   @ParameterizedTest(name = "{0} users -> {1}")
   @CsvSource({"99, INFO", "100, WARN", "150, WARN"})
@@ -663,14 +664,44 @@ class PersonalModelFunctionTest {
               line -> {
                 assertThat(line.level()).isEqualTo(Level.toLevel(level));
                 assertThat(line.message())
-                    .startsWith("expired " + users + " users idle for more than PT10S")
+                    .startsWith("expired " + users + " users idle for more than 10 s")
                     .contains("as the watermark reached " + Instant.ofEpochMilli(far))
-                    .endsWith(
+                    .contains(
                         "(their last events "
                             + Instant.ofEpochMilli(1_000)
                             + " .. "
                             + Instant.ofEpochMilli(1_000 + users - 1)
                             + ")");
+                // 10 idle times ahead: 9 of them past the most recent user's deadline, plus 1 ms.
+                assertThat(line.message().contains("their deadlines 90001 ms late at once"))
+                    .isEqualTo(level.equals("WARN"));
+              });
+    }
+  }
+
+  /**
+   * A replay of history expires users at each watermark step as event time goes by, each close to
+   * its deadline: at INFO however many there are. CiaoDVD's eleven years printed 33 WARN lines.
+   */
+  @Test
+  void manyUsersExpiringAsEventTimeGoesByAreNoWarning() throws Exception {
+    open(CONFIG);
+    int users = 150;
+    for (int u = 0; u < users; u++) {
+      send(rating("u" + u, "i" + u % 10, 1 + u % 5, 1_000 + u));
+    }
+    long later = 1_000 + users + IDLE;
+    send(rating("later", "i1", 4, later));
+    try (LogCapture log = LogCapture.of(PersonalModelFunction.class)) {
+      watermark(later);
+      send(rating("later", "i2", 3, later + 1));
+      assertThat(OperatorMetrics.count(harness, "users-expired")).isEqualTo(users);
+      assertThat(log.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.level()).isEqualTo(Level.INFO);
+                assertThat(line.message()).startsWith("expired 150 users idle for more than 10 s");
               });
     }
   }
@@ -688,12 +719,12 @@ class PersonalModelFunctionTest {
       watermark(5_001 + IDLE);
       assertThat(log.at(Level.INFO))
           .singleElement(as(STRING))
-          .startsWith("expired 3 users idle for more than PT10S");
+          .startsWith("expired 3 users idle for more than 10 s");
       harness.setProcessingTime(harness.getProcessingTime() + 1_000);
       assertThat(log.at(Level.INFO))
           .hasSize(2)
           .last(as(STRING))
-          .startsWith("expired 2 users idle for more than PT10S");
+          .startsWith("expired 2 users idle for more than 10 s");
       assertThat(log.at(Level.WARN)).isEmpty();
     }
     assertThat(usersWithState(harness)).containsExactly("b2");

@@ -1,5 +1,6 @@
 package io.personalize.serving.config;
 
+import io.personalize.util.Durations;
 import io.personalize.util.Messages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,7 +119,7 @@ public final class SettingFlags {
       return "-";
     }
     if (d instanceof Duration duration) {
-      return showDuration(duration);
+      return Durations.show(duration);
     }
     if (d instanceof List<?> list) {
       return list.size() > 4
@@ -129,25 +130,6 @@ public final class SettingFlags {
       return String.format(Locale.ROOT, "%,d", i).replace(',', '_');
     }
     return String.valueOf(d);
-  }
-
-  private static String showDuration(Duration d) {
-    if (d.isZero()) {
-      return "0 ms";
-    }
-    if (d.toMillis() % 86_400_000L == 0) {
-      return d.toDays() + " d";
-    }
-    if (d.toMillis() % 3_600_000L == 0) {
-      return d.toHours() + " h";
-    }
-    if (d.toMillis() % 60_000L == 0) {
-      return d.toMinutes() + " min";
-    }
-    if (d.toMillis() % 1000 == 0) {
-      return d.toSeconds() + " s";
-    }
-    return d.toMillis() + " ms";
   }
 
   /**
