@@ -3,13 +3,11 @@ package io.personalize.connectors.kafka;
 import static io.personalize.util.Messages.oneLine;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -34,11 +32,8 @@ public final class KafkaReachability {
   public static String check(
       String bootstrapServers, Map<String, String> client, Duration timeout, String hint) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    Map<String, Object> config = new HashMap<>(client);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "personalize-reachability-check");
+    Map<String, Object> config =
+        AdminSettings.of(bootstrapServers, client, timeout, "personalize-reachability-check");
     Admin admin;
     try {
       admin = Admin.create(config);

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -36,11 +35,8 @@ public record TopicBacklog(long records, long afterCommitted, boolean committed)
       String topic,
       String group,
       Duration timeout) {
-    Map<String, Object> config = new HashMap<>(client);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "personalize-backlog");
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin =
+        Admin.create(AdminSettings.of(bootstrapServers, client, timeout, "personalize-backlog"))) {
       long millis = timeout.toMillis();
       if (!admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS).contains(topic)) {
         return new TopicBacklog(0, 0, false);

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -90,13 +89,7 @@ public final class Topics implements AutoCloseable {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
     this.timeout = timeout;
-    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    Map<String, Object> config = new java.util.HashMap<>(clientProperties);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-    // Kafka requires default.api.timeout.ms >= request.timeout.ms (default 30 s).
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
-    this.admin = Admin.create(config);
+    this.admin = Admin.create(AdminSettings.of(bootstrapServers, clientProperties, timeout, null));
   }
 
   /**
