@@ -197,9 +197,7 @@ public final class RunCommand implements Callable<Integer> {
       if (createTopics) {
         JobRunner.createTopics(config);
       }
-      if (resumedFrom == null) {
-        out.println(whereItStarts(config, reachabilityTimeout(config)));
-      }
+      out.println(whereItStarts(config, reachabilityTimeout(config), resumedFrom != null));
     }
     StreamExecutionEnvironment env = PipelineSettings.environment(conf);
     JobRunner.define(env, config, itemsFile == null ? List.of() : fileItems(itemsFile));
@@ -207,11 +205,15 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Where a job that restores no checkpoint starts reading its events, and how many that is: a job
-   * whose consumer group had read the topic to its end (an earlier run's) printed "0 events
-   * accepted" with nothing to say why.
+   * Where the job starts reading its events, and how many that is: a job whose consumer group had
+   * read the topic to its end (an earlier run's) printed "0 events accepted" with nothing to say
+   * why, and a resumed run said nothing of the events that came while it was stopped. A job that
+   * restores a checkpoint reads from the checkpoint's offsets. Kafka's source commits those to the
+   * consumer group after the checkpoint completes, asynchronously, and the last ones may never be
+   * (seen: a run stopped 5 s after its last checkpoint had committed one partition of two), so the
+   * group's offsets give at most how many events are new.
    */
-  static String whereItStarts(JobConfig config, Duration timeout) {
+  static String whereItStarts(JobConfig config, Duration timeout, boolean resuming) {
     String topic = config.get(PersonalizeOptions.TOPIC_INTERACTIONS);
     String group = config.get(PersonalizeOptions.CONSUMER_GROUP);
     PersonalizeOptions.StartFrom from = config.get(PersonalizeOptions.START_FROM);
@@ -225,6 +227,18 @@ public final class RunCommand implements Callable<Integer> {
       return String.format(
           "reading '%s' (start-from %s); how many events that is is not known: %s",
           topic, from, Messages.oneLine(e));
+    }
+    if (resuming) {
+      return backlog.committed()
+          ? String.format(
+              "reading '%s' where that checkpoint left off: at most %,d of its %,d events after"
+                  + " it (by consumer group '%s''s offsets, which Kafka's source commits after each"
+                  + " checkpoint)",
+              topic, backlog.afterCommitted(), backlog.records(), group)
+          : String.format(
+              "reading '%s' where that checkpoint left off (%,d events there now; consumer group"
+                  + " '%s' committed no offsets to say how many are new)",
+              topic, backlog.records(), group);
     }
     if (from == PersonalizeOptions.StartFrom.LATEST) {
       return String.format(

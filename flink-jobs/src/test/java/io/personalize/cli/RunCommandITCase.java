@@ -85,7 +85,7 @@ class RunCommandITCase {
       Configuration conf = new Configuration();
       conf.set(PersonalizeOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       JobConfig fresh = JobConfig.from(conf);
-      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30)))
+      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30), false))
           .isEqualTo("reading 'interactions' from its first event: 200 there now");
 
       Map<TopicPartition, OffsetAndMetadata> read = new HashMap<>();
@@ -103,14 +103,20 @@ class RunCommandITCase {
             .forEach((partition, end) -> read.put(partition, new OffsetAndMetadata(end.offset())));
         admin.alterConsumerGroupOffsets("personalize", read).all().get();
       }
-      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30)))
+      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30), false))
           .isEqualTo(
               "reading 'interactions' after consumer group 'personalize''s committed offsets: 0 of"
                   + " its 200 events (--start-from EARLIEST or another --consumer-group reads them"
                   + " all)");
+      // A run that resumes a checkpoint reads from its offsets, which the group committed.
+      assertThat(RunCommand.whereItStarts(fresh, Duration.ofSeconds(30), true))
+          .isEqualTo(
+              "reading 'interactions' where that checkpoint left off: at most 0 of its 200 events"
+                  + " after it (by consumer group 'personalize''s offsets, which Kafka's source"
+                  + " commits after each checkpoint)");
 
       conf.set(PersonalizeOptions.START_FROM, PersonalizeOptions.StartFrom.LATEST);
-      assertThat(RunCommand.whereItStarts(JobConfig.from(conf), Duration.ofSeconds(30)))
+      assertThat(RunCommand.whereItStarts(JobConfig.from(conf), Duration.ofSeconds(30), false))
           .isEqualTo(
               "reading 'interactions' from its end (start-from LATEST): the 200 events there now"
                   + " are skipped");
@@ -141,7 +147,9 @@ class RunCommandITCase {
 
       Run resumed = Run.start(first, dir);
       resumed.await(text -> text.contains("runs on a local Flink"));
-      assertThat(resumed.out()).contains("resuming from " + dir.resolve("checkpoints"));
+      assertThat(resumed.out())
+          .contains("resuming from " + dir.resolve("checkpoints"))
+          .contains("reading 'interactions' where that checkpoint left off");
       assertThat(resumed.cancel()).as(resumed.out()).isZero();
     }
   }
