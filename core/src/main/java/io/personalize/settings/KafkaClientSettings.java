@@ -49,7 +49,41 @@ public final class KafkaClientSettings {
             properties.put(property, value);
           }
         });
+    requireApiTimeoutAtLeastRequestTimeout(properties);
     return properties;
+  }
+
+  /** Kafka's default {@code request.timeout.ms}. */
+  private static final long KAFKA_REQUEST_TIMEOUT_MS = 30_000;
+
+  /**
+   * Kafka's admin clients refuse a {@code default.api.timeout.ms} under {@code request.timeout.ms},
+   * and the job's Kafka source makes one from the same settings: the job then failed over and over,
+   * each time with a stack trace, where one line can say what to set. A value that is no number is
+   * left to Kafka's own message.
+   */
+  private static void requireApiTimeoutAtLeastRequestTimeout(Map<String, String> properties) {
+    Long api = millis(properties.get("default.api.timeout.ms"));
+    String given = properties.get("request.timeout.ms");
+    Long request = given == null ? Long.valueOf(KAFKA_REQUEST_TIMEOUT_MS) : millis(given);
+    if (api != null && request != null && api < request) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%sdefault.api.timeout.ms (%d) must be at least %srequest.timeout.ms (%d%s): Kafka's"
+                  + " admin clients refuse a smaller one; set %srequest.timeout.ms=%d too",
+              PREFIX, api, PREFIX, request, given == null ? ", Kafka's default" : "", PREFIX, api));
+    }
+  }
+
+  private static Long millis(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static String why(String property) {

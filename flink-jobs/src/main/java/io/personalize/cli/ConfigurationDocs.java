@@ -56,8 +56,9 @@ final class ConfigurationDocs implements Runnable {
         .append(" `personalize.kafka.ssl.truststore.location`, ... (Kafka's client settings). The")
         .append(
             " commands set `bootstrap.servers`, `group.id`, the (de)serializers, offset commits")
-        .append(
-            " and the isolation level themselves: those are refused. Flink masks values whose key")
+        .append(" and the isolation level themselves: those are refused. `default.api.timeout.ms`")
+        .append(" below `request.timeout.ms` (30 s unless set) is refused too, since Kafka's admin")
+        .append(" clients, the job's source among them, refuse it. Flink masks values whose key")
         .append(" contains `password`, `secret`, `token` or `jaas.config` in its logs and web UI;")
         .append(" put a password into such a setting, or into the cluster's `config.yaml`, never")
         .append(" into another one.\n");

@@ -89,6 +89,8 @@ class RunCommandTest {
             "-D",
             "personalize.kafka.default.api.timeout.ms=2000",
             "-D",
+            "personalize.kafka.request.timeout.ms=2000",
+            "-D",
             "execution.checkpointing.dir=" + dir.toUri(),
             "--no-resume");
 

@@ -142,10 +142,9 @@ class TopicsITCase {
 
     assertThat(backlog("missing", "reader")).isEqualTo(new TopicBacklog(0, 0, false));
 
-    // A timeout under the clients' 30 s request timeout (-D
-    // personalize.kafka.default.api.timeout.ms
-    // =5000): bin/personalize run failed with Kafka's "default.api.timeout.ms must be no smaller
-    // than the value of request.timeout.ms" and its stack trace.
+    // A timeout under the clients' 30 s request timeout: the admin client failed to start ("The
+    // specified value of default.api.timeout.ms must be no smaller than the value of
+    // request.timeout.ms"), and bin/personalize run with it.
     assertThat(
             TopicBacklog.of(
                 kafka.bootstrapServers(), Map.of(), "backlog", "reader", Duration.ofSeconds(5)))
