@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
+    versionProvider = ClusterCli.Version.class,
     description = {
       "A real Kafka broker and a standalone Flink cluster (a JobManager and TaskManagers, each its"
           + " own JVM) on this machine, bound to 127.0.0.1, started from the jars Maven downloaded."
@@ -28,6 +29,15 @@ import picocli.CommandLine.Parameters;
       ClusterCli.Stop.class
     })
 public final class ClusterCli {
+  /** What {@code -V} prints: the version in the jar's manifest (subcommands inherit no version). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ClusterCli.class.getPackage().getImplementationVersion();
+      return new String[] {"personalize " + (version == null ? "(not run from its jar)" : version)};
+    }
+  }
+
   static final Path DEFAULT_HOME = Path.of("out", "cluster");
 
   public static void main(String[] args) {
@@ -79,6 +89,7 @@ public final class ClusterCli {
   @Command(
       name = "start",
       mixinStandardHelpOptions = true,
+      versionProvider = ClusterCli.Version.class,
       description = {
         "Starts the cluster.",
         "On a cluster of which part has stopped (a broker or a TaskManager killed or crashed),"
@@ -156,6 +167,7 @@ public final class ClusterCli {
   @Command(
       name = "submit",
       mixinStandardHelpOptions = true,
+      versionProvider = ClusterCli.Version.class,
       description = {
         "Uploads the job jar through Flink's REST API and runs it.",
         "Arguments after -- go to the job (the flags of `bin/personalize run`);"
@@ -229,6 +241,7 @@ public final class ClusterCli {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
+      versionProvider = ClusterCli.Version.class,
       description = "The cluster's addresses, processes and running job.")
   static final class Status implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();
@@ -281,6 +294,7 @@ public final class ClusterCli {
   @Command(
       name = "stop",
       mixinStandardHelpOptions = true,
+      versionProvider = ClusterCli.Version.class,
       description = "Stops every process of the cluster (SIGTERM, then SIGKILL after 30 s).")
   static final class Stop implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();

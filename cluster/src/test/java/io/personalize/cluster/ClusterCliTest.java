@@ -55,4 +55,19 @@ class ClusterCliTest {
                 + home
                 + " is not running (its JobManager has stopped): run `bin/cluster start`");
   }
+
+  /** {@code bin/cluster -V} and each subcommand's printed nothing. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "start", "submit", "status", "stop"})
+  void everyCommandPrintsItsVersion(String command) {
+    CommandLine cli = ClusterCli.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    if (!command.isEmpty()) {
+      cli.getSubcommands().get(command).setOut(new PrintWriter(out, true));
+    }
+    int exit = command.isEmpty() ? cli.execute("-V") : cli.execute(command, "-V");
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith("personalize ").hasLineCount(1);
+  }
 }

@@ -1,6 +1,7 @@
 package io.personalize.cli;
 
 import io.personalize.connectors.data.DataFormatException;
+import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.ParameterErrors;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "personalize",
     mixinStandardHelpOptions = true,
-    version = "personalize 0.1.0",
+    versionProvider = ManifestVersion.class,
     description = {
       "Streaming personalization engine: evaluate models, run the job, replay data into Kafka.",
       "Also, on a classpath without the Flink runtime (so not listed below): `serve` (lists and"

@@ -12,6 +12,7 @@ import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
+import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
 import io.personalize.util.Messages;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Option;
     name = "run",
     header = "Runs the streaming job against an existing Kafka cluster.",
     mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Runs the streaming job against an existing Kafka cluster. Every setting below is also a"

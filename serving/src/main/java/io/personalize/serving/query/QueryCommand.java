@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.personalize.online.UserState;
 import io.personalize.online.UserViews;
+import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.ParameterErrors;
 import io.personalize.state.PersonalModelView;
 import io.personalize.state.QueryableStateNames;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "query",
     sortOptions = false,
+    versionProvider = ManifestVersion.class,
     description =
         "Prints a user's profile, personal model and list of recommendations from the running"
             + " job's queryable state.",
@@ -130,6 +132,12 @@ public final class QueryCommand implements Callable<Integer> {
       usageHelp = true,
       description = "Show this help and exit.")
   boolean help;
+
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Print the version and exit.")
+  boolean version;
 
   public static void main(String[] args) {
     // slf4j-simple (the client classpath's binding) off unless set with -D: the client logs even

@@ -3,6 +3,7 @@ package io.personalize.serving.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.ParameterErrors;
 import io.personalize.serving.query.Endpoints;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
     name = "recommend",
     sortOptions = false,
     mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description = "Prints a user's recommendations, asked of a running `personalize serve`.",
     footer = {"", "Exit codes: 0 the user's list, 1 the fallback list, 2 error."})
 public final class RecommendCommand implements Callable<Integer> {

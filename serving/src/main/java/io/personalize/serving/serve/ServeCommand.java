@@ -1,6 +1,7 @@
 package io.personalize.serving.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.ParameterErrors;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
     name = "serve",
     sortOptions = false,
     mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description =
         "Serves every user's recommendations over HTTP from the job's compacted recommendations"
             + " topic (read from its beginning at start, then as it grows), with item titles from"

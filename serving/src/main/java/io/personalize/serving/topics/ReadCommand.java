@@ -1,5 +1,6 @@
 package io.personalize.serving.topics;
 
+import io.personalize.serving.config.ManifestVersion;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
     name = "read",
     sortOptions = false,
     mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description = {
       "Prints the records of one of the engine's Kafka topics as JSON lines: its partition, offset,"
           + " time and key, and its value as plain JSON (docs/formats.md), whether it was written"

@@ -5,6 +5,7 @@ import io.personalize.avro.DeadLetterReason;
 import io.personalize.connectors.avro.AvroCodec;
 import io.personalize.connectors.format.DecodingException;
 import io.personalize.connectors.kafka.DeadLetters;
+import io.personalize.serving.config.ManifestVersion;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
     name = "replay-dead-letters",
     sortOptions = false,
     mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description = {
       "Sends the payloads of dead letters back to the topics they came from, so that the job reads"
           + " them again once what set them aside is fixed: a schema registry that was down"
