@@ -68,12 +68,18 @@ final class DataSets {
       path =
           SharedData.find(data)
               .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "no file or directory '"
-                              + data
-                              + "', and no data set of that name under shared/data"));
+                  () -> new IllegalArgumentException(noSuchDataSet(data, SharedData.names())));
     }
     return DataSetReader.read(path);
+  }
+
+  /** The message for a name that is neither a path nor a data set under shared/data. */
+  static String noSuchDataSet(String data, java.util.List<String> there) {
+    return "no file or directory '"
+        + data
+        + "', and no data set of that name under shared/data"
+        + (there.isEmpty()
+            ? " (no shared/data folder beside the repository: give a path, or --data generated)"
+            : " (there: " + String.join(", ", there) + "; or --data generated)");
   }
 }

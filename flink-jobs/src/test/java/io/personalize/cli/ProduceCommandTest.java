@@ -118,6 +118,16 @@ class ProduceCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("no data set of that name under shared/data");
+    // It says what there is: ml-10m mistyped for ml-1m said only that it was not there.
+    assertThat(run.err())
+        .contains(
+            DataSets.noSuchDataSet(
+                "no-such-data-set", io.personalize.connectors.data.SharedData.names()));
+    assertThat(DataSets.noSuchDataSet("ml-10m", java.util.List.of("ciaodvd", "ml-1m")))
+        .endsWith("(there: ciaodvd, ml-1m; or --data generated)");
+    assertThat(DataSets.noSuchDataSet("ml-10m", java.util.List.of()))
+        .endsWith(
+            "(no shared/data folder beside the repository: give a path, or --data generated)");
   }
 
   @Test

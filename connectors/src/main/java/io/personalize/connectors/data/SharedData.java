@@ -1,8 +1,12 @@
 package io.personalize.connectors.data;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Finds the project's shared real data sets, which live in {@code shared/data/} beside the
@@ -37,5 +41,31 @@ public final class SharedData {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The data sets of the first {@code shared/data} up from the working directory, by name, sorted;
+   * empty when there is none: what a message about a name that is not there can offer instead.
+   */
+  public static List<String> names() {
+    return names(Path.of(System.getProperty("user.dir")));
+  }
+
+  static List<String> names(Path start) {
+    for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+      Path data = dir.resolve("shared").resolve("data");
+      if (Files.isDirectory(data)) {
+        try (Stream<Path> entries = Files.list(data)) {
+          return entries
+              .filter(Files::isDirectory)
+              .map(entry -> entry.getFileName().toString())
+              .sorted()
+              .toList();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return List.of();
   }
 }

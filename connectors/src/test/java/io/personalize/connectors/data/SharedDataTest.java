@@ -33,6 +33,19 @@ class SharedDataTest {
   }
 
   @Test
+  void theNamesAreTheNearestSharedDatasDataSets() throws IOException {
+    Files.createDirectories(tmp.resolve("shared/data/ml-x"));
+    Files.createDirectories(tmp.resolve("outer/shared/data/ml-b"));
+    Files.createDirectories(tmp.resolve("outer/shared/data/ml-a"));
+    Files.createFile(tmp.resolve("outer/shared/data/README.md"));
+    Path start = Files.createDirectories(tmp.resolve("outer/repo"));
+
+    assertThat(SharedData.names(start)).containsExactly("ml-a", "ml-b");
+    assertThat(SharedData.names(Files.createDirectories(tmp.resolve("elsewhere"))))
+        .containsExactly("ml-x");
+  }
+
+  @Test
   void rejectsNamesThatAreNotADirectoryName() {
     assertThatThrownBy(() -> SharedData.find("../etc"))
         .isInstanceOf(IllegalArgumentException.class);
