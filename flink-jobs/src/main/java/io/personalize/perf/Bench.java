@@ -402,6 +402,9 @@ public final class Bench {
         tail.collections(),
         tail.longestCollectionMillis(),
         tail.slowDuringNeither());
+    if (tail.tasks().isEmpty()) {
+      return;
+    }
     out.println(
         "  the tasks that held those checkpoints longest (worst subtask: start delay / alignment /"
             + " synchronous part, ms):");

@@ -325,40 +325,39 @@ final class BenchCluster implements AutoCloseable {
 
   /**
    * How the job's slowest samples line up with its completed checkpoints (those the REST API's
-   * history still holds: the latest 10 by default), and each task's worst subtask over those
-   * checkpoints.
+   * history still holds: the latest 10 by default), and each task's worst subtask over those that
+   * ran while samples were in flight.
    */
   LatencyTail latencyTail(
       JobID job, List<LatencyTail.Seen> seen, List<LatencyTail.Window> pauses, long overMillis)
       throws Exception {
     Map<String, String> names = vertexNames(job);
-    List<LatencyTail.Window> windows = new ArrayList<>();
-    Map<String, long[]> worst = new LinkedHashMap<>();
+    List<LatencyTail.Checkpoint> completed = new ArrayList<>();
     for (JsonNode checkpoint : rest.get("/jobs/" + job + "/checkpoints").path("history")) {
       if (!checkpoint.path("status").asText().equals("COMPLETED")) {
         continue;
       }
-      windows.add(
-          new LatencyTail.Window(
-              checkpoint.path("trigger_timestamp").asLong(),
-              checkpoint.path("latest_ack_timestamp").asLong()));
       long id = checkpoint.path("id").asLong();
+      List<LatencyTail.TaskStall> stalls = new ArrayList<>();
       for (String vertex : names.keySet()) {
         JsonNode summary =
             rest.get("/jobs/" + job + "/checkpoints/details/" + id + "/subtasks/" + vertex)
                 .path("summary");
-        long[] most = worst.computeIfAbsent(names.get(vertex), n -> new long[3]);
-        most[0] = Math.max(most[0], summary.path("start_delay").path("max").asLong());
-        most[1] =
-            Math.max(most[1], summary.path("alignment").path("duration").path("max").asLong());
-        most[2] =
-            Math.max(
-                most[2], summary.path("checkpoint_duration").path("sync").path("max").asLong());
+        stalls.add(
+            new LatencyTail.TaskStall(
+                names.get(vertex),
+                summary.path("start_delay").path("max").asLong(),
+                summary.path("alignment").path("duration").path("max").asLong(),
+                summary.path("checkpoint_duration").path("sync").path("max").asLong()));
       }
+      completed.add(
+          new LatencyTail.Checkpoint(
+              new LatencyTail.Window(
+                  checkpoint.path("trigger_timestamp").asLong(),
+                  checkpoint.path("latest_ack_timestamp").asLong()),
+              stalls));
     }
-    List<LatencyTail.TaskStall> stalls = new ArrayList<>();
-    worst.forEach((task, m) -> stalls.add(new LatencyTail.TaskStall(task, m[0], m[1], m[2])));
-    return LatencyTail.of(seen, windows, pauses, stalls, overMillis);
+    return LatencyTail.of(seen, completed, pauses, overMillis);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.personalize.perf;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether the slowest sampled events of a latency run were in flight while a checkpoint ran or a
@@ -19,8 +21,8 @@ import java.util.List;
  * @param collections garbage-collection pauses during the run
  * @param longestCollectionMillis the longest of those pauses (0 without one)
  * @param slowDuringNeither slow samples in flight during neither: what the two leave unexplained
- * @param tasks each task's worst subtask over those checkpoints, the task that held them longest
- *     first
+ * @param tasks each task's worst subtask over the checkpoints in the run, the task that held them
+ *     longest first; empty when none ran
  */
 public record LatencyTail(
     long overMillis,
@@ -64,12 +66,21 @@ public record LatencyTail(
     }
   }
 
+  /**
+   * A completed checkpoint: when it ran, and each task's worst subtask in it.
+   *
+   * @param window from its trigger to its last acknowledgement
+   */
+  record Checkpoint(Window window, List<TaskStall> stalls) {}
+
+  /**
+   * The tail of a run. Only the checkpoints that ran while samples were in flight count, their
+   * stalls too: the REST API's history also holds those after the last sample, and a run whose
+   * samples met no checkpoint named the tasks that "held those checkpoints" anyway.
+   */
   static LatencyTail of(
-      List<Seen> seen,
-      List<Window> checkpoints,
-      List<Window> pauses,
-      List<TaskStall> stalls,
-      long overMillis) {
+      List<Seen> seen, List<Checkpoint> completed, List<Window> pauses, long overMillis) {
+    List<Window> checkpoints = completed.stream().map(Checkpoint::window).toList();
     int slow = 0;
     int duringCheckpoints = 0;
     int duringPauses = 0;
@@ -92,12 +103,20 @@ public record LatencyTail(
     }
     int checkpointsInRun = 0;
     long covered = 0;
+    Map<String, long[]> worst = new LinkedHashMap<>();
     // A window counts as in the run by the same overlap as a sample's, pauses and checkpoints
     // alike.
-    for (Window w : checkpoints) {
+    for (Checkpoint checkpoint : completed) {
+      Window w = checkpoint.window();
       if (w.overlaps(first, last)) {
         checkpointsInRun++;
         covered += Math.min(w.toMillis(), last) - Math.max(w.fromMillis(), first);
+        for (TaskStall stall : checkpoint.stalls()) {
+          long[] most = worst.computeIfAbsent(stall.task(), t -> new long[3]);
+          most[0] = Math.max(most[0], stall.startDelayMillis());
+          most[1] = Math.max(most[1], stall.alignmentMillis());
+          most[2] = Math.max(most[2], stall.syncMillis());
+        }
       }
     }
     int pausesInRun = 0;
@@ -110,7 +129,10 @@ public record LatencyTail(
     }
     double share = last > first ? (double) covered / (last - first) : 0;
     List<TaskStall> byHeld =
-        stalls.stream().sorted(Comparator.comparingLong(TaskStall::heldMillis).reversed()).toList();
+        worst.entrySet().stream()
+            .map(e -> new TaskStall(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+            .sorted(Comparator.comparingLong(TaskStall::heldMillis).reversed())
+            .toList();
     return new LatencyTail(
         overMillis,
         seen.size(),

@@ -18,16 +18,24 @@ class LatencyTailTest {
             new LatencyTail.Seen(590, 200), // slow, 590-790: overlaps the second from its start
             new LatencyTail.Seen(930, 150), // slow, 930-1,080: after the last pause, no checkpoint
             new LatencyTail.Seen(1000, 100)); // exactly 100 ms: not slow
-    List<LatencyTail.Window> windows =
+    List<LatencyTail.Checkpoint> checkpoints =
         List.of(
-            new LatencyTail.Window(200, 300),
-            new LatencyTail.Window(600, 700),
-            new LatencyTail.Window(5_000, 5_100)); // after the run: not counted
-    List<LatencyTail.TaskStall> stalls =
-        List.of(
-            new LatencyTail.TaskStall("global model", 1, 2, 30),
-            new LatencyTail.TaskStall("personal models", 5, 40, 20),
-            new LatencyTail.TaskStall("source", 0, 0, 1));
+            new LatencyTail.Checkpoint(
+                new LatencyTail.Window(200, 300),
+                List.of(
+                    new LatencyTail.TaskStall("global model", 1, 2, 30),
+                    new LatencyTail.TaskStall("personal models", 5, 10, 20),
+                    new LatencyTail.TaskStall("source", 0, 0, 1))),
+            new LatencyTail.Checkpoint(
+                new LatencyTail.Window(600, 700),
+                List.of(
+                    new LatencyTail.TaskStall("global model", 0, 1, 10),
+                    new LatencyTail.TaskStall("personal models", 2, 40, 5),
+                    new LatencyTail.TaskStall("source", 0, 0, 0))),
+            // After the run: neither counted nor its stalls, however long.
+            new LatencyTail.Checkpoint(
+                new LatencyTail.Window(5_000, 5_100),
+                List.of(new LatencyTail.TaskStall("source", 900, 900, 900))));
 
     List<LatencyTail.Window> pauses =
         List.of(
@@ -35,7 +43,7 @@ class LatencyTailTest {
             new LatencyTail.Window(480, 530), // over the second slow sample's end
             new LatencyTail.Window(900, 920)); // over no slow sample
 
-    LatencyTail tail = LatencyTail.of(seen, windows, pauses, stalls, 100);
+    LatencyTail tail = LatencyTail.of(seen, checkpoints, pauses, 100);
 
     assertThat(tail.samples()).isEqualTo(6);
     assertThat(tail.slow()).isEqualTo(4);
@@ -48,21 +56,31 @@ class LatencyTailTest {
     assertThat(tail.collections()).isEqualTo(2);
     assertThat(tail.longestCollectionMillis()).isEqualTo(50);
     assertThat(tail.slowDuringNeither()).isEqualTo(1);
-    // Held: alignment + synchronous part: 60, 32, 1.
+    // Each task's worst over the two checkpoints in the run, item by item; held: alignment +
+    // synchronous part: 60, 32, 1.
     assertThat(tail.tasks())
-        .extracting(LatencyTail.TaskStall::task)
-        .containsExactly("personal models", "global model", "source");
+        .containsExactly(
+            new LatencyTail.TaskStall("personal models", 5, 40, 20),
+            new LatencyTail.TaskStall("global model", 1, 2, 30),
+            new LatencyTail.TaskStall("source", 0, 0, 1));
   }
 
   @Test
   void noSamplesNoCheckpoints() {
     LatencyTail tail =
         LatencyTail.of(
-            List.of(), List.of(), List.of(new LatencyTail.Window(0, 10)), List.of(), 100);
+            List.of(),
+            List.of(
+                new LatencyTail.Checkpoint(
+                    new LatencyTail.Window(0, 10),
+                    List.of(new LatencyTail.TaskStall("source", 1, 2, 3)))),
+            List.of(new LatencyTail.Window(0, 10)),
+            100);
     assertThat(tail.slow()).isZero();
     assertThat(tail.checkpoints()).isZero();
     assertThat(tail.checkpointShare()).isZero();
     assertThat(tail.collections()).isZero();
     assertThat(tail.longestCollectionMillis()).isZero();
+    assertThat(tail.tasks()).as("no checkpoint ran while samples were in flight").isEmpty();
   }
 }
