@@ -1,6 +1,7 @@
 package io.personalize.validation;
 
 import io.personalize.model.RatingScale;
+import io.personalize.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -69,7 +70,7 @@ public final class EventValidator {
           "event time "
               + Instant.ofEpochMilli(timeMillis)
               + " is more than "
-              + Duration.ofMillis(maxFutureMillis)
+              + Durations.show(Duration.ofMillis(maxFutureMillis))
               + " ahead of now ("
               + Instant.ofEpochMilli(nowMillis)
               + ")");

@@ -115,7 +115,7 @@ class EventValidatorTest {
     assertThat(r.reason()).isEqualTo(FUTURE_TIMESTAMP);
     assertThat(r.detail())
         .isEqualTo(
-            "event time 2023-11-14T23:13:20.001Z is more than PT1H ahead of now"
+            "event time 2023-11-14T23:13:20.001Z is more than 1 h ahead of now"
                 + " (2023-11-14T22:13:20Z)");
     assertThat(rating("u1", "i1", 4, Long.MAX_VALUE).reason()).isEqualTo(FUTURE_TIMESTAMP);
     // Times in the past are fine however old.
