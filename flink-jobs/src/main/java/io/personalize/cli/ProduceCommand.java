@@ -6,6 +6,7 @@ import io.personalize.connectors.format.OutputFormat;
 import io.personalize.connectors.kafka.InteractionProducer;
 import io.personalize.connectors.kafka.KafkaReachability;
 import io.personalize.connectors.kafka.Topics;
+import io.personalize.demo.ShutdownHooks;
 import io.personalize.eval.LiveLine;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.RatingScale;

@@ -8,6 +8,7 @@ import io.personalize.connectors.kafka.TopicBacklog;
 import io.personalize.demo.Demo;
 import io.personalize.demo.JobWatch;
 import io.personalize.demo.OperatorCounters;
+import io.personalize.demo.ShutdownHooks;
 import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;

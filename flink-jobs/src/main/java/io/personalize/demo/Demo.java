@@ -334,7 +334,20 @@ public final class Demo {
               user,
               where,
               endpoints.serve());
-          new JobWatch(client, endpoints.flinkRest(), out).untilTerminated();
+          // Ctrl-C ended it without a word: say what ended with it, and what is kept.
+          Thread onStop =
+              ShutdownHooks.add(
+                  "demo-stopped",
+                  () ->
+                      out.printf(
+                          "%nstopped: the job, the in-process broker%s ended with this process;"
+                              + " %s keeps the summary, the chart and endpoints.json%n",
+                          server == null ? "" : " and the recommendation server", dir));
+          try {
+            new JobWatch(client, endpoints.flinkRest(), out).untilTerminated();
+          } finally {
+            ShutdownHooks.remove(onStop);
+          }
         }
         return new Result(summary, user, profile, model, list, endpoints);
       } finally {

@@ -1,18 +1,18 @@
-package io.personalize.cli;
+package io.personalize.demo;
 
 /** What a command does when Ctrl-C or SIGTERM ends it: say how far it got. */
-final class ShutdownHooks {
+public final class ShutdownHooks {
   private ShutdownHooks() {}
 
   /** Runs {@code action} on its own thread when the JVM shuts down, unless {@link #remove}d. */
-  static Thread add(String name, Runnable action) {
+  public static Thread add(String name, Runnable action) {
     Thread hook = new Thread(action, name);
     Runtime.getRuntime().addShutdownHook(hook);
     return hook;
   }
 
   /** Removes a hook the command no longer needs, unless the shutdown it is for has begun. */
-  static void remove(Thread hook) {
+  public static void remove(Thread hook) {
     try {
       if (hook != null) {
         Runtime.getRuntime().removeShutdownHook(hook);
