@@ -3,6 +3,7 @@ package io.personalize.cluster;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * How {@code bin/cluster start} sizes the cluster. Ports of 0 mean "any free port"; the defaults
@@ -29,6 +30,8 @@ public record ClusterSettings(
     if (taskManagers < 1 || slotsPerTaskManager < 1) {
       throw new IllegalArgumentException("taskmanagers and slots must be at least 1");
     }
+    requireMemorySize("--taskmanager-memory", taskManagerMemory);
+    requireMemorySize("the JobManager's memory", jobManagerMemory);
     flinkOptions = Map.copyOf(flinkOptions);
     kafkaUsers = Map.copyOf(kafkaUsers);
   }
@@ -142,5 +145,18 @@ public record ClusterSettings(
         + ", kafkaTls="
         + kafkaTls
         + "]";
+  }
+
+  /**
+   * Flink reads the memory sizes only when a process starts: {@code --taskmanager-memory foo}
+   * started the broker and the JobManager and then failed with Flink's stack trace.
+   */
+  private static void requireMemorySize(String what, String size) {
+    try {
+      MemorySize.parse(size);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(
+          what + " '" + size + "' is not a memory size such as 1536m or 2g", e);
+    }
   }
 }

@@ -66,7 +66,11 @@ final class JavaProcesses {
       String text = new String(output, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new IllegalStateException(
-            String.join(" ", tail(command)) + " exited with " + process.exitValue() + ":\n" + text);
+            String.join(" ", tail(command))
+                + " exited with "
+                + process.exitValue()
+                + ":\n"
+                + withoutStackFrames(text));
       }
       return text;
     } catch (IOException e) {
@@ -75,6 +79,17 @@ final class JavaProcesses {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * A program's output without the frames of its stack traces: the messages and their causes are
+   * what a user can act on (Flink's memory check printed 40 lines for one wrong size).
+   */
+  static String withoutStackFrames(String output) {
+    return output
+        .lines()
+        .filter(line -> !line.startsWith("\tat ") && !line.matches("\\s*\\.\\.\\. \\d+ more"))
+        .collect(java.util.stream.Collectors.joining("\n"));
   }
 
   static boolean isAlive(long pid) {

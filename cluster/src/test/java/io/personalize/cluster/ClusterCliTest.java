@@ -70,4 +70,39 @@ class ClusterCliTest {
     assertThat(exit).isZero();
     assertThat(out.toString()).startsWith("personalize ").hasLineCount(1);
   }
+
+  /**
+   * Regression: {@code bin/cluster start --taskmanager-memory foo} started the broker and the
+   * JobManager, then failed with 40 lines of Flink's stack trace (and stopped them again).
+   */
+  @org.junit.jupiter.api.Test
+  void aMemorySizeThatIsNoneIsRefusedBeforeAnythingStarts(@TempDir Path home) {
+    CommandLine cli = ClusterCli.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute("start", "--taskmanager-memory", "foo", "--home", home.toString());
+
+    assertThat(exit).isNotZero();
+    assertThat(err.toString().strip())
+        .isEqualTo("cluster: --taskmanager-memory 'foo' is not a memory size such as 1536m or 2g");
+    assertThat(ClusterState.read(home)).as("nothing started").isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aFailedProgramsOutputKeepsItsMessagesWithoutTheirFrames() {
+    String flink =
+        String.join(
+            "\n",
+            "Exception in thread \"main\" IllegalConfigurationException: TaskManager memory"
+                + " configuration failed",
+            "\tat org.apache.flink.runtime.TaskExecutorProcessUtils.processSpecFromConfig(X.java:1)",
+            "Caused by: IllegalConfigurationException: Cannot read memory size",
+            "\tat org.apache.flink.runtime.ProcessMemoryUtils.getMemorySizeFromConfig(Y.java:2)",
+            "\t... 8 more");
+    assertThat(JavaProcesses.withoutStackFrames(flink))
+        .isEqualTo(
+            "Exception in thread \"main\" IllegalConfigurationException: TaskManager memory"
+                + " configuration failed\n"
+                + "Caused by: IllegalConfigurationException: Cannot read memory size");
+  }
 }
