@@ -235,7 +235,7 @@ public final class Demo {
           endpoints.queryableStateProxy(),
           server == null
               ? recommend
-                  ? "not started here (run: personalize serve --endpoints "
+                  ? "not started here (run: bin/personalize serve --endpoints "
                       + dir.resolve("endpoints.json")
                       + ")"
                   : "off (recommend.enabled is false)"
