@@ -47,6 +47,10 @@ public final class ClusterCli {
   /** The command line {@code bin/cluster} runs. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ClusterCli());
+    // A subcommand inherits no version: without this its -V printed nothing.
+    cli.getSubcommands()
+        .values()
+        .forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
     // A failure is a message for the operator, not a stack trace; the logs hold the details.
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -89,7 +93,6 @@ public final class ClusterCli {
   @Command(
       name = "start",
       mixinStandardHelpOptions = true,
-      versionProvider = ClusterCli.Version.class,
       description = {
         "Starts the cluster.",
         "On a cluster of which part has stopped (a broker or a TaskManager killed or crashed),"
@@ -167,7 +170,6 @@ public final class ClusterCli {
   @Command(
       name = "submit",
       mixinStandardHelpOptions = true,
-      versionProvider = ClusterCli.Version.class,
       description = {
         "Uploads the job jar through Flink's REST API and runs it.",
         "Arguments after -- go to the job (the flags of `bin/personalize run`);"
@@ -241,7 +243,6 @@ public final class ClusterCli {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      versionProvider = ClusterCli.Version.class,
       description = "The cluster's addresses, processes and running job.")
   static final class Status implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();
@@ -294,7 +295,6 @@ public final class ClusterCli {
   @Command(
       name = "stop",
       mixinStandardHelpOptions = true,
-      versionProvider = ClusterCli.Version.class,
       description = "Stops every process of the cluster (SIGTERM, then SIGKILL after 30 s).")
   static final class Stop implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();

@@ -16,6 +16,9 @@ public final class KafkaClientSettings {
   /** Keys under this prefix go, without it, to every Kafka client of a command. */
   public static final String PREFIX = "personalize.kafka.";
 
+  /** Kafka's default {@code request.timeout.ms}. */
+  private static final long KAFKA_REQUEST_TIMEOUT_MS = 30_000;
+
   /**
    * Client settings the commands make from their own options or need as they are (the records are
    * Avro bytes; offsets are committed with checkpoints): refused under the prefix, so that a
@@ -52,9 +55,6 @@ public final class KafkaClientSettings {
     requireApiTimeoutAtLeastRequestTimeout(properties);
     return properties;
   }
-
-  /** Kafka's default {@code request.timeout.ms}. */
-  private static final long KAFKA_REQUEST_TIMEOUT_MS = 30_000;
 
   /**
    * Kafka's admin clients refuse a {@code default.api.timeout.ms} under {@code request.timeout.ms},

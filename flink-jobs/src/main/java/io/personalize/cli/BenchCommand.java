@@ -4,7 +4,6 @@ import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.perf.Bench;
 import io.personalize.perf.BenchSettings;
 import io.personalize.perf.FlameGraphs;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Option;
     name = "bench",
     header = "Measures the job side by side with its ceiling on this machine.",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Measures the job side by side with its ceiling on this machine: generates one Zipf stream"

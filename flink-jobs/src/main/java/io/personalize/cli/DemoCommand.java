@@ -5,7 +5,6 @@ import io.personalize.connectors.data.SharedData;
 import io.personalize.demo.Demo;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Option;
     header =
         "Runs the whole engine on this machine: in-process Kafka, local Flink, a data set replayed.",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Runs the streaming job end to end on this machine: an in-process Kafka broker, ml-100k"

@@ -45,7 +45,6 @@ import io.personalize.model.ModelConfig;
 import io.personalize.model.ModelKind;
 import io.personalize.model.features.FeatureSpace;
 import io.personalize.recommend.RecommenderKind;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -70,7 +69,6 @@ import picocli.CommandLine.Option;
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Measures the global, local, mtl, adaptive and adaptive-paper modes per user group"

@@ -3,7 +3,6 @@ package io.personalize.cli;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.perf.Flood;
 import io.personalize.perf.FloodSettings;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import picocli.CommandLine.Option;
     name = "flood",
     header = "Floods the job with one-event users: do memory and state stay bounded?",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Floods the job with one-event users: --users distinct users, one event each, --spacing"

@@ -38,6 +38,10 @@ public final class PersonalizeCli implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PersonalizeCli());
+    // A subcommand inherits no version: without this its -V printed nothing.
+    cli.getSubcommands()
+        .values()
+        .forEach(sub -> sub.getCommandSpec().versionProvider(new ManifestVersion()));
     RunCommand.addSettingFlags(cli.getSubcommands().get("run"));
     EvaluateCommand.addSettingFlags(cli.getSubcommands().get("evaluate"));
     DemoCommand.addSettingFlags(cli.getSubcommands().get("demo"));

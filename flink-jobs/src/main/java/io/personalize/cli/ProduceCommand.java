@@ -10,7 +10,6 @@ import io.personalize.demo.ShutdownHooks;
 import io.personalize.eval.LiveLine;
 import io.personalize.job.config.PersonalizeOptions;
 import io.personalize.model.RatingScale;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.settings.KafkaClientSettings;
 import io.personalize.util.Messages;
@@ -39,7 +38,6 @@ import picocli.CommandLine.Option;
     name = "produce",
     header = "Replays a data set into Kafka, in time order, keyed by user.",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Replays a data set into Kafka: item metadata (ItemMetadata) to --items-topic,"
           + " then every event, in time order and keyed by user, as an InteractionEvent to"

@@ -13,9 +13,9 @@ import io.personalize.job.JobRunner;
 import io.personalize.job.PipelineSettings;
 import io.personalize.job.config.JobConfig;
 import io.personalize.job.config.PersonalizeOptions;
-import io.personalize.serving.config.ManifestVersion;
 import io.personalize.serving.config.SettingFlags;
 import io.personalize.state.QueryableStateNames;
+import io.personalize.util.Durations;
 import io.personalize.util.Messages;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -51,7 +51,6 @@ import picocli.CommandLine.Option;
     name = "run",
     header = "Runs the streaming job against an existing Kafka cluster.",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Runs the streaming job against an existing Kafka cluster. Every setting below is also a"
@@ -372,9 +371,7 @@ public final class RunCommand implements Callable<Integer> {
     out.println(
         "stop with Ctrl-C; the next run resumes from the newest checkpoint"
             + ((interval.compareTo(Duration.ZERO) > 0)
-                ? "; progress every "
-                    + TimeUtils.formatWithHighestUnit(interval)
-                    + ", counted from this start:"
+                ? "; progress every " + Durations.show(interval) + ", counted from this start:"
                 : ""));
     RunProgress progress =
         new RunProgress(
