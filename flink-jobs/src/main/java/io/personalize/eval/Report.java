@@ -33,13 +33,18 @@ public final class Report {
   }
 
   public static void printTables(Summary summary, PrintStream out) {
+    // With no mode scored (a click stream in the job, which learns ratings) there is no model to
+    // name: only the lists were scored.
+    String scored =
+        summary.modes().isEmpty()
+            ? "lists only (no rating scored)"
+            : summary.model() + " model (" + summary.target() + " target)";
     out.printf(
         Locale.ROOT,
-        "%s, %s protocol, %s model (%s target): %,d events, %,d users, %,d items, %.1f s%n",
+        "%s, %s protocol, %s: %,d events, %,d users, %,d items, %.1f s%n",
         summary.dataset(),
         summary.protocol(),
-        summary.model(),
-        summary.target(),
+        scored,
         summary.events(),
         summary.users(),
         summary.items(),

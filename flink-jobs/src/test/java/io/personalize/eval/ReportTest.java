@@ -171,6 +171,29 @@ class ReportTest {
   }
 
   @Test
+  void aRunThatScoredNoRatingNamesNoModelInItsFirstLine() {
+    // The job learns ratings; on a click stream (yoochoose in the demo) it scores only lists.
+    Summary listsOnly =
+        new Summary(
+            "yoochoose-100k-sample",
+            "prequential",
+            "hybrid",
+            "rating",
+            83_846,
+            21_210,
+            2_933,
+            7,
+            25.7,
+            Map.of(),
+            List.of(),
+            Map.of());
+    assertThat(print(listsOnly))
+        .startsWith(
+            "yoochoose-100k-sample, prequential protocol, lists only (no rating scored): 83,846"
+                + " events");
+  }
+
+  @Test
   void printTablesOfTheLikeTargetShowsLogLossAndRanking() {
     String text = print(userSplitLike);
     assertThat(text).contains("log loss by user group").contains("MAP by user group");

@@ -297,7 +297,11 @@ public final class StateLookup implements AutoCloseable {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      String why = find(e, ConnectException.class) != null ? "connection refused" : reason(e);
+      String why =
+          find(e, ConnectException.class) != null
+              ? "connection refused (is the job running? a demo writes the addresses it got to"
+                  + " endpoints.json in its --out directory, for --endpoints)"
+              : reason(e);
       throw new StateLookupException("cannot reach the Flink REST API at " + base + ": " + why, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

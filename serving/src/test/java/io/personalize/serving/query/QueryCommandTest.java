@@ -74,7 +74,8 @@ class QueryCommandTest {
         .isEqualTo(
             "query: cannot reach the Flink REST API at http://127.0.0.1:"
                 + port
-                + ": connection refused");
+                + ": connection refused (is the job running? a demo writes the addresses it got to"
+                + " endpoints.json in its --out directory, for --endpoints)");
     assertThat(out.toString()).isEmpty();
   }
 
@@ -168,7 +169,8 @@ class QueryCommandTest {
         .isEqualTo(
             "query: cannot reach the Flink REST API at http://127.0.0.1:"
                 + restPort
-                + ": connection refused");
+                + ": connection refused (is the job running? a demo writes the addresses it got to"
+                + " endpoints.json in its --out directory, for --endpoints)");
   }
 
   @Test
@@ -207,7 +209,8 @@ class QueryCommandTest {
         .isEqualTo(
             "query: cannot reach the Flink REST API at http://localhost:"
                 + restPort
-                + ": connection refused");
+                + ": connection refused (is the job running? a demo writes the addresses it got to"
+                + " endpoints.json in its --out directory, for --endpoints)");
   }
 
   @Test
