@@ -29,6 +29,7 @@ import io.personalize.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
@@ -110,6 +111,8 @@ public class PersonalModelFunction
   // With model.neighbours only (else null).
   private transient NeighbourSettings neighbours;
   private transient ValueState<UserResiduals> userNeighbours;
+  // Set by RunAheadOperator after open(); nothing is held back without it.
+  private transient LongSupplier earliestHeldMillis;
   private transient Counter notLearned;
   private transient Counter usersExpired;
 
@@ -182,6 +185,7 @@ public class PersonalModelFunction
     scale = config.scale();
     predictions = new double[Mode.values().length];
     expiries = new ExpiryBatches();
+    earliestHeldMillis = () -> Long.MAX_VALUE;
     neighbours = config.neighbours();
     if (neighbours != null) {
       userNeighbours = getRuntimeContext().getState(Descriptors.userNeighbours());
@@ -218,7 +222,9 @@ public class PersonalModelFunction
       notLearned.inc();
       return;
     }
-    replica.advanceTo(completeBefore(ctx.currentWatermark()));
+    // Only checkpoints of events before this one: an event held back (RunAheadOperator) may be
+    // scored after the watermark passed it, when a checkpoint that learned it is already queued.
+    advanceReplica(Math.min(completeBefore(ctx.currentWatermark()), event.eventTimeMillis));
     if (replica.settings() != null && replica.settings() != models.settings()) {
       models.useSettings(replica.settings());
     }
@@ -302,13 +308,29 @@ public class PersonalModelFunction
   public void processBroadcastElement(Control control, Context ctx, Collector<Prediction> out) {
     if (control.checkpoint != null) {
       replica.offer(control.checkpoint);
-      // Checkpoints the watermark has passed apply now, not at some user's next event.
-      replica.advanceTo(completeBefore(ctx.currentWatermark()));
+      // Checkpoints the watermark has passed apply now, not at some user's next event; none that
+      // covers an event still held back.
+      advanceReplica(
+          Math.min(completeBefore(ctx.currentWatermark()), earliestHeldMillis.getAsLong()));
     } else if (control.boundaries != null) {
       applyBoundaries(control.boundaries);
     } else if (control.item != null) {
       replica.describeItem(control.item.getItemId(), CoreRecords.describe(space, control.item));
     }
+  }
+
+  /**
+   * Applies the queued checkpoints of events before {@code completeBefore}: by the operator in
+   * front, which knows a later watermark than the one its function sees while it lets held events
+   * go.
+   */
+  void advanceReplica(long completeBefore) {
+    replica.advanceTo(completeBefore);
+  }
+
+  /** Tells the function the event time of the earliest event the operator holds back. */
+  void holdsEventsFrom(LongSupplier earliestHeld) {
+    this.earliestHeldMillis = earliestHeld;
   }
 
   private void applyBoundaries(GroupBoundaries b) {

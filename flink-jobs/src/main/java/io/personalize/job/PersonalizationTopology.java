@@ -102,7 +102,10 @@ public final class PersonalizationTopology {
         events
             .keyBy(ONE_KEY)
             .connect(itemsWithoutEventTime.keyBy(item -> 0))
-            .process(new GlobalTrainerFunction(config))
+            .transform(
+                "Global model",
+                TypeInformation.of(Prediction.class),
+                new GlobalTrainerOperator(new GlobalTrainerFunction(config), config))
             .uid("global-trainer")
             .name("Global model (SGD, gradient checkpoints)")
             .setParallelism(1)
@@ -134,14 +137,13 @@ public final class PersonalizationTopology {
     // smaller of its two inputs', and the recommending half's channel (ranking checkpoints, graph
     // deltas) trails the events further than the rating model's checkpoints do; sharing it made
     // the rating replicas wait for it (adaptive RMSE 0.9401 at parallelism 2, 0.9356 without).
-    BroadcastStream<Control> ratingControl =
+    DataStream<Control> ratingControl =
         checkpoints
             .map(Control::of)
             .uid("checkpoints-to-control")
             .name("Checkpoints to control channel")
             .setParallelism(1)
-            .union(boundariesAndItems)
-            .broadcast(Descriptors.CONTROL_CHANNEL);
+            .union(boundariesAndItems);
     BroadcastStream<Control> recommendationControl = null;
     if (sequenced != null) {
       DataStream<ModelDelta> rankingCheckpoints =
@@ -167,8 +169,11 @@ public final class PersonalizationTopology {
     SingleOutputStreamOperator<Prediction> personal =
         events
             .keyBy(event -> event.userId)
-            .connect(ratingControl)
-            .process(new PersonalModelFunction(config))
+            .connect(ratingControl.broadcast())
+            .transform(
+                "Personal models",
+                TypeInformation.of(Prediction.class),
+                new RunAheadOperator(new PersonalModelFunction(config), config))
             .uid("personal-models")
             .name("Personal models (adaptive, per user)");
 

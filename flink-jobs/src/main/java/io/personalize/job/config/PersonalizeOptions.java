@@ -379,6 +379,19 @@ public final class PersonalizeOptions {
           .defaultValue(Duration.ofSeconds(5))
           .withDescription("Watermark bound on how late (event time) an event may arrive.");
 
+  public static final ConfigOption<Duration> MAX_RUN_AHEAD =
+      key(PREFIX + "event-time.max-run-ahead")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "A rating further ahead of the watermark than this plus max-out-of-orderness waits,"
+                  + " in the global model and in the per-user models (in memory: at most 1 s of"
+                  + " wall-clock time and 20,000 ratings a subtask), until the watermark comes"
+                  + " within that distance: the global model learns in event-time order, and a"
+                  + " rating is scored with the global model's learning up to shortly before it. A"
+                  + " backlog replay reads far ahead of the global model; live events pass at once."
+                  + " With 3650 d a rating waits only for the job's first watermark.");
+
   public static final ConfigOption<Duration> IDLENESS =
       key(PREFIX + "event-time.idleness")
           .durationType()
@@ -498,6 +511,7 @@ public final class PersonalizeOptions {
                   Setting.of(MODEL_UPDATES_EVERY, d -> d.toMillis() >= 1, ">= 1 ms"),
                   Setting.of(MAX_USERS, n -> n >= 1, ">= 1"),
                   Setting.of(MAX_OUT_OF_ORDERNESS, d -> !d.isNegative(), ">= 0"),
+                  Setting.of(MAX_RUN_AHEAD, d -> !d.isNegative(), ">= 0"),
                   Setting.of(IDLENESS, d -> d.toMillis() >= 1, ">= 1 ms"),
                   Setting.of(MAX_PARTITION_DRIFT, d -> d.toMillis() >= 1, ">= 1 ms"),
                   Setting.of(MAX_FUTURE, d -> !d.isNegative(), ">= 0"),
