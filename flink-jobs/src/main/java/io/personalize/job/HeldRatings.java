@@ -56,6 +56,8 @@ final class HeldRatings {
     if (!Learnable.isRating(event) || gate.passes(event.eventTimeMillis, completeBefore)) {
       return false;
     }
+    // Kept as it came: both operators read from the network (a keyBy is in front of each), whose
+    // input makes a new record and value per element even with object reuse on.
     gate.hold(record, event.eventTimeMillis, time.getCurrentProcessingTime());
     held.inc();
     letGo(); // past MAX_HELD, or earlier than every held one
