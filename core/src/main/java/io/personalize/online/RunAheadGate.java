@@ -36,6 +36,7 @@ public final class RunAheadGate<E> {
   private long sequence;
   // Events up to this time leave as overdue: the latest time among those held too long.
   private long overdueThrough = Long.MIN_VALUE;
+  private long releasedEarly;
 
   /**
    * @param maxRunAheadMillis how far (event time) an event may be ahead of the watermark and still
@@ -60,11 +61,11 @@ public final class RunAheadGate<E> {
 
   /**
    * Whether an event at {@code eventTimeMillis} may be scored at once, given the time {@code
-   * completeBefore} before which every event has arrived (the watermark + 1): nothing is held (an
-   * event never overtakes an earlier held one) and it is within the run-ahead bound.
+   * completeBefore} before which every event has arrived (the watermark + 1): it is within the
+   * run-ahead bound and earlier than every held event (it overtakes none).
    */
   public boolean passes(long eventTimeMillis, long completeBefore) {
-    return held.isEmpty() && within(eventTimeMillis, completeBefore);
+    return within(eventTimeMillis, completeBefore) && eventTimeMillis < earliestMillis();
   }
 
   /** Holds an event that did not {@link #passes pass}; {@code nowMillis} is wall-clock time. */
@@ -84,7 +85,18 @@ public final class RunAheadGate<E> {
             || head.eventTimeMillis <= overdueThrough)) {
       return null;
     }
+    if (!within(head.eventTimeMillis, completeBefore)) {
+      releasedEarly++;
+    }
     return held.poll().event;
+  }
+
+  /**
+   * Events that left before the watermark came within the bound: past {@code maxHeld}, overdue, or
+   * by {@link #poll}.
+   */
+  public long releasedEarly() {
+    return releasedEarly;
   }
 
   /** The event time of the earliest held event; {@link Long#MAX_VALUE} when none is. */
@@ -109,7 +121,11 @@ public final class RunAheadGate<E> {
   /** Removes and returns the earliest held event regardless of the bounds; null when none is. */
   public E poll() {
     Held<E> head = held.poll();
-    return head == null ? null : head.event;
+    if (head == null) {
+      return null;
+    }
+    releasedEarly++;
+    return head.event;
   }
 
   /** Wall-clock time when the longest-held event was held; {@link Long#MAX_VALUE} when none is. */

@@ -43,9 +43,13 @@ class RunAheadGateTest {
   }
 
   @Test
-  void nothingOvertakesAHeldEvent() {
-    gate.hold("far", 5_000, 0);
-    assertThat(gate.passes(1_000, 1_000)).as("within the bound, but one is held").isFalse();
+  void anEventPassesOnlyIfItOvertakesNoHeldOne() {
+    gate.hold("held", 2_000, 0);
+    assertThat(gate.passes(1_050, 1_000)).as("within the bound and earlier").isTrue();
+    assertThat(gate.passes(2_000, 5_000)).as("within the bound, not earlier").isFalse();
+    assertThat(gate.passes(2_500, 5_000)).as("within the bound, but later").isFalse();
+    assertThat(drain(5_000)).containsExactly("held");
+    assertThat(gate.releasedEarly()).isZero();
   }
 
   @Test
@@ -64,6 +68,7 @@ class RunAheadGateTest {
     gate.hold("a", 1_000, 0);
     assertThat(drain(0)).containsExactly("a");
     assertThat(gate.held()).isEqualTo(3);
+    assertThat(gate.releasedEarly()).isEqualTo(1);
   }
 
   @Test
@@ -80,6 +85,8 @@ class RunAheadGateTest {
     assertThat(gate.oldestHeldAtMillis()).isEqualTo(500);
     assertThat(gate.poll()).isEqualTo("later");
     assertThat(gate.poll()).isNull();
+    // Overdue or polled: all three left before the watermark came near.
+    assertThat(gate.releasedEarly()).isEqualTo(3);
   }
 
   @Test

@@ -30,23 +30,24 @@ final class HeldRatings {
     void score(StreamRecord<ValidEvent> rating) throws Exception;
   }
 
-  private final long maxRunAheadMillis;
   private final ProcessingTimeService time;
   private final Scorer scorer;
   private final RunAheadGate<StreamRecord<ValidEvent>> gate;
   private final Counter held;
-  private final Counter letGoEarly;
   private long completeBefore = PersonalModelFunction.completeBefore(Long.MIN_VALUE);
   private boolean wallTimerPending;
 
   HeldRatings(JobConfig config, ProcessingTimeService time, MetricGroup metrics, Scorer scorer) {
     // Live events arrive up to the out-of-orderness bound ahead of the watermark: they pass.
-    this.maxRunAheadMillis = config.millis(MAX_OUT_OF_ORDERNESS) + config.millis(MAX_RUN_AHEAD);
+    this.gate =
+        new RunAheadGate<>(
+            config.millis(MAX_OUT_OF_ORDERNESS) + config.millis(MAX_RUN_AHEAD),
+            MAX_HELD,
+            MAX_HOLD_MILLIS);
     this.time = time;
     this.scorer = scorer;
-    this.gate = new RunAheadGate<>(maxRunAheadMillis, MAX_HELD, MAX_HOLD_MILLIS);
     this.held = metrics.counter("events-held-back");
-    this.letGoEarly = metrics.counter("events-let-go-early");
+    metrics.gauge("events-let-go-early", gate::releasedEarly);
     metrics.gauge("events-holding", () -> (long) gate.held());
   }
 
@@ -60,7 +61,7 @@ final class HeldRatings {
     // input makes a new record and value per element even with object reuse on.
     gate.hold(record, event.eventTimeMillis, time.getCurrentProcessingTime());
     held.inc();
-    letGo(); // past MAX_HELD, or earlier than every held one
+    letGo(); // past MAX_HELD
     scheduleWallTimer();
     return true;
   }
@@ -74,7 +75,6 @@ final class HeldRatings {
   /** Scores every held rating, earliest first. */
   void scoreAll() throws Exception {
     for (StreamRecord<ValidEvent> rating = gate.poll(); rating != null; rating = gate.poll()) {
-      letGoEarly.inc();
       scorer.score(rating);
     }
   }
@@ -93,9 +93,6 @@ final class HeldRatings {
     for (StreamRecord<ValidEvent> rating = gate.next(completeBefore);
         rating != null;
         rating = gate.next(completeBefore)) {
-      if (rating.getValue().eventTimeMillis - maxRunAheadMillis >= completeBefore) {
-        letGoEarly.inc();
-      }
       scorer.score(rating);
     }
   }
